@@ -1,0 +1,468 @@
+#!/usr/bin/env bash
+# End-to-end test of an OCI registry with real clients: skopeo, podman, buildah, docker.
+#
+# Usage: e2e/clients.sh REGISTRY_HOSTPORT        (plain HTTP, e.g. 127.0.0.1:5000)
+# Env:   E2E_USER / E2E_PASS   log every client in first (default: anonymous)
+#        E2E_SKIP_DOCKER=1     skip the part that needs a private dockerd
+#
+# Prints one TAP-like line per check ("ok - ..." / "not ok - ..."), then exactly
+# "N passed, M failed"; exits 1 if any check failed, 2 on a usage/prerequisite error.
+# Must run as root (private dockerd; podman/buildah with private vfs storage).
+# Everything lives in a temporary directory that is removed on exit.
+
+set -u
+set -o pipefail
+
+if [ $# -ne 1 ] || [ -z "$1" ]; then
+    echo "usage: $0 REGISTRY_HOSTPORT   (e.g. 127.0.0.1:5000, plain HTTP)" >&2
+    exit 2
+fi
+R=$1
+E2E_USER=${E2E_USER:-}
+E2E_PASS=${E2E_PASS:-}
+E2E_SKIP_DOCKER=${E2E_SKIP_DOCKER:-0}
+START_NS=$(date +%s%N)
+
+PASS=0
+FAIL=0
+
+summary() {
+    local end_ns
+    end_ns=$(date +%s%N)
+    echo "# registry $R, duration $(( (end_ns - START_NS) / 1000000 )) ms"
+    echo "$PASS passed, $FAIL failed"
+}
+
+# ---------------------------------------------------------------- prerequisites
+need=(skopeo podman buildah curl tar gzip sha256sum mktemp cmp od)
+if [ "$E2E_SKIP_DOCKER" != 1 ]; then need+=(docker dockerd); fi
+missing=()
+for c in "${need[@]}"; do command -v "$c" >/dev/null 2>&1 || missing+=("$c"); done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "e2e: missing commands: ${missing[*]}" >&2
+    echo "e2e: on Debian 12: apt-get install -y skopeo podman buildah docker.io curl" >&2
+    echo "not ok - prerequisites: missing commands: ${missing[*]}"
+    FAIL=1; summary; exit 2
+fi
+if [ "$(id -u)" != 0 ]; then
+    echo "e2e: must run as root (private dockerd, podman/buildah storage)" >&2
+    echo "not ok - prerequisites: not running as root"
+    FAIL=1; summary; exit 2
+fi
+
+# ---------------------------------------------------------------- work dir, cleanup
+WORK=$(mktemp -d /tmp/wharf-e2e.XXXXXXXX)
+LOG=$WORK/last.log
+DOCKERD_PID=
+DOCKER_DIR=$WORK/docker
+
+stop_pid() { # stop_pid PID SECONDS: TERM, poll until gone, then KILL
+    local pid=$1 limit=$2 i
+    [ -n "$pid" ] || return 0
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null
+    for ((i = 0; i < limit * 10; i++)); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null
+}
+
+cleanup() {
+    set +e
+    local cpid=
+    if [ -n "$DOCKERD_PID" ]; then
+        [ -f "$DOCKER_DIR/exec/containerd/containerd.pid" ] &&
+            cpid=$(cat "$DOCKER_DIR/exec/containerd/containerd.pid" 2>/dev/null)
+        stop_pid "$DOCKERD_PID" 30
+        wait "$DOCKERD_PID" 2>/dev/null
+        # dockerd normally stops the containerd it started; make sure by PID
+        [ -n "$cpid" ] && stop_pid "$cpid" 10
+    fi
+    # anything still mounted below the work dir (docker netns, podman image mounts)
+    awk -v w="$WORK/" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r |
+        while read -r m; do umount -l "$m" 2>/dev/null; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+export TMPDIR=$WORK/tmp
+export REGISTRY_AUTH_FILE=$WORK/auth.json
+export DOCKER_CONFIG=$WORK/docker-config
+export CONTAINERS_REGISTRIES_CONF=$WORK/registries.conf
+export CONTAINERS_CONF=$WORK/containers.conf
+mkdir -p "$TMPDIR" "$DOCKER_CONFIG" "$WORK/img" "$WORK/out"
+echo '{"auths":{}}' >"$REGISTRY_AUTH_FILE"   # buildah insists that it exists
+cat >"$CONTAINERS_REGISTRIES_CONF" <<EOF
+unqualified-search-registries = []
+[[registry]]
+location = "$R"
+insecure = true
+EOF
+cat >"$CONTAINERS_CONF" <<EOF
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+runtime = "runc"
+EOF
+
+# ---------------------------------------------------------------- check helpers
+ok()  { PASS=$((PASS + 1)); echo "ok - $*"; }
+nok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
+diag() { [ -s "$LOG" ] && tail -n 12 "$LOG" | sed 's/^/#   /'; return 0; }
+
+# check DESC CMD...: run CMD (output to $LOG); ok when it exits 0
+check() {
+    local d=$1; shift
+    if "$@" >"$LOG" 2>&1; then ok "$d"; return 0; fi
+    nok "$d"; diag; return 1
+}
+# check_fails DESC PATTERN CMD...: ok when CMD fails and its output matches PATTERN (grep -Ei)
+check_fails() {
+    local d=$1 pat=$2; shift 2
+    if "$@" >"$LOG" 2>&1; then nok "$d (command succeeded)"; diag; return 1; fi
+    if grep -Eqi -- "$pat" "$LOG"; then ok "$d"; return 0; fi
+    nok "$d (error does not match /$pat/)"; diag; return 1
+}
+# same DESC EXPECTED ACTUAL
+same() {
+    if [ -n "$2" ] && [ "$2" = "$3" ]; then ok "$1"; return 0; fi
+    nok "$1"; echo "#   expected: '$2'"; echo "#   actual:   '$3'"; return 1
+}
+
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+size() { wc -c <"$1" | tr -d ' '; }
+rand_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+SFX=$(rand_hex 4)
+REPO_A=e2e/skopeo-$SFX
+REPO_B=e2e/skopeo-mount-$SFX
+REPO_P=e2e/podman-$SFX
+REPO_D=e2e/docker-$SFX
+REPO_M=e2e/multiarch-$SFX
+
+SKOPEO=(skopeo)
+SK_SRC=(--src-tls-verify=false)
+SK_DST=(--dest-tls-verify=false)
+TLS=(--tls-verify=false)
+podman_a() { podman --root "$WORK/pa/root" --runroot "$WORK/pa/run" --tmpdir "$WORK/pa/tmp" --storage-driver vfs "$@"; }
+podman_b() { podman --root "$WORK/pb/root" --runroot "$WORK/pb/run" --tmpdir "$WORK/pb/tmp" --storage-driver vfs "$@"; }
+buildah_a() { buildah --root "$WORK/pa/root" --runroot "$WORK/pa/run" --storage-driver vfs "$@"; }
+dk() { DOCKER_HOST=unix://$DOCKER_DIR/docker.sock docker "$@"; }
+
+# curl against the registry API, with credentials when E2E_USER is set
+# (Basic, or a Bearer token fetched from the challenge's realm for SCOPE).
+reg_get() { # reg_get PATH SCOPE OUTFILE HEADERFILE
+    local path=$1 scope=$2 out=$3 hdr=$4 code chal realm service tok
+    code=$(curl -sS -o "$out" -D "$hdr" -w '%{http_code}' "http://$R$path") || return 1
+    if [ "$code" = 401 ] && [ -n "$E2E_USER" ]; then
+        chal=$(grep -i '^www-authenticate:' "$hdr" | head -n1 | tr -d '\r')
+        case "$chal" in
+        *[Bb]earer*)
+            realm=$(sed -n 's/.*realm="\([^"]*\)".*/\1/p' <<<"$chal")
+            service=$(sed -n 's/.*service="\([^"]*\)".*/\1/p' <<<"$chal")
+            tok=$(curl -sS -G -u "$E2E_USER:$E2E_PASS" --data-urlencode "service=$service" \
+                --data-urlencode "scope=$scope" "$realm" |
+                sed -n 's/.*"\(access_token\|token\)" *: *"\([^"]*\)".*/\2/p' | head -n1)
+            code=$(curl -sS -o "$out" -D "$hdr" -w '%{http_code}' \
+                -H "Authorization: Bearer $tok" "http://$R$path") || return 1 ;;
+        *)
+            code=$(curl -sS -o "$out" -D "$hdr" -w '%{http_code}' \
+                -u "$E2E_USER:$E2E_PASS" "http://$R$path") || return 1 ;;
+        esac
+    fi
+    [ "$code" = 200 ] || { echo "HTTP $code for $path"; cat "$out"; return 1; }
+}
+
+# ---------------------------------------------------------------- test images
+# make_layout DIR TAG ARCH PAYLOAD: OCI image layout with one gzip layer holding
+# /payload.bin. Sets LAYER_DIGEST, CONFIG_DIGEST, MANIFEST_DIGEST, MANIFEST_SIZE.
+# With TAG empty, index.json is left alone (the caller writes it).
+make_layout() {
+    local dir=$1 tag=$2 arch=$3 payload=$4 rootfs=$WORK/rootfs.$$ blobs=$1/blobs/sha256
+    local diffid lsize csize cfg man
+    mkdir -p "$blobs" "$rootfs"
+    cp "$payload" "$rootfs/payload.bin"
+    chmod 0644 "$rootfs/payload.bin"
+    tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 \
+        -C "$rootfs" -cf "$WORK/layer.tar" payload.bin || return 1
+    rm -rf "$rootfs"
+    diffid=$(sha "$WORK/layer.tar")
+    gzip -n -c "$WORK/layer.tar" >"$WORK/layer.tgz"
+    LAYER_DIGEST=$(sha "$WORK/layer.tgz")
+    lsize=$(size "$WORK/layer.tgz")
+    mv "$WORK/layer.tgz" "$blobs/$LAYER_DIGEST"
+    rm -f "$WORK/layer.tar"
+    cfg=$WORK/config.json
+    printf '{"created":"1970-01-01T00:00:00Z","architecture":"%s","os":"linux","config":{"Cmd":["/payload.bin"],"Labels":{"e2e":"%s"}},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created":"1970-01-01T00:00:00Z","created_by":"wharf e2e"}]}' \
+        "$arch" "$SFX" "$diffid" >"$cfg"
+    CONFIG_DIGEST=$(sha "$cfg")
+    csize=$(size "$cfg")
+    mv "$cfg" "$blobs/$CONFIG_DIGEST"
+    man=$WORK/manifest.json
+    printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:%s","size":%s}]}' \
+        "$CONFIG_DIGEST" "$csize" "$LAYER_DIGEST" "$lsize" >"$man"
+    MANIFEST_DIGEST=$(sha "$man")
+    MANIFEST_SIZE=$(size "$man")
+    mv "$man" "$blobs/$MANIFEST_DIGEST"
+    printf '{"imageLayoutVersion":"1.0.0"}' >"$dir/oci-layout"
+    if [ -n "$tag" ]; then
+        printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"%s"}}]}' \
+            "$MANIFEST_DIGEST" "$MANIFEST_SIZE" "$tag" >"$dir/index.json"
+    fi
+}
+
+# digest of the only manifest an OCI layout's index.json names
+layout_manifest_digest() { grep -o 'sha256:[0-9a-f]\{64\}' "$1/index.json" | head -n1; }
+
+# ---------------------------------------------------------------- preflight
+preflight() {
+    local code
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://$R/v2/")
+    case "$code" in
+    200 | 401) ok "preflight: GET http://$R/v2/ answers ($code)" ;;
+    *) nok "preflight: GET http://$R/v2/ answers (got '${code}')"; summary; exit 1 ;;
+    esac
+    if [ -n "$E2E_USER" ]; then
+        check "login: skopeo login" sh -c 'printf %s "$E2E_PASS" | skopeo login --tls-verify=false -u "$E2E_USER" --password-stdin "$0"' "$R"
+        check "login: podman login" sh -c 'printf %s "$E2E_PASS" | podman login --tls-verify=false -u "$E2E_USER" --password-stdin "$0"' "$R"
+    fi
+}
+
+# ---------------------------------------------------------------- 1. skopeo round trip
+scenario_skopeo() {
+    local src=$WORK/img/a back=$WORK/out/a dig raw
+    head -c 262144 /dev/urandom >"$WORK/payload-a"
+    make_layout "$src" v1 amd64 "$WORK/payload-a"
+    A_LAYER=$LAYER_DIGEST
+    A_MANIFEST=sha256:$MANIFEST_DIGEST
+    check "[1 skopeo] copy oci-layout -> docker://$REPO_A:v1" \
+        skopeo copy -q "${SK_DST[@]}" "oci:$src:v1" "docker://$R/$REPO_A:v1" || return
+    raw=$WORK/out/a-raw.json
+    check "[1 skopeo] inspect --raw by tag" \
+        sh -c 'skopeo inspect --raw --tls-verify=false "$0" >"$1"' "docker://$R/$REPO_A:v1" "$raw" || return
+    check "[1 skopeo] raw manifest is byte-identical to the one pushed (OCI)" \
+        cmp "$src/blobs/sha256/$MANIFEST_DIGEST" "$raw"
+    dig=$(skopeo inspect "${TLS[@]}" --format '{{.Digest}}' "docker://$R/$REPO_A:v1" 2>"$LOG")
+    same "[1 skopeo] inspect digest equals sha256 of the raw manifest" "sha256:$(sha "$raw")" "$dig"
+    same "[1 skopeo] inspect digest equals the locally computed digest" "$A_MANIFEST" "$dig"
+    check "[1 skopeo] inspect by digest" \
+        skopeo inspect "${TLS[@]}" "docker://$R/$REPO_A@$A_MANIFEST"
+    check "[1 skopeo] copy back docker:// -> new oci-layout" \
+        skopeo copy -q "${SK_SRC[@]}" "docker://$R/$REPO_A:v1" "oci:$back:v1" || return
+    same "[1 skopeo] copied-back manifest digest" "$A_MANIFEST" "$(layout_manifest_digest "$back")"
+    same "[1 skopeo] copied-back layer blob has the pushed digest" \
+        "$A_LAYER" "$( [ -f "$back/blobs/sha256/$A_LAYER" ] && sha "$back/blobs/sha256/$A_LAYER")"
+    mkdir -p "$WORK/out/a-x"
+    check "[1 skopeo] extracted file is byte-identical" \
+        sh -c 'tar -xzf "$0" -C "$1" && cmp "$2" "$1/payload.bin"' \
+        "$back/blobs/sha256/$A_LAYER" "$WORK/out/a-x" "$WORK/payload-a"
+}
+
+# ---------------------------------------------------------------- 4. second tag
+scenario_tag() {
+    local d1 d2
+    check "[4 tag] skopeo copy docker://$REPO_A:v1 -> docker://$REPO_A:v2" \
+        skopeo copy -q "${SK_SRC[@]}" "${SK_DST[@]}" "docker://$R/$REPO_A:v1" "docker://$R/$REPO_A:v2"
+    d1=$(skopeo inspect "${TLS[@]}" --format '{{.Digest}}' "docker://$R/$REPO_A:v1" 2>/dev/null)
+    d2=$(skopeo inspect "${TLS[@]}" --format '{{.Digest}}' "docker://$R/$REPO_A:v2" 2>/dev/null)
+    same "[4 tag] v2 has the same digest as v1" "$A_MANIFEST" "$d2"
+    same "[4 tag] v1 unchanged" "$A_MANIFEST" "$d1"
+    check "[4 tag] list-tags contains v1 and v2" \
+        sh -c 'skopeo list-tags --tls-verify=false "$0" >"$1" && cat "$1" && grep -q "\"v1\"" "$1" && grep -q "\"v2\"" "$1"' \
+        "docker://$R/$REPO_A" "$WORK/out/tags.json"
+}
+
+# ---------------------------------------------------------------- 6. cross-repo mount
+scenario_mount() {
+    check "[6 mount] skopeo copy docker://$REPO_A:v1 -> docker://$REPO_B:v1 (cross-repo)" \
+        skopeo copy -q "${SK_SRC[@]}" "${SK_DST[@]}" "docker://$R/$REPO_A:v1" "docker://$R/$REPO_B:v1" || return
+    same "[6 mount] same digest in the second repository" "$A_MANIFEST" \
+        "$(skopeo inspect "${TLS[@]}" --format '{{.Digest}}' "docker://$R/$REPO_B:v1" 2>/dev/null)"
+}
+
+# ---------------------------------------------------------------- 7. delete by digest
+scenario_delete() {
+    local back=$WORK/out/b
+    check "[7 delete] skopeo delete docker://$REPO_A@<digest>" \
+        skopeo delete "${TLS[@]}" "docker://$R/$REPO_A@$A_MANIFEST" || return
+    check_fails "[7 delete] inspect by tag v1 fails: manifest unknown" 'manifest unknown' \
+        skopeo inspect "${TLS[@]}" "docker://$R/$REPO_A:v1"
+    check_fails "[7 delete] inspect by tag v2 fails: manifest unknown" 'manifest unknown' \
+        skopeo inspect "${TLS[@]}" "docker://$R/$REPO_A:v2"
+    check_fails "[7 delete] inspect by digest fails: manifest unknown" 'manifest unknown' \
+        skopeo inspect --raw "${TLS[@]}" "docker://$R/$REPO_A@$A_MANIFEST"
+    check "[7 delete] the mounted copy in $REPO_B still pulls" \
+        skopeo copy -q "${SK_SRC[@]}" "docker://$R/$REPO_B:v1" "oci:$back:v1" || return
+    mkdir -p "$WORK/out/b-x"
+    check "[7 delete] ... and its file is byte-identical" \
+        sh -c 'tar -xzf "$0" -C "$1" && cmp "$2" "$1/payload.bin"' \
+        "$back/blobs/sha256/$A_LAYER" "$WORK/out/b-x" "$WORK/payload-a"
+}
+
+# ---------------------------------------------------------------- 2. podman / buildah
+scenario_podman() {
+    local ctr id_a id_b dig mnt
+    head -c 131072 /dev/urandom >"$WORK/payload-p"
+    mkdir -p "$WORK/pa/tmp" "$WORK/pb/tmp"
+    ctr=$(buildah_a from scratch 2>"$LOG") || { nok "[2 podman] buildah from scratch"; diag; return; }
+    ok "[2 podman] buildah from scratch"
+    check "[2 podman] buildah copy + config + commit" sh -c '
+        buildah --root "$0/root" --runroot "$0/run" --storage-driver vfs copy "$1" "$2" /payload.bin &&
+        buildah --root "$0/root" --runroot "$0/run" --storage-driver vfs config --cmd /payload.bin --label e2e="$3" "$1" &&
+        buildah --root "$0/root" --runroot "$0/run" --storage-driver vfs commit -q --rm "$1" localhost/e2e-podman:latest' \
+        "$WORK/pa" "$ctr" "$WORK/payload-p" "$SFX" || return
+    id_a=$(podman_a image inspect --format '{{.Id}}' localhost/e2e-podman:latest 2>"$LOG")
+    check "[2 podman] podman push -> docker://$REPO_P:v1" \
+        podman_a push -q "${TLS[@]}" --digestfile "$WORK/out/podman.digest" \
+        localhost/e2e-podman:latest "docker://$R/$REPO_P:v1" || return
+    dig=$(cat "$WORK/out/podman.digest")
+    same "[2 podman] registry digest equals the one podman pushed" "$dig" \
+        "$(skopeo inspect "${TLS[@]}" --format '{{.Digest}}' "docker://$R/$REPO_P:v1" 2>/dev/null)"
+    check "[2 podman] podman pull by tag into fresh storage" \
+        podman_b pull -q "${TLS[@]}" "$R/$REPO_P:v1" || return
+    id_b=$(podman_b image inspect --format '{{.Id}}' "$R/$REPO_P:v1" 2>"$LOG")
+    same "[2 podman] pulled image id equals the pushed one" "$id_a" "$id_b"
+    check "[2 podman] podman pull by digest" podman_b pull -q "${TLS[@]}" "$R/$REPO_P@$dig"
+    mnt=$(podman_b image mount "$R/$REPO_P:v1" 2>"$LOG")
+    check "[2 podman] pulled file is byte-identical (podman image mount)" \
+        cmp "$WORK/payload-p" "$mnt/payload.bin"
+    podman_b image unmount "$R/$REPO_P:v1" >/dev/null 2>&1
+}
+
+# ---------------------------------------------------------------- 3. docker
+start_dockerd() {
+    local i
+    mkdir -p "$DOCKER_DIR/data" "$DOCKER_DIR/exec"
+    echo '{}' >"$DOCKER_DIR/daemon.json"
+    dockerd --config-file "$DOCKER_DIR/daemon.json" \
+        --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
+        --data-root "$DOCKER_DIR/data" --exec-root "$DOCKER_DIR/exec" \
+        -H "unix://$DOCKER_DIR/docker.sock" --pidfile "$DOCKER_DIR/docker.pid" \
+        --insecure-registry "$R" >"$DOCKER_DIR/dockerd.log" 2>&1 &
+    DOCKERD_PID=$!
+    for ((i = 0; i < 600; i++)); do   # up to 60 s
+        dk version >/dev/null 2>&1 && return 0
+        kill -0 "$DOCKERD_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    cp "$DOCKER_DIR/dockerd.log" "$LOG"
+    return 1
+}
+
+scenario_docker() {
+    local src=$WORK/img/d ref=$R/$REPO_D:v1 id_load id_pull dig cid
+    if ! start_dockerd; then nok "[3 docker] private dockerd starts"; diag; return; fi
+    ok "[3 docker] private dockerd starts"
+    if [ -n "$E2E_USER" ]; then
+        check "login: docker login" sh -c 'printf %s "$E2E_PASS" | DOCKER_HOST="unix://$1/docker.sock" docker login -u "$E2E_USER" --password-stdin "$0"' \
+            "$R" "$DOCKER_DIR"
+    fi
+    head -c 196608 /dev/urandom >"$WORK/payload-d"
+    make_layout "$src" v1 amd64 "$WORK/payload-d"
+    check "[3 docker] skopeo copy oci-layout -> docker-archive, docker load" sh -c '
+        skopeo copy -q "oci:$0:v1" "docker-archive:$1:e2e-local/docker:src" &&
+        DOCKER_HOST="unix://$2/docker.sock" docker load -i "$1"' \
+        "$src" "$WORK/d.tar" "$DOCKER_DIR" || return
+    id_load=$(dk image inspect --format '{{.Id}}' e2e-local/docker:src 2>"$LOG")
+    same "[3 docker] loaded image id is the config digest" "sha256:$CONFIG_DIGEST" "$id_load"
+    check "[3 docker] docker tag $ref" dk tag e2e-local/docker:src "$ref" || return
+    check "[3 docker] docker push $ref" dk push "$ref" || return
+    dig=$(grep -o 'digest: sha256:[0-9a-f]\{64\}' "$LOG" | tail -n1 | cut -d' ' -f2)
+    check "[3 docker] pushed manifest is Docker schema 2 with the digest docker reported" sh -c '
+        skopeo inspect --raw --tls-verify=false "docker://$0" >"$1" &&
+        grep -q "application/vnd.docker.distribution.manifest.v2+json" "$1" &&
+        test "sha256:$(sha256sum "$1" | cut -d" " -f1)" = "$2"' "$ref" "$WORK/out/d-raw.json" "$dig"
+    check "[3 docker] docker rmi (local copy gone)" sh -c '
+        DOCKER_HOST="unix://$0/docker.sock" docker rmi "$1" e2e-local/docker:src &&
+        ! DOCKER_HOST="unix://$0/docker.sock" docker image inspect "$2" >/dev/null 2>&1' \
+        "$DOCKER_DIR" "$ref" "$id_load" || return
+    check "[3 docker] docker pull by tag" dk pull "$ref" || return
+    id_pull=$(dk image inspect --format '{{.Id}}' "$ref" 2>"$LOG")
+    same "[3 docker] pulled image id equals the loaded one" "$id_load" "$id_pull"
+    check "[3 docker] docker pull by digest" dk pull "$R/$REPO_D@$dig"
+    check "[3 docker] pulled by digest resolves to the same image" \
+        test "$(dk image inspect --format '{{.Id}}' "$R/$REPO_D@$dig" 2>/dev/null)" = "$id_load"
+    cid=$(dk create --network none "$ref" 2>"$LOG")
+    check "[3 docker] pulled file is byte-identical (docker create + docker cp)" sh -c '
+        DOCKER_HOST="unix://$0/docker.sock" docker cp "$1:/payload.bin" "$2" && cmp "$3" "$2"' \
+        "$DOCKER_DIR" "$cid" "$WORK/out/d-payload.bin" "$WORK/payload-d"
+    [ -n "$cid" ] && dk rm "$cid" >/dev/null 2>&1
+}
+
+# ---------------------------------------------------------------- 5. multi-arch index
+scenario_multiarch() {
+    local src=$WORK/img/m back=$WORK/out/m raw=$WORK/out/m-raw.json
+    local amd arm amd_size arm_size arm_layer amd_config idx idx_size
+    head -c 65536 /dev/urandom >"$WORK/payload-amd64"
+    head -c 65536 /dev/urandom >"$WORK/payload-arm64"
+    make_layout "$src" "" amd64 "$WORK/payload-amd64"
+    amd=$MANIFEST_DIGEST amd_size=$MANIFEST_SIZE amd_config=$CONFIG_DIGEST
+    make_layout "$src" "" arm64 "$WORK/payload-arm64"
+    arm=$MANIFEST_DIGEST arm_size=$MANIFEST_SIZE arm_layer=$LAYER_DIGEST
+    printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"platform":{"architecture":"amd64","os":"linux"}},{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"platform":{"architecture":"arm64","os":"linux","variant":"v8"}}]}' \
+        "$amd" "$amd_size" "$arm" "$arm_size" >"$WORK/index.json"
+    idx=$(sha "$WORK/index.json") idx_size=$(size "$WORK/index.json")
+    mv "$WORK/index.json" "$src/blobs/sha256/$idx"
+    printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"v1"}}]}' \
+        "$idx" "$idx_size" >"$src/index.json"
+    check "[5 multiarch] skopeo copy --all (OCI index amd64+arm64) -> docker://$REPO_M:v1" \
+        skopeo copy -q --all "${SK_DST[@]}" "oci:$src:v1" "docker://$R/$REPO_M:v1" || return
+    check "[5 multiarch] inspect --raw returns the index byte-identical, naming both digests" sh -c '
+        skopeo inspect --raw --tls-verify=false "docker://$0" >"$1" && cmp "$2" "$1" &&
+        grep -q "image.index.v1+json" "$1" && grep -q "$3" "$1" && grep -q "$4" "$1"' \
+        "$R/$REPO_M:v1" "$raw" "$src/blobs/sha256/$idx" "sha256:$amd" "sha256:$arm"
+    check "[5 multiarch] inspect the index by digest" \
+        skopeo inspect --raw "${TLS[@]}" "docker://$R/$REPO_M@sha256:$idx"
+    check "[5 multiarch] skopeo --override-arch arm64 copy -> oci-layout" \
+        skopeo --override-arch arm64 copy -q "${SK_SRC[@]}" "docker://$R/$REPO_M:v1" "oci:$back:arm" || return
+    same "[5 multiarch] pulled the arm64 manifest" "sha256:$arm" "$(layout_manifest_digest "$back")"
+    mkdir -p "$WORK/out/m-x"
+    check "[5 multiarch] arm64 file is byte-identical" \
+        sh -c 'tar -xzf "$0" -C "$1" && cmp "$2" "$1/payload.bin"' \
+        "$back/blobs/sha256/$arm_layer" "$WORK/out/m-x" "$WORK/payload-arm64"
+    check "[5 multiarch] --override-arch amd64 resolves to the amd64 image (config bytes)" sh -c '
+        skopeo --override-arch amd64 inspect --tls-verify=false --config --raw "docker://$0" >"$1" &&
+        test "$(sha256sum "$1" | cut -d" " -f1)" = "$2"' "$R/$REPO_M:v1" "$WORK/out/m-amd-config.json" "$amd_config"
+}
+
+# ---------------------------------------------------------------- 8. catalog
+scenario_catalog() {
+    local path="/v2/_catalog?n=100" all=$WORK/out/catalog.txt page=0 next repo missing=""
+    : >"$all"
+    while [ -n "$path" ] && [ $page -lt 1000 ]; do   # follow Link pagination, bounded
+        if ! reg_get "$path" "registry:catalog:*" "$WORK/out/cat.json" "$WORK/out/cat.hdr" >"$LOG" 2>&1; then
+            nok "[8 catalog] GET $path"; diag; return
+        fi
+        grep -o '"[^"]*"' "$WORK/out/cat.json" >>"$all"
+        next=$(grep -i '^link:' "$WORK/out/cat.hdr" | sed -n 's/^[^<]*<\([^>]*\)>.*/\1/p' | tr -d '\r')
+        path=${next#http://$R}
+        page=$((page + 1))
+    done
+    ok "[8 catalog] GET /v2/_catalog ($page page(s), $(wc -l <"$all") entries)"
+    local want=("$REPO_B" "$REPO_P" "$REPO_M")
+    [ "$E2E_SKIP_DOCKER" != 1 ] && want+=("$REPO_D")
+    for repo in "${want[@]}"; do grep -qx "\"$repo\"" "$all" || missing="$missing $repo"; done
+    if [ -z "$missing" ]; then
+        ok "[8 catalog] lists the repositories pushed (${want[*]})"
+    else
+        nok "[8 catalog] lists the repositories pushed; missing:$missing"
+    fi
+}
+
+preflight
+scenario_skopeo
+scenario_tag
+scenario_mount
+scenario_delete
+scenario_podman
+if [ "$E2E_SKIP_DOCKER" = 1 ]; then
+    echo "# docker scenario skipped (E2E_SKIP_DOCKER=1)"
+else
+    scenario_docker
+fi
+scenario_multiarch
+scenario_catalog
+summary
+[ "$FAIL" -eq 0 ]

@@ -1,0 +1,89 @@
+package io.wharf.infra;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The quickstart's infrastructure process: a Kafka broker and PostgreSQL, kept running until the
+ * process is told to stop (SIGTERM).
+ *
+ * <p>Configuration from the environment (defaults in brackets): {@code WHARF_DATA_DIR} [.wharf],
+ * {@code WHARF_KAFKA_PORT} [9092], {@code WHARF_KAFKA_CONTROLLER_PORT} [9093],
+ * {@code WHARF_PG_HOST} [127.0.0.1], {@code WHARF_PG_PORT} [5432], {@code WHARF_PG_USER} [postgres],
+ * {@code WHARF_PG_PASSWORD} [empty], {@code WHARF_DB} [wharf].
+ *
+ * <p>Once both answer it writes {@code <data>/infra.env} with the connection settings the services
+ * read ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code QUARKUS_DATASOURCE_*}) and prints {@code READY}.
+ * Kafka's log and an embedded PostgreSQL's data live under the data directory and survive restarts.
+ */
+public final class LocalInfraMain {
+
+    private LocalInfraMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path data = Path.of(env("WHARF_DATA_DIR", ".wharf")).toAbsolutePath();
+        int kafkaPort = Integer.parseInt(env("WHARF_KAFKA_PORT", "9092"));
+        int controllerPort = Integer.parseInt(env("WHARF_KAFKA_CONTROLLER_PORT", "9093"));
+        String database = env("WHARF_DB", "wharf");
+        PostgresServer.Options pgOptions = new PostgresServer.Options(
+                env("WHARF_PG_HOST", "127.0.0.1"), Integer.parseInt(env("WHARF_PG_PORT", "5432")),
+                env("WHARF_PG_USER", "postgres"), env("WHARF_PG_PASSWORD", ""), data.resolve("postgres"));
+
+        for (int port : new int[] {kafkaPort, controllerPort}) {
+            if (Net.answers("127.0.0.1", port)) {
+                fail("port " + port + " is already in use; set WHARF_KAFKA_PORT / WHARF_KAFKA_CONTROLLER_PORT to free ports");
+            }
+        }
+        PostgresServer postgres = PostgresServer.start(pgOptions);
+        postgres.ensureDatabase(database);
+        KafkaBroker kafka;
+        try {
+            kafka = KafkaBroker.start(new KafkaBroker.Options(kafkaPort, controllerPort, data.resolve("kafka")));
+        } catch (Exception e) {
+            postgres.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            kafka.close();
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                System.err.println("stopping PostgreSQL: " + e);
+            }
+            stopped.countDown();
+        }, "wharf-infra-shutdown"));
+
+        writeEnv(data.resolve("infra.env"), kafka, postgres, database);
+        System.out.println("PostgreSQL " + (postgres.embedded() ? "(embedded) " : "") + postgres.jdbcUrl(database));
+        System.out.println("Kafka " + kafka.bootstrapServers());
+        System.out.println("READY");
+        System.out.flush();
+        stopped.await();
+    }
+
+    private static void writeEnv(Path file, KafkaBroker kafka, PostgresServer pg, String database) throws IOException {
+        String text = "KAFKA_BOOTSTRAP_SERVERS=" + kafka.bootstrapServers() + "\n"
+                + "QUARKUS_DATASOURCE_REACTIVE_URL=" + pg.reactiveUrl(database) + "\n"
+                + "QUARKUS_DATASOURCE_JDBC_URL=" + pg.jdbcUrl(database) + "\n"
+                + "QUARKUS_DATASOURCE_USERNAME=" + pg.user() + "\n"
+                + "QUARKUS_DATASOURCE_PASSWORD=" + pg.password() + "\n";
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static void fail(String message) {
+        System.err.println("wharf-infra: " + message);
+        System.exit(2);
+    }
+}

@@ -1,0 +1,61 @@
+package io.wharf.events;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EventTypeTest {
+
+    @Test
+    void typeStringsAreTheOnesTheDesignLists() {
+        Set<String> types = Arrays.stream(EventType.values()).map(EventType::cloudEventType).collect(Collectors.toSet());
+
+        assertEquals(Set.of(
+                "io.wharf.artifact.pushed", "io.wharf.artifact.pulled", "io.wharf.artifact.deleted",
+                "io.wharf.tag.created", "io.wharf.tag.updated", "io.wharf.tag.deleted",
+                "io.wharf.repository.created", "io.wharf.repository.deleted",
+                "io.wharf.notification.delivered", "io.wharf.notification.failed",
+                "io.wharf.deployment.started", "io.wharf.deployment.succeeded",
+                "io.wharf.deployment.failed", "io.wharf.deployment.rolledback"), types);
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void lookupByTypeStringFindsTheConstant(EventType type) {
+        assertEquals(Optional.of(type), EventType.find(type.cloudEventType()));
+        assertEquals(type, EventType.fromCloudEventType(type.cloudEventType()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void registryEventsGoToTheRegistryTopicAndOutcomesToThePipelineTopic(EventType type) {
+        boolean registryFamily = type.cloudEventType().matches("io\\.wharf\\.(artifact|tag|repository)\\..+");
+
+        assertEquals(registryFamily, type.isRegistryEvent());
+        assertEquals(registryFamily ? Topics.REGISTRY_EVENTS : Topics.PIPELINE_EVENTS, type.topic());
+        assertTrue(type.cloudEventType().endsWith(type.suffix()));
+    }
+
+    @Test
+    void unknownTypeStringIsNotFound() {
+        assertEquals(Optional.empty(), EventType.find("io.wharf.artifact.scanned"));
+        assertEquals(Optional.empty(), EventType.find(null));
+        assertThrows(IllegalArgumentException.class, () -> EventType.fromCloudEventType("artifact.pushed"));
+    }
+
+    @Test
+    void topicNames() {
+        assertEquals("wharf.registry.events", Topics.REGISTRY_EVENTS);
+        assertEquals("wharf.pipeline.events", Topics.PIPELINE_EVENTS);
+        assertEquals("wharf.notifications.dlq", Topics.NOTIFICATIONS_DLQ);
+    }
+}

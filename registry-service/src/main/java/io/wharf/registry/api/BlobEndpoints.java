@@ -1,0 +1,200 @@
+package io.wharf.registry.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import io.wharf.registry.oci.OciError;
+import io.wharf.registry.service.BlobService;
+import io.wharf.registry.service.Names;
+import io.wharf.registry.storage.BlobNotFoundException;
+import io.wharf.registry.storage.BlobStore;
+import io.wharf.registry.storage.DigestMismatchException;
+import io.wharf.registry.storage.UploadNotFoundException;
+import io.wharf.registry.storage.UploadOffsetException;
+import io.wharf.registry.storage.UploadState;
+
+/** Blob reads and deletes, and the upload protocol (POST, PATCH, PUT, GET status, DELETE). */
+@ApplicationScoped
+public class BlobEndpoints {
+
+    private final BlobStore store;
+    private final BlobService blobs;
+
+    public BlobEndpoints(BlobStore store, BlobService blobs) {
+        this.store = store;
+        this.blobs = blobs;
+    }
+
+    /** GET/HEAD {@code /v2/<name>/blobs/<digest>}, with single-range {@code Range} support on GET. */
+    Uni<Void> get(RoutingContext ctx, RegistryRequest r, boolean head) {
+        String digest = Names.digest(r.reference());
+        ctx.request().resume();
+        return blobs.linkedSize(r.repository(), digest).chain(size -> {
+            if (size == null) {
+                return Uni.createFrom().failure(OciError.BLOB_UNKNOWN.exception(digest));
+            }
+            HttpServerResponse response = ctx.response()
+                    .putHeader(Responses.CONTENT_DIGEST, digest)
+                    .putHeader("Accept-Ranges", "bytes")
+                    .putHeader("Content-Type", "application/octet-stream")
+                    .putHeader("ETag", "\"" + digest + "\"")
+                    .putHeader("Cache-Control", "max-age=31536000");
+            ByteRange range = ByteRange.parse(ctx.request().getHeader("Range"), size);
+            if (range == ByteRange.UNSATISFIABLE) {
+                response.putHeader("Content-Range", "bytes */" + size);
+                return Uni.createFrom().failure(OciError.RANGE_INVALID.exception("range not satisfiable for " + size + " bytes"));
+            }
+            long offset = range == null ? 0 : range.start();
+            long length = range == null ? size : range.length();
+            if (range != null) {
+                response.setStatusCode(206).putHeader("Content-Range", "bytes " + range.start() + "-" + range.end() + "/" + size);
+            }
+            response.putHeader("Content-Length", Long.toString(length));
+            if (head) {
+                response.end();
+                return Uni.createFrom().voidItem();
+            }
+            return store.send(digest, offset, length, response)
+                    .onFailure(BlobNotFoundException.class).transform(e -> OciError.BLOB_UNKNOWN.exception(digest));
+        });
+    }
+
+    /** DELETE {@code /v2/<name>/blobs/<digest>}: unlinks the blob from the repository. */
+    Uni<Void> delete(RoutingContext ctx, RegistryRequest r) {
+        String digest = Names.digest(r.reference());
+        ctx.request().resume();
+        return blobs.unlink(r.repository(), digest).invoke(unlinked -> {
+            if (!unlinked) {
+                throw OciError.BLOB_UNKNOWN.exception(digest);
+            }
+            Responses.empty(ctx.response().putHeader(Responses.CONTENT_DIGEST, digest), 202);
+        }).replaceWithVoid();
+    }
+
+    /**
+     * POST {@code /v2/<name>/blobs/uploads/}: a cross-repository mount ({@code mount}, {@code from}),
+     * a monolithic upload ({@code digest} with the body), or a new upload session.
+     */
+    Uni<Void> startUpload(RoutingContext ctx, RegistryRequest r) {
+        HttpServerRequest request = ctx.request();
+        String mount = request.getParam("mount");
+        String digest = request.getParam("digest");
+        if (mount != null) {
+            String mounted = Names.digest(mount);
+            String from = request.getParam("from");
+            // A mount that cannot be done falls back to an ordinary upload session (Jib relies on it).
+            Uni<Long> source = from == null ? Uni.createFrom().nullItem() : blobs.linkedSize(Names.repository(from), mounted)
+                    .onFailure().recoverWithNull();
+            return source.chain(size -> size == null
+                    ? newSession(ctx, r)
+                    : blobs.link(r.repository(), mounted, size).invoke(() -> created(ctx, r, mounted)));
+        }
+        if (digest != null) {
+            String expected = Names.digest(digest);
+            return store.createUpload(r.repository())
+                    .chain(upload -> store.append(upload.id(), 0, request)
+                            .chain(state -> commit(ctx, r, state.id(), expected))
+                            .onFailure().call(() -> store.cancel(upload.id())));
+        }
+        return newSession(ctx, r);
+    }
+
+    private Uni<Void> newSession(RoutingContext ctx, RegistryRequest r) {
+        ctx.request().resume();
+        return store.createUpload(r.repository()).invoke(upload -> {
+            uploadHeaders(ctx.response(), r, upload);
+            Responses.empty(ctx.response(), 202);
+        }).replaceWithVoid();
+    }
+
+    /** PATCH {@code /v2/<name>/blobs/uploads/<id>}: appends the body (streamed or one chunk). */
+    Uni<Void> patchUpload(RoutingContext ctx, RegistryRequest r) {
+        HttpServerRequest request = ctx.request();
+        return session(r).chain(upload -> {
+            ContentRange range = ContentRange.parse(request.getHeader("Content-Range"), request.getHeader("Content-Length"), upload.size());
+            return store.append(upload.id(), range == null ? -1 : range.start(), request)
+                    .onFailure(UploadOffsetException.class).transform(e -> outOfOrder(((UploadOffsetException) e).currentSize()))
+                    .onFailure(UploadNotFoundException.class).transform(e -> OciError.BLOB_UPLOAD_UNKNOWN.exception(r.reference()))
+                    .invoke(state -> {
+                        uploadHeaders(ctx.response(), r, state);
+                        Responses.empty(ctx.response(), 202);
+                    });
+        }).replaceWithVoid();
+    }
+
+    /** PUT {@code /v2/<name>/blobs/uploads/<id>?digest=}: appends a final body if any, verifies, commits. */
+    Uni<Void> finishUpload(RoutingContext ctx, RegistryRequest r) {
+        HttpServerRequest request = ctx.request();
+        String digest = Names.digest(request.getParam("digest"));
+        return session(r).chain(upload -> {
+            Uni<UploadState> written;
+            if (Bodies.present(request)) {
+                ContentRange range = ContentRange.parse(request.getHeader("Content-Range"), request.getHeader("Content-Length"), upload.size());
+                written = store.append(upload.id(), range == null ? -1 : range.start(), request)
+                        .onFailure(UploadOffsetException.class).transform(e -> outOfOrder(((UploadOffsetException) e).currentSize()));
+            } else {
+                request.resume();
+                written = Uni.createFrom().item(upload);
+            }
+            return written.chain(state -> commit(ctx, r, state.id(), digest));
+        });
+    }
+
+    /** GET {@code /v2/<name>/blobs/uploads/<id>}: how much the upload holds. */
+    Uni<Void> uploadStatus(RoutingContext ctx, RegistryRequest r) {
+        ctx.request().resume();
+        return session(r).invoke(upload -> {
+            uploadHeaders(ctx.response(), r, upload);
+            Responses.empty(ctx.response(), 204);
+        }).replaceWithVoid();
+    }
+
+    /** DELETE {@code /v2/<name>/blobs/uploads/<id>}: abandons the upload. */
+    Uni<Void> cancelUpload(RoutingContext ctx, RegistryRequest r) {
+        ctx.request().resume();
+        return session(r).chain(upload -> store.cancel(upload.id()))
+                .invoke(() -> Responses.empty(ctx.response(), 204))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> commit(RoutingContext ctx, RegistryRequest r, String uploadId, String digest) {
+        return store.commit(uploadId, digest)
+                .onFailure(DigestMismatchException.class).transform(e -> OciError.DIGEST_INVALID.exception(e.getMessage()))
+                .onFailure(UploadNotFoundException.class).transform(e -> OciError.BLOB_UPLOAD_UNKNOWN.exception(uploadId))
+                .chain(size -> blobs.link(r.repository(), digest, size))
+                .invoke(() -> created(ctx, r, digest));
+    }
+
+    private static void created(RoutingContext ctx, RegistryRequest r, String digest) {
+        ctx.response()
+                .putHeader("Location", r.path("/blobs/" + digest))
+                .putHeader(Responses.CONTENT_DIGEST, digest);
+        Responses.empty(ctx.response(), 201);
+    }
+
+    /** The upload named in the URL, which must belong to the URL's repository. */
+    private Uni<UploadState> session(RegistryRequest r) {
+        return store.upload(r.reference())
+                .onFailure(UploadNotFoundException.class).recoverWithNull()
+                .invoke(upload -> {
+                    if (upload == null || !upload.repository().equals(r.repository())) {
+                        throw OciError.BLOB_UPLOAD_UNKNOWN.exception(r.reference());
+                    }
+                });
+    }
+
+    private static void uploadHeaders(HttpServerResponse response, RegistryRequest r, UploadState upload) {
+        response.putHeader("Location", r.path("/blobs/uploads/" + upload.id()))
+                .putHeader("Range", "0-" + Math.max(0, upload.size() - 1))
+                .putHeader(Responses.UPLOAD_UUID, upload.id());
+    }
+
+    private static RuntimeException outOfOrder(long currentSize) {
+        return new io.wharf.registry.oci.RegistryException(OciError.RANGE_INVALID,
+                "chunk does not start where the upload ends (" + currentSize + " bytes)",
+                java.util.Map.of("Range", "0-" + Math.max(0, currentSize - 1)));
+    }
+}

@@ -1,0 +1,96 @@
+package io.wharf.registry.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import io.wharf.registry.config.RegistryConfig;
+import io.wharf.registry.metadata.ManifestEntity;
+import io.wharf.registry.oci.MediaTypes;
+import io.wharf.registry.oci.OciError;
+import io.wharf.registry.service.ManifestService;
+
+/** GET/HEAD/PUT/DELETE {@code /v2/<name>/manifests/<reference>}. */
+@ApplicationScoped
+public class ManifestEndpoints {
+
+    private final ManifestService manifests;
+    private final RegistryConfig config;
+
+    public ManifestEndpoints(ManifestService manifests, RegistryConfig config) {
+        this.manifests = manifests;
+        this.config = config;
+    }
+
+    /** Serves the exact bytes pushed, with their media type, length and digest. */
+    Uni<Void> get(RoutingContext ctx, RegistryRequest r, boolean head) {
+        ctx.request().resume();
+        return manifests.get(r.repository(), r.reference()).invoke(m -> {
+            if (!Accept.allows(ctx.request().headers().getAll("Accept"), m.mediaType)) {
+                throw OciError.MANIFEST_UNKNOWN.exception("manifest " + m.digest + " is " + m.mediaType
+                        + ", which the request's Accept header does not list");
+            }
+            HttpServerResponse response = ctx.response()
+                    .putHeader("Content-Type", m.mediaType)
+                    .putHeader("Content-Length", Integer.toString(m.size))
+                    .putHeader(Responses.CONTENT_DIGEST, m.digest)
+                    .putHeader("ETag", "\"" + m.digest + "\"");
+            if (head) {
+                response.end();
+            } else {
+                response.end(Buffer.buffer(m.content));
+            }
+        }).replaceWithVoid();
+    }
+
+    /** Validates and stores a manifest; 201 with its digest, and {@code OCI-Subject} when it has one. */
+    Uni<Void> put(RoutingContext ctx, RegistryRequest r) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        return Bodies.read(ctx.request(), config.maxManifestSize())
+                .chain(body -> manifests.put(r.repository(), r.reference(), body.getBytes(), contentType))
+                .invoke(pushed -> {
+                    ManifestEntity m = pushed.manifest();
+                    HttpServerResponse response = ctx.response()
+                            .putHeader("Location", r.path("/manifests/" + m.digest))
+                            .putHeader(Responses.CONTENT_DIGEST, m.digest);
+                    if (m.subjectDigest != null) {
+                        response.putHeader("OCI-Subject", m.subjectDigest);
+                    }
+                    Responses.empty(response, 201);
+                }).replaceWithVoid();
+    }
+
+    /** Deletes a manifest by digest, or only the tag when the reference is a tag. */
+    Uni<Void> delete(RoutingContext ctx, RegistryRequest r) {
+        ctx.request().resume();
+        return manifests.delete(r.repository(), r.reference())
+                .invoke(() -> Responses.empty(ctx.response(), 202));
+    }
+
+    /** Accept-header negotiation for manifests. */
+    static final class Accept {
+        private Accept() {
+        }
+
+        /**
+         * True when the client accepts the media type. No Accept header, wildcards and plain JSON
+         * accept everything; a list of manifest types that lacks this one does not.
+         */
+        static boolean allows(java.util.List<String> headers, String mediaType) {
+            boolean sawManifestType = false;
+            for (String header : headers) {
+                for (String part : header.split(",")) {
+                    String type = part.split(";", 2)[0].trim();
+                    if (type.isEmpty() || type.equals("*/*") || type.equals("application/*")
+                            || type.equals("application/json") || type.equals(mediaType)) {
+                        return true;
+                    }
+                    sawManifestType |= MediaTypes.MANIFESTS.contains(type);
+                }
+            }
+            return !sawManifestType;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.wharf.registry.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.wharf.registry.oci.OciError;
+
+/**
+ * The OCI Distribution API ({@code /v2/}) as Vert.x routes: the request body is streamed by the
+ * endpoint that needs it, never buffered by the framework. This class only maps a request to the
+ * endpoint that serves it and turns failures into the spec's error responses.
+ */
+@ApplicationScoped
+public class RegistryRoutes {
+
+    private final BlobEndpoints blobs;
+    private final ManifestEndpoints manifests;
+    private final ListingEndpoints listings;
+
+    public RegistryRoutes(BlobEndpoints blobs, ManifestEndpoints manifests, ListingEndpoints listings) {
+        this.blobs = blobs;
+        this.manifests = manifests;
+        this.listings = listings;
+    }
+
+    void install(@Observes Router router) {
+        router.route("/v2").handler(this::handle);
+        router.route("/v2/*").handler(this::handle);
+    }
+
+    void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        // The body is read (or not) by the endpoint, possibly after a database round trip.
+        request.pause();
+        // Hibernate Reactive may use this request's (duplicated) Vert.x context.
+        VertxContextSafetyToggle.setCurrentContextSafe(true);
+        ctx.response().putHeader(Responses.API_VERSION, "registry/2.0");
+        Uni<Void> work;
+        try {
+            work = dispatch(ctx, request);
+        } catch (RuntimeException e) {
+            work = Uni.createFrom().failure(e);
+        }
+        work.subscribe().with(
+                ignored -> {
+                },
+                failure -> {
+                    request.resume();
+                    Responses.error(ctx.response(), failure);
+                });
+    }
+
+    private Uni<Void> dispatch(RoutingContext ctx, HttpServerRequest request) {
+        RegistryRequest r = RegistryPaths.parse(request.path());
+        if (r == null) {
+            return Uni.createFrom().failure(OciError.NAME_UNKNOWN.exception("no such endpoint: " + request.path()));
+        }
+        HttpMethod method = request.method();
+        boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+        return switch (r.kind()) {
+            case BASE -> read ? base(ctx) : unsupported(method);
+            case CATALOG -> method == HttpMethod.GET ? listings.catalog(ctx) : unsupported(method);
+            case TAGS -> method == HttpMethod.GET ? listings.tags(ctx, r) : unsupported(method);
+            case REFERRERS -> method == HttpMethod.GET ? listings.referrers(ctx, r) : unsupported(method);
+            case MANIFEST -> read ? manifests.get(ctx, r, method == HttpMethod.HEAD)
+                    : method == HttpMethod.PUT ? manifests.put(ctx, r)
+                    : method == HttpMethod.DELETE ? manifests.delete(ctx, r)
+                    : unsupported(method);
+            case BLOB -> read ? blobs.get(ctx, r, method == HttpMethod.HEAD)
+                    : method == HttpMethod.DELETE ? blobs.delete(ctx, r)
+                    : unsupported(method);
+            case UPLOADS -> method == HttpMethod.POST ? blobs.startUpload(ctx, r) : unsupported(method);
+            case UPLOAD -> method == HttpMethod.PATCH ? blobs.patchUpload(ctx, r)
+                    : method == HttpMethod.PUT ? blobs.finishUpload(ctx, r)
+                    : method == HttpMethod.GET ? blobs.uploadStatus(ctx, r)
+                    : method == HttpMethod.DELETE ? blobs.cancelUpload(ctx, r)
+                    : unsupported(method);
+        };
+    }
+
+    private static Uni<Void> base(RoutingContext ctx) {
+        ctx.request().resume();
+        ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end("{}");
+        return Uni.createFrom().voidItem();
+    }
+
+    private static Uni<Void> unsupported(HttpMethod method) {
+        return Uni.createFrom().failure(OciError.UNSUPPORTED.exception(method + " is not supported here"));
+    }
+}

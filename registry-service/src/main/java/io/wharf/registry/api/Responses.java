@@ -1,0 +1,59 @@
+package io.wharf.registry.api;
+
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.wharf.registry.oci.OciError;
+import io.wharf.registry.oci.RegistryException;
+
+/** Writes registry responses: the API version header, and errors in the spec's JSON shape. */
+final class Responses {
+    private static final Logger LOG = Logger.getLogger(Responses.class);
+
+    static final String API_VERSION = "Docker-Distribution-API-Version";
+    static final String CONTENT_DIGEST = "Docker-Content-Digest";
+    static final String UPLOAD_UUID = "Docker-Upload-UUID";
+
+    private Responses() {
+    }
+
+    /** Answers with an error: a {@link RegistryException}'s code and status, else 500 (logged). */
+    static void error(HttpServerResponse response, Throwable failure) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        if (response.headWritten()) {
+            // Bytes are already on the wire: the only honest signal left is to cut the connection.
+            response.reset();
+            return;
+        }
+        RegistryException e = failure instanceof RegistryException re ? re : null;
+        if (e == null) {
+            LOG.error("request failed", failure);
+            e = new RegistryException(OciError.UNSUPPORTED, null);
+        }
+        OciError error = e.error();
+        JsonObject entry = new JsonObject().put("code", error.code()).put("message", error.message());
+        if (e.detail() != null) {
+            entry.put("detail", e.detail());
+        }
+        String body = new JsonObject().put("errors", new JsonArray().add(entry)).encode();
+        int status = failure instanceof RegistryException ? error.status() : 500;
+        response.setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .putHeader(API_VERSION, "registry/2.0");
+        for (Map.Entry<String, String> h : e.headers().entrySet()) {
+            response.putHeader(h.getKey(), h.getValue());
+        }
+        response.end(body);
+    }
+
+    /** An empty response with the given status. */
+    static void empty(HttpServerResponse response, int status) {
+        response.setStatusCode(status).putHeader("Content-Length", "0").end();
+    }
+}

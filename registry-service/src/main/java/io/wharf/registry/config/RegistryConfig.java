@@ -1,0 +1,38 @@
+package io.wharf.registry.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Registry settings, under {@code wharf.registry}. */
+@ConfigMapping(prefix = "wharf.registry")
+public interface RegistryConfig {
+
+    Storage storage();
+
+    /** Largest manifest accepted, in bytes (the spec's common limit is 4 MiB). */
+    @WithDefault("4194304")
+    int maxManifestSize();
+
+    /** Most entries one tags or catalog page returns, whatever {@code n} asks. */
+    @WithDefault("10000")
+    int maxPageSize();
+
+    interface Storage {
+        /** Directory for blob bytes and uploads in progress. */
+        String root();
+
+        /** Uploads not written to for this long are removed. */
+        @WithDefault("24h")
+        Duration uploadMaxAge();
+
+        /** How often abandoned uploads are looked for. */
+        @WithDefault("1h")
+        Duration uploadPurgeInterval();
+
+        /** fsync each blob before it is committed (turn off only for throwaway data). */
+        @WithDefault("true")
+        boolean fsync();
+    }
+}

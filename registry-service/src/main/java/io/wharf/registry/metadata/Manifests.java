@@ -1,0 +1,94 @@
+package io.wharf.registry.metadata;
+
+import java.util.Collection;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+
+/** Manifests, what they reference, and who refers to them. */
+@ApplicationScoped
+public class Manifests implements PanacheRepositoryBase<ManifestEntity, Long> {
+
+    public Uni<ManifestEntity> findByDigest(String repositoryName, String digest) {
+        return getSession().chain(session -> session
+                .createSelectionQuery("""
+                        select m from ManifestEntity m, RepositoryEntity r
+                        where r.name = :name and m.repositoryId = r.id and m.digest = :digest""", ManifestEntity.class)
+                .setParameter("name", repositoryName)
+                .setParameter("digest", digest)
+                .getSingleResultOrNull());
+    }
+
+    public Uni<ManifestEntity> findByTag(String repositoryName, String tag) {
+        return getSession().chain(session -> session
+                .createSelectionQuery("""
+                        select m from ManifestEntity m, TagEntity t, RepositoryEntity r
+                        where r.name = :name and t.repositoryId = r.id and t.name = :tag and m.id = t.manifestId""",
+                        ManifestEntity.class)
+                .setParameter("name", repositoryName)
+                .setParameter("tag", tag)
+                .getSingleResultOrNull());
+    }
+
+    public Uni<ManifestEntity> findByDigest(long repositoryId, String digest) {
+        return find("repositoryId = ?1 and digest = ?2", repositoryId, digest).firstResult();
+    }
+
+    /** Which of {@code digests} are NOT manifests of the repository. */
+    public Uni<List<String>> missing(long repositoryId, Collection<String> digests) {
+        if (digests.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return getSession().chain(session -> session
+                .createSelectionQuery("select m.digest from ManifestEntity m where m.repositoryId = :repo and m.digest in :digests",
+                        String.class)
+                .setParameter("repo", repositoryId)
+                .setParameter("digests", digests)
+                .getResultList()
+                .map(found -> digests.stream().filter(d -> !found.contains(d)).toList()));
+    }
+
+    /** Records what a manifest references (ignored when already recorded). */
+    public Uni<Void> addReferences(long manifestId, Collection<String> digests, String kind) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String digest : digests) {
+            chain = chain.chain(() -> getSession().chain(session -> session
+                    .createNativeQuery("""
+                            INSERT INTO manifest_reference (manifest_id, digest, kind) VALUES (:m, :d, :k)
+                            ON CONFLICT DO NOTHING""")
+                    .setParameter("m", manifestId)
+                    .setParameter("d", digest)
+                    .setParameter("k", kind)
+                    .executeUpdate())).replaceWithVoid();
+        }
+        return chain;
+    }
+
+    /** Manifests of the repository whose {@code subject} is {@code digest}, oldest first. */
+    public Uni<List<ManifestEntity>> referrers(String repositoryName, String subjectDigest) {
+        return getSession().chain(session -> session
+                .createSelectionQuery("""
+                        select m from ManifestEntity m, RepositoryEntity r
+                        where r.name = :name and m.repositoryId = r.id and m.subjectDigest = :subject
+                        order by m.id""", ManifestEntity.class)
+                .setParameter("name", repositoryName)
+                .setParameter("subject", subjectDigest)
+                .getResultList());
+    }
+
+    /** True when an index of the repository lists the manifest as a child. */
+    public Uni<Boolean> isChildOfAnIndex(long repositoryId, String digest) {
+        return getSession().chain(session -> session
+                .createSelectionQuery("""
+                        select count(m) from ManifestEntity m, ManifestReferenceEntity ref
+                        where m.repositoryId = :repo and ref.manifestId = m.id and ref.kind = 'manifest' and ref.digest = :digest""",
+                        Long.class)
+                .setParameter("repo", repositoryId)
+                .setParameter("digest", digest)
+                .getSingleResult()
+                .map(n -> n > 0));
+    }
+}

@@ -1,0 +1,57 @@
+package io.wharf.registry.oci;
+
+/**
+ * Every error code the registry answers with, registered once with its HTTP status and the
+ * default message (OCI Distribution Spec 1.1, "Error Codes", plus the Docker codes clients know).
+ */
+public enum OciError {
+    BLOB_UNKNOWN(404, "blob unknown to registry"),
+    BLOB_UPLOAD_INVALID(400, "blob upload invalid"),
+    BLOB_UPLOAD_UNKNOWN(404, "blob upload unknown to registry"),
+    /** An upload chunk that does not continue the upload where it ends. */
+    RANGE_INVALID(416, "requested range not satisfiable"),
+    DIGEST_INVALID(400, "provided digest did not match uploaded content"),
+    MANIFEST_BLOB_UNKNOWN(400, "manifest references a manifest or blob unknown to registry"),
+    MANIFEST_INVALID(400, "manifest invalid"),
+    MANIFEST_UNKNOWN(404, "manifest unknown to registry"),
+    NAME_INVALID(400, "invalid repository name"),
+    NAME_UNKNOWN(404, "repository name not known to registry"),
+    SIZE_INVALID(400, "provided length did not match content length"),
+    /** A manifest larger than the registry accepts. */
+    MANIFEST_TOO_LARGE(413, "manifest too large"),
+    TAG_INVALID(400, "manifest tag did not match URI"),
+    PAGINATION_NUMBER_INVALID(400, "invalid number of results requested"),
+    UNAUTHORIZED(401, "authentication required"),
+    DENIED(403, "requested access to the resource is denied"),
+    UNSUPPORTED(405, "the operation is unsupported"),
+    TOOMANYREQUESTS(429, "too many requests");
+
+    private final int status;
+    private final String message;
+
+    OciError(int status, String message) {
+        this.status = status;
+        this.message = message;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String message() {
+        return message;
+    }
+
+    /** The code as it appears in the JSON body. */
+    public String code() {
+        return this == MANIFEST_TOO_LARGE ? "SIZE_INVALID" : this == RANGE_INVALID ? "BLOB_UPLOAD_INVALID" : name();
+    }
+
+    public RegistryException exception(String detail) {
+        return new RegistryException(this, detail);
+    }
+
+    public RegistryException exception() {
+        return new RegistryException(this, null);
+    }
+}
