@@ -142,7 +142,6 @@ REPO_P=e2e/podman-$SFX
 REPO_D=e2e/docker-$SFX
 REPO_M=e2e/multiarch-$SFX
 
-SKOPEO=(skopeo)
 SK_SRC=(--src-tls-verify=false)
 SK_DST=(--dest-tls-verify=false)
 TLS=(--tls-verify=false)
@@ -452,17 +451,17 @@ scenario_catalog() {
 }
 
 preflight
-scenario_skopeo
-scenario_tag
-scenario_mount
-scenario_delete
-scenario_podman
+scenario_skopeo      # 1  (4, 6 and 7 build on its repository)
+scenario_podman      # 2
 if [ "$E2E_SKIP_DOCKER" = 1 ]; then
-    echo "# docker scenario skipped (E2E_SKIP_DOCKER=1)"
+    echo "# [3 docker] skipped (E2E_SKIP_DOCKER=1)"
 else
-    scenario_docker
+    scenario_docker  # 3
 fi
-scenario_multiarch
-scenario_catalog
+scenario_tag         # 4
+scenario_multiarch   # 5
+scenario_mount       # 6
+scenario_delete      # 7
+scenario_catalog     # 8
 summary
 [ "$FAIL" -eq 0 ]

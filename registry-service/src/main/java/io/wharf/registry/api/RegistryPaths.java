@@ -1,5 +1,7 @@
 package io.wharf.registry.api;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import io.wharf.registry.api.RegistryRequest.Kind;
@@ -25,7 +27,10 @@ final class RegistryPaths {
     private RegistryPaths() {
     }
 
-    static RegistryRequest parse(String path) {
+    static RegistryRequest parse(String rawPath) {
+        // Some clients percent-encode the ':' of a digest; names and tags contain nothing to decode.
+        String path = rawPath.indexOf('%') < 0 ? rawPath
+                : URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
         if (path.equals("/v2") || path.equals("/v2/")) {
             return new RegistryRequest(Kind.BASE, null, null, null);
         }

@@ -49,7 +49,12 @@ public interface BlobStore {
      * the client says the data starts ({@code -1}: wherever the upload ends now). Fails with
      * {@link UploadOffsetException} (nothing written) when it is not the current size, and with
      * {@link UploadNotFoundException} when there is no such upload. Returns the new state.
-     * The stream is expected to be paused; this method resumes it.
+     * The stream is expected to be paused; this method resumes it. When the call fails before
+     * writing, {@code body} is left paused and unread.
+     *
+     * <p>One append or commit runs on an upload at a time: while one runs, another fails at once
+     * with {@link UploadBusyException} (an {@code UploadOffsetException}), nothing written. An
+     * append is all or nothing: when {@code body} fails midway, the upload is left as it was.
      */
     Uni<UploadState> append(String uploadId, long expectedOffset, ReadStream<Buffer> body);
 
@@ -57,7 +62,8 @@ public interface BlobStore {
      * Verifies that the upload's bytes hash to {@code digest} and moves them into place. On a
      * mismatch it fails with {@link DigestMismatchException} and the upload is removed; when the
      * store already holds the digest the upload's bytes are discarded and the existing blob kept.
-     * Returns the committed blob's size.
+     * Returns the committed blob's size. Fails with {@link UploadNotFoundException} when there is
+     * no such upload, and with {@link UploadBusyException} (upload kept) while an append runs.
      */
     Uni<Long> commit(String uploadId, String digest);
 

@@ -9,6 +9,12 @@ public class UploadOffsetException extends RuntimeException {
         this.currentSize = currentSize;
     }
 
+    /** For subclasses that say why the chunk cannot go where the client wants it. */
+    protected UploadOffsetException(long currentSize, String message) {
+        super(message, null, false, false);
+        this.currentSize = currentSize;
+    }
+
     /** Bytes the upload holds, so the caller can answer with the right {@code Range}. */
     public long currentSize() {
         return currentSize;

@@ -1,0 +1,118 @@
+package io.wharf.registry.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.vertx.core.Vertx;
+
+/** The {@link BlobStoreContract} on a temporary directory, plus what only a filesystem has. */
+class FilesystemBlobStoreTest extends BlobStoreContract {
+
+    @TempDir
+    Path root;
+
+    @Override
+    protected BlobStore newStore(Vertx vertx) {
+        return new FilesystemBlobStore(vertx, root);
+    }
+
+    @Override
+    protected void backdateUpload(String uploadId, Duration idle) throws Exception {
+        Files.setLastModifiedTime(uploadPath(uploadId).resolve("data"), FileTime.from(Instant.now().minus(idle)));
+    }
+
+    @Test
+    void keepsCommittedBlobAtItsDigestPathAndNoUploadBehind() throws Exception {
+        byte[] layer = bytes("laid out");
+        String digest = committed(layer);
+
+        String hex = digest.substring("sha256:".length());
+        assertArrayEquals(layer, Files.readAllBytes(root.resolve("blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex)));
+        assertEquals(List.of(), list(root.resolve("uploads")));
+    }
+
+    @Test
+    void sweepsLeftoversOfInterruptedCommitsAtStart() throws Exception {
+        byte[] layer = bytes("renamed into place just before the crash");
+        String digest = sha256(layer);
+        String uploadId = uploadOf("library/alpine", layer);
+        // A crash after the commit's rename, before the upload's directory was removed:
+        String hex = digest.substring("sha256:".length());
+        Path blob = root.resolve("blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex);
+        Files.createDirectories(blob.getParent());
+        Files.move(uploadPath(uploadId).resolve("data"), blob);
+        // A crash while an upload was being created (its info written, no data yet):
+        Path halfCreated = Files.createDirectories(uploadPath(UUID.randomUUID().toString()));
+        Files.writeString(halfCreated.resolve("info"), "repository=library/alpine\n");
+
+        BlobStore restarted = restart();
+
+        assertEquals(layer.length, await(restarted.size(digest)), "operations start after the sweep");
+        assertNull(await(restarted.upload(uploadId)));
+        assertEquals(List.of(), list(root.resolve("uploads")));
+    }
+
+    @Test
+    void rejectsAppendWhileAnotherInstanceAppends() throws Exception {
+        String uploadId = await(store.createUpload("library/alpine")).id();
+        TestBody slow = TestBody.open(vertx);
+        CompletableFuture<UploadState> running = store.append(uploadId, 0, slow).subscribeAsCompletionStage();
+        slow.push(bytes("mine"));
+        waitUntil(() -> slow.emittedBytes() == 4);
+
+        BlobStore otherProcess = newStore(vertx);
+        UploadBusyException busy = assertThrows(UploadBusyException.class,
+                () -> await(otherProcess.append(uploadId, -1, TestBody.of(vertx, bytes("theirs")))));
+        assertEquals(4, busy.currentSize());
+
+        slow.end();
+        assertEquals(4, running.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).size());
+        assertEquals(10, await(otherProcess.append(uploadId, 4, TestBody.of(vertx, bytes("theirs")))).size());
+        assertEquals(10, await(store.commit(uploadId, sha256(bytes("minetheirs")))));
+    }
+
+    @Test
+    void commitsWithFsyncOff() {
+        BlobStore unsynced = new FilesystemBlobStore(vertx, root, new FilesystemBlobStore.Options(false));
+        byte[] layer = bytes("cache entry");
+        String uploadId = await(unsynced.createUpload("cache/app")).id();
+        await(unsynced.append(uploadId, 0, TestBody.of(vertx, layer)));
+
+        assertEquals(layer.length, await(unsynced.commit(uploadId, sha256(layer))));
+        assertEquals(layer.length, await(store.size(sha256(layer))));
+    }
+
+    @Test
+    void failsOperationsWhenRootCannotBeCreated() throws Exception {
+        Path file = Files.writeString(root.resolve("not-a-directory"), "x");
+        BlobStore broken = new FilesystemBlobStore(vertx, file.resolve("root"));
+
+        assertThrows(Exception.class, () -> await(broken.createUpload("library/alpine")));
+    }
+
+    private Path uploadPath(String uploadId) {
+        return root.resolve("uploads").resolve(uploadId);
+    }
+
+    private static List<Path> list(Path dir) throws Exception {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.toList();
+        }
+    }
+}
