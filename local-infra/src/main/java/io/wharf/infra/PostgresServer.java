@@ -50,8 +50,13 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Uses the server on {@code options.host():options.port()} if it accepts the credentials, else starts one. */
     public static PostgresServer start(Options options) throws IOException {
-        if (Net.answers(options.host(), options.port()) && canLogin(options)) {
-            return new PostgresServer(options.host(), options.port(), options.user(), options.password(), null, null);
+        if (Net.answers(options.host(), options.port())) {
+            if (canLogin(options)) {
+                return new PostgresServer(options.host(), options.port(), options.user(), options.password(), null, null);
+            }
+            throw new IOException("a server answers on " + options.host() + ":" + options.port()
+                    + " but does not accept user '" + options.user() + "' with the password given;"
+                    + " give its credentials, or choose a free port for an embedded PostgreSQL");
         }
         return startEmbedded(options);
     }
