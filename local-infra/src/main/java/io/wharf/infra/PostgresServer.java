@@ -61,6 +61,14 @@ public final class PostgresServer implements AutoCloseable {
         return startEmbedded(options);
     }
 
+    /** The server on {@code options.host():options.port()} when it answers and accepts the credentials, else null. */
+    public static PostgresServer existing(Options options) {
+        if (Net.answers(options.host(), options.port()) && canLogin(options)) {
+            return new PostgresServer(options.host(), options.port(), options.user(), options.password(), null, null);
+        }
+        return null;
+    }
+
     /** Always starts PostgreSQL binaries from the classpath (user {@code postgres}, trust authentication). */
     public static PostgresServer startEmbedded(Options options) throws IOException {
         boolean temporary = options.dataDir() == null;

@@ -10,8 +10,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * database for one service's tests.
  *
  * <p>PostgreSQL is the server on {@code WHARF_TEST_PG_HOST:WHARF_TEST_PG_PORT} (default
- * 127.0.0.1:5432, user {@code postgres}, trust) when it answers, otherwise embedded binaries on a
- * free port. The database (init arg {@code database}, default {@code wharf_test}) is dropped and
+ * 127.0.0.1:5432, user {@code postgres}, trust) when it answers and accepts those credentials,
+ * otherwise embedded binaries on a free port. The database (init arg {@code database}, default {@code wharf_test}) is dropped and
  * created anew at start and dropped at stop, so every run begins empty.
  */
 public class WharfInfraTestResource implements QuarkusTestResourceLifecycleManager {
@@ -33,9 +33,10 @@ public class WharfInfraTestResource implements QuarkusTestResourceLifecycleManag
             int port = Integer.parseInt(env("WHARF_TEST_PG_PORT", "5432"));
             PostgresServer.Options pg = new PostgresServer.Options(host, port,
                     env("WHARF_TEST_PG_USER", "postgres"), env("WHARF_TEST_PG_PASSWORD", ""), null);
-            postgres = Net.answers(host, port)
-                    ? PostgresServer.start(pg)
-                    : PostgresServer.startEmbedded(new PostgresServer.Options("127.0.0.1", Net.freePort(), "postgres", "", null));
+            postgres = PostgresServer.existing(pg);
+            if (postgres == null) {
+                postgres = PostgresServer.startEmbedded(new PostgresServer.Options("127.0.0.1", Net.freePort(), "postgres", "", null));
+            }
             postgres.dropDatabase(database);
             postgres.ensureDatabase(database);
         } catch (Exception e) {

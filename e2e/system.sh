@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# System test of the quickstart: `./wharf up` on spare ports and a temporary data directory,
+# every service answers and is healthy, real clients push and pull (e2e/clients.sh), a push
+# reaches the notifier and the deployer through Kafka, then `./wharf down` leaves no process
+# and no port behind.
+#
+# Usage: e2e/system.sh        (as root: the client stage runs podman and a private dockerd)
+# Env:   E2E_SKIP_CLIENTS=1   leave out the real-client stage
+#
+# Prints "ok - …" / "not ok - …" lines, then "N passed, M failed"; exits 1 on any failure.
+set -u
+set -o pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export WHARF_DATA_DIR
+WHARF_DATA_DIR=$(mktemp -d /tmp/wharf-system.XXXXXXXX)
+export WHARF_REGISTRY_PORT=15000 WHARF_NOTIFIER_PORT=15001 WHARF_DEPLOYER_PORT=15002
+export WHARF_KAFKA_PORT=19092 WHARF_KAFKA_CONTROLLER_PORT=19093
+export WHARF_DB=wharf_system_test
+PORTS=(15000 15001 15002 19092 19093)
+
+PASS=0
+FAIL=0
+ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
+not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
+check() { local what=$1; shift; if "$@" >"$WHARF_DATA_DIR/check.out" 2>&1; then ok "$what"; else not_ok "$what"; sed 's/^/#   /' "$WHARF_DATA_DIR/check.out" | tail -n 20; fi; }
+
+cleanup() {
+  "$ROOT/wharf" down >/dev/null 2>&1 || true
+  rm -rf "$WHARF_DATA_DIR"
+}
+trap cleanup EXIT
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A database of its own, emptied first, when a local server is used (an embedded one lives in the data dir).
+if command -v psql >/dev/null 2>&1; then
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $WHARF_DB WITH (FORCE)" >/dev/null 2>&1 || true
+fi
+
+for p in "${PORTS[@]}"; do
+  port_free "$p" || { not_ok "port $p is free before the test"; echo "$PASS passed, $FAIL failed"; exit 1; }
+done
+
+check "./wharf up starts Kafka, PostgreSQL and the three services" "$ROOT/wharf" up
+for svc in registry:15000 notifier:15001 deployer:15002; do
+  name=${svc%%:*}; port=${svc##*:}
+  check "$name answers /q/health/ready with UP" sh -c "curl -fsS http://127.0.0.1:$port/q/health/ready | grep -q '\"status\": *\"UP\"'"
+done
+check "./wharf status lists every service as healthy" sh -c "\"$ROOT/wharf\" status | grep -c healthy | grep -qx 3"
+check "the registry answers GET /v2/" curl -fsS http://127.0.0.1:15000/v2/
+
+if [ "${E2E_SKIP_CLIENTS:-0}" != 1 ]; then
+  if bash "$ROOT/e2e/clients.sh" 127.0.0.1:15000 >"$WHARF_DATA_DIR/clients.out" 2>&1; then
+    ok "real clients push and pull ($(tail -n 1 "$WHARF_DATA_DIR/clients.out"))"
+  else
+    not_ok "real clients push and pull"
+    grep -v '^ok' "$WHARF_DATA_DIR/clients.out" | sed 's/^/#   /' | tail -n 40
+  fi
+fi
+
+pids=$(cat "$WHARF_DATA_DIR"/run/*.pid 2>/dev/null | tr '\n' ' ')
+check "./wharf down stops everything" "$ROOT/wharf" down
+still=""
+for pid in $pids; do kill -0 "$pid" 2>/dev/null && still="$still $pid"; done
+if [ -z "$still" ]; then ok "no process started by ./wharf is still running"; else not_ok "still running after down:$still"; fi
+busy=""
+for p in "${PORTS[@]}"; do port_free "$p" || busy="$busy $p"; done
+if [ -z "$busy" ]; then ok "every port is free again"; else not_ok "ports still taken after down:$busy"; fi
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]
