@@ -7,20 +7,24 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.registry.config.RegistryConfig;
+import io.wharf.registry.events.PullCounter;
 import io.wharf.registry.metadata.ManifestEntity;
 import io.wharf.registry.oci.MediaTypes;
 import io.wharf.registry.oci.OciError;
 import io.wharf.registry.service.ManifestService;
+import io.wharf.registry.service.Names;
 
 /** GET/HEAD/PUT/DELETE {@code /v2/<name>/manifests/<reference>}. */
 @ApplicationScoped
 public class ManifestEndpoints {
 
     private final ManifestService manifests;
+    private final PullCounter pulls;
     private final RegistryConfig config;
 
-    public ManifestEndpoints(ManifestService manifests, RegistryConfig config) {
+    public ManifestEndpoints(ManifestService manifests, PullCounter pulls, RegistryConfig config) {
         this.manifests = manifests;
+        this.pulls = pulls;
         this.config = config;
     }
 
@@ -41,6 +45,8 @@ public class ManifestEndpoints {
                 response.end();
             } else {
                 response.end(Buffer.buffer(m.content));
+                pulls.pulled(r.repository(), m.digest, m.mediaType, Names.isDigest(r.reference()) ? null : r.reference(),
+                        Callers.of(ctx).actor());
             }
         }).replaceWithVoid();
     }
@@ -49,7 +55,7 @@ public class ManifestEndpoints {
     Uni<Void> put(RoutingContext ctx, RegistryRequest r) {
         String contentType = ctx.request().getHeader("Content-Type");
         return Bodies.read(ctx.request(), config.maxManifestSize())
-                .chain(body -> manifests.put(r.repository(), r.reference(), body.getBytes(), contentType))
+                .chain(body -> manifests.put(r.repository(), r.reference(), body.getBytes(), contentType, Callers.of(ctx)))
                 .invoke(pushed -> {
                     ManifestEntity m = pushed.manifest();
                     HttpServerResponse response = ctx.response()
@@ -65,7 +71,7 @@ public class ManifestEndpoints {
     /** Deletes a manifest by digest, or only the tag when the reference is a tag. */
     Uni<Void> delete(RoutingContext ctx, RegistryRequest r) {
         ctx.request().resume();
-        return manifests.delete(r.repository(), r.reference())
+        return manifests.delete(r.repository(), r.reference(), Callers.of(ctx))
                 .invoke(() -> Responses.empty(ctx.response(), 202));
     }
 

@@ -11,6 +11,8 @@ public interface RegistryConfig {
 
     Storage storage();
 
+    Events events();
+
     /** Largest manifest accepted, in bytes (the spec's common limit is 4 MiB). */
     @WithDefault("4194304")
     int maxManifestSize();
@@ -18,6 +20,16 @@ public interface RegistryConfig {
     /** Most entries one tags or catalog page returns, whatever {@code n} asks. */
     @WithDefault("10000")
     int maxPageSize();
+
+    interface Events {
+        /** Most outbox rows the relay publishes in one transaction. */
+        @WithDefault("500")
+        int relayBatchSize();
+
+        /** How long published events stay queryable. */
+        @WithDefault("90d")
+        Duration retention();
+    }
 
     interface Storage {
         /** Directory for blob bytes and uploads in progress. */

@@ -37,6 +37,14 @@ public class Manifests implements PanacheRepositoryBase<ManifestEntity, Long> {
         return find("repositoryId = ?1 and digest = ?2", repositoryId, digest).firstResult();
     }
 
+    /** True when the repository holds at least one manifest. */
+    public Uni<Boolean> hasAny(long repositoryId) {
+        return getSession().chain(session -> session
+                .createNativeQuery("SELECT EXISTS (SELECT 1 FROM manifest WHERE repository_id = :repo)", Boolean.class)
+                .setParameter("repo", repositoryId)
+                .getSingleResult());
+    }
+
     /** Which of {@code digests} are NOT manifests of the repository. */
     public Uni<List<String>> missing(long repositoryId, Collection<String> digests) {
         if (digests.isEmpty()) {

@@ -12,6 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.wharf.events.EventType;
+import io.wharf.events.RegistryEventData;
+import io.wharf.registry.events.EventRecorder;
 import io.wharf.registry.metadata.BlobLinks;
 import io.wharf.registry.metadata.ManifestEntity;
 import io.wharf.registry.metadata.ManifestReferenceEntity;
@@ -25,7 +28,10 @@ import io.wharf.registry.oci.ParsedManifest;
 
 /**
  * Manifests and tags of repositories. A PUT is validated completely before anything is written,
- * and written in one transaction: a refused push changes nothing.
+ * and written in one transaction together with the events it causes: a refused push changes
+ * nothing and records no event; an accepted one records {@code repository.created} (first
+ * manifest of the repository), {@code artifact.pushed}, and {@code tag.created} or
+ * {@code tag.updated} (with the previous digest) when a tag was set or moved.
  */
 @ApplicationScoped
 public class ManifestService {
@@ -34,12 +40,14 @@ public class ManifestService {
     private final Manifests manifests;
     private final Tags tags;
     private final BlobLinks blobLinks;
+    private final EventRecorder events;
 
-    public ManifestService(Repositories repositories, Manifests manifests, Tags tags, BlobLinks blobLinks) {
+    public ManifestService(Repositories repositories, Manifests manifests, Tags tags, BlobLinks blobLinks, EventRecorder events) {
         this.repositories = repositories;
         this.manifests = manifests;
         this.tags = tags;
         this.blobLinks = blobLinks;
+        this.events = events;
     }
 
     /** The manifest a tag or digest names; fails with MANIFEST_UNKNOWN. */
@@ -57,9 +65,10 @@ public class ManifestService {
      * @param reference   the tag or digest from the URL
      * @param body        the exact bytes pushed (already checked against the size limit)
      * @param contentType the request's Content-Type
+     * @param caller      who pushes, for the events
      */
     @WithTransaction
-    public Uni<PushedManifest> put(String repository, String reference, byte[] body, String contentType) {
+    public Uni<PushedManifest> put(String repository, String reference, byte[] body, String contentType, Caller caller) {
         boolean byDigest = Names.isDigest(reference);
         String tag = byDigest ? null : Names.tag(reference);
         String digest = digestOf(body, byDigest ? Names.digest(reference) : null);
@@ -78,7 +87,7 @@ public class ManifestService {
                         throw OciError.MANIFEST_BLOB_UNKNOWN.exception("manifest unknown to " + repository + ": " + String.join(", ", missing));
                     }
                 }))
-                .chain(repoId -> manifests.findByDigest(repoId, digest).chain(existing -> {
+                .chain(repoId -> manifests.hasAny(repoId).chain(hadManifests -> manifests.findByDigest(repoId, digest).chain(existing -> {
                     if (existing != null) {
                         return Uni.createFrom().item(new Stored(existing, false));
                     }
@@ -99,7 +108,41 @@ public class ManifestService {
                 }).chain(stored -> tag == null
                         ? Uni.createFrom().item(new PushedManifest(stored.manifest, parsed, stored.created, null, null))
                         : tags.point(repoId, tag, stored.manifest.id)
-                                .map(previous -> new PushedManifest(stored.manifest, parsed, stored.created, tag, previous))));
+                                .map(previous -> new PushedManifest(stored.manifest, parsed, stored.created, tag, previous)))
+                        .call(pushed -> recordPush(repository, pushed, !hadManifests, caller))));
+    }
+
+    private Uni<Void> recordPush(String repository, PushedManifest pushed, boolean firstManifest, Caller caller) {
+        ManifestEntity m = pushed.manifest();
+        RegistryEventData.Builder data = RegistryEventData.builder(repository, m.digest)
+                .project(Names.project(repository))
+                .mediaType(m.mediaType)
+                .artifactType(m.artifactType)
+                .size((long) m.size)
+                .platforms(platforms(pushed.parsed()))
+                .actor(caller.actor())
+                .request(caller.request());
+        // Each event's data is built before the next change to the builder: the chain runs later.
+        RegistryEventData repositoryData = data.build();
+        RegistryEventData pushData = data.tag(pushed.tag()).build();
+        Uni<?> chain = Uni.createFrom().voidItem();
+        if (firstManifest) {
+            chain = chain.chain(() -> events.record(EventType.REPOSITORY_CREATED, repositoryData));
+        }
+        chain = chain.chain(() -> events.record(EventType.ARTIFACT_PUSHED, pushData));
+        if (pushed.tag() != null && !m.digest.equals(pushed.previousDigest())) {
+            EventType type = pushed.previousDigest() == null ? EventType.TAG_CREATED : EventType.TAG_UPDATED;
+            RegistryEventData tagData = data.previousDigest(pushed.previousDigest()).build();
+            chain = chain.chain(() -> events.record(type, tagData));
+        }
+        return chain.replaceWithVoid();
+    }
+
+    private static List<RegistryEventData.Platform> platforms(ParsedManifest parsed) {
+        return parsed.platforms().stream().map(p -> {
+            String[] parts = p.split("/", 3);
+            return new RegistryEventData.Platform(parts[0], parts[1], parts.length > 2 ? parts[2] : null);
+        }).toList();
     }
 
     private record Stored(ManifestEntity manifest, boolean created) {
@@ -110,22 +153,43 @@ public class ManifestService {
      * Fails with MANIFEST_UNKNOWN when there is nothing to delete.
      */
     @WithTransaction
-    public Uni<Void> delete(String repository, String reference) {
+    public Uni<Void> delete(String repository, String reference, Caller caller) {
         boolean byDigest = Names.isDigest(reference);
         String checked = byDigest ? Names.digest(reference) : Names.tag(reference);
         return repositories.findByName(repository)
                 .onItem().ifNull().failWith(() -> OciError.MANIFEST_UNKNOWN.exception(repository + ":" + reference))
-                .chain(repo -> byDigest
-                        ? manifests.findByDigest(repo.id, checked).chain(m -> m == null
-                                ? Uni.createFrom().item(false)
-                                : manifests.delete(m).replaceWith(true))
-                        : tags.remove(repo.id, checked))
-                .invoke(deleted -> {
-                    if (!deleted) {
-                        throw OciError.MANIFEST_UNKNOWN.exception(repository + ":" + reference);
-                    }
-                })
+                .chain(repo -> (byDigest ? manifests.findByDigest(repo.id, checked) : manifests.findByTag(repository, checked))
+                        .onItem().ifNull().failWith(() -> OciError.MANIFEST_UNKNOWN.exception(repository + ":" + reference))
+                        .chain(m -> byDigest
+                                ? tags.namesOf(m.id).call(() -> manifests.delete(m))
+                                        .call(tagNames -> recordDelete(repository, m, tagNames, true, caller))
+                                : tags.remove(repo.id, checked)
+                                        .call(() -> recordDelete(repository, m, List.of(checked), false, caller))))
                 .replaceWithVoid();
+    }
+
+    /** {@code tag.deleted} for each tag that went, and {@code artifact.deleted} when the manifest went. */
+    private Uni<Void> recordDelete(String repository, ManifestEntity m, List<String> tagNames, boolean manifestDeleted, Caller caller) {
+        Uni<?> chain = Uni.createFrom().voidItem();
+        for (String tagName : tagNames) {
+            RegistryEventData tagData = deletion(repository, m, caller).tag(tagName).build();
+            chain = chain.chain(() -> events.record(EventType.TAG_DELETED, tagData));
+        }
+        if (manifestDeleted) {
+            RegistryEventData artifactData = deletion(repository, m, caller).build();
+            chain = chain.chain(() -> events.record(EventType.ARTIFACT_DELETED, artifactData));
+        }
+        return chain.replaceWithVoid();
+    }
+
+    private static RegistryEventData.Builder deletion(String repository, ManifestEntity m, Caller caller) {
+        return RegistryEventData.builder(repository, m.digest)
+                .project(Names.project(repository))
+                .mediaType(m.mediaType)
+                .artifactType(m.artifactType)
+                .size((long) m.size)
+                .actor(caller.actor())
+                .request(caller.request());
     }
 
     /** A page of tags; fails with NAME_UNKNOWN when the repository does not exist. */

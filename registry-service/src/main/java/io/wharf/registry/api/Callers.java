@@ -1,0 +1,25 @@
+package io.wharf.registry.api;
+
+import java.util.UUID;
+
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+import io.wharf.events.RegistryEventData;
+import io.wharf.registry.service.Caller;
+
+/** Builds the {@link Caller} of a request: who (anonymous until authentication says otherwise) and from where. */
+final class Callers {
+
+    private Callers() {
+    }
+
+    static Caller of(RoutingContext ctx) {
+        String requestId = ctx.request().getHeader("X-Request-Id");
+        if (requestId == null || requestId.isBlank() || requestId.length() > 128) {
+            requestId = UUID.randomUUID().toString();
+        }
+        SocketAddress remote = ctx.request().remoteAddress();
+        return new Caller(RegistryEventData.Actor.anonymous(), new RegistryEventData.RequestInfo(
+                requestId, remote == null ? null : remote.hostAddress(), ctx.request().getHeader("User-Agent")));
+    }
+}
