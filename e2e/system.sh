@@ -59,6 +59,29 @@ if [ "${E2E_SKIP_CLIENTS:-0}" != 1 ]; then
   fi
 fi
 
+# The pushes above were written to the registry's outbox, relayed to Kafka and taken in by the
+# other two services: a message from one service's channel consumed by another's, through the broker.
+if [ "${E2E_SKIP_CLIENTS:-0}" = 1 ]; then
+  check "a manifest push is accepted" sh -c '
+    b=$(printf "{}" | sha256sum | cut -d" " -f1)
+    loc=$(curl -fsS -D - -o /dev/null -X POST http://127.0.0.1:15000/v2/system/check/blobs/uploads/ | tr -d "\r" | sed -n "s/^[Ll]ocation: //p")
+    curl -fsS -X PUT --data-binary "{}" "http://127.0.0.1:15000$loc?digest=sha256:$b" >/dev/null
+    curl -fsS -X PUT -H "Content-Type: application/vnd.oci.image.manifest.v1+json" --data-binary \
+      "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:$b\",\"size\":2},\"layers\":[]}" \
+      http://127.0.0.1:15000/v2/system/check/manifests/v1 >/dev/null'
+fi
+taken() { curl -fsS "http://127.0.0.1:$1/q/health/ready" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(next((c.get("data",{}).get("taken",0) for c in d["checks"] if c["name"]=="registry-events intake"),0))'; }
+for svc in notifier:15001 deployer:15002; do
+  name=${svc%%:*}; port=${svc##*:}
+  deadline=$((SECONDS + 60)); n=0
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    n=$(taken "$port" 2>/dev/null || echo 0)
+    [ "${n:-0}" -gt 0 ] && break
+    sleep 0.5
+  done
+  if [ "${n:-0}" -gt 0 ]; then ok "$name took in $n registry events from Kafka"; else not_ok "$name took in no registry event within 60 s"; fi
+done
+
 pids=$(cat "$WHARF_DATA_DIR"/run/*.pid 2>/dev/null | tr '\n' ' ')
 check "./wharf down stops everything" "$ROOT/wharf" down
 still=""
