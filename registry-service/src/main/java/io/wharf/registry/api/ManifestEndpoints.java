@@ -32,20 +32,20 @@ public class ManifestEndpoints {
     Uni<Void> get(RoutingContext ctx, RegistryRequest r, boolean head) {
         ctx.request().resume();
         return manifests.get(r.repository(), r.reference()).invoke(m -> {
-            if (!Accept.allows(ctx.request().headers().getAll("Accept"), m.mediaType)) {
-                throw OciError.MANIFEST_UNKNOWN.exception("manifest " + m.digest + " is " + m.mediaType
+            if (!Accept.allows(ctx.request().headers().getAll("Accept"), m.mediaType())) {
+                throw OciError.MANIFEST_UNKNOWN.exception("manifest " + m.digest() + " is " + m.mediaType()
                         + ", which the request's Accept header does not list");
             }
             HttpServerResponse response = ctx.response()
-                    .putHeader("Content-Type", m.mediaType)
-                    .putHeader("Content-Length", Integer.toString(m.size))
-                    .putHeader(Responses.CONTENT_DIGEST, m.digest)
-                    .putHeader("ETag", "\"" + m.digest + "\"");
+                    .putHeader("Content-Type", m.mediaType())
+                    .putHeader("Content-Length", Integer.toString(m.size()))
+                    .putHeader(Responses.CONTENT_DIGEST, m.digest())
+                    .putHeader("ETag", "\"" + m.digest() + "\"");
             if (head) {
                 response.end();
             } else {
-                response.end(Buffer.buffer(m.content));
-                pulls.pulled(r.repository(), m.digest, m.mediaType, Names.isDigest(r.reference()) ? null : r.reference(),
+                response.end(Buffer.buffer(m.content()));
+                pulls.pulled(r.repository(), m.digest(), m.mediaType(), Names.isDigest(r.reference()) ? null : r.reference(),
                         Callers.of(ctx).actor());
             }
         }).replaceWithVoid();

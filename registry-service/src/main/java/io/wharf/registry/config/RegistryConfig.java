@@ -13,6 +13,8 @@ public interface RegistryConfig {
 
     Events events();
 
+    Cache cache();
+
     /** Largest manifest accepted, in bytes (the spec's common limit is 4 MiB). */
     @WithDefault("4194304")
     int maxManifestSize();
@@ -20,6 +22,24 @@ public interface RegistryConfig {
     /** Most entries one tags or catalog page returns, whatever {@code n} asks. */
     @WithDefault("10000")
     int maxPageSize();
+
+    interface Cache {
+        /** How long a tag's target and a repository's tag list are cached (moves made through other instances show up after this). */
+        @WithDefault("2s")
+        Duration tagTtl();
+
+        /** How long immutable content (manifests by digest, blob links) is cached. */
+        @WithDefault("60s")
+        Duration contentTtl();
+
+        /** Most tag and blob-link entries kept. */
+        @WithDefault("200000")
+        long maxEntries();
+
+        /** Most manifest bytes kept in memory. */
+        @WithDefault("67108864")
+        long maxManifestBytes();
+    }
 
     interface Events {
         /** Most outbox rows the relay publishes in one transaction. */

@@ -24,19 +24,16 @@ public class BlobLinks implements PanacheRepositoryBase<RepositoryBlobEntity, Re
                 .getSingleResultOrNull());
     }
 
-    /** Records a committed blob (if new) and links it to the repository (if not yet linked). */
+    /** Records a committed blob (if new) and links it to the repository (if not yet linked), in one statement. */
     public Uni<Void> link(long repositoryId, String digest, long size) {
         return getSession().chain(session -> session
-                .createNativeQuery("INSERT INTO blob (digest, size) VALUES (:digest, :size) ON CONFLICT (digest) DO NOTHING")
+                .createNativeQuery("""
+                        WITH b AS (INSERT INTO blob (digest, size) VALUES (:digest, :size) ON CONFLICT (digest) DO NOTHING)
+                        INSERT INTO repository_blob (repository_id, digest) VALUES (:repo, :digest) ON CONFLICT DO NOTHING""")
                 .setParameter("digest", digest)
                 .setParameter("size", size)
-                .executeUpdate()
-                .chain(() -> session.createNativeQuery("""
-                                INSERT INTO repository_blob (repository_id, digest) VALUES (:repo, :digest)
-                                ON CONFLICT DO NOTHING""")
-                        .setParameter("repo", repositoryId)
-                        .setParameter("digest", digest)
-                        .executeUpdate()))
+                .setParameter("repo", repositoryId)
+                .executeUpdate())
                 .replaceWithVoid();
     }
 

@@ -2,40 +2,63 @@ package io.wharf.registry.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.wharf.registry.metadata.BlobLinks;
 import io.wharf.registry.metadata.Repositories;
 
-/** Which blobs a repository may serve. The bytes are the {@code BlobStore}'s. */
+/**
+ * Which blobs a repository may serve. The bytes are the {@code BlobStore}'s. Each write here is
+ * one idempotent statement, so no transaction is needed and a retry is harmless.
+ */
 @ApplicationScoped
 public class BlobService {
 
     private final BlobLinks links;
     private final Repositories repositories;
+    private final MetadataCache cache;
 
-    public BlobService(BlobLinks links, Repositories repositories) {
+    public BlobService(BlobLinks links, Repositories repositories, MetadataCache cache) {
         this.links = links;
         this.repositories = repositories;
+        this.cache = cache;
     }
 
     /** Size of the blob if the repository links it, else null. */
-    @WithSession
     public Uni<Long> linkedSize(String repository, String digest) {
-        return links.linkedSize(repository, digest);
+        String key = MetadataCache.key(repository, digest);
+        Long cached = cache.blobSizes().getIfPresent(key);
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
+        }
+        return Panache.withSession(() -> links.linkedSize(repository, digest))
+                .invoke(size -> {
+                    if (size != null) {
+                        cache.blobSizes().put(key, size);
+                    }
+                });
     }
 
     /** Links a committed blob to the repository, creating the repository on its first blob. */
-    @WithTransaction
     public Uni<Void> link(String repository, String digest, long size) {
-        return repositories.idCreatingIfMissing(repository, Names.project(repository))
-                .chain(id -> links.link(id, digest, size));
+        return Panache.withSession(() -> repositoryId(repository).chain(id -> links.link(id, digest, size)))
+                .invoke(() -> cache.blobSizes().put(MetadataCache.key(repository, digest), size));
     }
 
     /** Unlinks the blob from the repository; false when it was not linked. */
-    @WithTransaction
     public Uni<Boolean> unlink(String repository, String digest) {
-        return links.unlink(repository, digest);
+        cache.blobSizes().invalidate(MetadataCache.key(repository, digest));
+        return Panache.withSession(() -> links.unlink(repository, digest))
+                .invoke(() -> cache.blobSizes().invalidate(MetadataCache.key(repository, digest)));
+    }
+
+    /** The repository's id, creating the repository when it does not exist. Needs a session. */
+    Uni<Long> repositoryId(String repository) {
+        Long cached = cache.repositoryIds().getIfPresent(repository);
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
+        }
+        return repositories.idCreatingIfMissing(repository, Names.project(repository))
+                .invoke(id -> cache.repositoryIds().put(repository, id));
     }
 }

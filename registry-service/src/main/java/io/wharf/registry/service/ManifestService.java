@@ -9,8 +9,8 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.wharf.events.EventType;
 import io.wharf.events.RegistryEventData;
@@ -41,22 +41,40 @@ public class ManifestService {
     private final Tags tags;
     private final BlobLinks blobLinks;
     private final EventRecorder events;
+    private final MetadataCache cache;
 
-    public ManifestService(Repositories repositories, Manifests manifests, Tags tags, BlobLinks blobLinks, EventRecorder events) {
+    public ManifestService(Repositories repositories, Manifests manifests, Tags tags, BlobLinks blobLinks, EventRecorder events,
+                           MetadataCache cache) {
         this.repositories = repositories;
         this.manifests = manifests;
         this.tags = tags;
         this.blobLinks = blobLinks;
         this.events = events;
+        this.cache = cache;
     }
 
-    /** The manifest a tag or digest names; fails with MANIFEST_UNKNOWN. */
-    @WithSession
-    public Uni<ManifestEntity> get(String repository, String reference) {
-        Uni<ManifestEntity> found = Names.isDigest(reference)
-                ? manifests.findByDigest(repository, Names.digest(reference))
-                : manifests.findByTag(repository, Names.tag(reference));
-        return found.onItem().ifNull().failWith(() -> OciError.MANIFEST_UNKNOWN.exception(repository + ":" + reference));
+    /** The manifest a tag or digest names; fails with MANIFEST_UNKNOWN. Served from the cache when it can. */
+    public Uni<StoredManifest> get(String repository, String reference) {
+        boolean byDigest = Names.isDigest(reference);
+        String digest = byDigest ? Names.digest(reference) : cache.tags().getIfPresent(MetadataCache.key(repository, Names.tag(reference)));
+        if (digest != null) {
+            StoredManifest cached = cache.manifests().getIfPresent(MetadataCache.key(repository, digest));
+            if (cached != null) {
+                return Uni.createFrom().item(cached);
+            }
+        }
+        Uni<ManifestEntity> found = Panache.withSession(() -> byDigest
+                ? manifests.findByDigest(repository, digest)
+                : manifests.findByTag(repository, reference));
+        return found.onItem().ifNull().failWith(() -> OciError.MANIFEST_UNKNOWN.exception(repository + ":" + reference))
+                .map(m -> {
+                    StoredManifest stored = StoredManifest.of(m);
+                    cache.manifests().put(MetadataCache.key(repository, m.digest), stored);
+                    if (!byDigest) {
+                        cache.tags().put(MetadataCache.key(repository, reference), m.digest);
+                    }
+                    return stored;
+                });
     }
 
     /**
@@ -67,8 +85,19 @@ public class ManifestService {
      * @param contentType the request's Content-Type
      * @param caller      who pushes, for the events
      */
-    @WithTransaction
     public Uni<PushedManifest> put(String repository, String reference, byte[] body, String contentType, Caller caller) {
+        return Panache.withTransaction(() -> store(repository, reference, body, contentType, caller))
+                .invoke(pushed -> {
+                    // After the commit: this instance answers with the new state at once.
+                    cache.manifests().put(MetadataCache.key(repository, pushed.manifest().digest), StoredManifest.of(pushed.manifest()));
+                    if (pushed.tag() != null) {
+                        cache.tagsChanged(repository, pushed.tag());
+                        cache.tags().put(MetadataCache.key(repository, pushed.tag()), pushed.manifest().digest);
+                    }
+                });
+    }
+
+    private Uni<PushedManifest> store(String repository, String reference, byte[] body, String contentType, Caller caller) {
         boolean byDigest = Names.isDigest(reference);
         String tag = byDigest ? null : Names.tag(reference);
         String digest = digestOf(body, byDigest ? Names.digest(reference) : null);
@@ -152,10 +181,22 @@ public class ManifestService {
      * Deletes a tag (the manifest stays) or, by digest, the manifest and every tag pointing at it.
      * Fails with MANIFEST_UNKNOWN when there is nothing to delete.
      */
-    @WithTransaction
     public Uni<Void> delete(String repository, String reference, Caller caller) {
         boolean byDigest = Names.isDigest(reference);
         String checked = byDigest ? Names.digest(reference) : Names.tag(reference);
+        return Panache.withTransaction(() -> remove(repository, reference, byDigest, checked, caller))
+                .invoke(removed -> {
+                    if (byDigest) {
+                        cache.manifests().invalidate(MetadataCache.key(repository, checked));
+                    }
+                    removed.forEach(tag -> cache.tagsChanged(repository, tag));
+                    cache.tagLists().invalidate(repository);
+                })
+                .replaceWithVoid();
+    }
+
+    /** Deletes in the current transaction; returns the tags that went. */
+    private Uni<List<String>> remove(String repository, String reference, boolean byDigest, String checked, Caller caller) {
         return repositories.findByName(repository)
                 .onItem().ifNull().failWith(() -> OciError.MANIFEST_UNKNOWN.exception(repository + ":" + reference))
                 .chain(repo -> (byDigest ? manifests.findByDigest(repo.id, checked) : manifests.findByTag(repository, checked))
@@ -164,8 +205,8 @@ public class ManifestService {
                                 ? tags.namesOf(m.id).call(() -> manifests.delete(m))
                                         .call(tagNames -> recordDelete(repository, m, tagNames, true, caller))
                                 : tags.remove(repo.id, checked)
-                                        .call(() -> recordDelete(repository, m, List.of(checked), false, caller))))
-                .replaceWithVoid();
+                                        .call(() -> recordDelete(repository, m, List.of(checked), false, caller))
+                                        .replaceWith(List.of(checked))));
     }
 
     /** {@code tag.deleted} for each tag that went, and {@code artifact.deleted} when the manifest went. */
@@ -192,12 +233,36 @@ public class ManifestService {
                 .request(caller.request());
     }
 
-    /** A page of tags; fails with NAME_UNKNOWN when the repository does not exist. */
-    @WithSession
+    /**
+     * A page of tags after {@code last}, in lexical order; fails with NAME_UNKNOWN when the
+     * repository does not exist. Lists of up to {@link #CACHED_TAG_LIST_LIMIT} tags are cached whole.
+     */
     public Uni<List<String>> tags(String repository, String last, int limit) {
-        return repositories.findByName(repository)
+        List<String> cached = cache.tagLists().getIfPresent(repository);
+        if (cached != null) {
+            return Uni.createFrom().item(page(cached, last, limit));
+        }
+        return Panache.withSession(() -> repositories.findByName(repository)
                 .onItem().ifNull().failWith(() -> OciError.NAME_UNKNOWN.exception(repository))
-                .chain(repo -> limit == 0 ? Uni.createFrom().item(List.<String>of()) : tags.namesAfter(repo.id, last, limit));
+                .chain(repo -> tags.namesAfter(repo.id, null, CACHED_TAG_LIST_LIMIT + 1).chain(all -> {
+                    if (all.size() <= CACHED_TAG_LIST_LIMIT) {
+                        cache.tagLists().put(repository, List.copyOf(all));
+                        return Uni.createFrom().item(page(all, last, limit));
+                    }
+                    return limit == 0 ? Uni.createFrom().item(List.<String>of()) : tags.namesAfter(repo.id, last, limit);
+                })));
+    }
+
+    /** Repositories with at most this many tags keep their whole tag list in memory. */
+    static final int CACHED_TAG_LIST_LIMIT = 10_000;
+
+    private static List<String> page(List<String> sorted, String last, int limit) {
+        int from = 0;
+        if (last != null) {
+            int i = java.util.Collections.binarySearch(sorted, last);
+            from = i >= 0 ? i + 1 : -i - 1;
+        }
+        return sorted.subList(from, Math.min(sorted.size(), from + limit));
     }
 
     /** A page of repository names. */

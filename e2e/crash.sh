@@ -1,0 +1,468 @@
+#!/usr/bin/env bash
+# Crash test of blob uploads: the registry is killed (SIGKILL) in the middle of large uploads and
+# restarted with `./wharf up`, twice:
+#   crash 1  upload A holds a first chunk (200 MiB); the registry dies while the rest streams in.
+#            After the restart A is resumed from the offset the registry reports.
+#   crash 2  the registry dies while A's commit (PUT) holds A's upload lock and while upload B
+#            streams. After the restart A's commit is done again; B is given up: a new upload
+#            sends the whole blob, and the abandoned one is deleted.
+# Throughout, nothing half-written is served (HEAD/GET of a digest answer 404 until its commit),
+# what a crash leaves in an upload is a prefix of the blob, both blobs read back byte for byte,
+# and at the end the storage holds no orphan: no upload directory, no temporary file, and only
+# committed blobs whose bytes hash to their names.
+#
+# Usage: e2e/crash.sh      (runs the whole system on spare ports and a temporary data directory)
+# Env:   CRASH_BLOB_MIB    size of each test blob in MiB (default 512)
+#        CRASH_FIRST_MIB   size of the first, completed chunk of upload A in MiB (default 200)
+#
+# Prints "ok - …" / "not ok - …" lines, then "N passed, M failed"; exits 1 on any failure.
+set -u
+set -o pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export WHARF_DATA_DIR
+WHARF_DATA_DIR=$(mktemp -d /tmp/wharf-crash.XXXXXXXX)
+export WHARF_REGISTRY_PORT=16000 WHARF_NOTIFIER_PORT=16001 WHARF_DEPLOYER_PORT=16002
+export WHARF_KAFKA_PORT=19192 WHARF_KAFKA_CONTROLLER_PORT=19193
+export WHARF_DB=wharf_crash_test
+PORTS=(16000 16001 16002 19192 19193)
+
+REG=http://127.0.0.1:$WHARF_REGISTRY_PORT
+REPO=crash/big
+STORE=$WHARF_DATA_DIR/registry          # the blob store's root (FilesystemBlobStore)
+WORK=$WHARF_DATA_DIR/work               # test files, outside the store
+MIB=$((1024 * 1024))
+BLOB_MIB=${CRASH_BLOB_MIB:-512}
+FIRST_MIB=${CRASH_FIRST_MIB:-200}
+SIZE=$((BLOB_MIB * MIB))
+FIRST=$((FIRST_MIB * MIB))
+RATE=20M                                # the interrupted PATCH is throttled so the kill lands mid-stream
+T0=$SECONDS
+
+PASS=0
+FAIL=0
+ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
+not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
+note() { echo "#   $*"; }
+expect() { # expect WHAT ACTUAL WANTED
+  if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi
+}
+finish() {
+  echo "# duration $((SECONDS - T0))s"
+  echo "$PASS passed, $FAIL failed"
+  [ "$FAIL" = 0 ]
+  exit
+}
+
+cleanup() {
+  # Background jobs of this script still running (a PATCH or the blob writer after a failure).
+  local p
+  for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
+  "$ROOT/wharf" down >/dev/null 2>&1 || true
+  rm -rf "$WHARF_DATA_DIR"
+}
+trap cleanup EXIT
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# ------------------------------------------------------------------ HTTP helpers
+H=$WHARF_DATA_DIR/headers
+B=$WHARF_DATA_DIR/body
+
+# http METHOD URL [curl args…]: prints the status code (000 when nothing answered);
+# headers land in $H, the body in $B.
+http() {
+  local method=$1 url=$2
+  shift 2
+  : >"$H"
+  : >"$B"
+  local verb=(-X "$method")
+  [ "$method" = HEAD ] && verb=(-I)
+  # No "Expect: 100-continue": bodies go out at once.
+  curl -sS "${verb[@]}" -H "Expect:" -D "$H" -o "$B" -w '%{http_code}' --max-time 120 "$@" "$url" 2>>"$WHARF_DATA_DIR/curl.err" || true
+}
+
+# hdr NAME: the value of a response header from the last http call.
+hdr() { tr -d '\r' <"$H" | awk -v n="$(echo "$1" | tr 'A-Z' 'a-z')" -F': *' 'tolower($1) == n { sub(/^[^:]*: */, ""); v = $0 } END { print v }'; }
+
+absolute() { case "$1" in /*) echo "$REG$1" ;; *) echo "$1" ;; esac; }
+with_digest() { case "$1" in *\?*) echo "$1&digest=$2" ;; *) echo "$1?digest=$2" ;; esac; }
+
+file_size() { stat -c %s "$1" 2>/dev/null || echo missing; }
+sha_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+# ------------------------------------------------------------------ registry process helpers
+registry_pid() { cat "$WHARF_DATA_DIR/run/registry.pid" 2>/dev/null; }
+
+# kill_registry: SIGKILL the registry and wait until the process is gone (reaped, so that
+# `./wharf up` sees it stopped) and its port is free.
+kill_registry() {
+  local pid deadline
+  pid=$(registry_pid)
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || { note "no running registry to kill"; return 1; }
+  kill -KILL "$pid"
+  deadline=$((SECONDS + 60))
+  while { kill -0 "$pid" 2>/dev/null || ! port_free "$WHARF_REGISTRY_PORT"; } && [ "$SECONDS" -lt "$deadline" ]; do
+    sleep 0.1
+  done
+  ! kill -0 "$pid" 2>/dev/null && port_free "$WHARF_REGISTRY_PORT"
+}
+
+# wait_growing FILE MIN_BYTES SECONDS: polls until FILE holds more than MIN_BYTES.
+wait_growing() {
+  local file=$1 min=$2 deadline=$((SECONDS + $3)) s
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    s=$(stat -c %s "$file" 2>/dev/null || echo 0)
+    [ "$s" -gt "$min" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# wait_locked LOCKFILE PID SECONDS: polls until a process holds a lock on LOCKFILE (true), or
+# PID has exited or time ran out (false).
+wait_locked() {
+  local inode deadline=$((SECONDS + $3))
+  inode=$(stat -c %i "$1" 2>/dev/null) || return 1
+  while [ "$SECONDS" -lt "$deadline" ] && kill -0 "$2" 2>/dev/null; do
+    awk -v i="$inode" '{ n = split($0, f, " "); for (k = 1; k <= n; k++) if (f[k] ~ ("^[0-9a-f]+:[0-9a-f]+:" i "$")) found = 1 } END { exit !found }' /proc/locks && return 0
+    sleep 0.02
+  done
+  return 1
+}
+
+# is_prefix FILE ORIGINAL: FILE's bytes are the first bytes of ORIGINAL.
+is_prefix() {
+  local n
+  n=$(stat -c %s "$1") || return 1
+  [ "$n" -le "$(stat -c %s "$2")" ] && cmp -s -n "$n" "$1" "$2"
+}
+
+# restart_registry WHAT: `./wharf up` after a kill (starts only what is not running).
+restart_registry() {
+  local t=$SECONDS
+  if "$ROOT/wharf" up >"$WHARF_DATA_DIR/up.out" 2>&1; then
+    ok "$1: ./wharf up restarts the registry ($((SECONDS - t))s)"
+    if grep -q "registry already running" "$WHARF_DATA_DIR/up.out"; then
+      not_ok "$1: ./wharf up took the killed registry for a running one"
+    fi
+  else
+    not_ok "$1: ./wharf up restarts the registry"
+    sed 's/^/#   /' "$WHARF_DATA_DIR/up.out" | tail -n 20
+    tail -n 30 "$WHARF_DATA_DIR/logs/registry.log" 2>/dev/null | sed 's/^/#   registry: /'
+    finish
+  fi
+}
+
+# not_served WHAT DIGEST: neither HEAD nor GET of the blob finds it.
+not_served() {
+  local url=$REG/v2/$REPO/blobs/$2
+  expect "$1: HEAD of the uncommitted blob answers 404" "$(http HEAD "$url")" 404
+  local code
+  code=$(http GET "$url")
+  if [ "$code" = 404 ] && [ "$(file_size "$B")" -lt "$MIB" ]; then
+    ok "$1: GET of the uncommitted blob answers 404 and serves no bytes"
+  else
+    not_ok "$1: GET of the uncommitted blob answers $code with $(file_size "$B") bytes"
+  fi
+}
+
+# served WHAT DIGEST FILE: the committed blob reads back whole.
+served() {
+  local url=$REG/v2/$REPO/blobs/$2 code
+  code=$(http HEAD "$url")
+  if [ "$code" = 200 ] && [ "$(hdr Content-Length)" = "$SIZE" ]; then
+    ok "$1: HEAD of the blob answers 200 with Content-Length $SIZE"
+  else
+    not_ok "$1: HEAD of the blob answers $code with Content-Length '$(hdr Content-Length)'"
+  fi
+  if curl -sS --max-time 120 "$url" | cmp -s - "$3"; then
+    ok "$1: GET of the blob returns the original bytes"
+  else
+    not_ok "$1: GET of the blob does not return the original bytes"
+  fi
+}
+
+# follow VAR: sets VAR to the Location of the last response, when it has one.
+follow() { local loc; loc=$(hdr Location); [ -z "$loc" ] || printf -v "$1" '%s' "$(absolute "$loc")"; }
+
+# upload_dir ID
+upload_dir() { echo "$STORE/uploads/$1"; }
+
+# ------------------------------------------------------------------ setup
+if command -v psql >/dev/null 2>&1; then
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $WHARF_DB WITH (FORCE)" >/dev/null 2>&1 || true
+fi
+for p in "${PORTS[@]}"; do
+  port_free "$p" || { not_ok "port $p is free before the test"; finish; }
+done
+for c in curl sha256sum cmp stat awk head tail; do
+  command -v "$c" >/dev/null 2>&1 || { not_ok "needs the command $c"; finish; }
+done
+# The kills wait for 8 MiB beyond the first chunk (A) or from the start (B) to reach the disk.
+[ "$FIRST_MIB" -gt 0 ] && [ "$BLOB_MIB" -ge $((FIRST_MIB + 32)) ] || { not_ok "CRASH_BLOB_MIB must be at least CRASH_FIRST_MIB + 32, CRASH_FIRST_MIB at least 1"; finish; }
+
+# Two random blobs (one per scenario), outside the store, and the first chunk and the rest of
+# A's, written while the system starts.
+mkdir -p "$WORK"
+BLOB_A=$WORK/a.bin
+BLOB_B=$WORK/b.bin
+random_file() {
+  if command -v openssl >/dev/null 2>&1; then openssl rand -out "$1" "$SIZE"; else head -c "$SIZE" /dev/urandom >"$1"; fi
+}
+(
+  random_file "$BLOB_A" && random_file "$BLOB_B" || exit 1
+  sha_of "$BLOB_A" >"$WORK/a.sha" &
+  sha_a=$!
+  sha_of "$BLOB_B" >"$WORK/b.sha" &
+  sha_b=$!
+  head -c "$FIRST" "$BLOB_A" >"$WORK/a.first" && tail -c +$((FIRST + 1)) "$BLOB_A" >"$WORK/a.rest" || exit 1
+  wait "$sha_a" && wait "$sha_b" && [ -s "$WORK/a.sha" ] && [ -s "$WORK/b.sha" ]
+) &
+GEN_PID=$!
+if "$ROOT/wharf" up >"$WHARF_DATA_DIR/up.out" 2>&1; then
+  ok "./wharf up starts the system ($((SECONDS - T0))s)"
+else
+  not_ok "./wharf up starts the system"
+  sed 's/^/#   /' "$WHARF_DATA_DIR/up.out" | tail -n 20
+  finish
+fi
+
+wait "$GEN_PID" || { not_ok "the test blobs are written"; finish; }
+DIGEST_A=sha256:$(cat "$WORK/a.sha")
+DIGEST_B=sha256:$(cat "$WORK/b.sha")
+note "blob A $DIGEST_A, blob B $DIGEST_B, $SIZE bytes each"
+
+# ================================================================== crash 1: A mid-PATCH, then resumed
+LOC_A="" LOC_B1="" LOC_B2=""
+S="A (resume)"
+code=$(http POST "$REG/v2/$REPO/blobs/uploads/")
+follow LOC_A
+ID_A=$(hdr Docker-Upload-UUID)
+expect "$S: POST starts an upload (202)" "$code" 202
+DATA_A=$(upload_dir "$ID_A")/data
+[ -n "$LOC_A" ] && [ -n "$ID_A" ] && [ -f "$DATA_A" ] || { not_ok "$S: the upload has a Location, an id and a data file in the store ($DATA_A)"; finish; }
+
+code=$(http PATCH "$LOC_A" -T "$WORK/a.first" -H "Content-Type: application/octet-stream" -H "Content-Range: 0-$((FIRST - 1))")
+expect "$S: PATCH of the first $FIRST_MIB MiB answers 202" "$code" 202
+expect "$S: ... with Range 0-$((FIRST - 1))" "$(hdr Range)" "0-$((FIRST - 1))"
+follow LOC_A
+rm -f "$WORK/a.first"
+not_served "$S (after the first chunk)" "$DIGEST_A"
+
+# The rest, throttled, in the background; the registry dies while it streams.
+curl -sS -X PATCH -T "$WORK/a.rest" -H "Expect:" --limit-rate "$RATE" -H "Content-Type: application/octet-stream" \
+  -H "Content-Range: $FIRST-$((SIZE - 1))" -o /dev/null -w '%{http_code}' "$LOC_A" \
+  >"$WORK/a.patch.out" 2>"$WORK/a.patch.err" &
+PATCH_PID=$!
+if wait_growing "$DATA_A" $((FIRST + 8 * MIB)) 60; then
+  ok "$S: the second PATCH streams into the upload (data file $(file_size "$DATA_A") bytes)"
+else
+  not_ok "$S: the second PATCH streams into the upload (data file stays at $(file_size "$DATA_A") bytes)"
+fi
+expect "$S: HEAD of the blob answers 404 while the upload streams" "$(http HEAD "$REG/v2/$REPO/blobs/$DIGEST_A")" 404
+if kill_registry; then ok "$S: kill -9 of the registry mid-PATCH"; else not_ok "$S: kill -9 of the registry mid-PATCH"; finish; fi
+wait "$PATCH_PID"
+rc=$?
+if [ "$rc" != 0 ] || [ "$(cat "$WORK/a.patch.out")" != 202 ]; then
+  ok "$S: the client sees the interrupted PATCH fail (curl exit $rc, status '$(cat "$WORK/a.patch.out")')"
+else
+  not_ok "$S: the interrupted PATCH reported success (202)"
+fi
+rm -f "$WORK/a.rest"
+code=$(http HEAD "$REG/v2/$REPO/blobs/$DIGEST_A")
+if [ "$code" != 200 ]; then ok "$S: no blob is served while the registry is down ($code)"; else not_ok "$S: HEAD answered 200 with the registry killed"; fi
+CRASH_SIZE=$(file_size "$DATA_A")
+note "after the kill the upload's data file holds $CRASH_SIZE bytes (first chunk: $FIRST, whole blob: $SIZE)"
+if is_prefix "$DATA_A" "$BLOB_A"; then
+  ok "$S: what the crash left in the upload is a prefix of the blob ($CRASH_SIZE bytes)"
+else
+  not_ok "$S: what the crash left in the upload ($CRASH_SIZE bytes) is not a prefix of the blob"
+  cmp "$DATA_A" "$BLOB_A" 2>&1 | head -n 1 | sed 's/^/#   /'
+fi
+if [ -z "$(find "$STORE/blobs" -type f)" ]; then ok "$S: the crash left nothing under blobs/"; else not_ok "$S: the crash left files under blobs/: $(find "$STORE/blobs" -type f | tr '\n' ' ')"; fi
+
+restart_registry "crash 1"
+not_served "$S (after the restart)" "$DIGEST_A"
+
+code=$(http GET "$LOC_A")
+RANGE=$(hdr Range)
+expect "$S: GET of the upload answers 204" "$code" 204
+NEXT=$((${RANGE#0-} + 1))
+DISK=$(file_size "$DATA_A")
+if [[ "$RANGE" =~ ^0-[0-9]+$ ]] && [ "$NEXT" = "$DISK" ] && [ "$NEXT" -ge "$FIRST" ] && [ "$NEXT" -le "$SIZE" ]; then
+  ok "$S: the upload reports Range $RANGE, the $DISK bytes on disk (first chunk $FIRST, crash kept $((DISK - FIRST)) more)"
+else
+  not_ok "$S: the upload reports Range '$RANGE' (disk holds $DISK bytes, first chunk $FIRST)"
+fi
+if is_prefix "$DATA_A" "$BLOB_A"; then ok "$S: the reported bytes are the blob's first $DISK bytes"; else not_ok "$S: the upload's $DISK bytes are not the blob's first bytes"; fi
+if [ "$NEXT" -gt "$FIRST" ]; then
+  note "the store keeps the part of the killed chunk that reached the disk ($((NEXT - FIRST)) bytes; its doc: only a crash mid-append can keep part of a chunk)"
+fi
+
+# A chunk that does not start where the upload ends is refused, with the current Range.
+code=$(http PATCH "$LOC_A" --data-binary "x" -H "Content-Type: application/octet-stream" -H "Content-Range: $((NEXT + 1))-$((NEXT + 1))")
+if [ "$code" = 416 ] && [ "$(hdr Range)" = "$RANGE" ]; then
+  ok "$S: a chunk at the wrong offset is refused with 416 and Range $RANGE"
+else
+  not_ok "$S: a chunk at the wrong offset answers $code with Range '$(hdr Range)'"
+fi
+
+if [ "$NEXT" -lt "$SIZE" ]; then
+  tail -c +$((NEXT + 1)) "$BLOB_A" >"$WORK/a.resume"
+  code=$(http PATCH "$LOC_A" -T "$WORK/a.resume" -H "Content-Type: application/octet-stream" -H "Content-Range: $NEXT-$((SIZE - 1))")
+  rm -f "$WORK/a.resume"
+  expect "$S: PATCH of the remaining $((SIZE - NEXT)) bytes from $NEXT answers 202" "$code" 202
+  expect "$S: ... with Range 0-$((SIZE - 1))" "$(hdr Range)" "0-$((SIZE - 1))"
+  follow LOC_A
+fi
+
+# ================================================================== crash 2: A's commit and B's upload
+# B: a new upload streams its whole blob in one PATCH (no Content-Range), throttled. Then A's
+# commit (PUT) starts, and the registry is killed while the commit holds A's upload lock
+# (hashing the bytes, as it must for an upload from before a restart) and B's PATCH streams.
+S="B (start over)"
+code=$(http POST "$REG/v2/$REPO/blobs/uploads/")
+follow LOC_B1
+ID_B1=$(hdr Docker-Upload-UUID)
+expect "$S: POST starts an upload (202)" "$code" 202
+DATA_B1=$(upload_dir "$ID_B1")/data
+[ -n "$LOC_B1" ] && [ -n "$ID_B1" ] && [ -f "$DATA_B1" ] || { not_ok "$S: the upload has a Location, an id and a data file in the store ($DATA_B1)"; finish; }
+curl -sS -X PATCH -T "$BLOB_B" -H "Expect:" --limit-rate "$RATE" -H "Content-Type: application/octet-stream" \
+  -o /dev/null -w '%{http_code}' "$LOC_B1" >"$WORK/b.patch.out" 2>"$WORK/b.patch.err" &
+PATCH_PID=$!
+if wait_growing "$DATA_B1" $((8 * MIB)) 60; then
+  ok "$S: the PATCH streams into the upload (data file $(file_size "$DATA_B1") bytes)"
+else
+  not_ok "$S: the PATCH streams into the upload (data file stays at $(file_size "$DATA_B1") bytes)"
+fi
+
+S="A (resume)"
+HEX_A=${DIGEST_A#sha256:}
+BLOBFILE_A=$STORE/blobs/sha256/${HEX_A:0:2}/$HEX_A
+curl -sS -X PUT -H "Expect:" -o /dev/null -w '%{http_code}' "$(with_digest "$LOC_A" "$DIGEST_A")" \
+  >"$WORK/a.put.out" 2>"$WORK/a.put.err" &
+PUT_PID=$!
+COMMIT_KILLED=0
+if wait_locked "$(upload_dir "$ID_A")/lock" "$PUT_PID" 60; then
+  COMMIT_KILLED=1
+else
+  wait "$PUT_PID"
+  note "A's commit ended before its lock was seen: the kill lands after it"
+  expect "$S: PUT ?digest= commits the resumed upload (201)" "$(cat "$WORK/a.put.out")" 201
+fi
+if kill_registry; then
+  ok "kill -9 of the registry $([ "$COMMIT_KILLED" = 1 ] && echo "mid-commit of A (upload lock held) and ")mid-PATCH of B"
+else
+  not_ok "kill -9 of the registry mid-commit of A and mid-PATCH of B"
+  finish
+fi
+if [ "$COMMIT_KILLED" = 1 ]; then
+  wait "$PUT_PID"
+  rc=$?
+  if [ "$rc" != 0 ] || [ "$(cat "$WORK/a.put.out")" != 201 ]; then
+    ok "$S: the client sees the interrupted PUT fail (curl exit $rc)"
+  else
+    note "A's PUT answered 201 before the kill took effect"
+  fi
+fi
+# Under blobs/ there is, for A, nothing or the whole blob; nothing else at all.
+if [ -z "$(find "$STORE/blobs" -type f ! -path "$BLOBFILE_A")" ] && { [ ! -e "$BLOBFILE_A" ] || cmp -s "$BLOBFILE_A" "$BLOB_A"; }; then
+  ok "$S: the crash left no partial file under blobs/ ($([ -e "$BLOBFILE_A" ] && echo "A's whole blob is in place" || echo "nothing there"))"
+else
+  not_ok "$S: the crash left under blobs/: $(find "$STORE/blobs" -type f -printf '%P (%s bytes) ')"
+fi
+S="B (start over)"
+wait "$PATCH_PID"
+rc=$?
+if [ "$rc" != 0 ] || [ "$(cat "$WORK/b.patch.out")" != 202 ]; then
+  ok "$S: the client sees the interrupted PATCH fail (curl exit $rc)"
+else
+  not_ok "$S: the interrupted PATCH reported success (202)"
+fi
+note "after the kill the abandoned upload B holds $(file_size "$DATA_B1") bytes"
+
+restart_registry "crash 2"
+
+# A: the killed commit is done again (or, had it got past the rename, the upload is sent again).
+S="A (resume)"
+if [ "$COMMIT_KILLED" = 1 ]; then
+  code=$(http HEAD "$REG/v2/$REPO/blobs/$DIGEST_A")
+  if [ "$code" = 200 ]; then
+    note "the killed commit had already completed (blob linked)"
+  else
+    expect "$S: after the killed commit the blob is not served (404)" "$code" 404
+    code=$(http GET "$LOC_A")
+    if [ "$code" = 204 ]; then
+      expect "$S: the upload survived the killed commit whole (Range)" "$(hdr Range)" "0-$((SIZE - 1))"
+      code=$(http PUT "$(with_digest "$LOC_A" "$DIGEST_A")")
+      expect "$S: PUT ?digest= commits the upload again (201)" "$code" 201
+    else
+      # Killed between the rename and the link: the upload is gone, and the client starts over.
+      note "the upload is gone after the killed commit ($code, blob file $([ -e "$BLOBFILE_A" ] && echo present || echo absent)): uploading again"
+      code=$(http POST "$REG/v2/$REPO/blobs/uploads/")
+      follow LOC_A
+      code=$(http PUT "$(with_digest "$LOC_A" "$DIGEST_A")" -T "$BLOB_A" -H "Content-Type: application/octet-stream")
+      expect "$S: a new upload of the whole blob commits it (201)" "$code" 201
+    fi
+    expect "$S: ... with Docker-Content-Digest $DIGEST_A" "$(hdr Docker-Content-Digest)" "$DIGEST_A"
+  fi
+fi
+served "$S" "$DIGEST_A" "$BLOB_A"
+if [ ! -e "$(upload_dir "$ID_A")" ]; then ok "$S: the committed upload's directory is gone"; else not_ok "$S: uploads/$ID_A is left: $(ls -A "$(upload_dir "$ID_A")" | tr '\n' ' ')"; fi
+expect "$S: exactly one file in the store is named by the digest" "$(find "$STORE" -name "$HEX_A*" | wc -l)" 1
+expect "$S: the blob file has the blob's size" "$(file_size "$BLOBFILE_A")" "$SIZE"
+
+# B: a new upload sends the whole blob again: POST, then the blob in the PUT that commits it.
+S="B (start over)"
+not_served "$S (after the restart)" "$DIGEST_B"
+code=$(http POST "$REG/v2/$REPO/blobs/uploads/")
+follow LOC_B2
+ID_B2=$(hdr Docker-Upload-UUID)
+expect "$S: POST starts a new upload (202)" "$code" 202
+if [ -n "$ID_B2" ] && [ "$ID_B2" != "$ID_B1" ]; then ok "$S: the new upload has its own id"; else not_ok "$S: the new upload's id is '$ID_B2' (abandoned: $ID_B1)"; fi
+code=$(http PUT "$(with_digest "$LOC_B2" "$DIGEST_B")" -T "$BLOB_B" -H "Content-Type: application/octet-stream")
+expect "$S: PUT ?digest= with the whole blob commits it (201)" "$code" 201
+served "$S" "$DIGEST_B" "$BLOB_B"
+if [ ! -e "$(upload_dir "$ID_B2")" ]; then ok "$S: the committed upload's directory is gone"; else not_ok "$S: uploads/$ID_B2 is left"; fi
+
+# The abandoned upload survived the crash as an ordinary upload; the client deletes it.
+code=$(http GET "$LOC_B1")
+expect "$S: the abandoned upload still answers GET (204)" "$code" 204
+if is_prefix "$DATA_B1" "$BLOB_B"; then ok "$S: the abandoned upload holds a prefix of the blob (Range $(hdr Range))"; else not_ok "$S: the abandoned upload's bytes are not a prefix of the blob"; fi
+expect "$S: DELETE of the abandoned upload answers 204" "$(http DELETE "$LOC_B1")" 204
+expect "$S: the deleted upload answers 404" "$(http GET "$LOC_B1")" 404
+if [ ! -e "$(upload_dir "$ID_B1")" ]; then ok "$S: the abandoned upload's directory is gone"; else not_ok "$S: uploads/$ID_B1 is left: $(ls -A "$(upload_dir "$ID_B1")" | tr '\n' ' ')"; fi
+
+# ================================================================== the store holds no orphan
+S="storage"
+left=$(find "$STORE/uploads" -mindepth 1 | tr '\n' ' ')
+if [ -z "$left" ]; then ok "$S: uploads/ is empty"; else not_ok "$S: uploads/ holds $left"; fi
+stray=$(find "$STORE" -mindepth 1 -type f ! -path "$STORE/blobs/*" | tr '\n' ' ')
+if [ -z "$stray" ]; then ok "$S: no file outside blobs/"; else not_ok "$S: files outside blobs/: $stray"; fi
+bad=""
+count=0
+while IFS= read -r f; do
+  count=$((count + 1))
+  rel=${f#"$STORE/blobs/"}
+  if [[ ! "$rel" =~ ^sha256/([0-9a-f]{2})/([0-9a-f]{64})$ ]] || [ "${BASH_REMATCH[1]}" != "${BASH_REMATCH[2]:0:2}" ]; then
+    bad="$bad $rel(not-a-blob-name)"
+    continue
+  fi
+  hex=${BASH_REMATCH[2]}
+  # The bytes of a committed blob are those of the test file whose sha256 names it (cmp is
+  # quicker than hashing again); any other file is hashed to name it in the report.
+  case "sha256:$hex" in
+    "$DIGEST_A") cmp -s "$f" "$BLOB_A" || bad="$bad $rel(bytes-do-not-match-name)" ;;
+    "$DIGEST_B") cmp -s "$f" "$BLOB_B" || bad="$bad $rel(bytes-do-not-match-name)" ;;
+    *) [ "$(sha_of "$f")" = "$hex" ] || bad="$bad $rel(bytes-do-not-match-name)"; bad="$bad $rel(never-committed)" ;;
+  esac
+  [ "$(file_size "$f")" = "$SIZE" ] || bad="$bad $rel(size-$(file_size "$f"))"
+  [ "$(http HEAD "$REG/v2/$REPO/blobs/sha256:$hex")" = 200 ] || bad="$bad $rel(not-served)"
+done < <(find "$STORE/blobs" -type f)
+if [ -z "$bad" ]; then ok "$S: every file under blobs/ is a committed, served blob whose bytes hash to its name"; else not_ok "$S: orphan or bad files under blobs/:$bad"; fi
+expect "$S: blobs/ holds exactly the two committed blobs" "$count" 2
+stray=$(find "$STORE/blobs" -mindepth 1 ! -type f ! -type d | tr '\n' ' ')
+if [ -z "$stray" ]; then ok "$S: nothing but directories and blob files under blobs/"; else not_ok "$S: other entries under blobs/: $stray"; fi
+
+finish

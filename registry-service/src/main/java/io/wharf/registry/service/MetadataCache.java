@@ -1,0 +1,75 @@
+package io.wharf.registry.service;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.wharf.registry.config.RegistryConfig;
+
+/**
+ * In-memory caches in front of the metadata tables, for the read paths that every pull takes.
+ *
+ * <p>Consistency: this instance invalidates an entry as soon as it changes what the entry says, so
+ * a client that writes and then reads through the same instance never sees the old value. Changes
+ * made through another instance become visible here within the entry's time to live
+ * ({@code wharf.registry.cache.*}): manifests by digest never change (only deletion, bounded by
+ * {@code content-ttl}); tags and tag lists move, and live for {@code tag-ttl} (a second or two).
+ */
+@ApplicationScoped
+public class MetadataCache {
+
+    private final Cache<String, Long> repositoryIds;
+    private final Cache<String, Long> blobSizes;
+    private final Cache<String, StoredManifest> manifests;
+    private final Cache<String, String> tags;
+    private final Cache<String, List<String>> tagLists;
+
+    public MetadataCache(RegistryConfig config) {
+        RegistryConfig.Cache c = config.cache();
+        repositoryIds = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(c.contentTtl()).build();
+        blobSizes = Caffeine.newBuilder().maximumSize(c.maxEntries()).expireAfterWrite(c.contentTtl()).build();
+        manifests = Caffeine.newBuilder().maximumWeight(c.maxManifestBytes())
+                .weigher((String k, StoredManifest m) -> m.size() + 128)
+                .expireAfterWrite(c.contentTtl()).build();
+        tags = Caffeine.newBuilder().maximumSize(c.maxEntries()).expireAfterWrite(c.tagTtl()).build();
+        tagLists = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(c.tagTtl()).build();
+    }
+
+    static String key(String repository, String item) {
+        return repository + '\n' + item;
+    }
+
+    Cache<String, Long> repositoryIds() {
+        return repositoryIds;
+    }
+
+    /** (repository, digest) → size of a blob the repository links. Only links that exist are cached. */
+    Cache<String, Long> blobSizes() {
+        return blobSizes;
+    }
+
+    /** (repository, digest) → manifest. */
+    Cache<String, StoredManifest> manifests() {
+        return manifests;
+    }
+
+    /** (repository, tag) → digest. */
+    Cache<String, String> tags() {
+        return tags;
+    }
+
+    /** repository → all its tags, sorted. */
+    Cache<String, List<String>> tagLists() {
+        return tagLists;
+    }
+
+    /** Forgets what this instance knows of the repository's tags (after a tag moved or went). */
+    void tagsChanged(String repository, String tag) {
+        tags.invalidate(key(repository, tag));
+        tagLists.invalidate(repository);
+    }
+
+}
