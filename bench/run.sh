@@ -1,0 +1,417 @@
+#!/usr/bin/env bash
+# bench/run.sh — regbench against Wharf and Distribution 2.8.2 (Debian's docker-registry), side by
+# side, for every scenario of the reference list in shared/bench/regbench/README.md. See bench/README.md.
+#
+# Settings (environment):
+#   BENCH_RUNS=1             runs of every scenario; the report shows the median when >1
+#   BENCH_DURATION=15s       timed phase of pull-blobs, manifests, tags-list, mixed
+#   BENCH_SCENARIOS=all      subset, comma/space separated: push-1m push-256m push-chunked pull-blobs
+#                            manifests tags-list mixed (push-blobs = push-1m + push-256m)
+#   BENCH_QUICK=1            smoke run: much smaller n and 3s phases
+#   BENCH_OUT=bench/results-<date>.md   the markdown report (raw regbench JSON goes next to it, .jsonl)
+#   BENCH_WARMUP_DURATION=30s timed phase of Wharf's warm-up passes (the JIT compiles for most of the first minute)
+#   BENCH_KEEP=1             keep the temporary directory (data, logs) instead of removing it
+#   REGBENCH_SRC             regbench sources (default: ../shared/bench/regbench from the repository root)
+#   BENCH_DISTRIBUTION_BIN (docker-registry), BENCH_DISTRIBUTION_PORT (5301), BENCH_NGINX_PORT (5304)
+#   WHARF_REGISTRY_PORT (5300), WHARF_NOTIFIER_PORT (5310), WHARF_DEPLOYER_PORT (5311),
+#   WHARF_KAFKA_PORT (5312), WHARF_KAFKA_CONTROLLER_PORT (5313), WHARF_DB (wharf_bench), WHARF_PG_* and
+#   WHARF_JAVA_OPTS as for ./wharf.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+LIB=$BENCH_DIR/benchlib.py
+
+RUNS=${BENCH_RUNS:-1}
+QUICK=${BENCH_QUICK:-0}
+if [ "$QUICK" = 1 ]; then def_dur=3s; def_warm=2s; else def_dur=15s; def_warm=30s; fi
+DURATION=${BENCH_DURATION:-$def_dur}
+WARMUP_DURATION=${BENCH_WARMUP_DURATION:-$def_warm}
+OUT=${BENCH_OUT:-$BENCH_DIR/results-$(date +%Y-%m-%d-%H%M%S).md}
+case "$OUT" in /*) ;; *) OUT=$PWD/$OUT ;; esac
+REGBENCH_SRC=${REGBENCH_SRC:-$ROOT/../shared/bench/regbench}
+DIST_BIN=${BENCH_DISTRIBUTION_BIN:-docker-registry}
+DIST_PORT=${BENCH_DISTRIBUTION_PORT:-5301}
+NGINX_PORT=${BENCH_NGINX_PORT:-5304}
+
+export WHARF_REGISTRY_PORT=${WHARF_REGISTRY_PORT:-5300}
+export WHARF_NOTIFIER_PORT=${WHARF_NOTIFIER_PORT:-5310}
+export WHARF_DEPLOYER_PORT=${WHARF_DEPLOYER_PORT:-5311}
+export WHARF_KAFKA_PORT=${WHARF_KAFKA_PORT:-5312}
+export WHARF_KAFKA_CONTROLLER_PORT=${WHARF_KAFKA_CONTROLLER_PORT:-5313}
+export WHARF_DB=${WHARF_DB:-wharf_bench}
+export WHARF_ADMIN_USER=${WHARF_ADMIN_USER:-admin}
+PG_HOST=${WHARF_PG_HOST:-127.0.0.1}
+PG_PORT=${WHARF_PG_PORT:-5432}
+PG_USER=${WHARF_PG_USER:-postgres}
+
+ALL_IDS=(push-1m push-256m push-chunked pull-blobs manifests tags-list mixed)
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- checks
+
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer (got '$RUNS')"
+[[ "$WHARF_DB" =~ ^[a-z_][a-z0-9_]{0,62}$ ]] || die "WHARF_DB must match [a-z_][a-z0-9_]* (got '$WHARF_DB')"
+for d in "$DURATION" "$WARMUP_DURATION"; do
+  [[ "$d" =~ ^[0-9]+(\.[0-9]+)?(ms|s|m)$ ]] || die "durations look like 15s, 500ms or 2m (got '$d')"
+done
+command -v python3 >/dev/null 2>&1 || die "python3 is needed"
+command -v go >/dev/null 2>&1 || die "go is needed to build regbench (apt-get install golang-go)"
+command -v curl >/dev/null 2>&1 || die "curl is needed"
+command -v "$DIST_BIN" >/dev/null 2>&1 || die "$DIST_BIN not found: apt-get install docker-registry (Distribution 2.8.2)"
+[ -f "$REGBENCH_SRC/main.go" ] || die "regbench sources not found in $REGBENCH_SRC (set REGBENCH_SRC)"
+[ -x "$ROOT/wharf" ] || die "$ROOT/wharf not found: bench/ must live in a Wharf checkout"
+
+SELECTED=()
+if [ "${BENCH_SCENARIOS:-all}" = all ]; then
+  SELECTED=("${ALL_IDS[@]}")
+else
+  for want in ${BENCH_SCENARIOS//,/ }; do
+    case "$want" in
+      push-blobs) want="push-1m push-256m" ;;
+      push-1m | push-256m | push-chunked | pull-blobs | manifests | tags-list | mixed) ;;
+      *) die "unknown scenario '$want' (have: ${ALL_IDS[*]}, push-blobs)" ;;
+    esac
+    for w in $want; do
+      case " ${SELECTED[*]:-} " in *" $w "*) ;; *) SELECTED+=("$w") ;; esac
+    done
+  done
+  # Keep the reference order.
+  ordered=()
+  for id in "${ALL_IDS[@]}"; do
+    case " ${SELECTED[*]} " in *" $id "*) ordered+=("$id") ;; esac
+  done
+  SELECTED=("${ordered[@]}")
+fi
+[ "${#SELECTED[@]}" -gt 0 ] || die "BENCH_SCENARIOS selects nothing"
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0 || return 1; }
+for p in "$DIST_PORT" "$WHARF_REGISTRY_PORT" "$WHARF_NOTIFIER_PORT" "$WHARF_DEPLOYER_PORT" \
+  "$WHARF_KAFKA_PORT" "$WHARF_KAFKA_CONTROLLER_PORT"; do
+  port_busy "$p" && die "port $p is already in use (see the port settings at the top of bench/run.sh)"
+done
+
+# ---------------------------------------------------------------- scenarios
+
+# scenario_args ID measured|warmup: regbench arguments. The measured settings are the reference list of
+# shared/bench/regbench/README.md; BENCH_QUICK shrinks n. Warm-ups (Wharf only) run the same scenario,
+# shorter, on their own repository and content (-seed), so the measured pass still starts on an empty repository.
+scenario_args() {
+  local id=$1 mode=$2 d=$DURATION w=$WARMUP_DURATION
+  if [ "$mode" = measured ]; then
+    if [ "$QUICK" = 1 ]; then
+      case "$id" in
+        push-1m) echo "-scenario push-blobs -c 4 -n 20 -size 1MiB" ;;
+        push-256m) echo "-scenario push-blobs -c 2 -n 2 -size 256MiB" ;;
+        push-chunked) echo "-scenario push-chunked -c 4 -n 8 -size 16MiB -chunk 4MiB" ;;
+        pull-blobs) echo "-scenario pull-blobs -c 8 -n 10 -size 1MiB -duration $d" ;;
+        manifests) echo "-scenario manifests -c 16 -n 20 -duration $d" ;;
+        tags-list) echo "-scenario tags-list -c 4 -n 250 -duration $d" ;;
+        mixed) echo "-scenario mixed -c 8 -n 10 -size 256KiB -duration $d" ;;
+      esac
+    else
+      case "$id" in
+        push-1m) echo "-scenario push-blobs -c 4 -n 200 -size 1MiB" ;;
+        push-256m) echo "-scenario push-blobs -c 2 -n 4 -size 256MiB" ;;
+        push-chunked) echo "-scenario push-chunked -c 4 -n 40 -size 16MiB -chunk 4MiB" ;;
+        pull-blobs) echo "-scenario pull-blobs -c 8 -n 50 -size 1MiB -duration $d" ;;
+        manifests) echo "-scenario manifests -c 16 -n 100 -duration $d" ;;
+        tags-list) echo "-scenario tags-list -c 4 -n 1000 -duration $d" ;;
+        mixed) echo "-scenario mixed -c 8 -n 50 -size 256KiB -duration $d" ;;
+      esac
+    fi
+  else
+    local rep="-repo warmup/$id -seed 4242"
+    if [ "$QUICK" = 1 ]; then
+      case "$id" in
+        push-1m) echo "$rep -scenario push-blobs -c 4 -n 10 -size 1MiB" ;;
+        push-256m) echo "$rep -scenario push-blobs -c 2 -n 2 -size 16MiB" ;;
+        push-chunked) echo "$rep -scenario push-chunked -c 4 -n 4 -size 16MiB -chunk 4MiB" ;;
+        pull-blobs) echo "$rep -scenario pull-blobs -c 8 -n 5 -size 1MiB -duration $w" ;;
+        manifests) echo "$rep -scenario manifests -c 16 -n 10 -duration $w" ;;
+        tags-list) echo "$rep -scenario tags-list -c 4 -n 150 -duration $w" ;;
+        mixed) echo "$rep -scenario mixed -c 8 -n 5 -size 256KiB -duration $w" ;;
+      esac
+    else
+      case "$id" in
+        push-1m) echo "$rep -scenario push-blobs -c 4 -n 1200 -size 1MiB" ;;
+        push-256m) echo "$rep -scenario push-blobs -c 2 -n 8 -size 64MiB" ;;
+        push-chunked) echo "$rep -scenario push-chunked -c 4 -n 60 -size 16MiB -chunk 4MiB" ;;
+        pull-blobs) echo "$rep -scenario pull-blobs -c 8 -n 20 -size 1MiB -duration $w" ;;
+        manifests) echo "$rep -scenario manifests -c 16 -n 30 -duration $w" ;;
+        tags-list) echo "$rep -scenario tags-list -c 4 -n 300 -duration $w" ;;
+        mixed) echo "$rep -scenario mixed -c 8 -n 20 -size 256KiB -duration $w" ;;
+      esac
+    fi
+  fi
+}
+
+# ---------------------------------------------------------------- state and cleanup
+
+TMP=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/wharf-bench.XXXXXX")
+LOGS=$TMP/logs
+JSONL=$TMP/results.jsonl
+mkdir -p "$LOGS"
+: >"$JSONL"
+DIST_PID=
+NGINX_PID=
+WHARF_DATA=
+DIST_DIR=
+
+stop_pid() {
+  local pid=$1 i
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+drop_db() {
+  # Only a PostgreSQL that already runs (WHARF_PG_*) keeps a database between runs; an embedded one lives
+  # in the temporary data directory.
+  command -v psql >/dev/null 2>&1 || return 0
+  PGPASSWORD=${WHARF_PG_PASSWORD:-} PGCONNECT_TIMEOUT=5 psql -X -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres \
+    -c "DROP DATABASE IF EXISTS $WHARF_DB WITH (FORCE)" >/dev/null 2>&1 || true
+}
+
+wharf_cmd() { WHARF_DATA_DIR=$WHARF_DATA "$ROOT/wharf" "$@"; }
+
+stop_wharf() {
+  [ -n "$WHARF_DATA" ] || return 0
+  wharf_cmd down >>"$LOGS/wharf-down.log" 2>&1 || true
+  drop_db
+  rm -rf "$WHARF_DATA"
+  WHARF_DATA=
+}
+
+stop_distribution() {
+  stop_pid "$NGINX_PID"; NGINX_PID=
+  stop_pid "$DIST_PID"; DIST_PID=
+  [ -z "$DIST_DIR" ] || rm -rf "$DIST_DIR"
+  DIST_DIR=
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  set +e
+  [ "$rc" = 0 ] || say "bench: stopping (exit $rc): stopping what was started, removing temporary files" >&2
+  stop_distribution
+  stop_wharf
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then
+    say "bench: kept $TMP" >&2
+  else
+    rm -rf "$TMP"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- regbench
+
+say "bench: building regbench from $REGBENCH_SRC"
+cp -r "$REGBENCH_SRC" "$TMP/regbench-src"
+chmod -R u+w "$TMP/regbench-src"
+(cd "$TMP/regbench-src" && GOFLAGS=-mod=mod GOPROXY=off go build -o "$TMP/regbench" .) || die "regbench did not build"
+REGBENCH=$TMP/regbench
+
+record_failure() { # target id run warmup(true|false) message (no quotes)
+  printf '{"target":"%s","id":"%s","run":%d,"warmup":%s,"rc":-1,"error":"%s"}\n' "$1" "$2" "$3" "$4" "$5" >>"$JSONL"
+}
+
+regbench_run() { # target id run warmup(0|1) extra-python-args... -- regbench-args...
+  local target=$1 id=$2 run=$3 warm=$4
+  shift 4
+  local w=()
+  [ "$warm" = 1 ] && w=(--warmup)
+  python3 "$LIB" run --regbench "$REGBENCH" --jsonl "$JSONL" --target "$target" --id "$id" --run "$run" "${w[@]}" "$@" \
+    || say "    (regbench failed; recorded, continuing)"
+}
+
+wait_v2() { # port pid seconds
+  local deadline=$((SECONDS + $3)) code
+  while :; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$1/v2/" || true)
+    case "$code" in 200 | 401) return 0 ;; esac
+    kill -0 "$2" 2>/dev/null || return 1
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
+}
+
+# ---------------------------------------------------------------- Distribution (+ nginx ceiling)
+
+bench_distribution() { # id run
+  local id=$1 run=$2 args
+  args=$(scenario_args "$id" measured)
+  DIST_DIR=$TMP/dist-$id-$run
+  mkdir -p "$DIST_DIR/reg-data"
+  cat >"$DIST_DIR/reg-config.yml" <<EOF
+version: 0.1
+log: {level: warn, accesslog: {disabled: true}}
+storage:
+  filesystem: {rootdirectory: $DIST_DIR/reg-data}
+  delete: {enabled: true}
+  cache: {blobdescriptor: inmemory}
+http: {addr: 127.0.0.1:$DIST_PORT}
+EOF
+  "$DIST_BIN" serve "$DIST_DIR/reg-config.yml" >"$LOGS/distribution-$id-$run.log" 2>&1 </dev/null &
+  DIST_PID=$!
+  if ! wait_v2 "$DIST_PORT" "$DIST_PID" 30; then
+    tail -n 20 "$LOGS/distribution-$id-$run.log" >&2 || true
+    record_failure distribution "$id" "$run" false "Distribution did not start (log distribution-$id-$run.log)"
+    stop_distribution
+    return
+  fi
+  say "  Distribution 2.8.2 (PID $DIST_PID, fresh empty storage): regbench $args"
+  # shellcheck disable=SC2086
+  regbench_run distribution "$id" "$run" 0 -- -url "http://127.0.0.1:$DIST_PORT" -server-pid "$DIST_PID" -json $args
+  stop_pid "$DIST_PID"; DIST_PID=
+  if [ "$id" = pull-blobs ] && command -v nginx >/dev/null 2>&1; then
+    nginx_ceiling "$run" "$args"
+  fi
+  stop_distribution
+}
+
+# nginx serving Distribution's own blob files at registry URLs: the same client and data, no registry logic.
+nginx_ceiling() { # run args
+  local run=$1 args=$2 dir=$DIST_DIR/nginx
+  mkdir -p "$dir/tmp"
+  cat >"$dir/nginx.conf" <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+error_log $dir/error.log warn;
+pid $dir/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  default_type application/octet-stream;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location = /v2/ { default_type application/json; return 200 '{}'; }
+    location ~ "^/v2/.+/blobs/sha256:(([0-9a-f]{2})[0-9a-f]{62})\$" {
+      alias $DIST_DIR/reg-data/docker/registry/v2/blobs/sha256/\$2/\$1/data;
+    }
+  }
+}
+EOF
+  nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" >"$LOGS/nginx-$run.log" 2>&1 </dev/null &
+  NGINX_PID=$!
+  if ! wait_v2 "$NGINX_PORT" "$NGINX_PID" 15; then
+    tail -n 20 "$LOGS/nginx-$run.log" "$dir/error.log" >&2 2>/dev/null || true
+    record_failure nginx pull-blobs "$run" false "nginx did not start (log nginx-$run.log)"
+    stop_pid "$NGINX_PID"; NGINX_PID=
+    return
+  fi
+  say "  nginx ceiling (PID $NGINX_PID, 1 process, sendfile, Distribution's blob files): regbench $args"
+  # shellcheck disable=SC2086
+  regbench_run nginx pull-blobs "$run" 0 -- -url "http://127.0.0.1:$NGINX_PORT" -server-pid "$NGINX_PID" -json $args
+  stop_pid "$NGINX_PID"; NGINX_PID=
+}
+
+# ---------------------------------------------------------------- Wharf
+
+WHARF_STARTS=0
+bench_wharf() { # id run
+  local id=$1 run=$2 args wargs pid
+  args=$(scenario_args "$id" measured)
+  wargs=$(scenario_args "$id" warmup)
+  WHARF_DATA=$TMP/wharf-$id-$run
+  mkdir -p "$WHARF_DATA"
+  drop_db
+  if [ "$WHARF_STARTS" = 0 ]; then
+    say "  Wharf: ./wharf up (builds the jars first when they are missing: a few minutes)"
+  fi
+  WHARF_STARTS=$((WHARF_STARTS + 1))
+  local t0=$SECONDS
+  if ! wharf_cmd up >"$LOGS/wharf-up-$id-$run.log" 2>&1; then
+    tail -n 30 "$LOGS/wharf-up-$id-$run.log" >&2 || true
+    grep -q 'the build failed' "$LOGS/wharf-up-$id-$run.log" && die "Wharf did not build (see above)"
+    record_failure wharf "$id" "$run" false "Wharf did not start (./wharf up failed; log wharf-up-$id-$run.log)"
+    stop_wharf
+    return
+  fi
+  pid=$(cat "$WHARF_DATA/run/registry.pid")
+  local support=(--support "infra=$(cat "$WHARF_DATA/run/infra.pid")" --support "notifier=$(cat "$WHARF_DATA/run/notifier.pid")"
+    --support "deployer=$(cat "$WHARF_DATA/run/deployer.pid")")
+  if [ -f "$WHARF_DATA/postgres/postmaster.pid" ]; then
+    support+=(--pg-postmaster "$(head -1 "$WHARF_DATA/postgres/postmaster.pid")")
+  elif command -v psql >/dev/null 2>&1; then
+    support+=(--pg-db "$WHARF_DB")
+  fi
+  local auth=(-user "$WHARF_ADMIN_USER" -pass "${WHARF_ADMIN_PASSWORD:-$(cat "$WHARF_DATA/admin-password" 2>/dev/null || true)}")
+  say "  Wharf (registry PID $pid, fresh data dir and database '$WHARF_DB', up in $((SECONDS - t0))s)"
+  say "    warm-up (untimed, not in the results): regbench $wargs"
+  # shellcheck disable=SC2086
+  regbench_run wharf "$id" "$run" 1 -- -url "http://127.0.0.1:$WHARF_REGISTRY_PORT" -server-pid "$pid" -json "${auth[@]}" $wargs
+  say "    measured: regbench $args"
+  # shellcheck disable=SC2086
+  regbench_run wharf "$id" "$run" 0 "${support[@]}" -- -url "http://127.0.0.1:$WHARF_REGISTRY_PORT" -server-pid "$pid" -json "${auth[@]}" $args
+  if ! kill -0 "$pid" 2>/dev/null; then
+    say "    Wharf's registry process is gone: last lines of its log:"
+    tail -n 20 "$WHARF_DATA/logs/registry.log" >&2 || true
+  fi
+  cp "$WHARF_DATA/logs/registry.log" "$LOGS/wharf-registry-$id-$run.log" 2>/dev/null || true
+  # Distinct WARN/ERROR messages of Wharf's registry (startup included) go to the report's notes.
+  grep -E '^[0-9-]+ [0-9:,.]+ +(WARN|ERROR) ' "$WHARF_DATA/logs/registry.log" 2>/dev/null \
+    | sed -E 's/^[0-9-]+ [0-9:,.]+ +//; s/\((vert\.x|executor|main)[^)]*\) //' | cut -c1-220 \
+    | sed "s/^/$id\t/" >>"$TMP/wharf-log-lines" || true
+  stop_wharf
+}
+
+# ---------------------------------------------------------------- main
+
+say "bench: $RUNS run(s) of: ${SELECTED[*]}$([ "$QUICK" = 1 ] && echo '  (BENCH_QUICK=1: smoke-run sizes)')"
+say "bench: Wharf gets one untimed warm-up pass of each scenario (JIT) right before its measured pass; Distribution none."
+for run in $(seq 1 "$RUNS"); do
+  for id in "${SELECTED[@]}"; do
+    say ""
+    say "== run $run/$RUNS: $id"
+    # Alternate which target goes first, so that slow drift on the machine does not always favour one.
+    if [ $((run % 2)) = 1 ]; then
+      bench_distribution "$id" "$run"
+      bench_wharf "$id" "$run"
+    else
+      bench_wharf "$id" "$run"
+      bench_distribution "$id" "$run"
+    fi
+  done
+done
+
+# ---------------------------------------------------------------- report
+
+git_rev=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)
+cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
+mem=$(awk '/^MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo 2>/dev/null || true)
+rb_sum=$(sha256sum "$REGBENCH_SRC/main.go" | cut -c1-12)
+if [ "$QUICK" = 1 ]; then mode="BENCH_QUICK=1 (smoke run: small n, short phases; not comparable with the reference)"; else mode="reference settings"; fi
+pg_where="the PostgreSQL on $PG_HOST:$PG_PORT if it accepts '$PG_USER', else an embedded one in the data directory"
+
+echo ""
+mkdir -p "$(dirname "$OUT")"
+python3 "$LIB" report --jsonl "$JSONL" --out "$OUT" --runs "$RUNS" --wharf-log-lines "$TMP/wharf-log-lines" \
+  --header "Date|$(date '+%Y-%m-%d %H:%M %Z')" \
+  --header "Host|$(nproc) CPUs ($cpu_model), $mem, $(uname -r)" \
+  --header "Wharf|$(basename "$ROOT") at \`$git_rev\`; registry on 127.0.0.1:$WHARF_REGISTRY_PORT; \`./wharf up\` runs Kafka, PostgreSQL ($pg_where), the registry, notifier and deployer" \
+  --header "Distribution|$("$DIST_BIN" --version 2>/dev/null | head -1), the config of the regbench README, on 127.0.0.1:$DIST_PORT" \
+  --header "regbench|main.go sha256 \`$rb_sum…\`, \`-json\`, \`-server-pid\` = the registry process (Wharf: the registry-service JVM from \`run/registry.pid\`)" \
+  --header "Mode|$mode; $RUNS run(s); timed phases $DURATION; scenarios: ${SELECTED[*]}" \
+  --header "Treatment|every scenario of every run gets a freshly started target: Distribution with empty storage, Wharf with an empty \`WHARF_DATA_DIR\` and a dropped \`$WHARF_DB\` database. Runs alternate which target goes first." \
+  --header "Warm-up|**Wharf (a JVM) gets one untimed warm-up pass of each scenario** right before the measured pass (same scenario, smaller n, $WARMUP_DURATION phases, its own repository and content); Distribution gets none. Warm-ups are not in the results." \
+  --header "Caveat|a 2-core machine shared with other work: wall-clock figures are noisy (see *other procs*); CPU per unit is the steadier figure"
+cp "$JSONL" "${OUT%.md}.jsonl"
+say ""
+say "bench: report written to $OUT (raw regbench JSON: ${OUT%.md}.jsonl)"
