@@ -80,6 +80,9 @@ import io.vertx.core.streams.ReadStream;
  */
 public final class FilesystemBlobStore implements BlobStore {
 
+    /** Bytes gathered before each write to an upload's file: few large writes cost far less than many small ones. */
+    static final int WRITE_SIZE = 1 << 20;
+
     /**
      * Tuning of a {@link FilesystemBlobStore}.
      *
@@ -329,7 +332,7 @@ public final class FilesystemBlobStore implements BlobStore {
             return vertx.fileSystem().open(append.data.toString(), openOptions).compose(file -> {
                 file.setWritePos(append.start);
                 append.stream = new DigestingReadStream(body, append.digest);
-                return append.stream.pipeTo(file);
+                return new CoalescingReadStream(append.stream, WRITE_SIZE).pipeTo(file);
             });
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
