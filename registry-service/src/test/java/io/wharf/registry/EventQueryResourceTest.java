@@ -199,6 +199,15 @@ class EventQueryResourceTest {
         given().queryParam("limit", 500).get("/api/v1/events").then().statusCode(200);
     }
 
+    @Test
+    void documentsTheEventApiInOpenApi() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/events"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/events/{id}/trace"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/events/stream"))
+                .body("components.schemas", org.hamcrest.Matchers.hasKey("Event"));
+    }
+
     private static void badRequest(Map<String, String> params, String parameter) {
         given().queryParams(params).get("/api/v1/events").then().statusCode(400)
                 .body("code", equalTo("INVALID_QUERY"))

@@ -36,6 +36,9 @@ class KafkaOutageDrillTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
+    @ConfigProperty(name = "mp.messaging.outgoing.registry-events.delivery.timeout.ms")
+    long deliveryTimeoutMs;
+
     @Test
     void pushesDuringAKafkaOutageArriveOnceAndInPerRepositoryOrderWhenItReturns() throws Exception {
         String project = "drill-" + Oci.suffix();
@@ -57,6 +60,8 @@ class KafkaOutageDrillTest {
             }
             // Per repository: its first push adds repository.created; every push artifact.pushed and tag.created.
             assertEquals(3 + 20 * 2, events.size());
+            // Outlast the producer's delivery timeout: the relay's sends fail and are retried, not merely delayed.
+            Thread.sleep(deliveryTimeoutMs + 5_000);
         } finally {
             kafka.start();
         }

@@ -51,7 +51,7 @@ public class EventResource {
     @APIResponse(responseCode = "200", description = "A page of events",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventPage.class)))
     @APIResponse(responseCode = "400", description = "A filter, the cursor or the limit is invalid",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Error.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Uni<Response> list(
             @Parameter(description = "Project (first segment of the repository name)") @RestQuery String project,
             @Parameter(description = "Full repository name, e.g. acme/api") @RestQuery String repository,
@@ -118,16 +118,16 @@ public class EventResource {
     @ServerExceptionMapper
     Response invalidQuery(InvalidEventQueryException e) {
         return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(new Error("INVALID_QUERY", e.getMessage(), Map.of("parameter", e.parameter()))).build();
+                .entity(new ApiError("INVALID_QUERY", e.getMessage(), Map.of("parameter", e.parameter()))).build();
     }
 
     private static Response notFound(String id) {
         return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
-                .entity(new Error("EVENT_UNKNOWN", "no event " + id, Map.of())).build();
+                .entity(new ApiError("EVENT_UNKNOWN", "no event " + id, Map.of())).build();
     }
 
-    /** Error body of the management API. */
-    @Schema(name = "Error")
-    public record Error(String code, String message, Map<String, String> detail) {
+    /** Error body of the event API: a stable code, a message for people, and details such as the offending parameter. */
+    @Schema(name = "ApiError")
+    public record ApiError(String code, String message, Map<String, String> detail) {
     }
 }
