@@ -9,6 +9,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * Quarkus test resource: a real Kafka broker (in this JVM, temporary data) and a real PostgreSQL
  * database for one service's tests.
  *
+ * <p>Tests may take the broker away: a {@link RestartableKafkaBroker} field annotated
+ * {@link InjectKafkaBroker} receives the broker, which restarts on the same port and data.
+ *
  * <p>PostgreSQL is the server on {@code WHARF_TEST_PG_HOST:WHARF_TEST_PG_PORT} (default
  * 127.0.0.1:5432, user {@code postgres}, trust) when it answers and accepts those credentials,
  * otherwise embedded binaries on a free port. The database (init arg {@code database}, default {@code wharf_test}) is dropped and
@@ -17,7 +20,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class WharfInfraTestResource implements QuarkusTestResourceLifecycleManager {
 
     private String database = "wharf_test";
-    private KafkaBroker kafka;
+    private RestartableKafkaBroker kafka;
     private PostgresServer postgres;
 
     @Override
@@ -28,7 +31,7 @@ public class WharfInfraTestResource implements QuarkusTestResourceLifecycleManag
     @Override
     public Map<String, String> start() {
         try {
-            kafka = KafkaBroker.start(new KafkaBroker.Options(Net.freePort(), Net.freePort(), null));
+            kafka = RestartableKafkaBroker.start(Net.freePort(), Net.freePort());
             String host = env("WHARF_TEST_PG_HOST", "127.0.0.1");
             int port = Integer.parseInt(env("WHARF_TEST_PG_PORT", "5432"));
             PostgresServer.Options pg = new PostgresServer.Options(host, port,
@@ -50,6 +53,11 @@ public class WharfInfraTestResource implements QuarkusTestResourceLifecycleManag
         config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(database));
         config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(database));
         return config;
+    }
+
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(kafka, new TestInjector.AnnotatedAndMatchesType(InjectKafkaBroker.class, RestartableKafkaBroker.class));
     }
 
     private static String env(String name, String fallback) {

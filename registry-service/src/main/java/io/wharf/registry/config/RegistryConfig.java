@@ -49,6 +49,10 @@ public interface RegistryConfig {
         /** How long published events stay queryable. */
         @WithDefault("90d")
         Duration retention();
+
+        /** How often each live tail ({@code /api/v1/events/stream}) looks for newly published events. */
+        @WithDefault("500ms")
+        Duration tailInterval();
     }
 
     interface Storage {

@@ -13,7 +13,10 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.wharf.registry.config.RegistryConfig;
 
-/** Deletes published events older than {@code wharf.registry.events.retention}; never an unpublished one. */
+/**
+ * Deletes published events older than {@code wharf.registry.events.retention}, never an unpublished
+ * one, and pipeline outcomes received longer ago than that.
+ */
 @ApplicationScoped
 public class EventRetention {
     private static final Logger LOG = Logger.getLogger(EventRetention.class);
@@ -36,7 +39,10 @@ public class EventRetention {
         return Panache.getSession().chain(session -> session
                 .createNativeQuery("DELETE FROM registry_event WHERE published_at IS NOT NULL AND occurred_at < :cutoff")
                 .setParameter("cutoff", cutoff)
-                .executeUpdate())
+                .executeUpdate()
+                .call(() -> session.createNativeQuery("DELETE FROM pipeline_event WHERE received_at < :cutoff")
+                        .setParameter("cutoff", cutoff)
+                        .executeUpdate()))
                 .invoke(n -> {
                     if (n > 0) {
                         LOG.infof("deleted %d events older than %s", n, config.events().retention());

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -29,10 +31,15 @@ import io.wharf.registry.config.RegistryConfig;
  * acknowledged them.
  *
  * <p>Guarantees: at-least-once (a crash between the broker's ack and the stamp republishes the
- * batch; consumers de-duplicate by event id); one relay at a time across all registry
- * instances (a transaction-scoped advisory lock), so rows are published in {@code seq} order and
- * not twice in the normal case; while Kafka is down the rows wait and the pushes that wrote them
+ * batch; consumers de-duplicate by event id); per repository, records reach the topic in seq order
+ * (a repository's next row is sent only after the broker acknowledged the one before, and a failed
+ * send leaves it and the rest of that repository's rows for the next batch); one relay at a time across all registry
+ * instances (a transaction-scoped advisory lock), so rows are not published twice in the normal case; while Kafka is down the rows wait and the pushes that wrote them
  * are unaffected.
+ *
+ * <p>{@code published_at} is the database clock read after the lock was taken, so every batch is
+ * stamped later than the batch before it committed: {@code (published_at, seq)} grows in
+ * publication order, which the live tail ({@link EventQueryService#tail}) follows without gaps.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -70,27 +77,50 @@ public class OutboxRelay {
                         .setParameter("limit", config.events().relayBatchSize())
                         .getResultList()
                         .chain(rows -> rows.isEmpty() ? Uni.createFrom().item(0) : send(rows)
-                                .chain(seqs -> session.createNativeQuery("UPDATE registry_event SET published_at = now() WHERE seq IN (:seqs)")
+                                .chain(seqs -> seqs.isEmpty() ? Uni.createFrom().item(0) : session.createNativeQuery("UPDATE registry_event SET published_at = clock_timestamp() WHERE seq IN (:seqs)")
                                         .setParameter("seqs", seqs)
                                         .executeUpdate()))));
     }
 
+    /**
+     * Sends the rows and returns the seqs the broker acknowledged. Rows of one repository (one
+     * record key) go one after another, each only once the one before it was acknowledged, and
+     * stop at the first failure: a repository's records can never overtake each other, even when
+     * the broker fails some sends and accepts later ones. Repositories are sent concurrently.
+     */
     private Uni<List<Long>> send(List<Object[]> rows) {
-        List<Uni<Void>> sends = new ArrayList<>(rows.size());
-        List<Long> seqs = new ArrayList<>(rows.size());
+        Map<String, List<Object[]>> byRepository = new LinkedHashMap<>();
         for (Object[] row : rows) {
-            seqs.add(((Number) row[0]).longValue());
             WharfEvent<?> event = toEvent(row);
-            Message<byte[]> message = Message.of(EventCodec.dataBytes(event)).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                    .withKey(event.partitionKey())
-                    .withHeaders(EventCodec.kafkaHeaders(event))
-                    .build());
-            sends.add(emitter.sendMessage(message));
+            byRepository.computeIfAbsent(event.partitionKey(), k -> new ArrayList<>()).add(row);
         }
-        // Sends are handed to the producer in seq order; idempotence keeps that order per partition.
-        return Uni.join().all(sends).andFailFast()
+        List<Uni<List<Long>>> chains = new ArrayList<>(byRepository.size());
+        byRepository.values().forEach(inOrder -> chains.add(sendInOrder(inOrder, 0, new ArrayList<>())));
+        return Uni.join().all(chains).andFailFast()
+                .map(acked -> acked.stream().flatMap(List::stream).toList());
+    }
+
+    private Uni<List<Long>> sendInOrder(List<Object[]> rows, int index, List<Long> acked) {
+        if (index == rows.size()) {
+            return Uni.createFrom().item(acked);
+        }
+        Object[] row = rows.get(index);
+        WharfEvent<?> event = toEvent(row);
+        Message<byte[]> message = Message.of(EventCodec.dataBytes(event)).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(event.partitionKey())
+                .withHeaders(EventCodec.kafkaHeaders(event))
+                .build());
+        return emitter.sendMessage(message)
                 .ifNoItem().after(Duration.ofSeconds(30)).failWith(() -> new IllegalStateException("Kafka did not acknowledge in 30 s"))
-                .replaceWith(seqs);
+                .onItem().transformToUni(ok -> {
+                    acked.add(((Number) row[0]).longValue());
+                    return sendInOrder(rows, index + 1, acked);
+                })
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("outbox relay: %s of %s not published, retried with the rest of %s: %s",
+                            event.id(), event.partitionKey(), event.partitionKey(), e.toString());
+                    return acked;
+                });
     }
 
     private static WharfEvent<?> toEvent(Object[] row) {

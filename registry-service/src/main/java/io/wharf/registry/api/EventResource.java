@@ -1,0 +1,133 @@
+package io.wharf.registry.api;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Link;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.wharf.registry.events.EventPage;
+import io.wharf.registry.events.EventQuery;
+import io.wharf.registry.events.EventQueryService;
+import io.wharf.registry.events.EventTrace;
+import io.wharf.registry.events.EventView;
+import io.wharf.registry.events.InvalidEventQueryException;
+
+/** The event query API: history, single events, traces and a live tail. Translates HTTP only. */
+@Path("/api/v1/events")
+@Tag(name = "Events", description = "What happened in the registry, and what the pipeline did about it")
+public class EventResource {
+
+    private final EventQueryService events;
+
+    public EventResource(EventQueryService events) {
+        this.events = events;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "List registry events",
+            description = "Events matching every given filter, oldest first, one page at a time. Follow `next` "
+                    + "(also sent as a Link header with rel=next) to read on; the last page has no `next`.")
+    @APIResponse(responseCode = "200", description = "A page of events",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventPage.class)))
+    @APIResponse(responseCode = "400", description = "A filter, the cursor or the limit is invalid",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Uni<Response> list(
+            @Parameter(description = "Project (first segment of the repository name)") @RestQuery String project,
+            @Parameter(description = "Full repository name, e.g. acme/api") @RestQuery String repository,
+            @Parameter(description = "Event type, e.g. io.wharf.tag.updated or tag.updated; repeat for several",
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = String.class)) @RestQuery List<String> type,
+            @Parameter(description = "Tag the event concerns") @RestQuery String tag,
+            @Parameter(description = "Manifest digest the event concerns") @RestQuery String digest,
+            @Parameter(description = "Name of the user or robot that caused the event") @RestQuery String actor,
+            @Parameter(description = "Events at or after this time (ISO-8601 with offset)") @RestQuery String since,
+            @Parameter(description = "Events before this time (ISO-8601 with offset)") @RestQuery String until,
+            @Parameter(description = "Opaque cursor from a previous page's next") @RestQuery String cursor,
+            @Parameter(description = "Page size, 1 to 500", schema = @Schema(type = SchemaType.INTEGER, defaultValue = "50"))
+            @RestQuery String limit,
+            UriInfo uri) {
+        EventQuery query = EventQuery.parse(project, repository, type, tag, digest, actor, since, until, cursor, limit);
+        return events.list(query).map(page -> {
+            Response.ResponseBuilder ok = Response.ok(page);
+            if (page.next() != null) {
+                ok.links(Link.fromUriBuilder(uri.getRequestUriBuilder().replaceQueryParam("cursor", page.next())).rel("next").build());
+            }
+            return ok.build();
+        });
+    }
+
+    @GET
+    @Path("/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Follow registry events live",
+            description = "Server-Sent Events: one `data:` line per event (the JSON of an Event) for every matching event "
+                    + "published after the stream opened, in publication order. Takes the same filters as the list "
+                    + "except since, until, cursor and limit.")
+    @APIResponse(responseCode = "200", description = "An endless event stream",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = EventView.class)))
+    @APIResponse(responseCode = "400", description = "A filter is invalid")
+    public Multi<EventView> stream(@RestQuery String project, @RestQuery String repository, @RestQuery List<String> type,
+                                   @RestQuery String tag, @RestQuery String digest, @RestQuery String actor) {
+        return events.tail(EventQuery.parse(project, repository, type, tag, digest, actor, null, null, null, null));
+    }
+
+    @GET
+    @Path("/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Get one registry event")
+    @APIResponse(responseCode = "200", description = "The event",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventView.class)))
+    @APIResponse(responseCode = "404", description = "No such event (or not readable by the caller)")
+    public Uni<Response> get(@RestPath String id) {
+        return events.get(id).map(event -> event == null ? notFound(id) : Response.ok(event).build());
+    }
+
+    @GET
+    @Path("/{id}/trace")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Trace a registry event through the pipeline",
+            description = "The event and every notification.* and deployment.* event received about it, in the order they happened.")
+    @APIResponse(responseCode = "200", description = "The trace",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventTrace.class)))
+    @APIResponse(responseCode = "404", description = "No such event (or not readable by the caller)")
+    public Uni<Response> trace(@RestPath String id) {
+        return events.trace(id).map(trace -> trace == null ? notFound(id) : Response.ok(trace).build());
+    }
+
+    @ServerExceptionMapper
+    Response invalidQuery(InvalidEventQueryException e) {
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError("INVALID_QUERY", e.getMessage(), Map.of("parameter", e.parameter()))).build();
+    }
+
+    private static Response notFound(String id) {
+        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError("EVENT_UNKNOWN", "no event " + id, Map.of())).build();
+    }
+
+    /** Error body of the event API: a stable code, a message for people, and details such as the offending parameter. */
+    @Schema(name = "ApiError")
+    public record ApiError(String code, String message, Map<String, String> detail) {
+    }
+}

@@ -1,0 +1,14 @@
+package io.wharf.registry.events;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Which projects' events the current caller may read: the one access seam of the event query API.
+ * Every query, lookup, trace and tail goes through it; an event of a project the caller may not
+ * read answers exactly as an event that does not exist.
+ */
+public interface EventAccess {
+
+    /** The projects whose events the caller of the current request may read. */
+    Uni<ReadableProjects> readableProjects();
+}

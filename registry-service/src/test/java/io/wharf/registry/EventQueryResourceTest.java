@@ -1,0 +1,222 @@
+package io.wharf.registry;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.wharf.events.EventType;
+import io.wharf.events.RegistryEventData;
+import io.wharf.registry.events.EventRecorder;
+
+/** The event history API: every filter, pages and their cursor, single events, and the refusals. */
+@QuarkusTest
+class EventQueryResourceTest {
+
+    @Inject
+    EventRecorder recorder;
+
+    String project;
+    String app;
+    String web;
+    Oci.Image first;
+    Oci.Image second;
+
+    /** A project of its own: {@code app} got v1 twice (a tag move), {@code web} got latest, alice pulled web. */
+    @BeforeEach
+    void history() throws Throwable {
+        project = "evq-" + Oci.suffix();
+        app = project + "/app";
+        web = project + "/web";
+        first = Oci.pushImage(app, "v1");
+        second = Oci.pushImage(app, "v1");
+        Oci.Image latest = Oci.pushImage(web, "latest");
+        RegistryEventData pulled = RegistryEventData.builder(web, latest.digest()).project(project).tag("latest")
+                .actor(RegistryEventData.Actor.user("alice")).count(3).build();
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> recorder.record(EventType.ARTIFACT_PULLED, pulled)));
+    }
+
+    @Test
+    void listsARepositorysEventsOldestFirstAsCloudEvents() {
+        JsonPath page = events(Map.of("repository", app));
+        assertEquals(List.of("io.wharf.repository.created", "io.wharf.artifact.pushed", "io.wharf.tag.created",
+                "io.wharf.artifact.pushed", "io.wharf.tag.updated"), page.getList("events.type"));
+        assertNull(page.get("next"));
+        Map<String, Object> moved = page.getMap("events[4]");
+        assertEquals("1.0", moved.get("specversion"));
+        assertEquals("/wharf/registry", moved.get("source"));
+        assertEquals("application/json", moved.get("datacontenttype"));
+        assertEquals("v1", moved.get("subject"));
+        assertNotNull(moved.get("time"));
+        assertEquals(app, page.get("events[4].data.repository"));
+        assertEquals(second.digest(), page.get("events[4].data.digest"));
+        assertEquals(first.digest(), page.get("events[4].data.previousDigest"));
+        assertEquals("anonymous", page.get("events[4].data.actor.kind"));
+    }
+
+    @Test
+    void filtersByProject() {
+        JsonPath page = events(Map.of("project", project));
+        assertEquals(9, page.getList("events").size());
+        assertEquals(Set.of(app, web), new HashSet<>(page.getList("events.data.repository")));
+        assertEquals(List.of(), events(Map.of("project", "evq-nobody-" + Oci.suffix())).getList("events"));
+    }
+
+    @Test
+    void filtersByTypeInFullOrShortFormAndSeveralTypes() {
+        assertEquals(List.of("io.wharf.tag.updated"), events(Map.of("project", project, "type", "tag.updated")).getList("events.type"));
+        JsonPath tags = given().queryParam("project", project).queryParam("type", "io.wharf.tag.created", "tag.updated")
+                .get("/api/v1/events").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("io.wharf.tag.created", "io.wharf.tag.updated", "io.wharf.tag.created"), tags.getList("events.type"));
+    }
+
+    @Test
+    void filtersByTag() {
+        JsonPath page = events(Map.of("repository", app, "tag", "v1"));
+        assertEquals(List.of("io.wharf.artifact.pushed", "io.wharf.tag.created", "io.wharf.artifact.pushed", "io.wharf.tag.updated"),
+                page.getList("events.type"));
+        assertEquals(List.of(), events(Map.of("repository", app, "tag", "latest")).getList("events"));
+    }
+
+    @Test
+    void filtersByDigest() {
+        JsonPath page = events(Map.of("project", project, "digest", first.digest()));
+        assertEquals(List.of("io.wharf.repository.created", "io.wharf.artifact.pushed", "io.wharf.tag.created"), page.getList("events.type"));
+        assertEquals(List.of("io.wharf.artifact.pushed", "io.wharf.tag.updated"),
+                events(Map.of("project", project, "digest", second.digest())).getList("events.type"));
+    }
+
+    @Test
+    void filtersByActor() {
+        JsonPath page = events(Map.of("project", project, "actor", "alice"));
+        assertEquals(List.of("io.wharf.artifact.pulled"), page.getList("events.type"));
+        assertEquals("alice", page.get("events[0].data.actor.name"));
+        assertEquals(3, (Integer) page.get("events[0].data.count"));
+    }
+
+    @Test
+    void filtersByTimeRangeWithSinceInclusiveAndUntilExclusive() {
+        List<Map<String, Object>> all = events(Map.of("project", project)).getList("events");
+        String middle = (String) all.get(4).get("time");
+        List<String> since = events(Map.of("project", project, "since", middle)).getList("events.id");
+        List<String> until = events(Map.of("project", project, "until", middle)).getList("events.id");
+        assertTrue(since.contains(all.get(4).get("id")), "since includes an event at exactly that time");
+        assertTrue(!until.contains(all.get(4).get("id")), "until excludes an event at exactly that time");
+        List<String> both = new ArrayList<>(until);
+        both.addAll(since);
+        assertEquals(all.stream().map(e -> e.get("id")).toList(), both);
+        String end = (String) all.get(8).get("time");
+        List<String> window = events(Map.of("project", project, "since", middle, "until", end)).getList("events.id");
+        assertEquals(since.subList(0, since.size() - 1), window);
+    }
+
+    @Test
+    void pagesWithAnOpaqueCursorUntilTheLastPage() {
+        List<String> all = events(Map.of("project", project)).getList("events.id");
+        List<String> read = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            var request = given().queryParam("project", project).queryParam("limit", 4);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            Response response = request.get("/api/v1/events");
+            response.then().statusCode(200);
+            JsonPath page = response.jsonPath();
+            read.addAll(page.getList("events.id"));
+            cursor = page.get("next");
+            pages++;
+            if (cursor != null) {
+                assertEquals(4, page.getList("events").size());
+                assertTrue(response.header("Link").contains("rel=\"next\""), response.header("Link"));
+                assertTrue(response.header("Link").contains("cursor=" + cursor), response.header("Link"));
+            } else {
+                assertNull(response.header("Link"));
+            }
+        } while (cursor != null);
+        assertEquals(3, pages);
+        assertEquals(all, read);
+    }
+
+    @Test
+    void returnsOneEventById() {
+        Map<String, Object> listed = events(Map.of("repository", app, "type", "tag.created")).getMap("events[0]");
+        given().get("/api/v1/events/" + listed.get("id")).then().statusCode(200)
+                .contentType(containsString("application/json"))
+                .body("id", equalTo(listed.get("id")))
+                .body("type", equalTo("io.wharf.tag.created"))
+                .body("time", equalTo(listed.get("time")))
+                .body("data.digest", equalTo(first.digest()))
+                .body("data.tag", equalTo("v1"));
+    }
+
+    @Test
+    void answers404ForAnUnknownEvent() {
+        given().get("/api/v1/events/" + UUID.randomUUID()).then().statusCode(404).body("code", equalTo("EVENT_UNKNOWN"));
+        given().get("/api/v1/events/not-an-event-id").then().statusCode(404);
+        given().get("/api/v1/events/" + UUID.randomUUID() + "/trace").then().statusCode(404);
+    }
+
+    @Test
+    void refusesInvalidFiltersWith400() {
+        String notOurs = Base64.getUrlEncoder().encodeToString("offset=3".getBytes(StandardCharsets.UTF_8));
+        Map<String, String> refused = Map.ofEntries(
+                Map.entry("type", "artifact.exploded"),
+                Map.entry("limit", "0"),
+                Map.entry("cursor", "%%%"),
+                Map.entry("since", "yesterday"),
+                Map.entry("until", "2026-13-01T00:00:00Z"));
+        refused.forEach((name, value) -> badRequest(Map.of(name, value), name));
+        badRequest(Map.of("type", "notification.delivered"), "type");
+        badRequest(Map.of("limit", "501"), "limit");
+        badRequest(Map.of("limit", "many"), "limit");
+        badRequest(Map.of("cursor", notOurs), "cursor");
+        badRequest(Map.of("since", "2026-01-02T00:00:00Z", "until", "2026-01-01T00:00:00Z"), "since");
+        given().queryParam("limit", 500).get("/api/v1/events").then().statusCode(200);
+    }
+
+    @Test
+    void documentsTheEventApiInOpenApi() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/events"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/events/{id}/trace"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/events/stream"))
+                .body("components.schemas", org.hamcrest.Matchers.hasKey("Event"));
+    }
+
+    private static void badRequest(Map<String, String> params, String parameter) {
+        given().queryParams(params).get("/api/v1/events").then().statusCode(400)
+                .body("code", equalTo("INVALID_QUERY"))
+                .body("detail.parameter", equalTo(parameter))
+                .body("message", notNullValue());
+    }
+
+    private static JsonPath events(Map<String, String> params) {
+        return given().queryParams(params).get("/api/v1/events").then().statusCode(200)
+                .body("events", notNullValue()).extract().jsonPath();
+    }
+}
