@@ -14,7 +14,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  *
  * <p>PostgreSQL is the server on {@code WHARF_TEST_PG_HOST:WHARF_TEST_PG_PORT} (default
  * 127.0.0.1:5432, user {@code postgres}, trust) when it answers and accepts those credentials,
- * otherwise embedded binaries on a free port. The database (init arg {@code database}, default {@code wharf_test}) is dropped and
+ * otherwise embedded binaries on a free port. The database (init arg {@code database}, default {@code wharf_test}, plus a suffix unique to the run) is dropped and
  * created anew at start and dropped at stop, so every run begins empty.
  */
 public class WharfInfraTestResource implements QuarkusTestResourceLifecycleManager {
@@ -25,7 +25,9 @@ public class WharfInfraTestResource implements QuarkusTestResourceLifecycleManag
 
     @Override
     public void init(Map<String, String> initArgs) {
-        database = initArgs.getOrDefault("database", database);
+        // A name of its own for each run: test runs of several checkouts may share one server.
+        database = initArgs.getOrDefault("database", database) + "_" + Long.toString(ProcessHandle.current().pid(), 36)
+                + Integer.toString(java.util.concurrent.ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
     }
 
     @Override

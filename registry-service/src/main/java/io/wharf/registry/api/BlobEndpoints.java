@@ -1,5 +1,7 @@
 package io.wharf.registry.api;
 
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
@@ -7,6 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.registry.oci.OciError;
+import io.wharf.registry.oci.RegistryException;
 import io.wharf.registry.service.BlobService;
 import io.wharf.registry.service.Names;
 import io.wharf.registry.storage.BlobNotFoundException;
@@ -36,17 +39,17 @@ public class BlobEndpoints {
             if (size == null) {
                 return Uni.createFrom().failure(OciError.BLOB_UNKNOWN.exception(digest));
             }
+            ByteRange range = ByteRange.parse(ctx.request().getHeader("Range"), size);
+            if (range == ByteRange.UNSATISFIABLE) {
+                return Uni.createFrom().failure(new RegistryException(OciError.RANGE_INVALID,
+                        "range not satisfiable for " + size + " bytes", Map.of("Content-Range", "bytes */" + size)));
+            }
             HttpServerResponse response = ctx.response()
                     .putHeader(Responses.CONTENT_DIGEST, digest)
                     .putHeader("Accept-Ranges", "bytes")
                     .putHeader("Content-Type", "application/octet-stream")
                     .putHeader("ETag", "\"" + digest + "\"")
                     .putHeader("Cache-Control", "max-age=31536000");
-            ByteRange range = ByteRange.parse(ctx.request().getHeader("Range"), size);
-            if (range == ByteRange.UNSATISFIABLE) {
-                response.putHeader("Content-Range", "bytes */" + size);
-                return Uni.createFrom().failure(OciError.RANGE_INVALID.exception("range not satisfiable for " + size + " bytes"));
-            }
             long offset = range == null ? 0 : range.start();
             long length = range == null ? size : range.length();
             if (range != null) {
@@ -93,7 +96,7 @@ public class BlobEndpoints {
                     : blobs.link(r.repository(), mounted, size).invoke(() -> created(ctx, r, mounted)));
         }
         if (digest != null) {
-            String expected = Names.digest(digest);
+            String expected = Names.blobDigest(digest);
             return store.createUpload(r.repository())
                     .chain(upload -> store.append(upload.id(), 0, request)
                             .chain(state -> commit(ctx, r, state.id(), expected))
@@ -128,13 +131,14 @@ public class BlobEndpoints {
     /** PUT {@code /v2/<name>/blobs/uploads/<id>?digest=}: appends a final body if any, verifies, commits. */
     Uni<Void> finishUpload(RoutingContext ctx, RegistryRequest r) {
         HttpServerRequest request = ctx.request();
-        String digest = Names.digest(request.getParam("digest"));
+        String digest = Names.blobDigest(request.getParam("digest"));
         return session(r).chain(upload -> {
             Uni<UploadState> written;
             if (Bodies.present(request)) {
                 ContentRange range = ContentRange.parse(request.getHeader("Content-Range"), request.getHeader("Content-Length"), upload.size());
                 written = store.append(upload.id(), range == null ? -1 : range.start(), request)
-                        .onFailure(UploadOffsetException.class).transform(e -> outOfOrder(((UploadOffsetException) e).currentSize()));
+                        .onFailure(UploadOffsetException.class).transform(e -> outOfOrder(((UploadOffsetException) e).currentSize()))
+                        .onFailure(UploadNotFoundException.class).transform(e -> OciError.BLOB_UPLOAD_UNKNOWN.exception(r.reference()));
             } else {
                 request.resume();
                 written = Uni.createFrom().item(upload);
@@ -162,6 +166,8 @@ public class BlobEndpoints {
 
     private Uni<Void> commit(RoutingContext ctx, RegistryRequest r, String uploadId, String digest) {
         return store.commit(uploadId, digest)
+                // Another request is appending to the upload right now (UploadBusyException).
+                .onFailure(UploadOffsetException.class).transform(e -> outOfOrder(((UploadOffsetException) e).currentSize()))
                 .onFailure(DigestMismatchException.class).transform(e -> OciError.DIGEST_INVALID.exception(e.getMessage()))
                 .onFailure(UploadNotFoundException.class).transform(e -> OciError.BLOB_UPLOAD_UNKNOWN.exception(uploadId))
                 .chain(size -> blobs.link(r.repository(), digest, size))
@@ -193,8 +199,8 @@ public class BlobEndpoints {
     }
 
     private static RuntimeException outOfOrder(long currentSize) {
-        return new io.wharf.registry.oci.RegistryException(OciError.RANGE_INVALID,
-                "chunk does not start where the upload ends (" + currentSize + " bytes)",
-                java.util.Map.of("Range", "0-" + Math.max(0, currentSize - 1)));
+        return new RegistryException(OciError.RANGE_INVALID,
+                "chunk does not start where the upload ends (" + currentSize + " bytes), or another request is writing to it",
+                Map.of("Range", "0-" + Math.max(0, currentSize - 1)));
     }
 }

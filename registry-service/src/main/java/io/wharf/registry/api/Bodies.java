@@ -3,6 +3,7 @@ package io.wharf.registry.api;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.wharf.registry.oci.OciError;
 
 /** Reading small request bodies (manifests) with a hard size limit. */
@@ -11,11 +12,18 @@ final class Bodies {
     private Bodies() {
     }
 
-    /** True when the request carries a body (a positive Content-Length or chunked encoding). */
+    /**
+     * True when the request may carry a body: a positive Content-Length, chunked encoding, or
+     * HTTP/2 without a Content-Length (HTTP/2 frames a body of unknown length without any header;
+     * reading it then finds out, possibly that it is empty).
+     */
     static boolean present(HttpServerRequest request) {
         String length = request.getHeader("Content-Length");
         if (length != null) {
             return !length.trim().equals("0");
+        }
+        if (request.version() == HttpVersion.HTTP_2) {
+            return true;
         }
         String encoding = request.getHeader("Transfer-Encoding");
         return encoding != null && encoding.toLowerCase().contains("chunked");

@@ -28,20 +28,21 @@ final class RegistryPaths {
     }
 
     static RegistryRequest parse(String rawPath) {
-        // Some clients percent-encode the ':' of a digest; names and tags contain nothing to decode.
-        String path = rawPath.indexOf('%') < 0 ? rawPath
-                : URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
-        if (path.equals("/v2") || path.equals("/v2/")) {
+        if (rawPath.equals("/v2") || rawPath.equals("/v2/")) {
             return new RegistryRequest(Kind.BASE, null, null, null);
         }
-        if (!path.startsWith("/v2/")) {
+        if (!rawPath.startsWith("/v2/")) {
             return null;
         }
-        String rest = path.substring(4);
+        String rest = rawPath.substring(4);
         if (rest.equals("_catalog")) {
             return new RegistryRequest(Kind.CATALOG, null, null, null);
         }
+        // Split before decoding, so an encoded '/' stays inside its segment.
         String[] s = rest.split("/", -1);
+        for (int i = 0; i < s.length; i++) {
+            s[i] = decode(s[i]);
+        }
         int n = s.length;
         if (n >= 3 && s[n - 2].equals("tags") && s[n - 1].equals("list")) {
             return of(Kind.TAGS, s, n - 2, null);
@@ -62,6 +63,21 @@ final class RegistryPaths {
             return of(Kind.BLOB, s, n - 2, s[n - 1]);
         }
         return null;
+    }
+
+    /**
+     * Some clients percent-encode the ':' of a digest. A segment with a malformed escape is kept
+     * as written: it then fails the grammar of what it is (name, tag, digest) with that error.
+     */
+    private static String decode(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return segment;
+        }
+        try {
+            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return segment;
+        }
     }
 
     private static RegistryRequest of(Kind kind, String[] segments, int nameEnd, String reference) {

@@ -51,9 +51,25 @@ public class RegistryRoutes {
                 ignored -> {
                 },
                 failure -> {
-                    request.resume();
+                    // Let an unread body drain so the connection stays usable.
+                    resumeUnlessEnded(request);
                     Responses.error(ctx.response(), failure);
                 });
+    }
+
+    /**
+     * Resumes a paused request. Over HTTP/2 resuming a request whose body was already read throws
+     * (HTTP/1.x ignores it); the error response must be written all the same.
+     */
+    private static void resumeUnlessEnded(HttpServerRequest request) {
+        if (request.isEnded()) {
+            return;
+        }
+        try {
+            request.resume();
+        } catch (IllegalStateException alreadyRead) {
+            // Nothing left to drain.
+        }
     }
 
     private Uni<Void> dispatch(RoutingContext ctx, HttpServerRequest request) {

@@ -1,5 +1,6 @@
 package io.wharf.registry.api;
 
+import java.util.List;
 import java.util.Map;
 
 import org.jboss.logging.Logger;
@@ -18,10 +19,15 @@ final class Responses {
     static final String CONTENT_DIGEST = "Docker-Content-Digest";
     static final String UPLOAD_UUID = "Docker-Upload-UUID";
 
+    /** Headers that describe a successful response's content, dropped from an error response. */
+    private static final List<String> CONTENT_HEADERS = List.of("Content-Length", "Content-Range", "Content-Type",
+            "Accept-Ranges", "Cache-Control", "ETag", CONTENT_DIGEST, UPLOAD_UUID, "Location", "Range", "Link",
+            "OCI-Subject", "OCI-Filters-Applied");
+
     private Responses() {
     }
 
-    /** Answers with an error: a {@link RegistryException}'s code and status, else 500 (logged). */
+    /** Answers with an error: a {@link RegistryException}'s code and status, else UNKNOWN (500, logged). */
     static void error(HttpServerResponse response, Throwable failure) {
         if (response.ended() || response.closed()) {
             return;
@@ -34,7 +40,7 @@ final class Responses {
         RegistryException e = failure instanceof RegistryException re ? re : null;
         if (e == null) {
             LOG.error("request failed", failure);
-            e = new RegistryException(OciError.UNSUPPORTED, null);
+            e = new RegistryException(OciError.UNKNOWN, null);
         }
         OciError error = e.error();
         JsonObject entry = new JsonObject().put("code", error.code()).put("message", error.message());
@@ -42,8 +48,12 @@ final class Responses {
             entry.put("detail", e.detail());
         }
         String body = new JsonObject().put("errors", new JsonArray().add(entry)).encode();
-        int status = failure instanceof RegistryException ? error.status() : 500;
-        response.setStatusCode(status)
+        // The endpoint may have described the content it meant to send before it failed: none of
+        // that is true of the error (a stale Content-Length would even cut the error body short).
+        for (String header : CONTENT_HEADERS) {
+            response.headers().remove(header);
+        }
+        response.setStatusCode(error.status())
                 .putHeader("Content-Type", "application/json")
                 .putHeader(API_VERSION, "registry/2.0");
         for (Map.Entry<String, String> h : e.headers().entrySet()) {

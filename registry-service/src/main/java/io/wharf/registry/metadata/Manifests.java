@@ -37,6 +37,30 @@ public class Manifests implements PanacheRepositoryBase<ManifestEntity, Long> {
         return find("repositoryId = ?1 and digest = ?2", repositoryId, digest).firstResult();
     }
 
+    /**
+     * Inserts the manifest unless the repository already holds one with its digest; true when
+     * this call inserted it. Safe when the same manifest is pushed by several requests at once: a
+     * second insert waits for the first transaction and then does nothing (the caller then reads
+     * the row the first one wrote) instead of failing on the unique key.
+     */
+    public Uni<Boolean> insertIfMissing(ManifestEntity m) {
+        return getSession().chain(session -> session
+                .createNativeQuery("""
+                        INSERT INTO manifest (repository_id, digest, media_type, artifact_type, size, content, subject_digest, annotations)
+                        VALUES (:repo, :digest, :mediaType, :artifactType, :size, :content, :subject, :annotations)
+                        ON CONFLICT (repository_id, digest) DO NOTHING""")
+                .setParameter("repo", m.repositoryId)
+                .setParameter("digest", m.digest)
+                .setParameter("mediaType", m.mediaType)
+                .setParameter("artifactType", m.artifactType)
+                .setParameter("size", m.size)
+                .setParameter("content", m.content)
+                .setParameter("subject", m.subjectDigest)
+                .setParameter("annotations", m.annotations)
+                .executeUpdate()
+                .map(n -> n > 0));
+    }
+
     /** True when the repository holds at least one manifest. */
     public Uni<Boolean> hasAny(long repositoryId) {
         return getSession().chain(session -> session

@@ -42,8 +42,9 @@ public final class ManifestParser {
         if (root == null || !root.isObject()) {
             throw OciError.MANIFEST_INVALID.exception("manifest must be a JSON object");
         }
+        // Required by every format accepted here, and always the number 2 (not "2", not 2.5).
         JsonNode schemaVersion = root.get("schemaVersion");
-        if (schemaVersion != null && schemaVersion.asInt() != 2) {
+        if (schemaVersion == null || !schemaVersion.isIntegralNumber() || schemaVersion.asLong() != 2) {
             throw OciError.MANIFEST_INVALID.exception("unsupported schemaVersion " + schemaVersion + "; only 2 is accepted");
         }
         String mediaType = mediaType(root, contentType);

@@ -24,7 +24,9 @@ public enum OciError {
     UNAUTHORIZED(401, "authentication required"),
     DENIED(403, "requested access to the resource is denied"),
     UNSUPPORTED(405, "the operation is unsupported"),
-    TOOMANYREQUESTS(429, "too many requests");
+    TOOMANYREQUESTS(429, "too many requests"),
+    /** A failure the registry did not foresee (logged); never a client's fault. */
+    UNKNOWN(500, "unknown error");
 
     private final int status;
     private final String message;

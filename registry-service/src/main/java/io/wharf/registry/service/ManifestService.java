@@ -2,8 +2,6 @@ package io.wharf.registry.service;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -116,10 +114,7 @@ public class ManifestService {
                         throw OciError.MANIFEST_BLOB_UNKNOWN.exception("manifest unknown to " + repository + ": " + String.join(", ", missing));
                     }
                 }))
-                .chain(repoId -> manifests.hasAny(repoId).chain(hadManifests -> manifests.findByDigest(repoId, digest).chain(existing -> {
-                    if (existing != null) {
-                        return Uni.createFrom().item(new Stored(existing, false));
-                    }
+                .chain(repoId -> manifests.hasAny(repoId).chain(hadManifests -> {
                     ManifestEntity m = new ManifestEntity();
                     m.repositoryId = repoId;
                     m.digest = digest;
@@ -129,16 +124,22 @@ public class ManifestService {
                     m.content = body;
                     m.subjectDigest = parsed.subject();
                     m.annotations = parsed.annotationsJson();
-                    m.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
-                    return manifests.persist(m)
-                            .call(saved -> manifests.addReferences(saved.id, parsed.blobs(), ManifestReferenceEntity.BLOB))
-                            .call(saved -> manifests.addReferences(saved.id, parsed.children(), ManifestReferenceEntity.MANIFEST))
-                            .map(saved -> new Stored(saved, true));
-                }).chain(stored -> tag == null
-                        ? Uni.createFrom().item(new PushedManifest(stored.manifest, parsed, stored.created, null, null))
-                        : tags.point(repoId, tag, stored.manifest.id)
-                                .map(previous -> new PushedManifest(stored.manifest, parsed, stored.created, tag, previous)))
-                        .call(pushed -> recordPush(repository, pushed, !hadManifests, caller))));
+                    // Insert-or-keep, then read: the same bytes pushed twice at once are one manifest.
+                    return manifests.insertIfMissing(m)
+                            .chain(inserted -> manifests.findByDigest(repoId, digest)
+                                    .call(saved -> inserted ? addReferences(saved, parsed) : Uni.createFrom().voidItem())
+                                    .map(saved -> new Stored(saved, inserted)))
+                            .chain(stored -> tag == null
+                                    ? Uni.createFrom().item(new PushedManifest(stored.manifest, parsed, stored.created, null, null))
+                                    : tags.point(repoId, tag, stored.manifest.id)
+                                            .map(previous -> new PushedManifest(stored.manifest, parsed, stored.created, tag, previous)))
+                            .call(pushed -> recordPush(repository, pushed, !hadManifests, caller));
+                }));
+    }
+
+    private Uni<Void> addReferences(ManifestEntity saved, ParsedManifest parsed) {
+        return manifests.addReferences(saved.id, parsed.blobs(), ManifestReferenceEntity.BLOB)
+                .chain(() -> manifests.addReferences(saved.id, parsed.children(), ManifestReferenceEntity.MANIFEST));
     }
 
     private Uni<Void> recordPush(String repository, PushedManifest pushed, boolean firstManifest, Caller caller) {

@@ -44,6 +44,18 @@ public final class Names {
         return digest;
     }
 
+    /**
+     * A digest a blob can be stored under: valid, and of an algorithm the blob store keeps
+     * ({@code sha256}, {@code sha512}). Anything else is DIGEST_INVALID before a byte is read.
+     */
+    public static String blobDigest(String digest) {
+        digest(digest);
+        if (!digest.startsWith("sha256:") && !digest.startsWith("sha512:")) {
+            throw OciError.DIGEST_INVALID.exception("unsupported digest algorithm: blobs are stored by sha256 or sha512");
+        }
+        return digest;
+    }
+
     public static String tag(String tag) {
         try {
             RepositoryNames.validateTag(tag);
