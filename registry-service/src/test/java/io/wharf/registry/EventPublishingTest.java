@@ -90,6 +90,35 @@ class EventPublishingTest {
         assertNull(records.stream().filter(r -> "v1".equals(header(r, "ce_subject"))).findAny().orElse(null));
     }
 
+    @Test
+    void concurrentFirstPushesRecordTheRepositoryOnce() throws Exception {
+        String repo = "events/race-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> manifests = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            byte[] layer = ("layer " + i).getBytes(StandardCharsets.UTF_8);
+            byte[] config = ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+            Oci.pushBlob(repo, layer);
+            Oci.pushBlob(repo, config);
+            manifests.add(manifest(Oci.sha256(config), Oci.sha256(layer)));
+        }
+        var client = java.net.http.HttpClient.newHttpClient();
+        var base = java.net.URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port);
+        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> puts = new ArrayList<>();
+        for (int i = 0; i < manifests.size(); i++) {
+            puts.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(base.resolve("/v2/" + repo + "/manifests/t" + i))
+                    .header("Content-Type", Oci.OCI_MANIFEST)
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(manifests.get(i))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var put : puts) {
+            assertEquals(201, put.get().statusCode());
+        }
+        // 1 repository.created + 4 × (artifact.pushed + tag.created)
+        List<ConsumerRecord<String, byte[]>> records = consume(repo, 9);
+        long created = records.stream().filter(r -> "io.wharf.repository.created".equals(header(r, "ce_type"))).count();
+        assertEquals(1, created, "repository.created recorded exactly once");
+    }
+
     private String pushImage(String repo, String tag, String content) throws Exception {
         byte[] layer = content.getBytes(StandardCharsets.UTF_8);
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"c\":\"" + content + "\"}").getBytes(StandardCharsets.UTF_8);

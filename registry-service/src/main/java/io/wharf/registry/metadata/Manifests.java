@@ -61,14 +61,6 @@ public class Manifests implements PanacheRepositoryBase<ManifestEntity, Long> {
                 .map(n -> n > 0));
     }
 
-    /** True when the repository holds at least one manifest. */
-    public Uni<Boolean> hasAny(long repositoryId) {
-        return getSession().chain(session -> session
-                .createNativeQuery("SELECT EXISTS (SELECT 1 FROM manifest WHERE repository_id = :repo)", Boolean.class)
-                .setParameter("repo", repositoryId)
-                .getSingleResult());
-    }
-
     /** Which of {@code digests} are NOT manifests of the repository. */
     public Uni<List<String>> missing(long repositoryId, Collection<String> digests) {
         if (digests.isEmpty()) {

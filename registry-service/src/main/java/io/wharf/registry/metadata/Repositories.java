@@ -30,6 +30,18 @@ public class Repositories implements PanacheRepositoryBase<RepositoryEntity, Lon
                         .getSingleResult()));
     }
 
+    /**
+     * Marks the repository as holding content; true only for the one transaction that changed it
+     * (concurrent callers wait on the row lock and then see it already set).
+     */
+    public Uni<Boolean> markPopulated(long repositoryId) {
+        return getSession().chain(session -> session
+                .createNativeQuery("UPDATE repository SET populated = true WHERE id = :id AND NOT populated")
+                .setParameter("id", repositoryId)
+                .executeUpdate()
+                .map(n -> n > 0));
+    }
+
     /** Repository names after {@code last} (exclusive; null for the start), in order, at most {@code limit}. */
     public Uni<List<String>> namesAfter(String last, int limit) {
         return getSession().chain(session -> session

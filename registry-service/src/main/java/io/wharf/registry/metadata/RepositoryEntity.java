@@ -25,4 +25,8 @@ public class RepositoryEntity {
 
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
+
+    /** True once the repository has held a manifest. */
+    @Column(nullable = false)
+    public boolean populated;
 }

@@ -114,7 +114,7 @@ public class ManifestService {
                         throw OciError.MANIFEST_BLOB_UNKNOWN.exception("manifest unknown to " + repository + ": " + String.join(", ", missing));
                     }
                 }))
-                .chain(repoId -> manifests.hasAny(repoId).chain(hadManifests -> {
+                .chain(repoId -> repositories.markPopulated(repoId).chain(firstManifest -> {
                     ManifestEntity m = new ManifestEntity();
                     m.repositoryId = repoId;
                     m.digest = digest;
@@ -133,7 +133,7 @@ public class ManifestService {
                                     ? Uni.createFrom().item(new PushedManifest(stored.manifest, parsed, stored.created, null, null))
                                     : tags.point(repoId, tag, stored.manifest.id)
                                             .map(previous -> new PushedManifest(stored.manifest, parsed, stored.created, tag, previous)))
-                            .call(pushed -> recordPush(repository, pushed, !hadManifests, caller));
+                            .call(pushed -> recordPush(repository, pushed, firstManifest, caller));
                 }));
     }
 
