@@ -84,8 +84,10 @@ done
 
 pids=$(cat "$WHARF_DATA_DIR"/run/*.pid 2>/dev/null | tr '\n' ' ')
 check "./wharf down stops everything" "$ROOT/wharf" down
+# A process that exited may stay a zombie until its new parent reaps it: that is not running.
+running() { kill -0 "$1" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
 still=""
-for pid in $pids; do kill -0 "$pid" 2>/dev/null && still="$still $pid"; done
+for pid in $pids; do running "$pid" && still="$still $pid"; done
 if [ -z "$still" ]; then ok "no process started by ./wharf is still running"; else not_ok "still running after down:$still"; fi
 busy=""
 for p in "${PORTS[@]}"; do port_free "$p" || busy="$busy $p"; done
