@@ -1,6 +1,8 @@
 package io.wharf.registry.storage;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -69,6 +71,13 @@ public interface BlobStore {
 
     /** Removes an upload and its bytes; {@code false} when there was none. */
     Uni<Boolean> cancel(String uploadId);
+
+    /**
+     * Digests of the committed blobs whose bytes were last written in {@code [since, until)}: what a
+     * reconciliation after a crash looks at (a blob committed just before the process died, before
+     * any repository linked it).
+     */
+    Uni<List<String>> committedBetween(Instant since, Instant until);
 
     /** Removes uploads not written to for longer than {@code age}; returns how many. */
     Uni<Integer> purgeUploadsOlderThan(Duration age);

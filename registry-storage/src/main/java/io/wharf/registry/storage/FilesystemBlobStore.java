@@ -18,7 +18,9 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -28,6 +30,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.AsyncResult;
@@ -258,6 +261,31 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     @Override
+    public Uni<List<String>> committedBetween(Instant since, Instant until) {
+        Objects.requireNonNull(since, "since");
+        Objects.requireNonNull(until, "until");
+        return run(context -> blocking(context, () -> {
+            List<String> found = new ArrayList<>();
+            for (String algorithm : BlobDigest.ALGORITHMS) {
+                Path dir = blobs.resolve(algorithm);
+                if (!Files.isDirectory(dir)) {
+                    continue;
+                }
+                try (Stream<Path> files = Files.walk(dir, 2)) {
+                    for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                        Instant modified = Files.getLastModifiedTime(file).toInstant();
+                        String digest = algorithm + ":" + file.getFileName();
+                        if (!modified.isBefore(since) && modified.isBefore(until) && BlobDigest.parse(digest) != null) {
+                            found.add(digest);
+                        }
+                    }
+                }
+            }
+            return found;
+        }));
+    }
+
+    @Override
     public Uni<Integer> purgeUploadsOlderThan(Duration age) {
         Objects.requireNonNull(age, "age");
         return run(context -> blocking(context, () -> {
@@ -387,6 +415,9 @@ public final class FilesystemBlobStore implements BlobStore {
                     Files.delete(data);
                 } else if (Files.exists(blobPath(digest))) {
                     Files.delete(data); // one copy per digest: keep the one there
+                    // ...as freshly committed: a reconciliation looking for unrecorded old blobs
+                    // must not take it while its new owner is being recorded.
+                    Files.setLastModifiedTime(blobPath(digest), java.nio.file.attribute.FileTime.from(Instant.now()));
                 } else {
                     moveIntoPlace(data, blobPath(digest));
                 }

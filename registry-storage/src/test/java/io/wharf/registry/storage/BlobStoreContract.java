@@ -98,6 +98,19 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void listsBlobsCommittedInATimeWindow() throws Exception {
+        java.time.Instant before = java.time.Instant.now().minusSeconds(60);
+        byte[] layer = bytes("a layer committed just now");
+        String digest = sha256(layer);
+        await(store.commit(uploadOf("library/alpine", layer), digest));
+        java.time.Instant after = java.time.Instant.now().plusSeconds(60);
+
+        assertTrue(await(store.committedBetween(before, after)).contains(digest));
+        assertFalse(await(store.committedBetween(after, after.plusSeconds(60))).contains(digest));
+        assertFalse(await(store.committedBetween(before.minusSeconds(60), before)).contains(digest));
+    }
+
+    @Test
     void commitsBlobWhoseDigestMatches() throws Exception {
         byte[] layer = bytes("a layer of an image");
         String digest = sha256(layer);
