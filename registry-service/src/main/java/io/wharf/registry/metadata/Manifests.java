@@ -102,17 +102,4 @@ public class Manifests implements PanacheRepositoryBase<ManifestEntity, Long> {
                 .setParameter("subject", subjectDigest)
                 .getResultList());
     }
-
-    /** True when an index of the repository lists the manifest as a child. */
-    public Uni<Boolean> isChildOfAnIndex(long repositoryId, String digest) {
-        return getSession().chain(session -> session
-                .createSelectionQuery("""
-                        select count(m) from ManifestEntity m, ManifestReferenceEntity ref
-                        where m.repositoryId = :repo and ref.manifestId = m.id and ref.kind = 'manifest' and ref.digest = :digest""",
-                        Long.class)
-                .setParameter("repo", repositoryId)
-                .setParameter("digest", digest)
-                .getSingleResult()
-                .map(n -> n > 0));
-    }
 }

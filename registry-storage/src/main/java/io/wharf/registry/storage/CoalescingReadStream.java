@@ -10,15 +10,14 @@ import io.vertx.core.streams.ReadStream;
  * control is the source's: pausing this stream pauses the source, so at most about one threshold
  * plus one network buffer is held in memory. Not thread-safe, like the source it wraps.
  */
-final class CoalescingReadStream implements ReadStream<Buffer> {
+final class CoalescingReadStream extends ForwardingReadStream {
 
-    private final ReadStream<Buffer> source;
     private final int threshold;
     private Buffer pending;
     private Handler<Buffer> handler;
 
     CoalescingReadStream(ReadStream<Buffer> source, int threshold) {
-        this.source = source;
+        super(source);
         this.threshold = threshold;
     }
 
@@ -67,30 +66,6 @@ final class CoalescingReadStream implements ReadStream<Buffer> {
                 endHandler.handle(v);
             });
         }
-        return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-        source.exceptionHandler(handler);
-        return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> pause() {
-        source.pause();
-        return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> resume() {
-        source.resume();
-        return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> fetch(long amount) {
-        source.fetch(amount);
         return this;
     }
 }

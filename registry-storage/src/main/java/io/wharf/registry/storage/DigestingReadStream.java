@@ -12,15 +12,14 @@ import io.vertx.core.streams.ReadStream;
  * a digest, feeding every buffer to it as it goes by. Not thread-safe: the counters belong to the
  * source's thread until the stream has ended.
  */
-final class DigestingReadStream implements ReadStream<Buffer> {
+final class DigestingReadStream extends ForwardingReadStream {
 
-    private final ReadStream<Buffer> source;
     private final MessageDigest digest;
     private long bytes;
 
     /** @param digest updated with every buffer; {@code null} to only count */
     DigestingReadStream(ReadStream<Buffer> source, MessageDigest digest) {
-        this.source = source;
+        super(source);
         this.digest = digest;
     }
 
@@ -50,35 +49,5 @@ final class DigestingReadStream implements ReadStream<Buffer> {
                 digest.update(part);
             }
         }
-    }
-
-    @Override
-    public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-        source.exceptionHandler(handler);
-        return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> pause() {
-        source.pause();
-        return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> resume() {
-        source.resume();
-        return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> fetch(long amount) {
-        source.fetch(amount);
-        return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
-        source.endHandler(endHandler);
-        return this;
     }
 }
