@@ -309,7 +309,7 @@ class BlobUploadTest {
         String digest = sha256(blob);
         List<CompletableFuture<HttpResponse<String>>> pushes = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            pushes.add(HTTP.sendAsync(HttpRequest.newBuilder(uri("/v2/" + repo + "/blobs/uploads/?digest=" + digest))
+            pushes.add(HTTP.sendAsync(Admin.request(uri("/v2/" + repo + "/blobs/uploads/?digest=" + digest))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(blob)).header("Content-Type", "application/octet-stream")
                     .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()));
         }
@@ -382,12 +382,12 @@ class BlobUploadTest {
         String target = repo("mount-dst");
         String digest = pushBlob(source, randomBytes(32)).digest();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<String> mounted = client.send(HttpRequest.newBuilder(
+        HttpResponse<String> mounted = client.send(Admin.request(
                         uri("/v2/" + target + "/blobs/uploads/?mount=" + digest + "&from=" + source))
                 .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, mounted.statusCode());
         for (int i = 0; i < 3; i++) {
-            HttpResponse<String> next = client.send(HttpRequest.newBuilder(uri("/v2/" + target + "/blobs/" + digest))
+            HttpResponse<String> next = client.send(Admin.request(uri("/v2/" + target + "/blobs/" + digest))
                     .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, next.statusCode());
@@ -404,7 +404,7 @@ class BlobUploadTest {
         String digest = sha256(Oci.generated(seed, size));
         String location = startUpload(repo);
         // No length known up front: the client streams with Transfer-Encoding: chunked, as docker does.
-        HttpResponse<Void> patched = HTTP.send(HttpRequest.newBuilder(uri(location))
+        HttpResponse<Void> patched = HTTP.send(Admin.request(uri(location))
                 .method("PATCH", HttpRequest.BodyPublishers.ofInputStream(() -> Oci.generated(seed, size)))
                 .header("Content-Type", "application/octet-stream")
                 .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.discarding());
@@ -413,7 +413,7 @@ class BlobUploadTest {
         String next = patched.headers().firstValue("Location").orElseThrow();
         given().queryParam("digest", digest).put(next).then().statusCode(201).header("Docker-Content-Digest", digest);
         given().head("/v2/" + repo + "/blobs/" + digest).then().statusCode(200).header("Content-Length", Long.toString(size));
-        HttpResponse<InputStream> pulled = HTTP.send(HttpRequest.newBuilder(uri("/v2/" + repo + "/blobs/" + digest))
+        HttpResponse<InputStream> pulled = HTTP.send(Admin.request(uri("/v2/" + repo + "/blobs/" + digest))
                 .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, pulled.statusCode());
         assertEquals(digest, sha256(pulled.body()));
@@ -431,7 +431,7 @@ class BlobUploadTest {
         try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("PATCH " + location + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+            out.write(("PATCH " + location + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + Admin.BASIC + "\r\nContent-Type: application/octet-stream\r\n"
                     + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             writeChunk(out, first);
             // Wait (polling the status, bounded) until bytes arrive: the first PATCH holds the upload.

@@ -1,6 +1,6 @@
 package io.wharf.registry;
 
-import static io.restassured.RestAssured.given;
+import static io.wharf.registry.Admin.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -105,7 +105,7 @@ class EventPublishingTest {
         var base = java.net.URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port);
         List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> puts = new ArrayList<>();
         for (int i = 0; i < manifests.size(); i++) {
-            puts.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(base.resolve("/v2/" + repo + "/manifests/t" + i))
+            puts.add(client.sendAsync(Admin.request(base.resolve("/v2/" + repo + "/manifests/t" + i))
                     .header("Content-Type", Oci.OCI_MANIFEST)
                     .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(manifests.get(i))).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()));

@@ -1,6 +1,6 @@
 package io.wharf.registry;
 
-import static io.restassured.RestAssured.given;
+import static io.wharf.registry.Admin.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
@@ -74,7 +74,8 @@ class EventQueryResourceTest {
         assertEquals(app, page.get("events[4].data.repository"));
         assertEquals(second.digest(), page.get("events[4].data.digest"));
         assertEquals(first.digest(), page.get("events[4].data.previousDigest"));
-        assertEquals("anonymous", page.get("events[4].data.actor.kind"));
+        assertEquals("user", page.get("events[4].data.actor.kind"));
+        assertEquals(Admin.USERNAME, page.get("events[4].data.actor.name"));
     }
 
     @Test

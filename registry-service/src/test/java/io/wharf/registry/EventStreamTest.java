@@ -1,6 +1,6 @@
 package io.wharf.registry;
 
-import static io.restassured.RestAssured.given;
+import static io.wharf.registry.Admin.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,7 +37,7 @@ class EventStreamTest {
         String other = Oci.repo("tail-other");
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         HttpClient client = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(stream + "?repository=" + URLEncoder.encode(repo, StandardCharsets.UTF_8)))
+        HttpRequest request = Admin.request(URI.create(stream + "?repository=" + URLEncoder.encode(repo, StandardCharsets.UTF_8)))
                 .header("Accept", "text/event-stream").GET().build();
         var pending = client.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
         HttpResponse<Stream<String>> response;

@@ -143,7 +143,7 @@ class ManifestTest {
         Descriptor config = pushBlob(repo, OCI_CONFIG, utf8("{}"));
         byte[] manifest = bytes(imageManifest(OCI_MANIFEST, config, pushBlob(repo, randomBytes(10))));
         HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(uri("/v2/" + repo + "/manifests/v1"))
+                Admin.request(uri("/v2/" + repo + "/manifests/v1"))
                         .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(manifest)))
                         .header("Content-Type", OCI_MANIFEST).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -168,7 +168,7 @@ class ManifestTest {
         byte[] manifest = bytes(imageManifest(OCI_MANIFEST, config, pushBlob(repo, randomBytes(10))));
         List<CompletableFuture<HttpResponse<String>>> pushes = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            pushes.add(HTTP.sendAsync(HttpRequest.newBuilder(uri("/v2/" + repo + "/manifests/t" + (i % 2)))
+            pushes.add(HTTP.sendAsync(Admin.request(uri("/v2/" + repo + "/manifests/t" + (i % 2)))
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest))
                     .header("Content-Type", OCI_MANIFEST).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()));
         }
@@ -313,7 +313,7 @@ class ManifestTest {
         // Refused by its Content-Length, and while it streams in when it has none (chunked).
         for (HttpRequest.BodyPublisher body : List.of(HttpRequest.BodyPublishers.ofByteArray(manifest),
                 HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(manifest)))) {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/v2/" + repo + "/manifests/big"))
+            HttpResponse<String> response = HTTP.send(Admin.request(uri("/v2/" + repo + "/manifests/big"))
                     .PUT(body).header("Content-Type", OCI_MANIFEST).timeout(Duration.ofSeconds(20)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(413, response.statusCode());
@@ -327,11 +327,11 @@ class ManifestTest {
         String repo = repo("large");
         Descriptor config = pushBlob(repo, OCI_CONFIG, utf8("{}"));
         byte[] manifest = padded(imageManifest(OCI_MANIFEST, config), LIMIT);
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(uri("/v2/" + repo + "/manifests/limit"))
+        HttpResponse<String> put = HTTP.send(Admin.request(uri("/v2/" + repo + "/manifests/limit"))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).header("Content-Type", OCI_MANIFEST)
                 .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, put.statusCode(), put.body());
-        HttpResponse<byte[]> got = HTTP.send(HttpRequest.newBuilder(uri("/v2/" + repo + "/manifests/limit"))
+        HttpResponse<byte[]> got = HTTP.send(Admin.request(uri("/v2/" + repo + "/manifests/limit"))
                 .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, got.statusCode());
         assertEquals(sha256(manifest), got.headers().firstValue("Docker-Content-Digest").orElse(null));

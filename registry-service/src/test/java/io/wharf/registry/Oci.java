@@ -51,8 +51,13 @@ final class Oci {
     private Oci() {
     }
 
-    /** A request whose Content-Type is sent exactly as given (no charset appended). */
+    /** A request as the administrator whose Content-Type is sent exactly as given (no charset appended). */
     static RequestSpecification given() {
+        return anonymous().auth().preemptive().basic(Admin.USERNAME, Admin.PASSWORD);
+    }
+
+    /** The same without credentials. */
+    static RequestSpecification anonymous() {
         return RestAssured.given().config(EXACT_CONTENT_TYPE).urlEncodingEnabled(false);
     }
 
@@ -200,7 +205,7 @@ final class Oci {
         try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            out.write(("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + Admin.BASIC + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                     .formatted(method, target)).getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             return parse(socket.getInputStream().readAllBytes());

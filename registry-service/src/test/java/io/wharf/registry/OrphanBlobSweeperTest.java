@@ -1,6 +1,6 @@
 package io.wharf.registry;
 
-import static io.restassured.RestAssured.given;
+import static io.wharf.registry.Admin.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

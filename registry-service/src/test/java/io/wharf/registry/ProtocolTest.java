@@ -48,7 +48,7 @@ class ProtocolTest {
     }
 
     private static HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + path)).timeout(Duration.ofSeconds(10));
+        return Admin.request(URI.create("http://127.0.0.1:" + RestAssured.port + path)).timeout(Duration.ofSeconds(10));
     }
 
     private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request) throws IOException, InterruptedException {

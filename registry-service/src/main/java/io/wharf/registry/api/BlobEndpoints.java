@@ -89,7 +89,9 @@ public class BlobEndpoints {
             String mounted = Names.digest(mount);
             String from = request.getParam("from");
             // A mount that cannot be done falls back to an ordinary upload session (Jib relies on it).
-            Uni<Long> source = from == null ? Uni.createFrom().nullItem() : blobs.linkedSize(Names.repository(from), mounted)
+            // So does a mount from a repository the caller may not pull from: its blobs stay unseen.
+            boolean denied = ctx.get(RegistryGuard.MOUNT_DENIED) != null;
+            Uni<Long> source = from == null || denied ? Uni.createFrom().nullItem() : blobs.linkedSize(Names.repository(from), mounted)
                     .onFailure().recoverWithNull();
             return source.chain(size -> size == null
                     ? newSession(ctx, r)

@@ -7,7 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.wharf.events.RegistryEventData;
 import io.wharf.registry.service.Caller;
 
-/** Builds the {@link Caller} of a request: who (anonymous until authentication says otherwise) and from where. */
+/** Builds the {@link Caller} of a request: who (as the guard authenticated it) and from where. */
 final class Callers {
 
     private Callers() {
@@ -19,7 +19,7 @@ final class Callers {
             requestId = UUID.randomUUID().toString();
         }
         SocketAddress remote = ctx.request().remoteAddress();
-        return new Caller(RegistryEventData.Actor.anonymous(), new RegistryEventData.RequestInfo(
+        return new Caller(RegistryGuard.principal(ctx).actor(), new RegistryEventData.RequestInfo(
                 requestId, remote == null ? null : remote.hostAddress(), ctx.request().getHeader("User-Agent")));
     }
 }

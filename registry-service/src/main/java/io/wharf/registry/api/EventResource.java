@@ -1,5 +1,7 @@
 package io.wharf.registry.api;
 
+import io.wharf.registry.api.manage.ApiProblem;
+
 import java.util.List;
 import java.util.Map;
 
@@ -51,7 +53,7 @@ public class EventResource {
     @APIResponse(responseCode = "200", description = "A page of events",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventPage.class)))
     @APIResponse(responseCode = "400", description = "A filter, the cursor or the limit is invalid",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiProblem.class)))
     public Uni<Response> list(
             @Parameter(description = "Project (first segment of the repository name)") @RestQuery String project,
             @Parameter(description = "Full repository name, e.g. acme/api") @RestQuery String repository,
@@ -118,16 +120,11 @@ public class EventResource {
     @ServerExceptionMapper
     Response invalidQuery(InvalidEventQueryException e) {
         return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiError("INVALID_QUERY", e.getMessage(), Map.of("parameter", e.parameter()))).build();
+                .entity(new ApiProblem("INVALID_QUERY", e.getMessage(), Map.of("parameter", e.parameter()))).build();
     }
 
     private static Response notFound(String id) {
         return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiError("EVENT_UNKNOWN", "no event " + id, Map.of())).build();
-    }
-
-    /** Error body of the event API: a stable code, a message for people, and details such as the offending parameter. */
-    @Schema(name = "ApiError")
-    public record ApiError(String code, String message, Map<String, String> detail) {
+                .entity(new ApiProblem("EVENT_UNKNOWN", "no event " + id, Map.of())).build();
     }
 }

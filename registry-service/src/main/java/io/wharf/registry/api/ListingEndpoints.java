@@ -14,6 +14,7 @@ import io.wharf.registry.config.RegistryConfig;
 import io.wharf.registry.metadata.ManifestEntity;
 import io.wharf.registry.oci.MediaTypes;
 import io.wharf.registry.oci.OciError;
+import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.service.ManifestService;
 import io.wharf.registry.service.Names;
 
@@ -23,8 +24,10 @@ public class ListingEndpoints {
 
     private final ManifestService manifests;
     private final RegistryConfig config;
+    private final AccessPolicy policy;
 
-    public ListingEndpoints(ManifestService manifests, RegistryConfig config) {
+    public ListingEndpoints(ManifestService manifests, RegistryConfig config, AccessPolicy policy) {
+        this.policy = policy;
         this.manifests = manifests;
         this.config = config;
     }
@@ -41,7 +44,8 @@ public class ListingEndpoints {
     Uni<Void> catalog(RoutingContext ctx) {
         ctx.request().resume();
         Page page = page(ctx);
-        return manifests.catalog(page.last, page.fetch())
+        return policy.pullable(RegistryGuard.principal(ctx))
+                .chain(visible -> manifests.catalog(page.last, page.fetch(), visible))
                 .invoke(names -> respond(ctx, page, names, "/v2/_catalog", items -> new JsonObject().put("repositories", items)))
                 .replaceWithVoid();
     }

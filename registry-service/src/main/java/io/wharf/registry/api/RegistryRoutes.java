@@ -22,11 +22,13 @@ public class RegistryRoutes {
     private final BlobEndpoints blobs;
     private final ManifestEndpoints manifests;
     private final ListingEndpoints listings;
+    private final RegistryGuard guard;
 
-    public RegistryRoutes(BlobEndpoints blobs, ManifestEndpoints manifests, ListingEndpoints listings) {
+    public RegistryRoutes(BlobEndpoints blobs, ManifestEndpoints manifests, ListingEndpoints listings, RegistryGuard guard) {
         this.blobs = blobs;
         this.manifests = manifests;
         this.listings = listings;
+        this.guard = guard;
     }
 
     void install(@Observes Router router) {
@@ -78,6 +80,10 @@ public class RegistryRoutes {
             return Uni.createFrom().failure(OciError.NAME_UNKNOWN.exception("no such endpoint: " + request.path()));
         }
         HttpMethod method = request.method();
+        return guard.check(ctx, r, method).chain(principal -> route(ctx, request, r, method));
+    }
+
+    private Uni<Void> route(RoutingContext ctx, HttpServerRequest request, RegistryRequest r, HttpMethod method) {
         boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
         return switch (r.kind()) {
             case BASE -> read ? base(ctx) : unsupported(method);

@@ -51,4 +51,17 @@ public class Repositories implements PanacheRepositoryBase<RepositoryEntity, Lon
                 .getResultList());
     }
 
+    /** Like {@link #namesAfter} but only repositories of the given projects. */
+    public Uni<List<String>> namesAfter(String last, int limit, java.util.Set<String> projects) {
+        if (projects.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return getSession().chain(session -> session
+                .createSelectionQuery("select r.name from RepositoryEntity r where r.name > :last"
+                        + " and substring(r.name, 1, locate('/', r.name) - 1) in (:projects) order by r.name", String.class)
+                .setParameter("last", last == null ? "" : last)
+                .setParameter("projects", projects)
+                .setMaxResults(limit)
+                .getResultList());
+    }
 }

@@ -268,8 +268,11 @@ public class ManifestService {
 
     /** A page of repository names. */
     @WithSession
-    public Uni<List<String>> catalog(String last, int limit) {
-        return limit == 0 ? Uni.createFrom().item(List.of()) : repositories.namesAfter(last, limit);
+    public Uni<List<String>> catalog(String last, int limit, io.wharf.registry.events.ReadableProjects visible) {
+        if (limit == 0 || visible.none()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return visible.all() ? repositories.namesAfter(last, limit) : repositories.namesAfter(last, limit, visible.projects());
     }
 
     /** Manifests in the repository whose subject is {@code digest} (none when the repository is unknown). */

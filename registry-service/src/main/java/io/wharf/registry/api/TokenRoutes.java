@@ -1,0 +1,190 @@
+package io.wharf.registry.api;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.wharf.registry.auth.AccessPolicy;
+import io.wharf.registry.auth.Action;
+import io.wharf.registry.auth.Authenticator;
+import io.wharf.registry.auth.Authenticator.Authenticated;
+import io.wharf.registry.auth.Grant;
+import io.wharf.registry.auth.Principal;
+import io.wharf.registry.auth.Tokens;
+import io.wharf.registry.oci.RegistryException;
+import io.wharf.registry.service.Names;
+
+/**
+ * The Docker token endpoint, {@code /token}:
+ * <ul>
+ * <li>{@code GET} with Basic credentials or none (anonymous), {@code scope} repeated,
+ * {@code account}, {@code offline_token=true} (docker login: a {@code refresh_token} is returned);</li>
+ * <li>OAuth2 {@code POST} (form) with {@code grant_type=password} ({@code username},
+ * {@code password}, {@code access_type=offline} for a refresh token) or
+ * {@code grant_type=refresh_token}; scopes space-separated.</li>
+ * </ul>
+ * Each requested scope is granted with exactly the actions the caller has; scopes the caller has
+ * no right to are granted with no actions (the token is still issued, as registries do: access is
+ * refused when it is used). Wrong credentials get 401.
+ */
+@ApplicationScoped
+public class TokenRoutes {
+
+    private final Tokens tokens;
+    private final Authenticator authenticator;
+    private final AccessPolicy policy;
+
+    public TokenRoutes(Tokens tokens, Authenticator authenticator, AccessPolicy policy) {
+        this.tokens = tokens;
+        this.authenticator = authenticator;
+        this.policy = policy;
+    }
+
+    void install(@Observes Router router) {
+        router.get("/token").handler(this::get);
+        router.post("/token").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(this::post);
+    }
+
+    void get(RoutingContext ctx) {
+        VertxContextSafetyToggle.setCurrentContextSafe(true);
+        MultiMap q = ctx.queryParams();
+        String header = ctx.request().getHeader("Authorization");
+        Uni<Authenticated> who;
+        if (header == null) {
+            who = Uni.createFrom().item(new Authenticated(Principal.ANONYMOUS, 0));
+        } else {
+            String[] basic = Authenticator.parseBasic(header);
+            who = basic == null ? Uni.createFrom().nullItem() : authenticator.password(basic[0], basic[1]);
+        }
+        boolean offline = "true".equalsIgnoreCase(q.get("offline_token"));
+        respond(ctx, who, q.getAll("scope"), offline, false);
+    }
+
+    void post(RoutingContext ctx) {
+        VertxContextSafetyToggle.setCurrentContextSafe(true);
+        MultiMap form = ctx.request().formAttributes();
+        String grantType = form.get("grant_type");
+        List<String> scopes = new ArrayList<>();
+        for (String s : form.getAll("scope")) {
+            for (String one : s.trim().split("\\s+")) {
+                if (!one.isEmpty()) {
+                    scopes.add(one);
+                }
+            }
+        }
+        Uni<Authenticated> who;
+        boolean refresh;
+        if ("password".equals(grantType)) {
+            String user = form.get("username");
+            String password = form.get("password");
+            who = user == null || password == null || user.isEmpty() || password.isEmpty() ? Uni.createFrom().nullItem()
+                    : authenticator.password(user, password);
+            refresh = "offline".equals(form.get("access_type"));
+        } else if ("refresh_token".equals(grantType)) {
+            String token = form.get("refresh_token");
+            who = token == null ? Uni.createFrom().nullItem() : authenticator.refresh(token);
+            refresh = true;
+        } else {
+            ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("error", "unsupported_grant_type")
+                            .put("error_description", "grant_type must be password or refresh_token").encode());
+            return;
+        }
+        respond(ctx, who, scopes, refresh, true);
+    }
+
+    private void respond(RoutingContext ctx, Uni<Authenticated> who, List<String> scopes, boolean withRefresh, boolean oauth) {
+        who.chain(a -> {
+            if (a == null) {
+                return Uni.createFrom().failure(new BadCredentials());
+            }
+            return grants(a.principal(), scopes).map(grants -> {
+                Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+                String token = tokens.issueAccess(a.principal(), grants);
+                JsonObject body = new JsonObject()
+                        .put("token", token)
+                        .put("access_token", token)
+                        .put("expires_in", tokens.accessTtl().toSeconds())
+                        .put("issued_at", now.toString());
+                if (oauth) {
+                    body.put("token_type", "Bearer").put("scope", String.join(" ", scopes));
+                }
+                if (withRefresh && !a.principal().anonymous()) {
+                    body.put("refresh_token", tokens.issueRefresh(a.principal(), a.tokenVersion()));
+                }
+                return body;
+            });
+        }).subscribe().with(
+                body -> ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+                        .putHeader("Cache-Control", "no-store").end(body.encode()),
+                failure -> {
+                    if (failure instanceof BadCredentials) {
+                        JsonObject entry = new JsonObject().put("code", "UNAUTHORIZED").put("message", "incorrect username or password");
+                        ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+                                .end(new JsonObject().put("errors", new JsonArray().add(entry)).put("details", "incorrect username or password").encode());
+                    } else {
+                        ctx.fail(failure);
+                    }
+                });
+    }
+
+    /** The granted access for each requested scope ({@code type:name:actions}). */
+    private Uni<List<Grant>> grants(Principal p, List<String> scopes) {
+        List<Uni<Grant>> each = new ArrayList<>();
+        for (String scope : scopes) {
+            int first = scope.indexOf(':');
+            int last = scope.lastIndexOf(':');
+            if (first <= 0 || last <= first) {
+                continue;
+            }
+            String type = scope.substring(0, first);
+            String name = scope.substring(first + 1, last);
+            Set<Action> wanted = Action.parseList(scope.substring(last + 1));
+            if (type.equals(Grant.REGISTRY) && name.equals(Grant.CATALOG)) {
+                // Listing is filtered by what the caller may read; the grant itself reveals nothing.
+                each.add(Uni.createFrom().item(new Grant(Grant.REGISTRY, Grant.CATALOG, EnumSet.allOf(Action.class))));
+                continue;
+            }
+            if (!type.equals(Grant.REPOSITORY)) {
+                continue;
+            }
+            String repository;
+            try {
+                repository = Names.repository(name);
+            } catch (RegistryException invalidName) {
+                continue;
+            }
+            each.add(policy.actions(p, Names.project(repository)).map(allowed -> {
+                Set<Action> granted = EnumSet.noneOf(Action.class);
+                granted.addAll(wanted);
+                granted.retainAll(allowed);
+                return new Grant(Grant.REPOSITORY, repository, granted);
+            }));
+        }
+        if (each.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Uni.join().all(each).andFailFast();
+    }
+
+    /** Credentials that prove nothing. */
+    private static final class BadCredentials extends RuntimeException {
+        BadCredentials() {
+            super("incorrect username or password", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.wharf.registry.auth;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.smallrye.mutiny.Uni;
+import io.wharf.registry.events.ReadableProjects;
+
+/**
+ * Who may do what, from project visibility and membership. Visibility and memberships are cached
+ * for {@code wharf.auth.policy-cache-ttl}: a change made on another instance applies there after
+ * at most that long (changes made here apply at once).
+ * <ul>
+ * <li>anonymous: pull from public projects;</li>
+ * <li>users: their role's actions in projects they are members of, pull from public projects;
+ * system admins everything (a push by an admin to a project that does not exist creates it, private);</li>
+ * <li>robots: their permissions in their own project, pull from public projects.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class AccessPolicy {
+
+    private final Identities identities;
+    private final AsyncCache<String, Optional<Identities.Project>> projects;
+    private final AsyncCache<Long, Map<String, Role>> roles;
+
+    public AccessPolicy(Identities identities, AuthConfig config) {
+        this.identities = identities;
+        this.projects = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(config.policyCacheTtl()).buildAsync();
+        this.roles = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(config.policyCacheTtl()).buildAsync();
+    }
+
+    /** The project, or null when there is none of that name. */
+    public Uni<Identities.Project> project(String name) {
+        return Uni.createFrom().completionStage(() -> projects.get(name, (n, executor) ->
+                identities.project(n).map(Optional::ofNullable).subscribeAsCompletionStage()))
+                .map(p -> p.orElse(null));
+    }
+
+    /** The user's role in each project it is a member of. */
+    public Uni<Map<String, Role>> roles(Principal p) {
+        if (!p.user()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return Uni.createFrom().completionStage(() -> roles.get(p.accountId(), (id, executor) ->
+                identities.roles(id).subscribeAsCompletionStage()));
+    }
+
+    /** The user's role in one project, or null. */
+    public Uni<Role> role(Principal p, String project) {
+        return roles(p).map(r -> r.get(project));
+    }
+
+    /** What the principal may do to repositories of {@code project}. */
+    public Uni<Set<Action>> actions(Principal p, String project) {
+        return project(project).chain(proj -> {
+            if (proj == null) {
+                // Only an admin can act on a project that does not exist yet (a push creates it).
+                return Uni.createFrom().item(p.systemAdmin() ? EnumSet.allOf(Action.class) : EnumSet.noneOf(Action.class));
+            }
+            Set<Action> base = proj.isPublic() ? EnumSet.of(Action.PULL) : EnumSet.noneOf(Action.class);
+            if (p.systemAdmin()) {
+                return Uni.createFrom().item(EnumSet.allOf(Action.class));
+            }
+            if (p.robot()) {
+                Set<Action> a = EnumSet.copyOf(base.isEmpty() ? EnumSet.noneOf(Action.class) : base);
+                if (project.equals(p.robotProject()) && (p.expiresAt() == null || Instant.now().isBefore(p.expiresAt()))) {
+                    a.addAll(p.robotActions());
+                }
+                return Uni.createFrom().item(a);
+            }
+            if (!p.user()) {
+                return Uni.createFrom().item(base);
+            }
+            return role(p, project).map(role -> {
+                Set<Action> a = EnumSet.noneOf(Action.class);
+                a.addAll(base);
+                if (role != null) {
+                    a.addAll(role.actions());
+                }
+                return a;
+            });
+        });
+    }
+
+    /** Projects whose repositories the principal may pull from (what {@code _catalog} lists). */
+    public Uni<ReadableProjects> pullable(Principal p) {
+        return visible(p, false);
+    }
+
+    /** Projects whose events and members the principal may read (limited guests excluded). */
+    public Uni<ReadableProjects> readable(Principal p) {
+        return visible(p, true);
+    }
+
+    private Uni<ReadableProjects> visible(Principal p, boolean details) {
+        if (p.systemAdmin()) {
+            return Uni.createFrom().item(ReadableProjects.ALL);
+        }
+        return identities.publicProjects().chain(publics -> {
+            Set<String> names = new HashSet<>(publics);
+            if (p.robot()) {
+                names.add(p.robotProject());
+                return Uni.createFrom().item(ReadableProjects.only(names));
+            }
+            return roles(p).map(r -> {
+                r.forEach((project, role) -> {
+                    if (!details || role.readsProject()) {
+                        names.add(project);
+                    }
+                });
+                return ReadableProjects.only(names);
+            });
+        });
+    }
+
+    /** Forgets cached visibility and memberships (after a change made through this instance). */
+    public void changed() {
+        projects.synchronous().invalidateAll();
+        roles.synchronous().invalidateAll();
+    }
+
+    /** Names of every project a list response may show this principal. */
+    public Uni<List<Identities.Project>> listable(Principal p) {
+        return pullable(p).chain(r -> identities.projects().map(all -> all.stream().filter(pr -> r.allows(pr.name())).toList()));
+    }
+}

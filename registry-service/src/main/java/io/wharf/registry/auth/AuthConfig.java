@@ -1,0 +1,97 @@
+package io.wharf.registry.auth;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Identity and access settings, under {@code wharf.auth}. */
+@ConfigMapping(prefix = "wharf.auth")
+public interface AuthConfig {
+
+    /** The {@code service} of the Bearer challenge and the audience of registry tokens. */
+    @WithDefault("wharf-registry")
+    String service();
+
+    /** Issuer of every token this registry signs. */
+    @WithDefault("wharf")
+    String issuer();
+
+    /**
+     * The token endpoint announced in challenges. Unset: {@code <scheme>://<Host header>/token},
+     * which is right behind any proxy that keeps the Host header.
+     */
+    Optional<String> realm();
+
+    /**
+     * PEM file of the RSA private key that signs tokens (PKCS#8). Created on first start when it
+     * does not exist; give every instance the same file so they accept each other's tokens. The
+     * public key is written beside it ({@code .pub.pem}) for the notifier and deployer.
+     */
+    String signingKey();
+
+    /** Lifetime of a registry access token. */
+    @WithDefault("5m")
+    Duration tokenTtl();
+
+    /** Lifetime of a refresh token ({@code offline_token=true}, docker login). */
+    @WithDefault("30d")
+    Duration refreshTokenTtl();
+
+    /** Lifetime of a management API token ({@code POST /api/v1/auth/token}). */
+    @WithDefault("1h")
+    Duration apiTokenTtl();
+
+    /** How long verified Basic credentials are remembered, so a request does not cost a bcrypt hash. */
+    @WithDefault("60s")
+    Duration credentialCacheTtl();
+
+    /** How long project visibility and memberships are cached per instance. */
+    @WithDefault("5s")
+    Duration policyCacheTtl();
+
+    /** bcrypt cost for new password hashes. */
+    @WithDefault("10")
+    int bcryptCost();
+
+    /** Who may create projects through the API: {@code everyone} (any signed-in user, as in Harbor) or {@code admin}. */
+    @WithDefault("everyone")
+    String projectCreation();
+
+    Admin admin();
+
+    RateLimit rateLimit();
+
+    interface Admin {
+        /** The system administrator created at first start. */
+        @WithDefault("admin")
+        String username();
+
+        /** Its password (the quickstart passes {@code WHARF_ADMIN_PASSWORD}); without one no admin is created. */
+        Optional<String> password();
+    }
+
+    /** Pull limits the Docker Hub way: a pull is a manifest GET; HEAD is free. */
+    interface RateLimit {
+        /** Pulls per window for anonymous callers, counted per client address (0 = unlimited). */
+        @WithDefault("100")
+        int anonymous();
+
+        /** Pulls per window for each signed-in account (0 = unlimited). */
+        @WithDefault("200")
+        int authenticated();
+
+        /** Pulls per window for each robot account; unset = unlimited. */
+        OptionalInt robots();
+
+        /** The window the limits count over. */
+        @WithDefault("6h")
+        Duration window();
+
+        /** How often each instance adds its counts to the shared counters in PostgreSQL. */
+        @WithDefault("1s")
+        Duration syncInterval();
+    }
+}

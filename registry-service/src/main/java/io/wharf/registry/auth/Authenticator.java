@@ -1,0 +1,153 @@
+package io.wharf.registry.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Base64;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jwt.JWTClaimsSet;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * Checks credentials: passwords (bcrypt, on a worker thread), personal access tokens and robot
+ * secrets (SHA-256), refresh tokens and API tokens (signature). A successful Basic check is
+ * remembered for {@code wharf.auth.credential-cache-ttl} keyed by a hash of the credentials, so
+ * clients that send Basic on every request cost one bcrypt per minute, not one per request.
+ */
+@ApplicationScoped
+public class Authenticator {
+
+    /** A checked identity and the token version refresh tokens must carry. */
+    public record Authenticated(Principal principal, int tokenVersion) {
+    }
+
+    public static final String PAT_PREFIX = "wharf_pat_";
+    public static final String ROBOT_SECRET_PREFIX = "wharf_rbt_";
+
+    private final Identities identities;
+    private final Tokens tokens;
+    private final Vertx vertx;
+    private final Cache<String, Authenticated> checked;
+
+    public Authenticator(Identities identities, Tokens tokens, Vertx vertx, AuthConfig config) {
+        this.identities = identities;
+        this.tokens = tokens;
+        this.vertx = vertx;
+        this.checked = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(config.credentialCacheTtl()).build();
+    }
+
+    /** Username and password of a {@code Basic} header, or null when it is not a usable one. */
+    public static String[] parseBasic(String header) {
+        if (header == null || header.length() < 6 || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        int colon = decoded.indexOf(':');
+        if (colon <= 0 || colon == decoded.length() - 1) {
+            return null; // includes containers/image's "Basic Og==" after logout
+        }
+        return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+    }
+
+    /** The identity these credentials prove, or null. */
+    public Uni<Authenticated> password(String username, String secret) {
+        String key = Secrets.sha256(username + "\u0000" + secret);
+        Authenticated known = checked.getIfPresent(key);
+        if (known != null && !expired(known.principal())) {
+            return Uni.createFrom().item(known);
+        }
+        Uni<Authenticated> check = RobotNames.isRobot(username) ? robot(username, secret)
+                : secret.startsWith(PAT_PREFIX) ? personalToken(username, secret)
+                : account(username, secret);
+        return check.invoke(a -> {
+            if (a != null) {
+                checked.put(key, a);
+            }
+        });
+    }
+
+    /** The identity a refresh token names, if the token is valid and the account still is. */
+    public Uni<Authenticated> refresh(String refreshToken) {
+        JWTClaimsSet claims;
+        Principal claimed;
+        try {
+            claims = tokens.verify(refreshToken, tokens.refreshAudience());
+            claimed = Tokens.principalOf(claims);
+        } catch (InvalidTokenException e) {
+            return Uni.createFrom().nullItem();
+        }
+        Object tv = claims.getClaim("tv");
+        if (claimed.robot()) {
+            String[] parts = RobotNames.parse(claimed.name());
+            return parts == null ? Uni.createFrom().nullItem() : identities.robot(parts[0], parts[1]).map(r -> usableRobot(r, claimed.accountId()));
+        }
+        if (!claimed.user()) {
+            return Uni.createFrom().nullItem();
+        }
+        return identities.account(claimed.name()).map(a -> a == null || a.id() != claimed.accountId()
+                || !(tv instanceof Number n) || n.intValue() != a.tokenVersion() ? null
+                : new Authenticated(Principal.user(a.id(), a.username(), a.systemAdmin()), a.tokenVersion()));
+    }
+
+    /** Forgets remembered credentials (after a password change or a deletion). */
+    public void forgetAll() {
+        checked.invalidateAll();
+    }
+
+    private Uni<Authenticated> account(String username, String password) {
+        return identities.account(username).chain(a -> {
+            if (a == null) {
+                return Uni.createFrom().nullItem();
+            }
+            return vertx.executeBlocking(Uni.createFrom().item(() -> Secrets.passwordMatches(password, a.passwordHash())), false)
+                    .map(ok -> ok ? new Authenticated(Principal.user(a.id(), a.username(), a.systemAdmin()), a.tokenVersion()) : null);
+        });
+    }
+
+    private Uni<Authenticated> personalToken(String username, String secret) {
+        return identities.personalToken(Secrets.sha256(secret)).chain(t -> {
+            if (t == null || (t.expiresAt() != null && !Instant.now().isBefore(t.expiresAt()))) {
+                return Uni.createFrom().nullItem();
+            }
+            return identities.account(username).map(a -> a == null || a.id() != t.accountId() ? null
+                    : new Authenticated(Principal.user(a.id(), a.username(), a.systemAdmin()), a.tokenVersion()));
+        });
+    }
+
+    private Uni<Authenticated> robot(String username, String secret) {
+        String[] parts = RobotNames.parse(username);
+        if (parts == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return identities.robot(parts[0], parts[1]).chain(r -> {
+            Authenticated usable = usableRobot(r, r == null ? 0 : r.id());
+            if (usable == null) {
+                return Uni.createFrom().nullItem();
+            }
+            return identities.robotSecretHash(r.id()).map(hash -> hash != null && MessageDigest.isEqual(
+                    hash.getBytes(StandardCharsets.US_ASCII), Secrets.sha256(secret).getBytes(StandardCharsets.US_ASCII)) ? usable : null);
+        });
+    }
+
+    private static Authenticated usableRobot(Identities.Robot r, long expectedId) {
+        if (r == null || r.id() != expectedId || r.disabled() || r.expired(Instant.now())) {
+            return null;
+        }
+        return new Authenticated(Principal.robot(r.id(), r.fullName(), r.project(), r.permissions(), r.expiresAt()), 0);
+    }
+
+    private static boolean expired(Principal p) {
+        return p.expiresAt() != null && !Instant.now().isBefore(p.expiresAt());
+    }
+}
