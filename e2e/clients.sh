@@ -3,6 +3,8 @@
 #
 # Usage: e2e/clients.sh REGISTRY_HOSTPORT        (plain HTTP, e.g. 127.0.0.1:5000)
 # Env:   E2E_USER / E2E_PASS   log every client in first (default: anonymous)
+#        E2E_AUTH=1            also run the identity scenario (Wharf only; E2E_USER must be a
+#                              system admin): login/logout, denied pushes, robots, visibility
 #        E2E_SKIP_DOCKER=1     skip the part that needs a private dockerd
 #
 # Prints one TAP-like line per check ("ok - ..." / "not ok - ..."), then exactly
@@ -21,6 +23,7 @@ R=$1
 E2E_USER=${E2E_USER:-}
 E2E_PASS=${E2E_PASS:-}
 E2E_SKIP_DOCKER=${E2E_SKIP_DOCKER:-0}
+E2E_AUTH=${E2E_AUTH:-0}
 START_NS=$(date +%s%N)
 
 PASS=0
@@ -450,6 +453,99 @@ scenario_catalog() {
     fi
 }
 
+# ---------------------------------------------------------------- 9. identity and access (Wharf)
+api() { # api METHOD PATH [JSON]: management API call as E2E_USER; prints the body, fails unless 2xx
+    local code
+    code=$(curl -sS -o "$WORK/out/api.json" -w '%{http_code}' -u "$E2E_USER:$E2E_PASS" -X "$1" \
+        -H 'Content-Type: application/json' ${3:+--data "$3"} "http://$R$2") || return 1
+    cat "$WORK/out/api.json"
+    case "$code" in 2??) return 0 ;; *) echo " (HTTP $code)" >&2; return 1 ;; esac
+}
+json_field() { sed -n "s/.*\"$1\" *: *\"\([^\"]*\)\".*/\1/p" | head -n1; }
+
+scenario_auth() {
+    local alice=alice-$SFX pw=alice-pw-$SFX team=team-$SFX pub=pub-$SFX out robot secret exp_robot exp_secret
+    local dcfg=$WORK/docker-alice
+    if ! api POST /api/v1/users "{\"username\":\"$alice\",\"password\":\"$pw\"}" >"$LOG" 2>&1 ||
+        ! api POST /api/v1/projects "{\"name\":\"$team\",\"isPublic\":false}" >>"$LOG" 2>&1 ||
+        ! api POST /api/v1/projects "{\"name\":\"$pub\",\"isPublic\":true}" >>"$LOG" 2>&1; then
+        nok "[9 auth] set-up through the management API (user, private and public project)"; diag; return
+    fi
+    ok "[9 auth] set-up through the management API (user $alice, private $team, public $pub)"
+    # An image in the private project (as the admin) to pull and to copy from.
+    check "[9 auth] admin pushes $team/app:v1 (skopeo --dest-creds)" skopeo copy -q --dest-tls-verify=false \
+        --dest-creds "$E2E_USER:$E2E_PASS" "oci:$WORK/img/a:v1" "docker://$R/$team/app:v1" || return
+    check "[9 auth] admin pushes $pub/app:v1" skopeo copy -q --dest-tls-verify=false \
+        --dest-creds "$E2E_USER:$E2E_PASS" "oci:$WORK/img/a:v1" "docker://$R/$pub/app:v1" || return
+
+    if [ "$E2E_SKIP_DOCKER" != 1 ] && [ -n "$DOCKERD_PID" ]; then
+        mkdir -p "$dcfg"
+        dk pull -q "$R/$REPO_D:v1" >/dev/null 2>&1   # a local image to push (pulled as the admin)
+        dk tag "$R/$REPO_D:v1" "$R/$alice/app:v1" && dk tag "$R/$REPO_D:v1" "$R/$team/app:v2"
+        out=$(DOCKER_CONFIG=$dcfg dk push "$R/$alice/app:v1" 2>&1)
+        if grep -q "denied: requested access to the resource is denied" <<<"$out"; then
+            ok "[9 auth] docker push without login: 'denied: requested access to the resource is denied'"
+        else
+            nok "[9 auth] docker push without login is denied with docker's message (got: $(tail -n1 <<<"$out"))"
+        fi
+        check "[9 auth] docker login as $alice" sh -c 'printf %s "$2" | DOCKER_CONFIG="$3" DOCKER_HOST="unix://$4/docker.sock" docker login -u "$1" --password-stdin "$0"' \
+            "$R" "$alice" "$pw" "$dcfg" "$DOCKER_DIR"
+        check "[9 auth] docker keeps a refresh token (identitytoken), not the password" sh -c \
+            'grep -q identitytoken "$0/config.json" && ! grep -q "$(printf %s "$1:$2" | base64 -w0)" "$0/config.json"' "$dcfg" "$alice" "$pw"
+        check "[9 auth] docker push to its own project after login (refresh-token grant)" env DOCKER_CONFIG="$dcfg" \
+            DOCKER_HOST="unix://$DOCKER_DIR/docker.sock" docker push "$R/$alice/app:v1"
+        out=$(DOCKER_CONFIG=$dcfg dk push "$R/$team/app:v2" 2>&1)
+        if grep -q "denied: requested access to the resource is denied" <<<"$out"; then
+            ok "[9 auth] docker push to a project it is not a member of is denied"
+        else
+            nok "[9 auth] docker push to a foreign project is denied (got: $(tail -n1 <<<"$out"))"
+        fi
+        api PUT "/api/v1/projects/$team/members/$alice" '{"role":"developer"}' >"$LOG" 2>&1
+        check "[9 auth] ... and allowed once it is a developer there" env DOCKER_CONFIG="$dcfg" \
+            DOCKER_HOST="unix://$DOCKER_DIR/docker.sock" docker push "$R/$team/app:v2"
+        check "[9 auth] docker logout" env DOCKER_CONFIG="$dcfg" DOCKER_HOST="unix://$DOCKER_DIR/docker.sock" docker logout "$R"
+        dk rmi "$R/$team/app:v1" >/dev/null 2>&1
+        out=$(DOCKER_CONFIG=$dcfg dk pull "$R/$team/app:v1" 2>&1)
+        if grep -q "denied" <<<"$out"; then
+            ok "[9 auth] anonymous docker pull of a private repository is refused"
+        else
+            nok "[9 auth] anonymous docker pull of a private repository is refused (got: $(tail -n1 <<<"$out"))"
+        fi
+        check "[9 auth] anonymous docker pull of a public repository works" env DOCKER_CONFIG="$dcfg" \
+            DOCKER_HOST="unix://$DOCKER_DIR/docker.sock" docker pull "$R/$pub/app:v1"
+    fi
+
+    # podman: login, push to the own project, logout, refused.
+    check "[9 auth] podman login as $alice" sh -c 'printf %s "$1" | podman login --authfile "$2" --tls-verify=false -u "$0" --password-stdin "$3"' \
+        "$alice" "$pw" "$WORK/alice-auth.json" "$R"
+    check "[9 auth] podman push to its own project" podman_a push -q "${TLS[@]}" --authfile "$WORK/alice-auth.json" \
+        localhost/e2e-podman:latest "docker://$R/$alice/podman:v1"
+    check "[9 auth] podman logout" podman logout --authfile "$WORK/alice-auth.json" "$R"
+    check_fails "[9 auth] podman push after logout is refused" "denied|unauthorized|authentication required" podman_a push -q "${TLS[@]}" --authfile "$WORK/alice-auth.json" \
+        localhost/e2e-podman:latest "docker://$R/$alice/podman:v2"
+
+    # Robots: pull-only cannot push; expired cannot log in.
+    out=$(api POST "/api/v1/projects/$team/robots" '{"name":"puller","permissions":["pull"]}' 2>>"$LOG")
+    robot=$(json_field name <<<"$out"); secret=$(json_field secret <<<"$out")
+    check "[9 auth] skopeo login as pull-only robot $robot" sh -c 'printf %s "$1" | skopeo login --authfile "$2" --tls-verify=false -u "$0" --password-stdin "$3"' \
+        "$robot" "$secret" "$WORK/robot-auth.json" "$R"
+    check "[9 auth] the robot pulls ($team/app:v1)" skopeo copy -q --src-tls-verify=false --src-authfile "$WORK/robot-auth.json" \
+        "docker://$R/$team/app:v1" "dir:$WORK/out/robot-pull"
+    out=$(skopeo copy -q --dest-tls-verify=false --dest-authfile "$WORK/robot-auth.json" "oci:$WORK/img/a:v1" "docker://$R/$team/robot:v1" 2>&1)
+    if [ $? -ne 0 ] && grep -qi "denied" <<<"$out"; then
+        ok "[9 auth] the pull-only robot cannot push (denied)"
+    else
+        nok "[9 auth] the pull-only robot cannot push (got: $(tail -n1 <<<"$out"))"
+    fi
+    exp=$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%SZ)
+    out=$(api POST "/api/v1/projects/$team/robots" "{\"name\":\"brief\",\"permissions\":[\"pull\"],\"expiresAt\":\"$exp\"}" 2>>"$LOG")
+    exp_robot=$(json_field name <<<"$out"); exp_secret=$(json_field secret <<<"$out")
+    while [ "$(date -u +%s)" -le "$(date -u -d "$exp" +%s)" ]; do sleep 0.2; done   # until the expiry has passed
+    check_fails "[9 auth] an expired robot cannot log in (skopeo login)" "unauthorized|invalid username|401" sh -c \
+        'printf %s "$1" | skopeo login --authfile "$2" --tls-verify=false -u "$0" --password-stdin "$3"' \
+        "$exp_robot" "$exp_secret" "$WORK/expired-auth.json" "$R"
+}
+
 preflight
 scenario_skopeo      # 1  (4, 6 and 7 build on its repository)
 scenario_podman      # 2
@@ -463,5 +559,8 @@ scenario_multiarch   # 5
 scenario_mount       # 6
 scenario_delete      # 7
 scenario_catalog     # 8
+if [ "$E2E_AUTH" = 1 ]; then
+    scenario_auth    # 9
+fi
 summary
 [ "$FAIL" -eq 0 ]

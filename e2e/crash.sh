@@ -26,6 +26,11 @@ export WHARF_REGISTRY_PORT=16000 WHARF_NOTIFIER_PORT=16001 WHARF_DEPLOYER_PORT=1
 export WHARF_KAFKA_PORT=19192 WHARF_KAFKA_CONTROLLER_PORT=19193
 export WHARF_DB=wharf_crash_test
 PORTS=(16000 16001 16002 19192 19193)
+# The registry's administrator, made for this run: every curl below signs in as it (a private curlrc).
+export WHARF_ADMIN_USER=admin WHARF_ADMIN_PASSWORD
+WHARF_ADMIN_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export CURL_HOME=$WHARF_DATA_DIR
+printf 'user = "%s:%s"\n' "$WHARF_ADMIN_USER" "$WHARF_ADMIN_PASSWORD" >"$CURL_HOME/.curlrc"
 
 REG=http://127.0.0.1:$WHARF_REGISTRY_PORT
 REPO=crash/big

@@ -18,6 +18,11 @@ export WHARF_REGISTRY_PORT=15000 WHARF_NOTIFIER_PORT=15001 WHARF_DEPLOYER_PORT=1
 export WHARF_KAFKA_PORT=19092 WHARF_KAFKA_CONTROLLER_PORT=19093
 export WHARF_DB=wharf_system_test
 PORTS=(15000 15001 15002 19092 19093)
+# The registry's administrator, made for this run: every curl below signs in as it (a private curlrc).
+export WHARF_ADMIN_USER=admin WHARF_ADMIN_PASSWORD
+WHARF_ADMIN_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export CURL_HOME=$WHARF_DATA_DIR
+printf 'user = "%s:%s"\n' "$WHARF_ADMIN_USER" "$WHARF_ADMIN_PASSWORD" >"$CURL_HOME/.curlrc"
 
 PASS=0
 FAIL=0
@@ -51,7 +56,7 @@ check "./wharf status lists every service as healthy" sh -c "\"$ROOT/wharf\" sta
 check "the registry answers GET /v2/" curl -fsS http://127.0.0.1:15000/v2/
 
 if [ "${E2E_SKIP_CLIENTS:-0}" != 1 ]; then
-  if bash "$ROOT/e2e/clients.sh" 127.0.0.1:15000 >"$WHARF_DATA_DIR/clients.out" 2>&1; then
+  if E2E_USER=$WHARF_ADMIN_USER E2E_PASS=$WHARF_ADMIN_PASSWORD E2E_AUTH=1 bash "$ROOT/e2e/clients.sh" 127.0.0.1:15000 >"$WHARF_DATA_DIR/clients.out" 2>&1; then
     ok "real clients push and pull ($(tail -n 1 "$WHARF_DATA_DIR/clients.out"))"
   else
     not_ok "real clients push and pull"

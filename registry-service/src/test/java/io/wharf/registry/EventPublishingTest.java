@@ -63,7 +63,8 @@ class EventPublishingTest {
         assertEquals("events", data.project());
         assertEquals("application/vnd.oci.image.manifest.v1+json", data.mediaType());
         assertNotNull(data.size());
-        assertEquals(RegistryEventData.ActorKind.ANONYMOUS, data.actor().kind());
+        assertEquals(RegistryEventData.ActorKind.USER, data.actor().kind());
+        assertEquals("admin", data.actor().name());
         assertNotNull(data.request());
 
         RegistryEventData moved = EventCodec.fromKafka(records.get(4)).registryData();

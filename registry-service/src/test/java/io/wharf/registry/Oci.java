@@ -205,8 +205,9 @@ final class Oci {
         try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + Admin.BASIC + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                    .formatted(method, target)).getBytes(StandardCharsets.ISO_8859_1));
+            String request = "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .formatted(method, target, Admin.BASIC);
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             return parse(socket.getInputStream().readAllBytes());
         }

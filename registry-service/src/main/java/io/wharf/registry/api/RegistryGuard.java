@@ -119,15 +119,8 @@ public class RegistryGuard {
         Uni<Void> mount = Uni.createFrom().voidItem();
         String from = r.kind() == RegistryRequest.Kind.UPLOADS ? ctx.request().getParam("from") : null;
         if (from != null && ctx.request().getParam("mount") != null) {
-            String source;
-            try {
-                source = Names.repository(from);
-            } catch (RegistryException invalid) {
-                source = null;
-            }
-            if (source == null) {
-                ctx.put(MOUNT_DENIED, true);
-            } else if (token != null) {
+            String source = Names.repository(from);
+            if (token != null) {
                 if (!token.allows(source, EnumSet.of(Action.PULL))) {
                     ctx.put(MOUNT_DENIED, true);
                 }

@@ -183,7 +183,7 @@ public class Identities {
     public Uni<Robot> insertRobot(long projectId, String name, String description, Set<Action> permissions, Instant expiresAt, String secretHash) {
         return one(pool, "insert into robot (project_id, name, description, secret_hash, permissions, expires_at) values ($1, $2, $3, $4, $5, $6) "
                 + "on conflict (project_id, name) do nothing returning id",
-                Tuple.tuple(List.of(projectId, name, description == null ? "" : description, secretHash, Action.join(permissions), ts(expiresAt))))
+                Tuple.of(projectId, name, description == null ? "" : description, secretHash, Action.join(permissions), ts(expiresAt)))
                 .chain(r -> r == null ? Uni.createFrom().nullItem()
                         : one(pool, "select r.*, p.name as project from robot r join project p on p.id = r.project_id where r.id = $1",
                                 Tuple.of(r.getLong("id"))).map(Identities::robot));

@@ -9,6 +9,9 @@ import io.smallrye.mutiny.Uni;
  */
 public interface EventAccess {
 
-    /** The projects whose events the caller of the current request may read. */
+    /**
+     * The projects whose events the caller of the current request may read. Call it while the
+     * request is current (the caller is taken then); the returned Uni may be resolved later.
+     */
     Uni<ReadableProjects> readableProjects();
 }

@@ -112,7 +112,9 @@ public class EventQueryService {
     public Multi<EventView> tail(EventQuery query) {
         // Hibernate Reactive runs on a Vert.x context: the polls run on this subscription's own one.
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-        return onContext(context, access::readableProjects).onItem().transformToMulti(readable -> {
+        // Asked now, while the request (and so the caller) is current; resolved on the new context.
+        Uni<ReadableProjects> readableProjects = access.readableProjects();
+        return onContext(context, () -> readableProjects).onItem().transformToMulti(readable -> {
             Filter filter = Filter.of(query, readable);
             AtomicReference<Position> position = new AtomicReference<>();
             Uni<Position> start = onContext(context, () -> Panache.withSession(() -> Panache.getSession().chain(session -> session

@@ -57,8 +57,8 @@ public class ProjectResource {
     public record RobotView(String name, String description, List<String> permissions, Instant expiresAt, boolean disabled, Instant createdAt) {
     }
 
-    /** A robot request: permissions among pull, push, delete; expiry in days (absent or 0: never). */
-    public record NewRobot(String name, String description, List<String> permissions, Integer expiresInDays) {
+    /** A robot request: permissions among pull, push, delete; expiry in days or at an instant (neither, or 0 days: never). */
+    public record NewRobot(String name, String description, List<String> permissions, Integer expiresInDays, Instant expiresAt) {
     }
 
     /** The robot with its secret: the only time the secret is shown. */
@@ -198,11 +198,14 @@ public class ProjectResource {
             throw ApiException.badRequest("robot name must be 1-64 characters of lowercase letters, digits and separators (. _ -)");
         }
         Set<Action> permissions = permissions(body.permissions());
-        Instant expires = body.expiresInDays() == null || body.expiresInDays() == 0 ? null
-                : Instant.now().plus(Duration.ofDays(body.expiresInDays()));
         if (body.expiresInDays() != null && body.expiresInDays() < 0) {
             throw ApiException.badRequest("expiresInDays must not be negative");
         }
+        if (body.expiresAt() != null && (body.expiresInDays() != null || !body.expiresAt().isAfter(Instant.now()))) {
+            throw ApiException.badRequest("expiresAt must be in the future, and not given with expiresInDays");
+        }
+        Instant expires = body.expiresAt() != null ? body.expiresAt()
+                : body.expiresInDays() == null || body.expiresInDays() == 0 ? null : Instant.now().plus(Duration.ofDays(body.expiresInDays()));
         String secret = Secrets.newToken(Authenticator.ROBOT_SECRET_PREFIX);
         return gate.project(name, Gate::manages)
                 .chain(project -> identities.insertRobot(project.id(), body.name(), body.description(), permissions, expires, Secrets.sha256(secret)))
@@ -216,6 +219,7 @@ public class ProjectResource {
 
     @POST
     @Path("/{name}/robots/{robot}/secret")
+    @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Replace a robot's secret; the new one is in this response only")
     public Uni<RobotSecret> refreshSecret(@RestPath String name, @RestPath String robot) {
         String secret = Secrets.newToken(Authenticator.ROBOT_SECRET_PREFIX);

@@ -82,6 +82,7 @@ public class UserResource {
 
     @POST
     @Path("/auth/token")
+    @Consumes(MediaType.WILDCARD)
     @Operation(summary = "An API token (JWT) for the caller, accepted by the registry's, notifier's and deployer's APIs")
     public Uni<ApiToken> apiToken() {
         Principal p = gate.caller();
