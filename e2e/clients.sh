@@ -515,7 +515,10 @@ scenario_auth() {
             DOCKER_HOST="unix://$DOCKER_DIR/docker.sock" docker pull "$R/$pub/app:v1"
     fi
 
-    # podman: login, push to the own project, logout, refused.
+    # podman: login, push to the own project, logout, refused. containers/image also reads docker's
+    # config, which holds the admin's docker login: keep it out of these checks.
+    local -x DOCKER_CONFIG=$WORK/no-docker-config
+    mkdir -p "$DOCKER_CONFIG"
     check "[9 auth] podman login as $alice" sh -c 'printf %s "$1" | podman login --authfile "$2" --tls-verify=false -u "$0" --password-stdin "$3"' \
         "$alice" "$pw" "$WORK/alice-auth.json" "$R"
     check "[9 auth] podman push to its own project" podman_a push -q "${TLS[@]}" --authfile "$WORK/alice-auth.json" \

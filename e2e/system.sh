@@ -6,6 +6,7 @@
 #
 # Usage: e2e/system.sh        (as root: the client stage runs podman and a private dockerd)
 # Env:   E2E_SKIP_CLIENTS=1   leave out the real-client stage
+#        E2E_PORT_BASE=15000  first of the spare ports (see below)
 #
 # Prints "ok - …" / "not ok - …" lines, then "N passed, M failed"; exits 1 on any failure.
 set -u
@@ -14,10 +15,12 @@ set -o pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export WHARF_DATA_DIR
 WHARF_DATA_DIR=$(mktemp -d /tmp/wharf-system.XXXXXXXX)
-export WHARF_REGISTRY_PORT=15000 WHARF_NOTIFIER_PORT=15001 WHARF_DEPLOYER_PORT=15002
-export WHARF_KAFKA_PORT=19092 WHARF_KAFKA_CONTROLLER_PORT=19093
+# Spare ports (E2E_PORT_BASE moves them all: registry = base, notifier +1, deployer +2, Kafka +4092/+4093).
+BASE=${E2E_PORT_BASE:-15000}
+export WHARF_REGISTRY_PORT=$BASE WHARF_NOTIFIER_PORT=$((BASE + 1)) WHARF_DEPLOYER_PORT=$((BASE + 2))
+export WHARF_KAFKA_PORT=$((BASE + 4092)) WHARF_KAFKA_CONTROLLER_PORT=$((BASE + 4093))
 export WHARF_DB=wharf_system_test
-PORTS=(15000 15001 15002 19092 19093)
+PORTS=($WHARF_REGISTRY_PORT $WHARF_NOTIFIER_PORT $WHARF_DEPLOYER_PORT $WHARF_KAFKA_PORT $WHARF_KAFKA_CONTROLLER_PORT)
 # The registry's administrator, made for this run: every curl below signs in as it (a private curlrc).
 export WHARF_ADMIN_USER=admin WHARF_ADMIN_PASSWORD
 WHARF_ADMIN_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -48,15 +51,15 @@ for p in "${PORTS[@]}"; do
 done
 
 check "./wharf up starts Kafka, PostgreSQL and the three services" "$ROOT/wharf" up
-for svc in registry:15000 notifier:15001 deployer:15002; do
+for svc in registry:$WHARF_REGISTRY_PORT notifier:$WHARF_NOTIFIER_PORT deployer:$WHARF_DEPLOYER_PORT; do
   name=${svc%%:*}; port=${svc##*:}
   check "$name answers /q/health/ready with UP" sh -c "curl -fsS http://127.0.0.1:$port/q/health/ready | grep -q '\"status\": *\"UP\"'"
 done
 check "./wharf status lists every service as healthy" sh -c "\"$ROOT/wharf\" status | grep -c healthy | grep -qx 3"
-check "the registry answers GET /v2/" curl -fsS http://127.0.0.1:15000/v2/
+check "the registry answers GET /v2/" curl -fsS http://127.0.0.1:$WHARF_REGISTRY_PORT/v2/
 
 if [ "${E2E_SKIP_CLIENTS:-0}" != 1 ]; then
-  if E2E_USER=$WHARF_ADMIN_USER E2E_PASS=$WHARF_ADMIN_PASSWORD E2E_AUTH=1 bash "$ROOT/e2e/clients.sh" 127.0.0.1:15000 >"$WHARF_DATA_DIR/clients.out" 2>&1; then
+  if E2E_USER=$WHARF_ADMIN_USER E2E_PASS=$WHARF_ADMIN_PASSWORD E2E_AUTH=1 bash "$ROOT/e2e/clients.sh" 127.0.0.1:$WHARF_REGISTRY_PORT >"$WHARF_DATA_DIR/clients.out" 2>&1; then
     ok "real clients push and pull ($(tail -n 1 "$WHARF_DATA_DIR/clients.out"))"
   else
     not_ok "real clients push and pull"
@@ -69,14 +72,14 @@ fi
 if [ "${E2E_SKIP_CLIENTS:-0}" = 1 ]; then
   check "a manifest push is accepted" sh -c '
     b=$(printf "{}" | sha256sum | cut -d" " -f1)
-    loc=$(curl -fsS -D - -o /dev/null -X POST http://127.0.0.1:15000/v2/system/check/blobs/uploads/ | tr -d "\r" | sed -n "s/^[Ll]ocation: //p")
-    curl -fsS -X PUT --data-binary "{}" "http://127.0.0.1:15000$loc?digest=sha256:$b" >/dev/null
+    loc=$(curl -fsS -D - -o /dev/null -X POST http://127.0.0.1:$WHARF_REGISTRY_PORT/v2/system/check/blobs/uploads/ | tr -d "\r" | sed -n "s/^[Ll]ocation: //p")
+    curl -fsS -X PUT --data-binary "{}" "http://127.0.0.1:$WHARF_REGISTRY_PORT$loc?digest=sha256:$b" >/dev/null
     curl -fsS -X PUT -H "Content-Type: application/vnd.oci.image.manifest.v1+json" --data-binary \
       "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:$b\",\"size\":2},\"layers\":[]}" \
-      http://127.0.0.1:15000/v2/system/check/manifests/v1 >/dev/null'
+      http://127.0.0.1:$WHARF_REGISTRY_PORT/v2/system/check/manifests/v1 >/dev/null'
 fi
 taken() { curl -fsS "http://127.0.0.1:$1/q/health/ready" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(next((c.get("data",{}).get("taken",0) for c in d["checks"] if c["name"]=="registry-events intake"),0))'; }
-for svc in notifier:15001 deployer:15002; do
+for svc in notifier:$WHARF_NOTIFIER_PORT deployer:$WHARF_DEPLOYER_PORT; do
   name=${svc%%:*}; port=${svc##*:}
   deadline=$((SECONDS + 60)); n=0
   while [ "$SECONDS" -lt "$deadline" ]; do

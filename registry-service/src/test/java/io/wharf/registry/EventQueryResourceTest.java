@@ -3,6 +3,7 @@ package io.wharf.registry;
 import static io.wharf.registry.Admin.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -198,6 +199,24 @@ class EventQueryResourceTest {
         badRequest(Map.of("cursor", notOurs), "cursor");
         badRequest(Map.of("since", "2026-01-02T00:00:00Z", "until", "2026-01-01T00:00:00Z"), "since");
         given().queryParam("limit", 500).get("/api/v1/events").then().statusCode(200);
+    }
+
+    @Test
+    void showsOnlyEventsOfProjectsTheCallerMayRead() {
+        // The project here is private (an admin's push created it).
+        String id = events(Map.of("repository", app, "type", "tag.created")).getString("events[0].id");
+        String user = Accounts.user("reader");
+        Accounts.as(user).queryParam("project", project).get("/api/v1/events").then().statusCode(200).body("events", hasSize(0));
+        Accounts.as(user).get("/api/v1/events/" + id).then().statusCode(404).body("code", equalTo("EVENT_UNKNOWN"));
+        Oci.anonymous().queryParam("project", project).get("/api/v1/events").then().statusCode(200).body("events", hasSize(0));
+        Accounts.as(user, "wrong-password").get("/api/v1/events").then().statusCode(401);
+        // A limited guest pulls but does not read the project's events; a guest does.
+        Accounts.member(project, user, "limitedGuest");
+        Accounts.as(user).get("/api/v1/events/" + id).then().statusCode(404);
+        Accounts.member(project, user, "guest");
+        Accounts.as(user).get("/api/v1/events/" + id).then().statusCode(200).body("data.tag", equalTo("v1"));
+        Accounts.as(user).queryParam("project", project).get("/api/v1/events").then().statusCode(200)
+                .body("events.size()", org.hamcrest.Matchers.greaterThan(0));
     }
 
     @Test

@@ -70,10 +70,14 @@ class TokenAuthTest {
         Oci.assertError(Oci.anonymous().get("/v2/" + priv + "/app/blobs/" + q.layer().digest()), 401, "UNAUTHORIZED");
 
         String token = Accounts.token(null, null, "repository:" + priv + "/app:pull", "repository:" + pub + "/app:pull,push");
-        Oci.assertError(Accounts.bearer(token).get("/v2/" + priv + "/app/manifests/v1"), 403, "DENIED")
-                .body("errors[0].message", equalTo("requested access to the resource is denied"));
+        Oci.assertError(Accounts.bearer(token).get("/v2/" + priv + "/app/manifests/v1"), 401, "DENIED")
+                .body("errors[0].message", equalTo("requested access to the resource is denied"))
+                .header("WWW-Authenticate", containsString("error=\"insufficient_scope\""));
+        // A HEAD carries it in the challenge alone.
+        Accounts.bearer(token).head("/v2/" + priv + "/app/manifests/v1").then().statusCode(401)
+                .header("WWW-Authenticate", containsString("scope=\"repository:" + priv + "/app:pull\",error=\"insufficient_scope\""));
         Accounts.bearer(token).accept(Oci.OCI_MANIFEST).get("/v2/" + pub + "/app/manifests/v1").then().statusCode(200);
-        Oci.assertError(Accounts.bearer(token).post("/v2/" + pub + "/app/blobs/uploads/"), 403, "DENIED");
+        Oci.assertError(Accounts.bearer(token).post("/v2/" + pub + "/app/blobs/uploads/"), 401, "DENIED");
     }
 
     @Test
@@ -84,7 +88,7 @@ class TokenAuthTest {
                 .header("WWW-Authenticate", containsString("scope=\"repository:" + user + "/app:pull,push\""));
         String token = Accounts.token(user, Accounts.PASSWORD, "repository:" + user + "/app:push,pull", "repository:" + other + "/app:push,pull");
         Accounts.bearer(token).post("/v2/" + user + "/app/blobs/uploads/").then().statusCode(202);
-        Oci.assertError(Accounts.bearer(token).post("/v2/" + other + "/app/blobs/uploads/"), 403, "DENIED");
+        Oci.assertError(Accounts.bearer(token).post("/v2/" + other + "/app/blobs/uploads/"), 401, "DENIED");
         // Basic credentials work on /v2/ too.
         Accounts.as(user).post("/v2/" + user + "/app/blobs/uploads/").then().statusCode(202);
         Oci.assertError(Accounts.as(user).post("/v2/" + other + "/app/blobs/uploads/"), 403, "DENIED");
@@ -166,7 +170,7 @@ class TokenAuthTest {
         JsonObject payload = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
         payload.getJsonArray("access").getJsonObject(0).put("actions", List.of("pull", "push"));
         String widened = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.encode().getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
-        Oci.assertError(Accounts.bearer(granted).get(path), 403, "DENIED");
+        Oci.assertError(Accounts.bearer(granted).get(path), 401, "DENIED");
         Oci.assertError(Accounts.bearer(widened).get(path), 401, "UNAUTHORIZED");
     }
 

@@ -88,7 +88,7 @@ public class RegistryGuard {
                 return Uni.createFrom().failure(challenge(ctx, scope, "invalid_token"));
             }
             if (r.repository() != null && !token.allows(r.repository(), needed)) {
-                return Uni.createFrom().failure(OciError.DENIED.exception());
+                return Uni.createFrom().failure(challenge(ctx, scope, "insufficient_scope"));
             }
             return allowed(ctx, r, method, token.principal(), token);
         }
@@ -189,7 +189,8 @@ public class RegistryGuard {
         if (error != null) {
             h.append(",error=\"").append(error).append('"');
         }
-        return new RegistryException(OciError.UNAUTHORIZED, null, Map.of("WWW-Authenticate", h.toString()));
+        OciError code = "insufficient_scope".equals(error) ? OciError.INSUFFICIENT_SCOPE : OciError.UNAUTHORIZED;
+        return new RegistryException(code, null, Map.of("WWW-Authenticate", h.toString()));
     }
 
     /** The token endpoint's URL as this request reached the registry. */

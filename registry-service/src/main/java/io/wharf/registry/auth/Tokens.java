@@ -20,6 +20,8 @@ import java.util.UUID;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.Startup;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
@@ -43,9 +45,11 @@ import io.wharf.events.RegistryEventData.ActorKind;
  * <li>API tokens ({@code wharf-api}), for the management APIs of all three services: {@code groups}
  * holds {@code system-admin} for administrators and {@code projects} maps project → role.</li>
  * </ul>
- * RS256 with the key of {@link SigningKeys}. Verified access tokens are cached by their text, so a
+ * RS256 with the key of {@link SigningKeys}, loaded (or created) at start so the public key file
+ * is there for the other services. Verified access tokens are cached by their text, so a
  * request costs one map lookup, not an RSA verification.
  */
+@Startup
 @ApplicationScoped
 public class Tokens {
 

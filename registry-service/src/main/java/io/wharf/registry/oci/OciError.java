@@ -23,6 +23,13 @@ public enum OciError {
     PAGINATION_NUMBER_INVALID(400, "invalid number of results requested"),
     UNAUTHORIZED(401, "authentication required"),
     DENIED(403, "requested access to the resource is denied"),
+    /**
+     * A valid token without the access a request needs: 401 with the Bearer challenge's
+     * {@code error="insufficient_scope"} and code DENIED, as token-auth registries answer. A HEAD
+     * has no body, and docker reads the challenge to print "denied: requested access to the
+     * resource is denied" instead of retrying.
+     */
+    INSUFFICIENT_SCOPE(401, "requested access to the resource is denied"),
     UNSUPPORTED(405, "the operation is unsupported"),
     TOOMANYREQUESTS(429, "too many requests"),
     /** A failure the registry did not foresee (logged); never a client's fault. */
@@ -46,7 +53,12 @@ public enum OciError {
 
     /** The code as it appears in the JSON body. */
     public String code() {
-        return this == MANIFEST_TOO_LARGE ? "SIZE_INVALID" : this == RANGE_INVALID ? "BLOB_UPLOAD_INVALID" : name();
+        return switch (this) {
+            case MANIFEST_TOO_LARGE -> "SIZE_INVALID";
+            case RANGE_INVALID -> "BLOB_UPLOAD_INVALID";
+            case INSUFFICIENT_SCOPE -> "DENIED";
+            default -> name();
+        };
     }
 
     public RegistryException exception(String detail) {
