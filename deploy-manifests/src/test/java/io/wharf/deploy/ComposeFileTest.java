@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -97,11 +95,12 @@ class ComposeFileTest {
     void wharfServicesAreGivenOnlyVariablesTheyRead() {
         for (ServiceModule module : ServiceModule.all()) {
             for (String variable : environment(module.name()).keySet()) {
-                assertTrue(module.accepts(variable), "docker-compose.yml gives " + module.name() + " " + variable
+                assertTrue(module.reads(variable), "docker-compose.yml gives " + module.name() + " " + variable
                         + ", which it does not read (no such key in its application.properties or @ConfigMapping)");
             }
         }
-        assertEquals(ADMIN_PASSWORD, environment("registry-service").get("WHARF_ADMIN_PASSWORD"));
+        assertEquals(ADMIN_PASSWORD, ServiceModule.named("registry-service").resolve("wharf.auth.admin.password",
+                environment("registry-service")), "registry-service does not get the admin password");
     }
 
     @Test
@@ -146,30 +145,20 @@ class ComposeFileTest {
     }
 
     @Test
-    void blobsAndDatabasesLiveOnNamedVolumes() throws IOException {
-        String storageRoot = DockerfilesTest.parse(ServiceModule.named("registry-service").dockerfile())
-                .env().get("WHARF_REGISTRY_STORAGE_ROOT");
-        assertNotNull(storageRoot, "registry-service's image does not set WHARF_REGISTRY_STORAGE_ROOT");
-        Map<String, String> expected = Map.of("registry-service", storageRoot, "postgres", "/var/lib/postgresql/data",
+    void registryFilesAndDatabasesLiveOnNamedVolumes() {
+        Map<String, String> expected = Map.of("postgres", "/var/lib/postgresql/data",
                 "kafka", environment("kafka").get("KAFKA_LOG_DIRS"));
-        expected.forEach((service, path) -> {
-            String volume = mounts(service).get(path);
-            assertNotNull(volume, service + " keeps " + path + " on no volume");
-            assertTrue(volumes.has(volume), service + " keeps " + path + " on " + volume + ", which is not a named volume");
-        });
-    }
+        expected.forEach((service, path) -> assertTrue(volumes.has(mounts(service).get(path)),
+                service + " keeps " + path + " on no named volume"));
 
-    @Test
-    void quickstartHandsTheServicesTheAdminCredentials() {
-        // ServiceModule.QUICKSTART_ADMIN_VARIABLES lets these through unread only because ./wharf sets them.
-        try {
-            String script = Files.readString(ServiceModule.root().resolve("wharf"));
-            for (String variable : ServiceModule.QUICKSTART_ADMIN_VARIABLES) {
-                assertTrue(script.matches("(?s).*\\bexport\\b[^\\n]*\\b" + variable + "\\b.*"),
-                        "./wharf no longer exports " + variable + " to the services");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        ServiceModule registry = ServiceModule.named("registry-service");
+        Map<String, String> env = new HashMap<>(DockerfilesTest.parse(registry.dockerfile()).env());
+        env.putAll(environment(registry.name()));
+        for (String key : ServiceModule.REGISTRY_WRITES) {
+            String path = registry.resolve(key, env);
+            assertNotNull(path, "registry-service no longer has the setting " + key);
+            assertTrue(mounts(registry.name()).entrySet().stream().anyMatch(m -> path.startsWith(m.getKey() + "/")
+                    && volumes.has(m.getValue())), "registry-service writes " + key + " = " + path + " on no named volume");
         }
     }
 }

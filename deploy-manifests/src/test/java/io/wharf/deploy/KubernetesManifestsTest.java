@@ -240,18 +240,23 @@ class KubernetesManifestsTest {
         assertEquals("registry-service", hpa.getSpec().getScaleTargetRef().getName());
         assertTrue(hpa.getSpec().getMinReplicas() >= 1 && hpa.getSpec().getMinReplicas() <= hpa.getSpec().getMaxReplicas());
 
-        // The blob store is the filesystem: every replica mounts the one claim where the storage root points.
-        Deployment registry = k8s.get(Deployment.class, "registry-service");
-        Volume blobs = registry.getSpec().getTemplate().getSpec().getVolumes().stream()
+        // Blobs and the signing key are files: every replica writes them on the one claim.
+        ServiceModule service = ServiceModule.named("registry-service");
+        Container container = serviceContainer(k8s, service);
+        Volume claim = k8s.get(Deployment.class, service.name()).getSpec().getTemplate().getSpec().getVolumes().stream()
                 .filter(v -> v.getPersistentVolumeClaim() != null).findFirst()
                 .orElseThrow(() -> new AssertionError(overlay + ": registry-service mounts no PersistentVolumeClaim"));
-        k8s.get(PersistentVolumeClaim.class, blobs.getPersistentVolumeClaim().getClaimName());
-        String storageRoot = environment(k8s, serviceContainer(k8s, ServiceModule.named("registry-service")))
-                .get("WHARF_REGISTRY_STORAGE_ROOT");
-        assertNotNull(storageRoot, overlay + ": WHARF_REGISTRY_STORAGE_ROOT is not set on registry-service");
-        VolumeMount mount = serviceContainer(k8s, ServiceModule.named("registry-service")).getVolumeMounts().stream()
-                .filter(m -> m.getName().equals(blobs.getName())).findFirst().orElseThrow();
-        assertEquals(storageRoot, mount.getMountPath(), overlay + ": the blob claim is not mounted at the storage root");
+        k8s.get(PersistentVolumeClaim.class, claim.getPersistentVolumeClaim().getClaimName());
+        VolumeMount mount = container.getVolumeMounts().stream().filter(m -> m.getName().equals(claim.getName()))
+                .findFirst().orElseThrow();
+        Map<String, String> env = imageAndContainerEnvironment(k8s, service);
+        for (String key : ServiceModule.REGISTRY_WRITES) {
+            String path = service.resolve(key, env);
+            assertNotNull(path, "registry-service no longer has the setting " + key);
+            assertTrue(path.startsWith(mount.getMountPath() + "/"),
+                    overlay + ": registry-service writes " + key + " = " + path + " outside its claim at " + mount.getMountPath());
+        }
+        assertFalse(service.resolve("wharf.auth.admin.password", env).isEmpty(), overlay + ": no admin password");
     }
 
     @ParameterizedTest
@@ -270,10 +275,17 @@ class KubernetesManifestsTest {
         }
         for (ServiceModule service : ServiceModule.all()) {
             for (String variable : environment(k8s, serviceContainer(k8s, service)).keySet()) {
-                assertTrue(service.accepts(variable), overlay + ": " + service.name() + " is given " + variable
+                assertTrue(service.reads(variable), overlay + ": " + service.name() + " is given " + variable
                         + ", which it does not read (no such key in its application.properties or @ConfigMapping)");
             }
         }
+    }
+
+    /** What the service's process sees: its image's ENV, then what the pod sets. */
+    private static Map<String, String> imageAndContainerEnvironment(RenderedOverlay k8s, ServiceModule service) {
+        Map<String, String> env = new HashMap<>(DockerfilesTest.parse(service.dockerfile()).env());
+        env.putAll(environment(k8s, serviceContainer(k8s, service)));
+        return env;
     }
 
     /** The container's environment as Kubernetes builds it, every reference resolved (and checked to resolve). */

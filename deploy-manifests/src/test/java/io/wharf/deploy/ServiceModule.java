@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -25,15 +26,12 @@ record ServiceModule(String name, Path dir, Properties properties, Set<String> m
 
     static final List<String> NAMES = List.of("registry-service", "notifier-service", "deployer-service");
 
-    /**
-     * The bootstrap admin's credentials: {@code ./wharf up} hands them to the services and
-     * docker-compose.yml and k8s/ pass them to registry-service the same way, but no service reads
-     * them yet (the admin account comes with issue 4). The only names let through unread.
-     */
-    static final Set<String> QUICKSTART_ADMIN_VARIABLES = Set.of("WHARF_ADMIN_USER", "WHARF_ADMIN_PASSWORD");
+    /** registry-service's settings that name files and folders it writes: they must lie on its volume. */
+    static final List<String> REGISTRY_WRITES = List.of("wharf.registry.storage.root", "wharf.auth.signing-key");
 
     private static final Pattern CONFIG_MAPPING = Pattern.compile("@ConfigMapping\\s*\\(\\s*prefix\\s*=\\s*\"([^\"]+)\"");
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^:}]+)");
+    private static final Pattern EXPRESSION_WITH_DEFAULT = Pattern.compile("\\$\\{([^:}]+)(?::([^}]*))?}");
 
     static Path root() {
         return Path.of(System.getProperty("wharf.root", "..")).toAbsolutePath().normalize();
@@ -108,9 +106,26 @@ record ServiceModule(String name, Path dir, Properties properties, Set<String> m
         return mappingPrefixes.stream().anyMatch(prefix -> variable.startsWith(envName(prefix) + "_"));
     }
 
-    /** {@link #reads}, or one of the quickstart's admin variables on the registry. */
-    boolean accepts(String variable) {
-        return reads(variable) || name.equals("registry-service") && QUICKSTART_ADMIN_VARIABLES.contains(variable);
+    /**
+     * The value the service sees for {@code key} when started with {@code environment}: the
+     * variable of the key itself, else its application.properties value with each
+     * {@code ${NAME:default}} taken from the environment. Null when neither sets it.
+     */
+    String resolve(String key, Map<String, String> environment) {
+        if (environment.containsKey(envName(key))) {
+            return environment.get(envName(key));
+        }
+        String value = properties.getProperty(key);
+        if (value == null) {
+            return null;
+        }
+        Matcher m = EXPRESSION_WITH_DEFAULT.matcher(value);
+        StringBuilder resolved = new StringBuilder();
+        while (m.find()) {
+            String replacement = environment.getOrDefault(envName(m.group(1)), m.group(2) == null ? "" : m.group(2));
+            m.appendReplacement(resolved, Matcher.quoteReplacement(replacement));
+        }
+        return m.appendTail(resolved).toString();
     }
 
     int httpPort() {
