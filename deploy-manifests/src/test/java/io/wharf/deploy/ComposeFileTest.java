@@ -99,8 +99,11 @@ class ComposeFileTest {
                         + ", which it does not read (no such key in its application.properties or @ConfigMapping)");
             }
         }
-        assertEquals(ADMIN_PASSWORD, ServiceModule.named("registry-service").resolve("wharf.auth.admin.password",
-                environment("registry-service")), "registry-service does not get the admin password");
+        ServiceModule registry = ServiceModule.named("registry-service");
+        assertEquals(ADMIN_PASSWORD, registry.resolve("wharf.auth.admin.password", environment(registry.name())),
+                "registry-service does not get the admin password");
+        assertEquals("admin", registry.resolve("wharf.auth.admin.username", environment(registry.name())),
+                "the admin's name does not default to admin as with ./wharf");
     }
 
     @Test
