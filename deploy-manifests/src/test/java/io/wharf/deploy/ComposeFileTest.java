@@ -1,0 +1,167 @@
+package io.wharf.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+/** docker-compose.yml, as {@code docker-compose config} resolves it. */
+class ComposeFileTest {
+
+    private static final String ADMIN_PASSWORD = "admin-password-for-this-test";
+    private static final String DATABASE_PASSWORD = "database-password-for-this-test";
+
+    private static JsonNode services;
+    private static JsonNode volumes;
+
+    /** Settings as a user gives them: the two required ones, every other one left to its default. */
+    private static Map<String, String> settings(String without) {
+        Map<String, String> env = new HashMap<>();
+        for (String name : List.of("WHARF_ADMIN_USER", "WHARF_REGISTRY_PORT", "WHARF_NOTIFIER_PORT",
+                "WHARF_DEPLOYER_PORT", "WHARF_MAIL_UI_PORT", "COMPOSE_FILE", "COMPOSE_PROJECT_NAME")) {
+            env.put(name, null);
+        }
+        env.put("WHARF_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("WHARF_PG_PASSWORD", DATABASE_PASSWORD);
+        env.put(without, null);
+        return env;
+    }
+
+    private static Processes.Result config(Map<String, String> env) {
+        return Processes.run(List.of("docker-compose", "-f", "docker-compose.yml", "config"), env,
+                "install docker-compose (Debian: apt-get install docker-compose; .ci/run does)");
+    }
+
+    @BeforeAll
+    static void resolve() throws IOException {
+        Processes.Result result = config(settings("COMPOSE_FILE"));
+        assertEquals(0, result.exitCode(), () -> "docker-compose config failed:\n" + result.stderr());
+        JsonNode compose = new YAMLMapper().readTree(result.stdout());
+        services = compose.path("services");
+        volumes = compose.path("volumes");
+    }
+
+    private static JsonNode service(String name) {
+        JsonNode service = services.path(name);
+        assertTrue(service.isObject(), "docker-compose.yml has no service " + name);
+        return service;
+    }
+
+    private static Map<String, String> environment(String service) {
+        Map<String, String> env = new HashMap<>();
+        service(service).path("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        return env;
+    }
+
+    /** A service's volumes as target path to source, from the short or the long syntax. */
+    private static Map<String, String> mounts(String service) {
+        Map<String, String> mounts = new HashMap<>();
+        for (JsonNode volume : service(service).path("volumes")) {
+            if (volume.isTextual()) {
+                String[] parts = volume.asText().split(":");
+                mounts.put(parts[1], parts[0]);
+            } else {
+                mounts.put(volume.path("target").asText(), volume.path("source").asText());
+            }
+        }
+        return mounts;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"WHARF_ADMIN_PASSWORD", "WHARF_PG_PASSWORD"})
+    void refusesToRunWithoutARequiredSecret(String variable) {
+        Processes.Result result = config(settings(variable));
+        assertNotEquals(0, result.exitCode(), "docker-compose config passed without " + variable);
+        assertTrue(result.stderr().contains(variable), "the error does not name " + variable + ":\n" + result.stderr());
+    }
+
+    @Test
+    void wharfServicesAreGivenOnlyVariablesTheyRead() {
+        for (ServiceModule module : ServiceModule.all()) {
+            for (String variable : environment(module.name()).keySet()) {
+                assertTrue(module.reads(variable), "docker-compose.yml gives " + module.name() + " " + variable
+                        + ", which it does not read (no such key in its application.properties or @ConfigMapping)");
+            }
+        }
+        ServiceModule registry = ServiceModule.named("registry-service");
+        assertEquals(ADMIN_PASSWORD, registry.resolve("wharf.auth.admin.password", environment(registry.name())),
+                "registry-service does not get the admin password");
+        assertEquals("admin", registry.resolve("wharf.auth.admin.username", environment(registry.name())),
+                "the admin's name does not default to admin as with ./wharf");
+    }
+
+    @Test
+    void everyWharfServiceIsBuiltFromItsDockerfileAndTaggedWithTheProjectVersion() {
+        for (ServiceModule module : ServiceModule.all()) {
+            JsonNode service = service(module.name());
+            assertEquals(module.dir(), Path.of(service.path("build").path("context").asText()).toAbsolutePath().normalize(),
+                    module.name() + " build context");
+            assertEquals(module.dir().relativize(module.dockerfile()).toString(),
+                    service.path("build").path("dockerfile").asText(), module.name() + " Dockerfile");
+            assertEquals("wharf/" + module.name() + ":" + ServiceModule.projectVersion(), service.path("image").asText());
+            List<JsonNode> ports = StreamSupport.stream(service.path("ports").spliterator(), false).toList();
+            assertEquals(1, ports.size(), module.name() + " ports");
+            assertEquals(module.httpPort(), ports.get(0).path("target").asInt(), module.name() + " container port");
+            assertEquals(String.valueOf(module.httpPort()), ports.get(0).path("published").asText(),
+                    module.name() + " should be on the same host port as with ./wharf up");
+            assertEquals("service_healthy", service.path("depends_on").path("kafka").path("condition").asText());
+            assertEquals("service_healthy", service.path("depends_on").path("postgres").path("condition").asText());
+        }
+    }
+
+    @Test
+    void servicesShareOneDatabaseAndTheBroker() {
+        Map<String, String> postgres = environment("postgres");
+        assertTrue(service("kafka").path("image").asText().startsWith("apache/kafka:"), "Kafka is not the official image");
+        assertTrue(service("postgres").path("image").asText().startsWith("postgres:"), "PostgreSQL is not the official image");
+        assertEquals(DATABASE_PASSWORD, postgres.get("POSTGRES_PASSWORD"));
+        for (ServiceModule module : ServiceModule.all()) {
+            Map<String, String> env = environment(module.name());
+            URI reactive = URI.create(env.get("QUARKUS_DATASOURCE_REACTIVE_URL"));
+            URI jdbc = URI.create(env.get("QUARKUS_DATASOURCE_JDBC_URL").substring("jdbc:".length()));
+            for (URI url : List.of(reactive, jdbc)) {
+                assertEquals("postgres", url.getHost(), module.name() + " database host");
+                assertEquals("/" + postgres.get("POSTGRES_DB"), url.getPath(), module.name() + " database");
+            }
+            assertEquals(postgres.get("POSTGRES_USER"), env.get("QUARKUS_DATASOURCE_USERNAME"), module.name() + " database user");
+            assertEquals(DATABASE_PASSWORD, env.get("QUARKUS_DATASOURCE_PASSWORD"), module.name() + " database password");
+            assertEquals(environment("kafka").get("KAFKA_ADVERTISED_LISTENERS").replace("PLAINTEXT://", ""),
+                    env.get("KAFKA_BOOTSTRAP_SERVERS"), module.name() + " Kafka address");
+        }
+        assertTrue(services.path("mailpit").path("image").asText().startsWith("axllent/mailpit:"), "no mail catcher");
+    }
+
+    @Test
+    void registryFilesAndDatabasesLiveOnNamedVolumes() {
+        Map<String, String> expected = Map.of("postgres", "/var/lib/postgresql/data",
+                "kafka", environment("kafka").get("KAFKA_LOG_DIRS"));
+        expected.forEach((service, path) -> assertTrue(volumes.has(mounts(service).get(path)),
+                service + " keeps " + path + " on no named volume"));
+
+        ServiceModule registry = ServiceModule.named("registry-service");
+        Map<String, String> env = new HashMap<>(DockerfilesTest.parse(registry.dockerfile()).env());
+        env.putAll(environment(registry.name()));
+        for (String key : ServiceModule.REGISTRY_WRITES) {
+            String path = registry.resolve(key, env);
+            assertNotNull(path, "registry-service no longer has the setting " + key);
+            assertTrue(mounts(registry.name()).entrySet().stream().anyMatch(m -> path.startsWith(m.getKey() + "/")
+                    && volumes.has(m.getValue())), "registry-service writes " + key + " = " + path + " on no named volume");
+        }
+    }
+}
