@@ -103,16 +103,15 @@ public final class SigningKeys {
         return Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
     }
 
-    /** Writes a new file (never replacing one) through a temporary file, owner-only when secret. */
+    /** Writes a new file (never replacing one) through a temporary file: owner-only when secret, else world-readable. */
     private static void writeAtomically(Path path, String content, boolean secret) throws IOException {
         Path tmp = Files.createTempFile(path.toAbsolutePath().getParent(), ".key", ".tmp");
         try {
-            if (secret) {
-                try {
-                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException notPosix) {
-                    // Windows: the directory's ACLs apply.
-                }
+            try {
+                // Temporary files start owner-only; the public key is for other services (other users) to read.
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--"));
+            } catch (UnsupportedOperationException notPosix) {
+                // Windows: the directory's ACLs apply.
             }
             Files.writeString(tmp, content, StandardCharsets.US_ASCII);
             try {
