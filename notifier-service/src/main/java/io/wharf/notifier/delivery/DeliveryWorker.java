@@ -1,0 +1,264 @@
+package io.wharf.notifier.delivery;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.mailer.Mail;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.wharf.events.EventCodec;
+import io.wharf.events.EventType;
+import io.wharf.events.NotificationEventData;
+import io.wharf.events.WharfEvent;
+import io.wharf.notifier.channel.EmailChannel;
+import io.wharf.notifier.channel.NotificationChannel;
+import io.wharf.notifier.channel.SendResult;
+import io.wharf.notifier.config.NotifierConfig;
+import io.wharf.notifier.subscription.Subscription;
+import io.wharf.notifier.subscription.SubscriptionRepository;
+
+/**
+ * Works the persisted delivery schedule: takes due deliveries (leased), sends them through their
+ * subscription's channel, and records each attempt. Outcomes: delivered; retried later with
+ * backoff (network errors, timeouts, 408, 429, 5xx, honouring {@code Retry-After}); dead after the
+ * last attempt or a final refusal (other 4xx, a refused target), then dead-lettered and
+ * {@code notification.failed} published. A 410, or failing for longer than
+ * {@code wharf.notifier.delivery.disable-after}, disables the subscription and tells its owner.
+ * Subscriptions are worked one after the other; a channel that coalesces sends all of a
+ * subscription's pending deliveries as one message and is then paced.
+ */
+@ApplicationScoped
+public class DeliveryWorker {
+    private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
+
+    private final DeliveryQueue queue;
+    private final DeliveryRepository deliveries;
+    private final SubscriptionRepository subscriptions;
+    private final NotificationPublisher publisher;
+    private final EmailChannel email;
+    private final Map<Subscription.ChannelKind, NotificationChannel> channels;
+    private final NotifierConfig config;
+    private final RetryPolicy retries;
+
+    public DeliveryWorker(DeliveryQueue queue, DeliveryRepository deliveries, SubscriptionRepository subscriptions,
+            NotificationPublisher publisher, EmailChannel email, Instance<NotificationChannel> channels,
+            NotifierConfig config) {
+        this.queue = queue;
+        this.deliveries = deliveries;
+        this.subscriptions = subscriptions;
+        this.publisher = publisher;
+        this.email = email;
+        this.channels = channels.stream().collect(Collectors.toMap(NotificationChannel::kind, Function.identity()));
+        this.config = config;
+        this.retries = new RetryPolicy(config.delivery());
+    }
+
+    @Scheduled(every = "${wharf.notifier.delivery.poll-interval:1s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> poll() {
+        return queue.dueSubscriptions(config.delivery().batchSize())
+                .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
+                .onItem().transformToUniAndConcatenate(this::work)
+                .collect().last().replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.errorf(failure, "delivery poll failed");
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    private Uni<Void> work(UUID subscriptionId) {
+        return Panache.withSession(() -> subscriptions.findById(subscriptionId)).chain(subscription -> {
+            if (subscription == null) {
+                return Uni.createFrom().voidItem();
+            }
+            NotificationChannel channel = channels.get(subscription.channel);
+            boolean together = channel.coalesces() && subscription.enabled;
+            return queue.lease(subscriptionId, together, config.delivery().batchSize(), config.delivery().lease())
+                    .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(List.<Delivery>of())
+                            : Panache.withSession(() -> deliveries.byIds(ids)))
+                    .onItem().transformToMulti(leased -> Multi.createFrom().iterable(
+                            together ? (leased.isEmpty() ? List.of() : List.of(leased)) : leased.stream().map(List::of).toList()))
+                    .onItem().transformToUniAndConcatenate(group -> attempt(subscription, channel, group))
+                    .collect().last().replaceWithVoid();
+        });
+    }
+
+    private Uni<Void> attempt(Subscription subscription, NotificationChannel channel, List<Delivery> group) {
+        if (!subscription.enabled) {
+            return record(subscription.id, group, SendResult.refused("subscription disabled: " + subscription.disabledReason),
+                    channel, subscription);
+        }
+        List<WharfEvent<?>> events = new ArrayList<>();
+        for (Delivery delivery : group) {
+            events.add(EventCodec.fromStructuredJson(delivery.event));
+        }
+        return channel.send(subscription, group.get(0).id.toString(), events)
+                .onFailure().recoverWithItem(failure -> SendResult.retry(failure.getClass().getSimpleName(), 0))
+                .chain(result -> record(subscription.id, group, result, channel, subscription));
+    }
+
+    /** Records the attempt on every delivery of the group and the subscription's health, then publishes. */
+    private Uni<Void> record(UUID subscriptionId, List<Delivery> group, SendResult result, NotificationChannel channel,
+            Subscription detached) {
+        OffsetDateTime now = OffsetDateTime.now();
+        List<Delivery> dead = new ArrayList<>();
+        List<Delivery> delivered = new ArrayList<>();
+        String target = channel.target(detached);
+        String[] disabledBecause = new String[1];
+        return Panache.withTransaction(() -> subscriptions.findById(subscriptionId).chain(subscription -> deliveries
+                .byIds(group.stream().map(d -> d.id).toList())
+                .chain(rows -> {
+                    List<DeliveryAttempt> attempts = new ArrayList<>();
+                    for (Delivery delivery : rows) {
+                        delivery.attempts++;
+                        delivery.updatedAt = now;
+                        delivery.leaseUntil = null;
+                        delivery.lastStatusCode = result.statusCode();
+                        delivery.lastError = result.error();
+                        attempts.add(attempt(delivery, now, result));
+                        switch (result.outcome()) {
+                            case DELIVERED -> {
+                                delivery.state = Delivery.State.DELIVERED;
+                                delivery.completedAt = now;
+                                delivered.add(delivery);
+                            }
+                            case RETRY -> {
+                                delivery.retries++;
+                                if (retries.mayRetry(delivery.retries)) {
+                                    delivery.nextAttemptAt = now.plus(retries.delay(delivery.retries, result.retryAfter()));
+                                } else {
+                                    delivery.state = Delivery.State.DEAD;
+                                    delivery.completedAt = now;
+                                    dead.add(delivery);
+                                }
+                            }
+                            case FINAL -> {
+                                delivery.state = Delivery.State.DEAD;
+                                delivery.completedAt = now;
+                                dead.add(delivery);
+                            }
+                        }
+                    }
+                    if (subscription != null) {
+                        disabledBecause[0] = updateHealth(subscription, channel, result, now);
+                    }
+                    return Panache.getSession().chain(session -> session.persistAll(attempts.toArray()));
+                })))
+                .chain(() -> publish(detached, target, delivered, dead))
+                .chain(() -> disabledBecause[0] == null ? Uni.createFrom().voidItem() : tellOwner(detached, disabledBecause[0]));
+    }
+
+    /** Updates failing-since, pacing and, when warranted, disables; returns the reason it was disabled now, else null. */
+    private String updateHealth(Subscription subscription, NotificationChannel channel, SendResult result, OffsetDateTime now) {
+        subscription.updatedAt = now;
+        if (result.outcome() == SendResult.Outcome.DELIVERED) {
+            subscription.failingSince = null;
+        } else if (subscription.enabled) {
+            if (subscription.failingSince == null) {
+                subscription.failingSince = now;
+            }
+        }
+        Duration pause = null;
+        if (result.retryAfter() != null) {
+            pause = result.retryAfter();
+        } else if (channel.coalesces()) {
+            pause = subscription.channel == Subscription.ChannelKind.SLACK ? config.slack().minInterval()
+                    : subscription.digestIntervalSeconds == null ? null : Duration.ofSeconds(subscription.digestIntervalSeconds);
+        }
+        subscription.pausedUntil = pause == null ? null : now.plus(pause);
+        if (!subscription.enabled) {
+            return null;
+        }
+        String reason = null;
+        if (result.gone()) {
+            reason = "the target answered 410 Gone";
+        } else if (subscription.failingSince != null
+                && !subscription.failingSince.plus(config.delivery().disableAfter()).isAfter(now)) {
+            reason = "deliveries have failed since " + subscription.failingSince;
+        }
+        if (reason != null) {
+            subscription.enabled = false;
+            subscription.disabledReason = reason;
+            subscription.disabledAt = now;
+        }
+        return reason;
+    }
+
+    private static DeliveryAttempt attempt(Delivery delivery, OffsetDateTime now, SendResult result) {
+        DeliveryAttempt attempt = new DeliveryAttempt();
+        attempt.deliveryId = delivery.id;
+        attempt.attempt = delivery.attempts;
+        attempt.attemptedAt = now;
+        attempt.statusCode = result.statusCode();
+        attempt.latencyMs = result.latencyMillis();
+        attempt.error = result.error();
+        attempt.responseExcerpt = result.responseExcerpt();
+        return attempt;
+    }
+
+    private Uni<Void> publish(Subscription subscription, String target, List<Delivery> delivered, List<Delivery> dead) {
+        List<Uni<Void>> sends = new ArrayList<>();
+        for (Delivery delivery : delivered) {
+            if (!delivery.test) {
+                sends.add(publisher.outcome(EventType.NOTIFICATION_DELIVERED, outcome(subscription, target, delivery)));
+            }
+        }
+        for (Delivery delivery : dead) {
+            if (!delivery.test) {
+                WharfEvent<?> event = EventCodec.fromStructuredJson(delivery.event);
+                sends.add(publisher.outcome(EventType.NOTIFICATION_FAILED, outcome(subscription, target, delivery)));
+                sends.add(publisher.deadLetter(event, delivery));
+            }
+            LOG.infof("delivery %s of event %s to subscription %s is dead after %d attempt(s): %s",
+                    delivery.id, delivery.eventId, subscription.id, delivery.attempts, delivery.lastError);
+        }
+        return sends.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sends).andCollectFailures().replaceWithVoid();
+    }
+
+    private static NotificationEventData outcome(Subscription subscription, String target, Delivery delivery) {
+        return NotificationEventData.builder()
+                .eventId(delivery.eventId)
+                .eventType(EventType.find(delivery.eventType).orElse(null))
+                .subscriptionId(subscription.id.toString())
+                .deliveryId(delivery.id.toString())
+                .channel(NotificationEventData.Channel.valueOf(subscription.channel.name()))
+                .target(target)
+                .attempt(delivery.attempts)
+                .statusCode(delivery.lastStatusCode)
+                .error(delivery.state == Delivery.State.DELIVERED ? null : delivery.lastError)
+                .repository(delivery.repository)
+                .tag(delivery.tag)
+                .digest(delivery.digest)
+                .build();
+    }
+
+    /** Logs the disabling and, when the owner left an address, mails them. */
+    private Uni<Void> tellOwner(Subscription subscription, String reason) {
+        LOG.warnf("subscription %s (%s) of %s disabled: %s", subscription.id, subscription.name, subscription.owner, reason);
+        if (subscription.ownerEmail == null || subscription.ownerEmail.isBlank()) {
+            return Uni.createFrom().voidItem();
+        }
+        String text = "Your Wharf subscription \"" + subscription.name + "\" (" + subscription.id + ") was disabled: "
+                + reason + ".\nFix the target, then enable it again and redeliver what was dead-lettered.";
+        return email.sendMail(Mail.withText(subscription.ownerEmail, "[Wharf] Subscription " + subscription.name + " disabled", text))
+                .invoke(result -> {
+                    if (result.outcome() != SendResult.Outcome.DELIVERED) {
+                        LOG.warnf("could not mail the owner of subscription %s: %s", subscription.id, result.error());
+                    }
+                })
+                .replaceWithVoid();
+    }
+}
