@@ -172,6 +172,23 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void redirectsAreNotFollowedAndLongAnswersAreCut() throws Exception {
+        try (Receiver receiver = Receiver.start()) {
+            receiver.otherwise(new Answer(302, Map.of("Location", receiver.url("/elsewhere")), "x".repeat(200_000)));
+            String project = Api.project("redirect");
+            JsonPath sub = Api.create(webhook(project, receiver, "COMPACT"));
+            Kafka.publish(bootstrapServers, Api.pushed(project + "/api", "1"));
+
+            Map<String, Object> delivery = Api.awaitDeliveries(sub.getString("id"), 1, "DEAD").get(0);
+            assertEquals(List.of("/hook"), receiver.requests().stream().map(Receiver.Request::path).toList());
+            JsonPath log = Api.delivery((String) delivery.get("id"));
+            assertEquals(302, log.getInt("attemptLog[0].statusCode"));
+            assertTrue(log.getString("attemptLog[0].error").contains("redirects are not followed"));
+            assertEquals(2048, log.getString("attemptLog[0].responseExcerpt").length(), "the excerpt is capped");
+        }
+    }
+
+    @Test
     void exhaustedRetriesAreDeadLetteredAndCanBeRedelivered() throws Exception {
         try (Receiver receiver = Receiver.start().otherwise(Answer.of(503))) {
             String project = Api.project("exhaust");

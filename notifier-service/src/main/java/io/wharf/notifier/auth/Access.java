@@ -31,8 +31,9 @@ public class Access {
         this.token = token;
     }
 
+    /** The user, from {@code sub}. */
     public String user() {
-        return token.getName();
+        return token.getSubject();
     }
 
     public boolean isSystemAdmin() {

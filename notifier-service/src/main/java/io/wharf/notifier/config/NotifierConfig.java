@@ -73,7 +73,11 @@ public interface NotifierConfig {
         @WithDefault("2m")
         Duration lease();
 
-        /** Deliveries handled per poll. */
+        /** Subscriptions worked at the same time (a slow target holds up only its own deliveries). */
+        @WithDefault("8")
+        int concurrency();
+
+        /** Subscriptions (and deliveries of each) handled per poll. */
         @WithDefault("100")
         int batchSize();
 

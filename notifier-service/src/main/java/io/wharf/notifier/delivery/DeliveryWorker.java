@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,10 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.quarkus.mailer.Mail;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -37,8 +42,9 @@ import io.wharf.notifier.subscription.SubscriptionRepository;
  * last attempt or a final refusal (other 4xx, a refused target), then dead-lettered and
  * {@code notification.failed} published. A 410, or failing for longer than
  * {@code wharf.notifier.delivery.disable-after}, disables the subscription and tells its owner.
- * Subscriptions are worked one after the other; a channel that coalesces sends all of a
- * subscription's pending deliveries as one message and is then paced.
+ * Up to {@code wharf.notifier.delivery.concurrency} subscriptions are worked at once, each one's
+ * deliveries in order; a channel that coalesces sends all of a subscription's pending deliveries as
+ * one message and is then paced.
  */
 @ApplicationScoped
 public class DeliveryWorker {
@@ -52,10 +58,12 @@ public class DeliveryWorker {
     private final Map<Subscription.ChannelKind, NotificationChannel> channels;
     private final NotifierConfig config;
     private final RetryPolicy retries;
+    private final Vertx vertx;
 
     public DeliveryWorker(DeliveryQueue queue, DeliveryRepository deliveries, SubscriptionRepository subscriptions,
             NotificationPublisher publisher, EmailChannel email, Instance<NotificationChannel> channels,
-            NotifierConfig config) {
+            NotifierConfig config, Vertx vertx) {
+        this.vertx = vertx;
         this.queue = queue;
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
@@ -71,12 +79,27 @@ public class DeliveryWorker {
     Uni<Void> poll() {
         return queue.dueSubscriptions(config.delivery().batchSize())
                 .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
-                .onItem().transformToUniAndConcatenate(this::work)
+                .onItem().transformToUni(id -> onOwnContext(() -> work(id))).merge(config.delivery().concurrency())
                 .collect().last().replaceWithVoid()
                 .onFailure().recoverWithUni(failure -> {
                     LOG.errorf(failure, "delivery poll failed");
                     return Uni.createFrom().voidItem();
                 });
+    }
+
+    /**
+     * Runs {@code work} on a new, safe duplicated Vert.x context: its own Hibernate Reactive session,
+     * so that several subscriptions can be worked at once without sharing one.
+     */
+    private Uni<Void> onOwnContext(Supplier<Uni<Void>> work) {
+        Context own = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(own, true);
+        return Uni.createFrom().emitter(emitter -> own.runOnContext(ignored -> work.get().subscribe().with(
+                emitter::complete,
+                failure -> {
+                    LOG.errorf(failure, "working a subscription's deliveries failed; its leases run out and it is taken again");
+                    emitter.complete(null);
+                })));
     }
 
     private Uni<Void> work(UUID subscriptionId) {
@@ -101,11 +124,13 @@ public class DeliveryWorker {
             return record(subscription.id, group, SendResult.refused("subscription disabled: " + subscription.disabledReason),
                     channel, subscription);
         }
-        List<WharfEvent<?>> events = new ArrayList<>();
-        for (Delivery delivery : group) {
-            events.add(EventCodec.fromStructuredJson(delivery.event));
-        }
-        return channel.send(subscription, group.get(0).id.toString(), events)
+        return Uni.createFrom().deferred(() -> {
+                    List<WharfEvent<?>> events = new ArrayList<>();
+                    for (Delivery delivery : group) {
+                        events.add(EventCodec.fromStructuredJson(delivery.event));
+                    }
+                    return channel.send(subscription, group.get(0).id.toString(), events);
+                })
                 .onFailure().recoverWithItem(failure -> SendResult.retry(failure.getClass().getSimpleName(), 0))
                 .chain(result -> record(subscription.id, group, result, channel, subscription));
     }
