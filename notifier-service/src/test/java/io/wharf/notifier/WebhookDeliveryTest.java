@@ -4,9 +4,13 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -47,6 +51,15 @@ class WebhookDeliveryTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String dbUser;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    java.util.Optional<String> dbPassword;
 
     private static Map<String, Object> webhook(String project, Receiver receiver, String format) {
         return Map.of("name", "hook", "scope", "PROJECT", "project", project, "channel", "WEBHOOK",
@@ -168,6 +181,43 @@ class WebhookDeliveryTest {
                     r -> event.id().equals(r.key()));
             assertEquals(EventType.NOTIFICATION_FAILED, EventCodec.fromKafka(failed).type());
             assertEquals("HTTP 400", EventCodec.fromKafka(failed).notificationData().error());
+        }
+    }
+
+    @Test
+    void retriesATargetThatDoesNotAnswerInTime() throws Exception {
+        try (Receiver receiver = Receiver.start().answer(Answer.hang())) {
+            String project = Api.project("timeout");
+            JsonPath sub = Api.create(webhook(project, receiver, "COMPACT"));
+            Kafka.publish(bootstrapServers, Api.pushed(project + "/api", "1"));
+
+            Map<String, Object> delivery = Api.awaitDeliveries(sub.getString("id"), 1, "DELIVERED").get(0);
+            JsonPath log = Api.delivery((String) delivery.get("id"));
+            assertEquals(2, log.getList("attemptLog").size());
+            assertNull(log.get("attemptLog[0].statusCode"));
+            assertTrue(log.getString("attemptLog[0].error").toLowerCase().contains("timeout"), log.getString("attemptLog[0].error"));
+            assertEquals(200, log.getInt("attemptLog[1].statusCode"));
+        }
+    }
+
+    @Test
+    void checksTheTargetAddressAgainAtSendTime() throws Exception {
+        try (Receiver receiver = Receiver.start()) {
+            String project = Api.project("rebind");
+            JsonPath sub = Api.create(webhook(project, receiver, "COMPACT"));
+            // As if the target's name now resolved to another loopback address, outside the allow-list.
+            try (Connection db = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword.orElse(""));
+                    PreparedStatement update = db.prepareStatement("UPDATE notifier.subscription SET url = ? WHERE id = ?::uuid")) {
+                update.setString(1, receiver.url("/hook").replace("127.0.0.1", "127.0.0.2"));
+                update.setString(2, sub.getString("id"));
+                assertEquals(1, update.executeUpdate());
+            }
+            Kafka.publish(bootstrapServers, Api.pushed(project + "/api", "1"));
+
+            Map<String, Object> delivery = Api.awaitDeliveries(sub.getString("id"), 1, "DEAD").get(0);
+            assertTrue(((String) delivery.get("lastError")).contains("private or reserved"), (String) delivery.get("lastError"));
+            assertEquals(1, Api.delivery((String) delivery.get("id")).getList("attemptLog").size(), "refused for good");
+            assertEquals(0, receiver.requests().size());
         }
     }
 

@@ -29,6 +29,11 @@ public final class Receiver implements AutoCloseable {
         public static Answer of(int status) {
             return new Answer(status, Map.of(), "");
         }
+
+        /** Never answers (the connection stays open until the client gives up). */
+        public static Answer hang() {
+            return new Answer(0, Map.of(), "");
+        }
     }
 
     private static final Vertx VERTX = Vertx.vertx();
@@ -45,6 +50,9 @@ public final class Receiver implements AutoCloseable {
             Answer answer = script.poll();
             if (answer == null) {
                 answer = fallback;
+            }
+            if (answer.status() == 0) {
+                return;
             }
             var response = request.response().setStatusCode(answer.status());
             answer.headers().forEach(response::putHeader);
