@@ -26,6 +26,7 @@ import io.wharf.events.WharfEvent;
 import io.wharf.infra.WharfInfraTestResource;
 import io.wharf.notifier.support.Api;
 import io.wharf.notifier.support.Await;
+import io.wharf.notifier.support.Database;
 import io.wharf.notifier.support.Kafka;
 import io.wharf.notifier.support.Receiver;
 import io.wharf.notifier.support.Receiver.Answer;
@@ -112,6 +113,28 @@ class EmailDeliveryTest {
             assertTrue(mail.getSubject().contains("gone hook") && mail.getSubject().contains("disabled"), mail.getSubject());
             assertTrue(((String) mail.getContent()).contains(sub.getString("id")));
             assertEquals(false, Api.subscription(sub.getString("id")).getBoolean("enabled"));
+        }
+    }
+
+    @Test
+    void disablesASubscriptionThatHasFailedForTooLongAndTellsItsOwner() throws Exception {
+        try (Receiver receiver = Receiver.start().otherwise(Answer.of(500))) {
+            String project = Api.project("failing");
+            String owner = project + "@owner.test";
+            JsonPath sub = Api.create(Map.of("name", "flaky hook", "scope", "PROJECT", "project", project,
+                    "channel", "WEBHOOK", "url", receiver.url("/hook"), "ownerEmail", owner));
+            // Its deliveries have been failing for four days (disable-after is three).
+            Database.update("UPDATE notifier.subscription SET failing_since = now() - interval '4 days' WHERE id = ?::uuid",
+                    sub.getString("id"));
+            Kafka.publish(bootstrapServers, Api.pushed(project + "/api", "1"));
+
+            MimeMessage mail = awaitMails(owner, 1).get(0);
+            assertTrue(mail.getSubject().contains("flaky hook"), mail.getSubject());
+            JsonPath disabled = Api.subscription(sub.getString("id"));
+            assertEquals(false, disabled.getBoolean("enabled"));
+            assertTrue(disabled.getString("disabledReason").startsWith("deliveries have failed since"), disabled.getString("disabledReason"));
+            assertEquals(1, receiver.requests().size(), "no attempt after disabling");
+            Api.awaitDeliveries(sub.getString("id"), 1, "DEAD");
         }
     }
 }

@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -37,6 +34,7 @@ import io.wharf.events.WharfEvent;
 import io.wharf.infra.WharfInfraTestResource;
 import io.wharf.notifier.support.Api;
 import io.wharf.notifier.support.Await;
+import io.wharf.notifier.support.Database;
 import io.wharf.notifier.support.Kafka;
 import io.wharf.notifier.support.Receiver;
 import io.wharf.notifier.support.Receiver.Answer;
@@ -51,15 +49,6 @@ class WebhookDeliveryTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
-
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String dbUser;
-
-    @ConfigProperty(name = "quarkus.datasource.password")
-    java.util.Optional<String> dbPassword;
 
     private static Map<String, Object> webhook(String project, Receiver receiver, String format) {
         return Map.of("name", "hook", "scope", "PROJECT", "project", project, "channel", "WEBHOOK",
@@ -206,12 +195,8 @@ class WebhookDeliveryTest {
             String project = Api.project("rebind");
             JsonPath sub = Api.create(webhook(project, receiver, "COMPACT"));
             // As if the target's name now resolved to another loopback address, outside the allow-list.
-            try (Connection db = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword.orElse(""));
-                    PreparedStatement update = db.prepareStatement("UPDATE notifier.subscription SET url = ? WHERE id = ?::uuid")) {
-                update.setString(1, receiver.url("/hook").replace("127.0.0.1", "127.0.0.2"));
-                update.setString(2, sub.getString("id"));
-                assertEquals(1, update.executeUpdate());
-            }
+            assertEquals(1, Database.update("UPDATE notifier.subscription SET url = ? WHERE id = ?::uuid",
+                    receiver.url("/hook").replace("127.0.0.1", "127.0.0.2"), sub.getString("id")));
             Kafka.publish(bootstrapServers, Api.pushed(project + "/api", "1"));
 
             Map<String, Object> delivery = Api.awaitDeliveries(sub.getString("id"), 1, "DEAD").get(0);
