@@ -31,6 +31,8 @@ import io.wharf.events.NotificationEventData;
 import io.wharf.events.RegistryEventData;
 import io.wharf.events.Topics;
 import io.wharf.events.WharfEvent;
+import io.wharf.infra.InjectKafkaBroker;
+import io.wharf.infra.RestartableKafkaBroker;
 import io.wharf.infra.WharfInfraTestResource;
 import io.wharf.notifier.support.Api;
 import io.wharf.notifier.support.Await;
@@ -49,6 +51,9 @@ class WebhookDeliveryTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+
+    @InjectKafkaBroker
+    RestartableKafkaBroker kafka;
 
     private static Map<String, Object> webhook(String project, Receiver receiver, String format) {
         return Map.of("name", "hook", "scope", "PROJECT", "project", project, "channel", "WEBHOOK",
@@ -170,6 +175,28 @@ class WebhookDeliveryTest {
                     r -> event.id().equals(r.key()));
             assertEquals(EventType.NOTIFICATION_FAILED, EventCodec.fromKafka(failed).type());
             assertEquals("HTTP 400", EventCodec.fromKafka(failed).notificationData().error());
+        }
+    }
+
+    @Test
+    void outcomesReachKafkaAfterAnOutage() throws Exception {
+        try (Receiver receiver = Receiver.start().answer(Answer.hang())) {
+            String project = Api.project("outage");
+            JsonPath sub = Api.create(webhook(project, receiver, "COMPACT"));
+            WharfEvent<RegistryEventData> event = Api.pushed(project + "/api", "1");
+            Kafka.publish(bootstrapServers, event);
+            awaitRequests(receiver, 1);
+            kafka.stop();
+            try {
+                // The retry after the timed-out first attempt succeeds while Kafka is away.
+                Api.awaitDeliveries(sub.getString("id"), 1, "DELIVERED");
+            } finally {
+                kafka.start();
+            }
+            ConsumerRecord<String, byte[]> outcome = Kafka.awaitRecord(bootstrapServers, Topics.PIPELINE_EVENTS,
+                    r -> event.id().equals(r.key()));
+            assertEquals(EventType.NOTIFICATION_DELIVERED, EventCodec.fromKafka(outcome).type());
+            assertEquals(2, EventCodec.fromKafka(outcome).notificationData().attempt());
         }
     }
 

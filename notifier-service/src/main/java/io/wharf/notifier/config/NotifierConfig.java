@@ -81,6 +81,13 @@ public interface NotifierConfig {
         @WithDefault("100")
         int batchSize();
 
+        /**
+         * How often outcomes that did not reach Kafka (outage, crash) are published again; an
+         * outcome is retried once it is this old.
+         */
+        @WithDefault("30s")
+        Duration outcomeSweepInterval();
+
         /** How long a rotated-out webhook secret keeps signing alongside the new one. */
         @WithDefault("24h")
         Duration secretRotationOverlap();

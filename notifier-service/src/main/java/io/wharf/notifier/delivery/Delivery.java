@@ -65,6 +65,10 @@ public class Delivery {
     @Column(name = "completed_at")
     public OffsetDateTime completedAt;
 
+    /** False while the outcome of a finished delivery has not reached Kafka yet. */
+    @Column(name = "outcome_published")
+    public boolean outcomePublished;
+
     /** Where a delivery stands. */
     public enum State {
         /** Waiting for its next attempt. */

@@ -16,17 +16,15 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.quarkus.mailer.Mail;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.wharf.events.EventCodec;
-import io.wharf.events.EventType;
-import io.wharf.events.NotificationEventData;
 import io.wharf.events.WharfEvent;
 import io.wharf.notifier.channel.EmailChannel;
 import io.wharf.notifier.channel.NotificationChannel;
@@ -53,7 +51,7 @@ public class DeliveryWorker {
     private final DeliveryQueue queue;
     private final DeliveryRepository deliveries;
     private final SubscriptionRepository subscriptions;
-    private final NotificationPublisher publisher;
+    private final OutcomeRelay outcomes;
     private final EmailChannel email;
     private final Map<Subscription.ChannelKind, NotificationChannel> channels;
     private final NotifierConfig config;
@@ -61,13 +59,13 @@ public class DeliveryWorker {
     private final Vertx vertx;
 
     public DeliveryWorker(DeliveryQueue queue, DeliveryRepository deliveries, SubscriptionRepository subscriptions,
-            NotificationPublisher publisher, EmailChannel email, Instance<NotificationChannel> channels,
+            OutcomeRelay outcomes, EmailChannel email, Instance<NotificationChannel> channels,
             NotifierConfig config, Vertx vertx) {
         this.vertx = vertx;
         this.queue = queue;
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
-        this.publisher = publisher;
+        this.outcomes = outcomes;
         this.email = email;
         this.channels = channels.stream().collect(Collectors.toMap(NotificationChannel::kind, Function.identity()));
         this.config = config;
@@ -139,9 +137,7 @@ public class DeliveryWorker {
     private Uni<Void> record(UUID subscriptionId, List<Delivery> group, SendResult result, NotificationChannel channel,
             Subscription detached) {
         OffsetDateTime now = OffsetDateTime.now();
-        List<Delivery> dead = new ArrayList<>();
-        List<Delivery> delivered = new ArrayList<>();
-        String target = channel.target(detached);
+        List<Delivery> finished = new ArrayList<>();
         String[] disabledBecause = new String[1];
         return Panache.withTransaction(() -> subscriptions.findById(subscriptionId).chain(subscription -> deliveries
                 .byIds(group.stream().map(d -> d.id).toList())
@@ -158,7 +154,6 @@ public class DeliveryWorker {
                             case DELIVERED -> {
                                 delivery.state = Delivery.State.DELIVERED;
                                 delivery.completedAt = now;
-                                delivered.add(delivery);
                             }
                             case RETRY -> {
                                 delivery.retries++;
@@ -167,14 +162,16 @@ public class DeliveryWorker {
                                 } else {
                                     delivery.state = Delivery.State.DEAD;
                                     delivery.completedAt = now;
-                                    dead.add(delivery);
                                 }
                             }
                             case FINAL -> {
                                 delivery.state = Delivery.State.DEAD;
                                 delivery.completedAt = now;
-                                dead.add(delivery);
                             }
+                        }
+                        if (delivery.state != Delivery.State.PENDING) {
+                            delivery.outcomePublished = delivery.test;
+                            finished.add(delivery);
                         }
                     }
                     if (subscription != null) {
@@ -182,7 +179,7 @@ public class DeliveryWorker {
                     }
                     return Panache.getSession().chain(session -> session.persistAll(attempts.toArray()));
                 })))
-                .chain(() -> publish(detached, target, delivered, dead))
+                .chain(() -> publish(detached, finished))
                 .chain(() -> disabledBecause[0] == null ? Uni.createFrom().voidItem() : tellOwner(detached, disabledBecause[0]));
     }
 
@@ -234,40 +231,21 @@ public class DeliveryWorker {
         return attempt;
     }
 
-    private Uni<Void> publish(Subscription subscription, String target, List<Delivery> delivered, List<Delivery> dead) {
-        List<Uni<Void>> sends = new ArrayList<>();
-        for (Delivery delivery : delivered) {
-            if (!delivery.test) {
-                sends.add(publisher.outcome(EventType.NOTIFICATION_DELIVERED, outcome(subscription, target, delivery)));
-            }
-        }
-        for (Delivery delivery : dead) {
-            if (!delivery.test) {
-                WharfEvent<?> event = EventCodec.fromStructuredJson(delivery.event);
-                sends.add(publisher.outcome(EventType.NOTIFICATION_FAILED, outcome(subscription, target, delivery)));
-                sends.add(publisher.deadLetter(event, delivery));
-            }
-            LOG.infof("delivery %s of event %s to subscription %s is dead after %d attempt(s): %s",
-                    delivery.id, delivery.eventId, subscription.id, delivery.attempts, delivery.lastError);
-        }
-        return sends.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sends).andCollectFailures().replaceWithVoid();
-    }
-
-    private static NotificationEventData outcome(Subscription subscription, String target, Delivery delivery) {
-        return NotificationEventData.builder()
-                .eventId(delivery.eventId)
-                .eventType(EventType.find(delivery.eventType).orElse(null))
-                .subscriptionId(subscription.id.toString())
-                .deliveryId(delivery.id.toString())
-                .channel(NotificationEventData.Channel.valueOf(subscription.channel.name()))
-                .target(target)
-                .attempt(delivery.attempts)
-                .statusCode(delivery.lastStatusCode)
-                .error(delivery.state == Delivery.State.DELIVERED ? null : delivery.lastError)
-                .repository(delivery.repository)
-                .tag(delivery.tag)
-                .digest(delivery.digest)
-                .build();
+    private Uni<Void> publish(Subscription subscription, List<Delivery> finished) {
+        return Multi.createFrom().iterable(finished)
+                .invoke(delivery -> {
+                    if (delivery.state == Delivery.State.DEAD) {
+                        LOG.infof("delivery %s of event %s to subscription %s is dead after %d attempt(s): %s",
+                                delivery.id, delivery.eventId, subscription.id, delivery.attempts, delivery.lastError);
+                    }
+                })
+                .filter(delivery -> !delivery.test)
+                .collect().asList()
+                // Not awaited: a slow or absent Kafka must not hold up deliveries; the relay's sweep covers failures.
+                .invoke(unpublished -> Multi.createFrom().iterable(unpublished)
+                        .onItem().transformToUniAndConcatenate(delivery -> outcomes.publish(subscription, delivery))
+                        .subscribe().with(ignored -> { }, failure -> LOG.warnf("publishing outcomes failed: %s", failure.getMessage())))
+                .replaceWithVoid();
     }
 
     /** Logs the disabling and, when the owner left an address, mails them. */

@@ -8,13 +8,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.wharf.events.EventCodec;
-import io.wharf.events.EventType;
 import io.wharf.events.NotificationEventData;
 import io.wharf.events.WharfEvent;
 
@@ -23,12 +21,10 @@ import io.wharf.events.WharfEvent;
  * {@code notification.failed} on {@code wharf.pipeline.events} (keyed by the registry event id, so
  * the registry's trace of that event shows them), and dead letters on {@code wharf.notifications.dlq}
  * (the original record's key, headers and value, plus {@code wharf-*} headers saying which delivery
- * gave up and why). Published after the delivery row is committed; a publishing failure is logged
- * and does not undo the delivery.
+ * gave up and why). Each Uni fails when Kafka did not take the record; {@link OutcomeRelay} retries.
  */
 @ApplicationScoped
 public class NotificationPublisher {
-    private static final Logger LOG = Logger.getLogger(NotificationPublisher.class);
     static final URI SOURCE = URI.create("/wharf/notifier");
 
     private final MutinyEmitter<byte[]> pipeline;
@@ -40,9 +36,9 @@ public class NotificationPublisher {
         this.deadLetters = deadLetters;
     }
 
-    public Uni<Void> outcome(EventType type, NotificationEventData data) {
-        WharfEvent<NotificationEventData> event = WharfEvent.create(type, SOURCE, data);
-        return send(pipeline, EventCodec.toProducerRecord(event), "pipeline event " + event.id());
+    /** Publishes a {@code notification.*} event; fails when Kafka did not take it. */
+    public Uni<Void> outcome(WharfEvent<NotificationEventData> event) {
+        return send(pipeline, EventCodec.toProducerRecord(event));
     }
 
     public Uni<Void> deadLetter(WharfEvent<?> original, Delivery delivery) {
@@ -52,18 +48,14 @@ public class NotificationPublisher {
         if (delivery.lastError != null) {
             record.headers().add("wharf-error", delivery.lastError.getBytes(StandardCharsets.UTF_8));
         }
-        return send(deadLetters, record, "dead letter of delivery " + delivery.id);
+        return send(deadLetters, record);
     }
 
-    private static Uni<Void> send(MutinyEmitter<byte[]> emitter, ProducerRecord<String, byte[]> record, String what) {
+    private static Uni<Void> send(MutinyEmitter<byte[]> emitter, ProducerRecord<String, byte[]> record) {
         Message<byte[]> message = Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(record.key())
                 .withHeaders(record.headers())
                 .build());
-        return emitter.sendMessage(message)
-                .onFailure().recoverWithUni(failure -> {
-                    LOG.errorf("could not publish %s: %s", what, failure.getMessage());
-                    return Uni.createFrom().voidItem();
-                });
+        return emitter.sendMessage(message);
     }
 }
