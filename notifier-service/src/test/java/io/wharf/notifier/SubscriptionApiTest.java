@@ -43,6 +43,7 @@ class SubscriptionApiTest {
         as(Tokens.forAnotherAudience()).get("/api/v1/subscriptions").then().statusCode(401);
         as(Tokens.expired()).get("/api/v1/subscriptions").then().statusCode(401);
         as(Tokens.admin()).get("/api/v1/subscriptions").then().statusCode(200);
+        as(Tokens.adminWithKeyId()).get("/api/v1/subscriptions").then().statusCode(200);
     }
 
     @Test

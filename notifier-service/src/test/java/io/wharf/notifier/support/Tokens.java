@@ -22,6 +22,11 @@ public final class Tokens {
         return claims(user).claim("projects", Map.of(project, role)).sign("jwt/private-key.pem");
     }
 
+    /** As the registry signs them: with a key id in the header. */
+    public static String adminWithKeyId() {
+        return claims("root").groups(Set.of("system-admin")).jws().keyId("registry-key-1").sign("jwt/private-key.pem");
+    }
+
     public static String signedByAnotherKey() {
         return claims("root").groups(Set.of("system-admin")).sign("jwt/other-private-key.pem");
     }
