@@ -282,6 +282,18 @@ class WebhookDeliveryTest {
                     s -> !s.getBoolean("enabled"));
             assertTrue(disabled.getString("disabledReason").contains("410"));
             Api.awaitDeliveries(sub.getString("id"), 1, "DEAD");
+
+            // The owner fixes the target, enables the subscription again and redelivers.
+            receiver.otherwise(Answer.of(200));
+            Map<String, Object> enable = new java.util.HashMap<>(webhook(project, receiver, "COMPACT"));
+            enable.put("enabled", true);
+            given().auth().oauth2(Tokens.admin()).contentType("application/json").body(enable)
+                    .put("/api/v1/subscriptions/" + sub.getString("id"))
+                    .then().statusCode(200).body("enabled", org.hamcrest.Matchers.equalTo(true))
+                    .body("disabledReason", org.hamcrest.Matchers.nullValue());
+            given().auth().oauth2(Tokens.admin()).post("/api/v1/subscriptions/" + sub.getString("id") + "/deliveries/redeliver")
+                    .then().statusCode(202);
+            Api.awaitDeliveries(sub.getString("id"), 1, "DELIVERED");
         }
     }
 
