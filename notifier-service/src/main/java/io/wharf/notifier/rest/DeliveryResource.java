@@ -14,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.wharf.notifier.auth.Access;
+import io.wharf.notifier.delivery.DeliveryView;
 import io.wharf.notifier.subscription.SubscriptionService;
 
 /** One delivery: its attempt log, and redelivery. */

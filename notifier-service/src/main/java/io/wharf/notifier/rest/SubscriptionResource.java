@@ -22,7 +22,10 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.wharf.notifier.auth.Access;
 import io.wharf.notifier.delivery.Delivery;
+import io.wharf.notifier.delivery.DeliveryView;
+import io.wharf.notifier.subscription.SubscriptionRequest;
 import io.wharf.notifier.subscription.SubscriptionService;
+import io.wharf.notifier.subscription.SubscriptionView;
 
 /** Subscriptions: who hears about which registry events, and how; plus each one's delivery log. */
 @Path("/api/v1/subscriptions")

@@ -31,9 +31,7 @@ import io.wharf.notifier.delivery.Delivery;
 import io.wharf.notifier.delivery.DeliveryAttempt;
 import io.wharf.notifier.delivery.DeliveryPlanner;
 import io.wharf.notifier.delivery.DeliveryRepository;
-import io.wharf.notifier.rest.DeliveryView;
-import io.wharf.notifier.rest.SubscriptionRequest;
-import io.wharf.notifier.rest.SubscriptionView;
+import io.wharf.notifier.delivery.DeliveryView;
 
 /**
  * Managing subscriptions and their delivery log, with the access rules of {@link Access}: global

@@ -1,4 +1,4 @@
-package io.wharf.notifier.rest;
+package io.wharf.notifier.delivery;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -6,8 +6,6 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import io.wharf.notifier.delivery.Delivery;
-import io.wharf.notifier.delivery.DeliveryAttempt;
 
 /** A delivery in the log; {@code attemptLog} is filled when one delivery is asked for. */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,4 +1,4 @@
-package io.wharf.notifier.rest;
+package io.wharf.notifier.subscription;
 
 import java.net.URI;
 import java.time.OffsetDateTime;
@@ -11,7 +11,6 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.wharf.notifier.channel.WebhookChannel;
-import io.wharf.notifier.subscription.Subscription;
 
 /**
  * A subscription as clients read it. Secrets are masked: header values, the Slack URL's path and

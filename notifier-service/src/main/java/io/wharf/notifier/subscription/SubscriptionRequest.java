@@ -1,9 +1,8 @@
-package io.wharf.notifier.rest;
+package io.wharf.notifier.subscription;
 
 import java.util.List;
 import java.util.Map;
 
-import io.wharf.notifier.subscription.Subscription;
 
 /**
  * A subscription as clients write it (create and replace).
