@@ -1,0 +1,128 @@
+package io.wharf.notifier.channel;
+
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.cloudevents.CloudEvent;
+import io.smallrye.mutiny.Uni;
+import io.wharf.events.EventCodec;
+import io.wharf.events.RegistryEventData;
+import io.wharf.events.WharfEvent;
+import io.wharf.notifier.subscription.Subscription;
+
+/**
+ * Generic webhooks: one POST per event, signed per Standard Webhooks ({@code webhook-id} is the
+ * delivery id, stable across retries), in the subscription's payload format: a structured
+ * CloudEvent, a binary-mode CloudEvent ({@code ce-*} headers, data as body), or a compact JSON.
+ */
+@ApplicationScoped
+public class WebhookChannel implements NotificationChannel {
+
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
+    };
+
+    private final OutboundHttp http;
+
+    public WebhookChannel(OutboundHttp http) {
+        this.http = http;
+    }
+
+    @Override
+    public Subscription.ChannelKind kind() {
+        return Subscription.ChannelKind.WEBHOOK;
+    }
+
+    @Override
+    public String target(Subscription subscription) {
+        return URI.create(subscription.url).getHost();
+    }
+
+    @Override
+    public Uni<SendResult> send(Subscription subscription, String messageId, List<WharfEvent<?>> events) {
+        WharfEvent<?> event = events.get(0);
+        Map<String, String> headers = new LinkedHashMap<>(customHeaders(subscription));
+        byte[] body = switch (subscription.payloadFormat == null ? Subscription.PayloadFormat.CLOUDEVENTS_STRUCTURED
+                : subscription.payloadFormat) {
+            case CLOUDEVENTS_STRUCTURED -> {
+                headers.put("Content-Type", EventCodec.STRUCTURED_CONTENT_TYPE);
+                yield EventCodec.toStructuredJson(event);
+            }
+            case CLOUDEVENTS_BINARY -> {
+                CloudEvent cloudEvent = EventCodec.toCloudEvent(event);
+                headers.put("Content-Type", EventCodec.DATA_CONTENT_TYPE);
+                headers.put("ce-specversion", cloudEvent.getSpecVersion().toString());
+                headers.put("ce-id", cloudEvent.getId());
+                headers.put("ce-source", cloudEvent.getSource().toString());
+                headers.put("ce-type", cloudEvent.getType());
+                if (cloudEvent.getSubject() != null) {
+                    headers.put("ce-subject", cloudEvent.getSubject());
+                }
+                headers.put("ce-time", cloudEvent.getTime().toString());
+                yield EventCodec.dataBytes(event);
+            }
+            case COMPACT -> {
+                headers.put("Content-Type", "application/json");
+                yield compact(event);
+            }
+        };
+        long timestamp = OffsetDateTime.now().toEpochSecond();
+        headers.put("webhook-id", messageId);
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        headers.put("webhook-signature", WebhookSigner.signature(secrets(subscription), messageId, timestamp, body));
+        return http.post(URI.create(subscription.url), headers, body);
+    }
+
+    /** The secrets that sign: the current one, and the previous one until its overlap ends. */
+    static List<String> secrets(Subscription subscription) {
+        List<String> secrets = new ArrayList<>();
+        secrets.add(subscription.secret);
+        if (subscription.previousSecret != null && subscription.previousSecretExpiresAt != null
+                && subscription.previousSecretExpiresAt.isAfter(OffsetDateTime.now())) {
+            secrets.add(subscription.previousSecret);
+        }
+        return secrets;
+    }
+
+    /** {@code {id, type, time, repository, tag, digest, project, actor}}: the few fields most hooks need. */
+    static byte[] compact(WharfEvent<?> event) {
+        ObjectNode node = EventCodec.objectMapper().createObjectNode();
+        node.put("id", event.id());
+        node.put("type", event.type().cloudEventType());
+        node.put("time", event.time().toString());
+        node.put("repository", event.data().repository());
+        node.put("tag", event.data().tag());
+        node.put("digest", event.data().digest());
+        if (event.data() instanceof RegistryEventData data) {
+            node.put("project", data.project());
+            if (data.actor() != null) {
+                node.put("actor", data.actor().name());
+            }
+        }
+        try {
+            return EventCodec.objectMapper().writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Map<String, String> customHeaders(Subscription subscription) {
+        if (subscription.headers == null || subscription.headers.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return EventCodec.objectMapper().readValue(subscription.headers, HEADERS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored headers are not JSON", e);
+        }
+    }
+}

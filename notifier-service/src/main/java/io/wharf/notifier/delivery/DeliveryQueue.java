@@ -1,0 +1,53 @@
+package io.wharf.notifier.delivery;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The persisted schedule: which deliveries are due, and leases so that one attempt at a time
+ * holds a delivery (also across notifier instances: {@code FOR UPDATE SKIP LOCKED}). A lease
+ * left by a crashed process runs out and the delivery is taken again; a delivery is never lost.
+ */
+@ApplicationScoped
+public class DeliveryQueue {
+
+    private final Pool pool;
+
+    public DeliveryQueue(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Subscriptions with a due, unleased delivery (disabled ones too, so theirs can be closed), oldest first. */
+    public Uni<List<UUID>> dueSubscriptions(int limit) {
+        return pool.preparedQuery("""
+                SELECT d.subscription_id FROM delivery d JOIN subscription s ON s.id = d.subscription_id
+                WHERE d.state = 'PENDING' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
+                  AND (s.paused_until IS NULL OR s.paused_until <= now() OR NOT s.enabled)
+                GROUP BY d.subscription_id ORDER BY min(d.next_attempt_at) LIMIT $1""")
+                .execute(Tuple.of(limit))
+                .map(rows -> rows.stream().map(row -> row.getUUID(0)).toList());
+    }
+
+    /**
+     * Leases the subscription's pending deliveries: the due ones, or with {@code all} every pending
+     * one (a coalescing channel sends them together). Returns the leased ids, oldest first.
+     */
+    public Uni<List<UUID>> lease(UUID subscriptionId, boolean all, int limit, Duration lease) {
+        return pool.preparedQuery("""
+                UPDATE delivery SET lease_until = now() + $2 * interval '1 millisecond' WHERE id IN (
+                  SELECT id FROM delivery WHERE subscription_id = $1 AND state = 'PENDING'
+                    AND (lease_until IS NULL OR lease_until < now()) AND ($3 OR next_attempt_at <= now())
+                  ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+                RETURNING id""")
+                .execute(Tuple.of(subscriptionId, lease.toMillis(), all, limit))
+                .map(rows -> rows.stream().map((Row row) -> row.getUUID(0)).toList());
+    }
+}

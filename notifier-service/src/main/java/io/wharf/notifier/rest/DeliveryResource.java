@@ -1,0 +1,48 @@
+package io.wharf.notifier.rest;
+
+import java.util.UUID;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.wharf.notifier.auth.Access;
+import io.wharf.notifier.delivery.DeliveryView;
+import io.wharf.notifier.subscription.SubscriptionService;
+
+/** One delivery: its attempt log, and redelivery. */
+@Path("/api/v1/deliveries")
+@Authenticated
+@Tag(name = "deliveries")
+@SecurityRequirement(name = "bearer")
+public class DeliveryResource {
+
+    private final SubscriptionService service;
+    private final Access access;
+
+    public DeliveryResource(SubscriptionService service, Access access) {
+        this.service = service;
+        this.access = access;
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A delivery with every attempt: time, status code, latency, response excerpt")
+    public Uni<DeliveryView> get(UUID id) {
+        return service.delivery(access, id);
+    }
+
+    @POST
+    @Path("/{id}/redeliver")
+    @Operation(summary = "Send this delivery again")
+    public Uni<Response> redeliver(UUID id) {
+        return service.redeliver(access, id).map(view -> Response.accepted(view).build());
+    }
+}

@@ -1,0 +1,108 @@
+package io.wharf.notifier.subscription;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/**
+ * Who wants to hear about which registry events, and through which channel. Secrets
+ * ({@link #secret}, {@link #previousSecret}, the Slack URL, header values) never leave the service
+ * after creation: views mask them.
+ */
+@Entity
+@Table(name = "subscription")
+public class Subscription {
+    @Id
+    public UUID id;
+
+    public String name;
+
+    @Enumerated(EnumType.STRING)
+    public Scope scope;
+
+    /** The project; null only for {@link Scope#GLOBAL}. */
+    public String project;
+
+    @Column(name = "repository_glob")
+    public String repositoryGlob;
+
+    /** Comma-separated CloudEvents types; null means every registry event type. */
+    @Column(name = "event_types")
+    public String eventTypes;
+
+    @Column(name = "tag_pattern")
+    public String tagPattern;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "tag_pattern_syntax")
+    public PatternSyntax tagPatternSyntax;
+
+    @Enumerated(EnumType.STRING)
+    public ChannelKind channel;
+
+    public String url;
+
+    /** JSON object of extra webhook request headers. */
+    public String headers;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "payload_format")
+    public PayloadFormat payloadFormat;
+
+    public String secret;
+
+    @Column(name = "previous_secret")
+    public String previousSecret;
+
+    @Column(name = "previous_secret_expires_at")
+    public OffsetDateTime previousSecretExpiresAt;
+
+    /** Comma-separated email addresses. */
+    public String recipients;
+
+    @Column(name = "digest_interval_seconds")
+    public Long digestIntervalSeconds;
+
+    public String owner;
+
+    @Column(name = "owner_email")
+    public String ownerEmail;
+
+    public boolean enabled;
+
+    @Column(name = "disabled_reason")
+    public String disabledReason;
+
+    @Column(name = "disabled_at")
+    public OffsetDateTime disabledAt;
+
+    @Column(name = "failing_since")
+    public OffsetDateTime failingSince;
+
+    @Column(name = "paused_until")
+    public OffsetDateTime pausedUntil;
+
+    @Column(name = "created_at")
+    public OffsetDateTime createdAt;
+
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+
+    /** What a subscription listens to. */
+    public enum Scope { GLOBAL, PROJECT, REPOSITORY }
+
+    /** How a tag pattern is read. */
+    public enum PatternSyntax { GLOB, REGEX }
+
+    /** Where notifications go. */
+    public enum ChannelKind { WEBHOOK, SLACK, EMAIL }
+
+    /** The body of a webhook request. */
+    public enum PayloadFormat { CLOUDEVENTS_STRUCTURED, CLOUDEVENTS_BINARY, COMPACT }
+}

@@ -1,0 +1,27 @@
+package io.wharf.notifier.subscription;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+
+/** Subscriptions, by id and by what they listen to. */
+@ApplicationScoped
+public class SubscriptionRepository implements PanacheRepositoryBase<Subscription, UUID> {
+
+    /** Enabled subscriptions that may concern events of {@code project}: global ones and the project's own. */
+    public Uni<List<Subscription>> enabledFor(String project) {
+        return list("enabled = true and (scope = ?1 or project = ?2)", Subscription.Scope.GLOBAL, project);
+    }
+
+    public Uni<List<Subscription>> all() {
+        return list("order by createdAt");
+    }
+
+    public Uni<List<Subscription>> ofProject(String project) {
+        return list("project = ?1 order by createdAt", project);
+    }
+}

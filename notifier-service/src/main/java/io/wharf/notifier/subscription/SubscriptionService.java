@@ -1,0 +1,389 @@
+package io.wharf.notifier.subscription;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.wharf.events.EventCodec;
+import io.wharf.events.EventType;
+import io.wharf.events.RegistryEventData;
+import io.wharf.events.WharfEvent;
+import io.wharf.notifier.auth.Access;
+import io.wharf.notifier.channel.OutboundGuard;
+import io.wharf.notifier.channel.RefusedTargetException;
+import io.wharf.notifier.channel.UnreachableTargetException;
+import io.wharf.notifier.channel.WebhookSigner;
+import io.wharf.notifier.config.NotifierConfig;
+import io.wharf.notifier.delivery.Delivery;
+import io.wharf.notifier.delivery.DeliveryAttempt;
+import io.wharf.notifier.delivery.DeliveryPlanner;
+import io.wharf.notifier.delivery.DeliveryRepository;
+import io.wharf.notifier.delivery.DeliveryView;
+
+/**
+ * Managing subscriptions and their delivery log, with the access rules of {@link Access}: global
+ * subscriptions for system admins, a project's for its managers (read: its members but limited guests).
+ */
+@ApplicationScoped
+public class SubscriptionService {
+
+    private static final Pattern PROJECT = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+    private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-type", "content-length",
+            "transfer-encoding", "connection");
+    private static final URI TEST_SOURCE = URI.create("/wharf/notifier/test");
+
+    private final SubscriptionRepository subscriptions;
+    private final DeliveryRepository deliveries;
+    private final DeliveryPlanner planner;
+    private final OutboundGuard guard;
+    private final NotifierConfig config;
+
+    public SubscriptionService(SubscriptionRepository subscriptions, DeliveryRepository deliveries,
+            DeliveryPlanner planner, OutboundGuard guard, NotifierConfig config) {
+        this.subscriptions = subscriptions;
+        this.deliveries = deliveries;
+        this.planner = planner;
+        this.guard = guard;
+        this.config = config;
+    }
+
+    public Uni<List<SubscriptionView>> list(Access access, String project) {
+        if (project != null && !access.canRead(project)) {
+            return Uni.createFrom().failure(SubscriptionException.forbidden("you may not see subscriptions of " + project));
+        }
+        return Panache.withSession(() -> project == null ? subscriptions.all() : subscriptions.ofProject(project))
+                .map(all -> all.stream().filter(s -> access.canRead(s.project)).map(SubscriptionView::of).toList());
+    }
+
+    public Uni<SubscriptionView> get(Access access, UUID id) {
+        return Panache.withSession(() -> readable(access, id)).map(SubscriptionView::of);
+    }
+
+    public Uni<SubscriptionView> create(Access access, SubscriptionRequest request) {
+        Subscription subscription = new Subscription();
+        subscription.id = UUID.randomUUID();
+        subscription.owner = access.user();
+        subscription.enabled = true;
+        subscription.createdAt = OffsetDateTime.now();
+        subscription.updatedAt = subscription.createdAt;
+        apply(request, subscription);
+        authorize(access, subscription.project);
+        String secret = subscription.channel == Subscription.ChannelKind.WEBHOOK ? WebhookSigner.newSecret() : null;
+        subscription.secret = secret;
+        return checkTarget(subscription)
+                .chain(() -> Panache.withTransaction(() -> subscriptions.persist(subscription)))
+                .map(saved -> SubscriptionView.of(saved, secret));
+    }
+
+    public Uni<SubscriptionView> replace(Access access, UUID id, SubscriptionRequest request) {
+        return Panache.withSession(() -> manageable(access, id)).chain(existing -> {
+            Subscription changed = new Subscription();
+            apply(request, changed);
+            authorize(access, changed.project);
+            return checkTarget(changed).chain(() -> Panache.withTransaction(() -> manageable(access, id).map(s -> {
+                boolean wasWebhook = s.channel == Subscription.ChannelKind.WEBHOOK;
+                copyDefinition(changed, s);
+                if (s.channel == Subscription.ChannelKind.WEBHOOK && (!wasWebhook || s.secret == null)) {
+                    s.secret = WebhookSigner.newSecret();
+                }
+                if (request.enabled() != null && request.enabled() != s.enabled) {
+                    s.enabled = request.enabled();
+                    s.disabledReason = s.enabled ? null : "disabled by " + access.user();
+                    s.disabledAt = s.enabled ? null : OffsetDateTime.now();
+                    s.failingSince = null;
+                    s.pausedUntil = null;
+                }
+                s.updatedAt = OffsetDateTime.now();
+                return s;
+            })));
+        }).map(SubscriptionView::of);
+    }
+
+    public Uni<Void> delete(Access access, UUID id) {
+        return Panache.withTransaction(() -> manageable(access, id).chain(subscriptions::delete));
+    }
+
+    /** A new signing secret; the old one keeps signing (a second signature) for the rotation overlap. */
+    public Uni<SubscriptionView> rotateSecret(Access access, UUID id) {
+        String secret = WebhookSigner.newSecret();
+        return Panache.withTransaction(() -> manageable(access, id).map(s -> {
+            if (s.channel != Subscription.ChannelKind.WEBHOOK) {
+                throw SubscriptionException.invalid("only webhooks have a signing secret");
+            }
+            s.previousSecret = s.secret;
+            s.previousSecretExpiresAt = OffsetDateTime.now().plus(config.delivery().secretRotationOverlap());
+            s.secret = secret;
+            s.updatedAt = OffsetDateTime.now();
+            return SubscriptionView.of(s, secret);
+        }));
+    }
+
+    /** Queues a made-up {@code artifact.pushed} for the subscription alone; returns its delivery. */
+    public Uni<DeliveryView> sendTest(Access access, UUID id) {
+        return Panache.withTransaction(() -> manageable(access, id).chain(s -> {
+            String project = s.project == null ? "library" : s.project;
+            String repository = s.scope == Subscription.Scope.REPOSITORY && !Glob.hasWildcard(s.repositoryGlob)
+                    ? s.repositoryGlob : project + "/wharf-test";
+            WharfEvent<RegistryEventData> event = WharfEvent.create(EventType.ARTIFACT_PUSHED, TEST_SOURCE,
+                    RegistryEventData.builder(repository, "sha256:" + "0".repeat(64)).tag("test").project(project)
+                            .mediaType("application/vnd.oci.image.manifest.v1+json")
+                            .actor(RegistryEventData.Actor.user(access.user())).build());
+            UUID deliveryId = DeliveryPlanner.deliveryId(event.id(), s.id);
+            return planner.record(event, s, true).chain(() -> deliveries.findById(deliveryId));
+        })).map(d -> DeliveryView.of(d, null));
+    }
+
+    public Uni<List<DeliveryView>> deliveries(Access access, UUID id, Delivery.State state, int limit) {
+        return Panache.withSession(() -> readable(access, id)
+                .chain(s -> deliveries.ofSubscription(id, state, Math.min(Math.max(limit, 1), 500))))
+                .map(list -> list.stream().map(d -> DeliveryView.of(d, null)).toList());
+    }
+
+    public Uni<DeliveryView> delivery(Access access, UUID deliveryId) {
+        return Panache.withSession(() -> existingDelivery(deliveryId)
+                .call(d -> readable(access, d.subscriptionId))
+                .chain(d -> deliveries.attempts(d.id).map(attempts -> DeliveryView.of(d, attempts))));
+    }
+
+    /** Puts one delivery back in the queue, due now (delivered ones too: a deliberate resend). */
+    public Uni<DeliveryView> redeliver(Access access, UUID deliveryId) {
+        return Panache.withTransaction(() -> existingDelivery(deliveryId)
+                .call(d -> manageable(access, d.subscriptionId))
+                .map(d -> {
+                    if (d.state != Delivery.State.PENDING) {
+                        d.state = Delivery.State.PENDING;
+                        d.retries = 0;
+                        d.completedAt = null;
+                        d.nextAttemptAt = OffsetDateTime.now();
+                        d.leaseUntil = null;
+                        d.updatedAt = OffsetDateTime.now();
+                    }
+                    return DeliveryView.of(d, (List<DeliveryAttempt>) null);
+                }));
+    }
+
+    /** Puts every dead delivery of the subscription back in the queue; how many. */
+    public Uni<Integer> redeliverDead(Access access, UUID id) {
+        return Panache.withTransaction(() -> manageable(access, id).chain(s -> deliveries.redeliverDead(id)));
+    }
+
+    private Uni<Delivery> existingDelivery(UUID id) {
+        return deliveries.findById(id).onItem().ifNull()
+                .failWith(() -> SubscriptionException.notFound("no delivery " + id));
+    }
+
+    private Uni<Subscription> existing(UUID id) {
+        return subscriptions.findById(id).onItem().ifNull()
+                .failWith(() -> SubscriptionException.notFound("no subscription " + id));
+    }
+
+    private Uni<Subscription> readable(Access access, UUID id) {
+        return existing(id).invoke(s -> {
+            if (!access.canRead(s.project)) {
+                throw SubscriptionException.forbidden("you may not see this subscription");
+            }
+        });
+    }
+
+    private Uni<Subscription> manageable(Access access, UUID id) {
+        return existing(id).invoke(s -> authorize(access, s.project));
+    }
+
+    private static void authorize(Access access, String project) {
+        if (!access.canManage(project)) {
+            throw SubscriptionException.forbidden(project == null
+                    ? "only system admins manage global subscriptions"
+                    : "only system admins, project admins and maintainers of " + project + " manage its subscriptions");
+        }
+    }
+
+    /** Refuses targets the outbound guard refuses; a name that does not resolve yet is accepted. */
+    private Uni<Void> checkTarget(Subscription subscription) {
+        if (subscription.url == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return guard.resolve(URI.create(subscription.url))
+                .onFailure(UnreachableTargetException.class).recoverWithNull()
+                .onFailure(RefusedTargetException.class).transform(e -> SubscriptionException.invalid(e.getMessage()))
+                .replaceWithVoid();
+    }
+
+    private static void copyDefinition(Subscription from, Subscription to) {
+        to.name = from.name;
+        to.scope = from.scope;
+        to.project = from.project;
+        to.repositoryGlob = from.repositoryGlob;
+        to.eventTypes = from.eventTypes;
+        to.tagPattern = from.tagPattern;
+        to.tagPatternSyntax = from.tagPatternSyntax;
+        to.channel = from.channel;
+        to.url = from.url;
+        to.headers = from.headers;
+        to.payloadFormat = from.payloadFormat;
+        to.recipients = from.recipients;
+        to.digestIntervalSeconds = from.digestIntervalSeconds;
+        to.ownerEmail = from.ownerEmail;
+    }
+
+    /** Validates the request and writes its definition into {@code s}. */
+    static void apply(SubscriptionRequest r, Subscription s) {
+        if (r == null) {
+            throw SubscriptionException.invalid("a subscription is required");
+        }
+        s.name = required(r.name(), "name");
+        if (r.scope() == null) {
+            throw SubscriptionException.invalid("scope is required: GLOBAL, PROJECT or REPOSITORY");
+        }
+        s.scope = r.scope();
+        switch (r.scope()) {
+            case GLOBAL -> {
+                s.project = null;
+                s.repositoryGlob = null;
+            }
+            case PROJECT -> {
+                s.project = projectName(required(r.project(), "project"));
+                s.repositoryGlob = null;
+            }
+            case REPOSITORY -> {
+                String glob = required(r.repository(), "repository");
+                int slash = glob.indexOf('/');
+                if (slash <= 0 || slash == glob.length() - 1) {
+                    throw SubscriptionException.invalid("repository must be project/name (a glob is allowed after the project)");
+                }
+                s.project = projectName(glob.substring(0, slash));
+                if (r.project() != null && !r.project().equals(s.project)) {
+                    throw SubscriptionException.invalid("repository " + glob + " is not in project " + r.project());
+                }
+                s.repositoryGlob = glob;
+            }
+        }
+        s.eventTypes = eventTypes(r.eventTypes());
+        s.tagPattern = r.tagPattern() == null || r.tagPattern().isBlank() ? null : r.tagPattern();
+        s.tagPatternSyntax = s.tagPattern == null ? null
+                : r.tagPatternSyntax() == null ? Subscription.PatternSyntax.GLOB : r.tagPatternSyntax();
+        if (s.tagPatternSyntax == Subscription.PatternSyntax.REGEX) {
+            try {
+                Pattern.compile(s.tagPattern);
+            } catch (PatternSyntaxException e) {
+                throw SubscriptionException.invalid("tagPattern is not a valid regular expression: " + e.getDescription());
+            }
+        }
+        if (r.channel() == null) {
+            throw SubscriptionException.invalid("channel is required: WEBHOOK, SLACK or EMAIL");
+        }
+        s.channel = r.channel();
+        s.ownerEmail = r.ownerEmail() == null || r.ownerEmail().isBlank() ? null : email(r.ownerEmail());
+        s.url = null;
+        s.headers = null;
+        s.payloadFormat = null;
+        s.recipients = null;
+        s.digestIntervalSeconds = null;
+        switch (r.channel()) {
+            case WEBHOOK -> {
+                s.url = url(r.url());
+                s.headers = headers(r.headers());
+                s.payloadFormat = r.payloadFormat() == null ? Subscription.PayloadFormat.CLOUDEVENTS_STRUCTURED : r.payloadFormat();
+            }
+            case SLACK -> s.url = url(r.url());
+            case EMAIL -> {
+                if (r.recipients() == null || r.recipients().isEmpty()) {
+                    throw SubscriptionException.invalid("recipients are required for email");
+                }
+                s.recipients = String.join(",", r.recipients().stream().map(SubscriptionService::email).toList());
+                if (r.digestIntervalSeconds() != null && r.digestIntervalSeconds() < 1) {
+                    throw SubscriptionException.invalid("digestIntervalSeconds must be at least 1");
+                }
+                s.digestIntervalSeconds = r.digestIntervalSeconds();
+            }
+        }
+    }
+
+    private static String required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw SubscriptionException.invalid(field + " is required");
+        }
+        return value.trim();
+    }
+
+    private static String projectName(String project) {
+        if (!PROJECT.matcher(project).matches()) {
+            throw SubscriptionException.invalid("not a project name: " + project);
+        }
+        return project;
+    }
+
+    private static String eventTypes(List<String> types) {
+        if (types == null || types.isEmpty()) {
+            return null;
+        }
+        List<String> resolved = new ArrayList<>();
+        for (String type : types) {
+            String full = type.startsWith(EventType.TYPE_PREFIX) ? type : EventType.TYPE_PREFIX + type;
+            EventType eventType = EventType.find(full)
+                    .filter(EventType::isRegistryEvent)
+                    .orElseThrow(() -> SubscriptionException.invalid("not a registry event type: " + type));
+            if (!resolved.contains(eventType.cloudEventType())) {
+                resolved.add(eventType.cloudEventType());
+            }
+        }
+        return String.join(",", resolved);
+    }
+
+    private static String url(String value) {
+        String url = required(value, "url");
+        try {
+            URI uri = new URI(url);
+            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
+                    || uri.getHost() == null || uri.getUserInfo() != null) {
+                throw SubscriptionException.invalid("url must be an absolute http(s) URL without user info");
+            }
+        } catch (URISyntaxException e) {
+            throw SubscriptionException.invalid("url is not a URL: " + e.getReason());
+        }
+        return url;
+    }
+
+    private static String headers(Map<String, String> headers) {
+        if (headers == null || headers.isEmpty()) {
+            return null;
+        }
+        for (String name : headers.keySet()) {
+            String lower = name.toLowerCase();
+            if (!HEADER_NAME.matcher(name).matches() || RESERVED_HEADERS.contains(lower)
+                    || lower.startsWith("webhook-") || lower.startsWith("ce-")) {
+                throw SubscriptionException.invalid("header " + name + " cannot be set");
+            }
+            String value = headers.get(name);
+            if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                throw SubscriptionException.invalid("header " + name + " has no valid value");
+            }
+        }
+        try {
+            return EventCodec.objectMapper().writeValueAsString(headers);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String email(String address) {
+        String trimmed = address == null ? "" : address.trim();
+        if (!trimmed.matches("[^@\\s,]+@[^@\\s,]+")) {
+            throw SubscriptionException.invalid("not an email address: " + address);
+        }
+        return trimmed;
+    }
+}

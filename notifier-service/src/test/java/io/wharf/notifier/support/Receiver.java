@@ -1,0 +1,91 @@
+package io.wharf.notifier.support;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+
+/**
+ * A real HTTP receiver on 127.0.0.1 and a random port: records every request and answers with
+ * the scripted responses in order, then with the default (200).
+ */
+public final class Receiver implements AutoCloseable {
+
+    /** A request as it arrived. */
+    public record Request(Instant at, String path, MultiMap headers, String body) {
+        public String header(String name) {
+            return headers.get(name);
+        }
+    }
+
+    /** A scripted answer. */
+    public record Answer(int status, Map<String, String> headers, String body) {
+        public static Answer of(int status) {
+            return new Answer(status, Map.of(), "");
+        }
+
+        /** Never answers (the connection stays open until the client gives up). */
+        public static Answer hang() {
+            return new Answer(0, Map.of(), "");
+        }
+    }
+
+    private static final Vertx VERTX = Vertx.vertx();
+
+    private final HttpServer server;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
+    private volatile Answer fallback = Answer.of(200);
+
+    private Receiver() throws Exception {
+        server = VERTX.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+            requests.add(new Request(Instant.now(), request.path(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers()),
+                    body.toString()));
+            Answer answer = script.poll();
+            if (answer == null) {
+                answer = fallback;
+            }
+            if (answer.status() == 0) {
+                return;
+            }
+            var response = request.response().setStatusCode(answer.status());
+            answer.headers().forEach(response::putHeader);
+            response.end(answer.body());
+        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    public static Receiver start() throws Exception {
+        return new Receiver();
+    }
+
+    /** Answers these first, in order. */
+    public Receiver answer(Answer... answers) {
+        script.addAll(List.of(answers));
+        return this;
+    }
+
+    /** Answers this once the script is used up. */
+    public Receiver otherwise(Answer answer) {
+        fallback = answer;
+        return this;
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.actualPort() + path;
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}
