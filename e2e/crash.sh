@@ -10,6 +10,8 @@
 # what a crash leaves in an upload is a prefix of the blob, both blobs read back byte for byte,
 # and at the end the storage holds no orphan: no upload directory, no temporary file, and only
 # committed blobs whose bytes hash to their names.
+# Last, the event drill: the registry is killed after a push committed its outbox rows and before
+# the relay published them; after the restart every event reaches Kafka (the deployer takes it in).
 #
 # Usage: e2e/crash.sh      (runs the whole system on spare ports and a temporary data directory)
 # Env:   CRASH_BLOB_MIB    size of each test blob in MiB (default 512)
@@ -469,5 +471,32 @@ if [ -z "$bad" ]; then ok "$S: every file under blobs/ is a committed, served bl
 expect "$S: blobs/ holds exactly the two committed blobs" "$count" 2
 stray=$(find "$STORE/blobs" -mindepth 1 ! -type f ! -type d | tr '\n' ' ')
 if [ -z "$stray" ]; then ok "$S: nothing but directories and blob files under blobs/"; else not_ok "$S: other entries under blobs/: $stray"; fi
+
+# ------------------------------------------------------------------ events: killed between commit and publish
+# The relay is held back (one tick at start, then hourly) so a push's outbox rows are committed
+# but not yet on Kafka when the registry is killed; restarted, it must publish them. The deployer
+# (which takes in every registry event from Kafka, idempotently) is the witness on the far side.
+S="events"
+taken() { curl -fsS "http://127.0.0.1:$WHARF_DEPLOYER_PORT/q/health/ready" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(next((c.get("data",{}).get("taken",0) for c in d["checks"] if c["name"]=="registry-events intake"),0))'; }
+kill_registry || not_ok "$S: the registry is killed before the drill"
+WHARF_REGISTRY_EVENTS_RELAY_INTERVAL=1h restart_registry "$S (relay held back)"
+before=$(taken)
+EV_REPO=crash/events-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+cfg='{}'
+cfg_digest=sha256:$(printf %s "$cfg" | sha256sum | cut -d' ' -f1)
+expect "$S: config blob pushed" "$(http POST "$REG/v2/$EV_REPO/blobs/uploads/?digest=$cfg_digest" --data-binary "$cfg" -H "Content-Type: application/octet-stream")" 201
+manifest="{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"$cfg_digest\",\"size\":2},\"layers\":[]}"
+expect "$S: manifest pushed (committed with its outbox rows)" "$(http PUT "$REG/v2/$EV_REPO/manifests/v1" --data-binary "$manifest" -H "Content-Type: application/vnd.oci.image.manifest.v1+json")" 201
+recorded=$(curl -fsS "$REG/api/v1/events?repository=$EV_REPO" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["events"]))')
+expect "$S: the deployer has not seen them yet (not published)" "$(taken)" "$before"
+kill_registry || not_ok "$S: kill -9 between commit and publish"
+restart_registry "$S (relay back to normal)"
+deadline=$((SECONDS + 60)); now=$before
+while [ "$SECONDS" -lt "$deadline" ]; do
+  now=$(taken 2>/dev/null || echo "$before")
+  [ "$now" -ge $((before + recorded)) ] && break
+  sleep 0.5
+done
+expect "$S: after the restart all $recorded events of the push reached Kafka and the deployer, once each" "$((now - before))" "$recorded"
 
 finish

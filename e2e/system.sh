@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # System test of the quickstart: `./wharf up` on spare ports and a temporary data directory,
 # every service answers and is healthy, real clients push and pull (e2e/clients.sh), a push
-# reaches the notifier and the deployer through Kafka, then `./wharf down` leaves no process
-# and no port behind.
+# reaches the notifier and the deployer through Kafka and a signed webhook (subscribed with the
+# registry's API token), the registry's trace shows the delivery, then `./wharf down` leaves no
+# process and no port behind.
 #
 # Usage: e2e/system.sh        (as root: the client stage runs podman and a private dockerd)
 # Env:   E2E_SKIP_CLIENTS=1   leave out the real-client stage
@@ -33,7 +34,9 @@ ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
 not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
 check() { local what=$1; shift; if "$@" >"$WHARF_DATA_DIR/check.out" 2>&1; then ok "$what"; else not_ok "$what"; sed 's/^/#   /' "$WHARF_DATA_DIR/check.out" | tail -n 20; fi; }
 
+RECEIVER_PID=
 cleanup() {
+  [ -n "$RECEIVER_PID" ] && kill "$RECEIVER_PID" 2>/dev/null
   "$ROOT/wharf" down >/dev/null 2>&1 || true
   rm -rf "$WHARF_DATA_DIR"
 }
@@ -50,6 +53,12 @@ for p in "${PORTS[@]}"; do
   port_free "$p" || { not_ok "port $p is free before the test"; echo "$PASS passed, $FAIL failed"; exit 1; }
 done
 
+# A webhook receiver on this machine; the notifier may deliver to it (loopback is refused by default).
+HOOK_PORT=$((BASE + 10))
+python3 "$ROOT/e2e/webhook-receiver.py" "$HOOK_PORT" "$WHARF_DATA_DIR/webhooks.jsonl" &
+RECEIVER_PID=$!
+export WHARF_NOTIFIER_OUTBOUND_ALLOWED_NETWORKS=127.0.0.1/32
+
 check "./wharf up starts Kafka, PostgreSQL and the three services" "$ROOT/wharf" up
 for svc in registry:$WHARF_REGISTRY_PORT notifier:$WHARF_NOTIFIER_PORT deployer:$WHARF_DEPLOYER_PORT; do
   name=${svc%%:*}; port=${svc##*:}
@@ -57,6 +66,13 @@ for svc in registry:$WHARF_REGISTRY_PORT notifier:$WHARF_NOTIFIER_PORT deployer:
 done
 check "./wharf status lists every service as healthy" sh -c "\"$ROOT/wharf\" status | grep -c healthy | grep -qx 3"
 check "the registry answers GET /v2/" curl -fsS http://127.0.0.1:$WHARF_REGISTRY_PORT/v2/
+
+# Identity across services: an API token from the registry lets the admin subscribe a webhook at the notifier.
+API_TOKEN=$(curl -fsS -X POST "http://127.0.0.1:$WHARF_REGISTRY_PORT/api/v1/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+HOOK_SECRET=$(curl -fsS -H "Authorization: Bearer $API_TOKEN" -H "Content-Type: application/json" \
+  --data "{\"name\":\"system-test\",\"scope\":\"GLOBAL\",\"eventTypes\":[\"artifact.pushed\"],\"channel\":\"WEBHOOK\",\"url\":\"http://127.0.0.1:$HOOK_PORT/hook\",\"payloadFormat\":\"CLOUDEVENTS_STRUCTURED\"}" \
+  "http://127.0.0.1:$WHARF_NOTIFIER_PORT/api/v1/subscriptions" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+if [ -n "$HOOK_SECRET" ]; then ok "the notifier accepts the registry's API token: webhook subscription created"; else not_ok "webhook subscription with the registry's API token"; fi
 
 if [ "${E2E_SKIP_CLIENTS:-0}" != 1 ]; then
   if E2E_USER=$WHARF_ADMIN_USER E2E_PASS=$WHARF_ADMIN_PASSWORD E2E_AUTH=1 bash "$ROOT/e2e/clients.sh" 127.0.0.1:$WHARF_REGISTRY_PORT >"$WHARF_DATA_DIR/clients.out" 2>&1; then
@@ -89,6 +105,21 @@ for svc in notifier:$WHARF_NOTIFIER_PORT deployer:$WHARF_DEPLOYER_PORT; do
   done
   if [ "${n:-0}" -gt 0 ]; then ok "$name took in $n registry events from Kafka"; else not_ok "$name took in no registry event within 60 s"; fi
 done
+
+# Push → outbox → Kafka → notifier → signed webhook, and the registry's trace shows the delivery.
+deadline=$((SECONDS + 60)); pushed=""
+while [ "$SECONDS" -lt "$deadline" ]; do
+  pushed=$(python3 "$ROOT/e2e/webhook-check.py" "$WHARF_DATA_DIR/webhooks.jsonl" "$HOOK_SECRET" 2>"$WHARF_DATA_DIR/hook.err") && break
+  pushed=""
+  sleep 0.5
+done
+if [ -n "$pushed" ]; then ok "a push reached the webhook, signed (Standard Webhooks signature verifies)"; else not_ok "no signed artifact.pushed delivery within 60 s"; cat "$WHARF_DATA_DIR/hook.err" 2>/dev/null | sed 's/^/#   /'; fi
+deadline=$((SECONDS + 30)); traced=0
+while [ -n "$pushed" ] && [ "$SECONDS" -lt "$deadline" ]; do
+  curl -fsS "http://127.0.0.1:$WHARF_REGISTRY_PORT/api/v1/events/$pushed/trace" 2>/dev/null | grep -q "notification.delivered" && { traced=1; break; }
+  sleep 0.5
+done
+if [ "$traced" = 1 ]; then ok "the registry's trace of that push shows the notifier's delivery"; else not_ok "the trace of the pushed event shows no notification.delivered"; fi
 
 pids=$(cat "$WHARF_DATA_DIR"/run/*.pid 2>/dev/null | tr '\n' ' ')
 check "./wharf down stops everything" "$ROOT/wharf" down
