@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,6 +16,8 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.wharf.registry.events.ReadableProjects;
 
 /**
@@ -42,7 +46,7 @@ public class AccessPolicy {
 
     /** The project, or null when there is none of that name. */
     public Uni<Identities.Project> project(String name) {
-        return Uni.createFrom().completionStage(() -> projects.get(name, (n, executor) ->
+        return onCallersContext(() -> projects.get(name, (n, executor) ->
                 identities.project(n).map(Optional::ofNullable).subscribeAsCompletionStage()))
                 .map(p -> p.orElse(null));
     }
@@ -52,7 +56,7 @@ public class AccessPolicy {
         if (!p.user()) {
             return Uni.createFrom().item(Map.of());
         }
-        return Uni.createFrom().completionStage(() -> roles.get(p.accountId(), (id, executor) ->
+        return onCallersContext(() -> roles.get(p.accountId(), (id, executor) ->
                 identities.roles(id).subscribeAsCompletionStage()));
     }
 
@@ -120,6 +124,25 @@ public class AccessPolicy {
                     }
                 });
                 return ReadableProjects.only(names);
+            });
+        });
+    }
+
+    /**
+     * A cached value, delivered on the caller's Vert.x context. A load in flight is shared by
+     * concurrent requests and completes on the context of the request that started it; what the
+     * caller does next (Hibernate Reactive above all) must run on its own context.
+     */
+    private static <T> Uni<T> onCallersContext(Supplier<CompletionStage<T>> cached) {
+        return Uni.createFrom().deferred(() -> {
+            Context caller = Vertx.currentContext();
+            Uni<T> value = Uni.createFrom().completionStage(cached);
+            return caller == null ? value : value.emitOn(task -> {
+                if (Vertx.currentContext() == caller) {
+                    task.run();
+                } else {
+                    caller.runOnContext(ignored -> task.run());
+                }
             });
         });
     }
