@@ -42,6 +42,10 @@ public interface RegistryConfig {
     }
 
     interface Events {
+        /** How often the relay looks for unpublished outbox rows. */
+        @WithDefault("250ms")
+        Duration relayInterval();
+
         /** Most outbox rows the relay publishes in one transaction. */
         @WithDefault("500")
         int relayBatchSize();
