@@ -71,34 +71,33 @@ public class RegistryGuard {
     Uni<Principal> check(RoutingContext ctx, RegistryRequest r, HttpMethod method) {
         String header = ctx.request().getHeader("Authorization");
         Set<Action> needed = needed(r, method);
-        String scope = scope(r, needed);
         if (header == null) {
             if (r.kind() == RegistryRequest.Kind.BASE || r.kind() == RegistryRequest.Kind.CATALOG) {
-                return Uni.createFrom().failure(challenge(ctx, scope, null));
+                return Uni.createFrom().failure(challenge(ctx, r, needed, null));
             }
             return policy.actions(Principal.ANONYMOUS, Names.project(r.repository()))
                     .chain(actions -> actions.containsAll(needed) ? allowed(ctx, r, method, Principal.ANONYMOUS, null)
-                            : Uni.createFrom().failure(challenge(ctx, scope, null)));
+                            : Uni.createFrom().failure(challenge(ctx, r, needed, null)));
         }
         if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             AccessToken token;
             try {
                 token = tokens.verifyAccess(header.substring(7).trim());
             } catch (InvalidTokenException e) {
-                return Uni.createFrom().failure(challenge(ctx, scope, "invalid_token"));
+                return Uni.createFrom().failure(challenge(ctx, r, needed, "invalid_token"));
             }
             if (r.repository() != null && !token.allows(r.repository(), needed)) {
-                return Uni.createFrom().failure(challenge(ctx, scope, "insufficient_scope"));
+                return Uni.createFrom().failure(challenge(ctx, r, needed, "insufficient_scope"));
             }
             return allowed(ctx, r, method, token.principal(), token);
         }
         String[] basic = Authenticator.parseBasic(header);
         if (basic == null) {
-            return Uni.createFrom().failure(challenge(ctx, scope, null));
+            return Uni.createFrom().failure(challenge(ctx, r, needed, null));
         }
         return authenticator.password(basic[0], basic[1]).chain(a -> {
             if (a == null) {
-                return Uni.createFrom().failure(challenge(ctx, scope, "invalid_token"));
+                return Uni.createFrom().failure(challenge(ctx, r, needed, "invalid_token"));
             }
             if (r.repository() == null) {
                 return allowed(ctx, r, method, a.principal(), null);
@@ -181,7 +180,8 @@ public class RegistryGuard {
         return "repository:" + r.repository() + ":" + Action.join(needed);
     }
 
-    private RegistryException challenge(RoutingContext ctx, String scope, String error) {
+    private RegistryException challenge(RoutingContext ctx, RegistryRequest r, Set<Action> needed, String error) {
+        String scope = scope(r, needed);
         StringBuilder h = new StringBuilder("Bearer realm=\"").append(realm(ctx.request())).append("\",service=\"").append(config.service()).append('"');
         if (scope != null) {
             h.append(",scope=\"").append(scope).append('"');

@@ -77,24 +77,21 @@ public class AccessPolicy {
                 return Uni.createFrom().item(EnumSet.allOf(Action.class));
             }
             if (p.robot()) {
-                Set<Action> a = EnumSet.copyOf(base.isEmpty() ? EnumSet.noneOf(Action.class) : base);
-                if (project.equals(p.robotProject()) && (p.expiresAt() == null || Instant.now().isBefore(p.expiresAt()))) {
-                    a.addAll(p.robotActions());
-                }
-                return Uni.createFrom().item(a);
+                boolean own = project.equals(p.robotProject()) && (p.expiresAt() == null || Instant.now().isBefore(p.expiresAt()));
+                return Uni.createFrom().item(union(base, own ? p.robotActions() : Set.of()));
             }
             if (!p.user()) {
                 return Uni.createFrom().item(base);
             }
-            return role(p, project).map(role -> {
-                Set<Action> a = EnumSet.noneOf(Action.class);
-                a.addAll(base);
-                if (role != null) {
-                    a.addAll(role.actions());
-                }
-                return a;
-            });
+            return role(p, project).map(role -> union(base, role == null ? Set.of() : role.actions()));
         });
+    }
+
+    private static Set<Action> union(Set<Action> a, Set<Action> b) {
+        Set<Action> all = EnumSet.noneOf(Action.class);
+        all.addAll(a);
+        all.addAll(b);
+        return all;
     }
 
     /** Projects whose repositories the principal may pull from (what {@code _catalog} lists). */

@@ -23,6 +23,11 @@ public class Accounts {
     /** Account and project names: one repository path component, as Docker names namespaces. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
 
+    /** Whether a name can be an account's or a project's: 2-64 characters of {@link #NAME}. */
+    public static boolean validName(String name) {
+        return name != null && name.length() >= 2 && name.length() <= 64 && NAME.matcher(name).matches();
+    }
+
     /** Why an account could not be created. */
     public static class Conflict extends RuntimeException {
         public Conflict(String message) {
@@ -57,7 +62,7 @@ public class Accounts {
 
     /** Creates an account and its personal project; fails with {@link Conflict} when the name is taken. */
     public Uni<Identities.Account> create(String username, String password, String email, boolean systemAdmin) {
-        if (username == null || username.length() < 2 || username.length() > 64 || !NAME.matcher(username).matches()) {
+        if (!validName(username)) {
             return Uni.createFrom().failure(new IllegalArgumentException(
                     "username must be 2-64 characters of lowercase letters, digits and separators (. _ -), like a repository path component"));
         }

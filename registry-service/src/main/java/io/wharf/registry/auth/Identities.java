@@ -97,9 +97,8 @@ public class Identities {
 
     /** Creates the project unless it exists; returns it either way. */
     public Uni<Project> ensureProject(SqlClient db, String name, boolean isPublic) {
-        return one(db, "insert into project (name, public) values ($1, $2) on conflict (name) do nothing returning *", Tuple.of(name, isPublic))
-                .chain(r -> r != null ? Uni.createFrom().item(project(r))
-                        : one(db, "select * from project where name = $1", Tuple.of(name)).map(Identities::project));
+        return insertProject(db, name, isPublic).chain(created -> created != null ? Uni.createFrom().item(created)
+                : one(db, "select * from project where name = $1", Tuple.of(name)).map(Identities::project));
     }
 
     /** Inserts a new project; null when the name is taken. */

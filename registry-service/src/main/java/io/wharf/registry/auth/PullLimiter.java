@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -152,7 +153,7 @@ public class PullLimiter {
                 + "on conflict (subject, window_start) do update set pulls = pull_count.pulls + excluded.pulls returning subject, pulls")
                 .execute(Tuple.of(keys.toArray(String[]::new), window.atOffset(ZoneOffset.UTC), deltas.toArray(Long[]::new)))
                 .invoke(rows -> {
-                    Map<String, Long> totals = new ConcurrentHashMap<>();
+                    Map<String, Long> totals = new HashMap<>();
                     for (Row r : rows) {
                         totals.put(r.getString("subject"), r.getLong("pulls"));
                     }

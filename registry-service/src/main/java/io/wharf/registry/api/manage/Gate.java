@@ -68,10 +68,7 @@ public class Gate {
                 if (!visible) {
                     throw ApiException.notFound("project " + name);
                 }
-                if (role != null && allowed.test(role)) {
-                    return project;
-                }
-                if (role == null && allowed.test(null)) {
+                if (allowed.test(role)) {
                     return project;
                 }
                 throw p.anonymous() ? ApiException.unauthorized() : ApiException.denied();

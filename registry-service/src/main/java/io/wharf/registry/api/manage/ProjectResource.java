@@ -91,7 +91,7 @@ public class ProjectResource {
     @Operation(summary = "Create a project (private unless isPublic); the creator becomes its project admin")
     public Uni<Response> create(NewProject body) {
         Principal p = "admin".equals(config.projectCreation()) ? gate.admin() : gate.user();
-        if (body == null || body.name() == null || body.name().length() < 2 || body.name().length() > 64 || !Accounts.NAME.matcher(body.name()).matches()) {
+        if (body == null || !Accounts.validName(body.name())) {
             throw ApiException.badRequest("name must be 2-64 characters of lowercase letters, digits and separators (. _ -)");
         }
         boolean isPublic = Boolean.TRUE.equals(body.isPublic());
@@ -100,7 +100,7 @@ public class ProjectResource {
                 throw ApiException.conflict("project " + body.name() + " exists");
             }
             return identities.putMember(db, project.id(), p.accountId(), Role.PROJECT_ADMIN).replaceWith(project);
-        })).invoke(policy::changed).map(project -> Response.status(201).entity(view(project, Role.PROJECT_ADMIN.wireName())).build());
+        })).invoke(policy::changed).map(project -> Response.status(201).entity(view(project, Role.PROJECT_ADMIN)).build());
     }
 
     @GET
@@ -262,9 +262,9 @@ public class ProjectResource {
         return List.of(Action.join(actions).split(","));
     }
 
-    static ProjectView view(Identities.Project p, Object role) {
-        String r = role instanceof Role rr ? rr.wireName() : (String) role;
-        return new ProjectView(p.name(), p.isPublic(), p.verifiedPublisher(), "library".equals(p.name()), r, p.createdAt());
+    static ProjectView view(Identities.Project p, Role role) {
+        return new ProjectView(p.name(), p.isPublic(), p.verifiedPublisher(), "library".equals(p.name()),
+                role == null ? null : role.wireName(), p.createdAt());
     }
 
     private static RobotView view(Identities.Robot r) {
