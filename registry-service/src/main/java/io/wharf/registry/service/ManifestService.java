@@ -13,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import io.wharf.events.EventType;
 import io.wharf.events.RegistryEventData;
 import io.wharf.registry.events.EventRecorder;
+import io.wharf.registry.events.OutboxRelay;
 import io.wharf.registry.metadata.BlobLinks;
 import io.wharf.registry.metadata.ManifestEntity;
 import io.wharf.registry.metadata.ManifestReferenceEntity;
@@ -40,15 +41,17 @@ public class ManifestService {
     private final BlobLinks blobLinks;
     private final EventRecorder events;
     private final MetadataCache cache;
+    private final OutboxRelay relay;
 
     public ManifestService(Repositories repositories, Manifests manifests, Tags tags, BlobLinks blobLinks, EventRecorder events,
-                           MetadataCache cache) {
+                           MetadataCache cache, OutboxRelay relay) {
         this.repositories = repositories;
         this.manifests = manifests;
         this.tags = tags;
         this.blobLinks = blobLinks;
         this.events = events;
         this.cache = cache;
+        this.relay = relay;
     }
 
     /** The manifest a tag or digest names; fails with MANIFEST_UNKNOWN. Served from the cache when it can. */
@@ -86,7 +89,8 @@ public class ManifestService {
     public Uni<PushedManifest> put(String repository, String reference, byte[] body, String contentType, Caller caller) {
         return Panache.withTransaction(() -> store(repository, reference, body, contentType, caller))
                 .invoke(pushed -> {
-                    // After the commit: this instance answers with the new state at once.
+                    // After the commit: the events go out now, and this instance answers with the new state at once.
+                    relay.wake();
                     cache.manifests().put(MetadataCache.key(repository, pushed.manifest().digest), StoredManifest.of(pushed.manifest()));
                     if (pushed.tag() != null) {
                         cache.tagsChanged(repository, pushed.tag());
@@ -187,6 +191,7 @@ public class ManifestService {
         String checked = byDigest ? Names.digest(reference) : Names.tag(reference);
         return Panache.withTransaction(() -> remove(repository, reference, byDigest, checked, caller))
                 .invoke(removed -> {
+                    relay.wake();
                     if (byDigest) {
                         cache.manifests().invalidate(MetadataCache.key(repository, checked));
                     }
