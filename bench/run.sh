@@ -11,6 +11,7 @@
 #   BENCH_OUT=bench/results-<date>.md   the markdown report (raw regbench JSON goes next to it, .jsonl)
 #   BENCH_WARMUP_DURATION=30s timed phase of Wharf's warm-up passes (the JIT compiles for most of the first minute)
 #   BENCH_KEEP=1             keep the temporary directory (data, logs) instead of removing it
+#   BENCH_RELAY_EVENTS=20000 backlog rows for the relay drain measurement after Wharf's mixed pass (0: skip)
 #   REGBENCH_SRC             regbench sources (default: ../shared/bench/regbench from the repository root)
 #   BENCH_DISTRIBUTION_BIN (docker-registry), BENCH_DISTRIBUTION_PORT (5301), BENCH_NGINX_PORT (5304)
 #   WHARF_REGISTRY_PORT (5300), WHARF_NOTIFIER_PORT (5310), WHARF_DEPLOYER_PORT (5311),
@@ -325,6 +326,79 @@ EOF
   stop_pid "$NGINX_PID"; NGINX_PID=
 }
 
+# ---------------------------------------------------------------- Wharf's events (outbox → Kafka)
+
+EVENTS_MD=$TMP/events.md
+: >"$EVENTS_MD"
+RELAY_EVENTS=${BENCH_RELAY_EVENTS:-20000}
+[[ "$RELAY_EVENTS" =~ ^[0-9]+$ ]] || die "BENCH_RELAY_EVENTS must be a number (got '$RELAY_EVENTS')"
+
+wharf_sql() { # sql: one query on the benchmark database, unaligned output
+  PGPASSWORD=${WHARF_PG_PASSWORD:-} PGCONNECT_TIMEOUT=5 psql -X -q -A -t -F ' ' -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" \
+    -d "$WHARF_DB" -v ON_ERROR_STOP=1 -c "$1"
+}
+
+# True when the events can be read: the benchmark database is on the PostgreSQL server (not embedded).
+events_readable() {
+  command -v psql >/dev/null 2>&1 && [ ! -f "$WHARF_DATA/postgres/postmaster.pid" ] \
+    && wharf_sql "SELECT 1 FROM registry.registry_event LIMIT 1" >/dev/null 2>&1
+}
+
+# Waits until the outbox holds no unpublished row (60 s at most); prints how many are left.
+outbox_drained() {
+  local deadline=$((SECONDS + 60)) left
+  while :; do
+    left=$(wharf_sql "SELECT count(*) FROM registry.registry_event WHERE published_at IS NULL")
+    { [ "$left" = 0 ] || [ "$SECONDS" -ge "$deadline" ]; } && { echo "$left"; return; }
+    sleep 0.2
+  done
+}
+
+# events_latency id run: push → on Kafka latency of the measured pass's events (warm-up repositories
+# excluded), from the outbox's own stamps: published_at (database clock once the broker acknowledged)
+# minus occurred_at (the event's time, taken in the request's transaction).
+events_latency() {
+  local id=$1 run=$2 left rows
+  left=$(outbox_drained)
+  rows=$(wharf_sql "
+    SELECT CASE WHEN type = 'io.wharf.artifact.pulled' THEN 'pulls (aggregated)' ELSE 'changes (push, tag)' END AS kind,
+           count(*),
+           round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 0),
+           round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::numeric, 0),
+           round(max(ms)::numeric, 0),
+           round(count(*) / greatest(extract(epoch FROM max(occurred_at) - min(occurred_at)), 1)::numeric, 1)
+    FROM (SELECT type, occurred_at, extract(epoch FROM published_at - occurred_at) * 1000 AS ms
+          FROM registry.registry_event WHERE repository NOT LIKE 'warmup/%' AND published_at IS NOT NULL) e
+    GROUP BY 1 ORDER BY 1")
+  [ -n "$rows" ] || return 0
+  while read -r a b n p50 p99 max rate; do
+    printf '| %s | %s | %s %s | %s | %s ms | %s ms | %s ms | %s |\n' "$id" "$run" "$a" "$b" "$n" "$p50" "$p99" "$max" "$rate" >>"$EVENTS_MD.latency"
+  done <<<"$rows"
+  say "    events: $(echo "$rows" | tr '\n' ';') ($left unpublished after 60 s)"
+}
+
+# relay_drain run repositories: writes RELAY_EVENTS copies of a pushed event into the outbox in one
+# transaction, spread over `repositories` repositories, and times the relay until all are published.
+# Events per second = rows / (last published_at - commit time). The relay sends one repository's rows
+# one after another (order per repository), different repositories concurrently.
+relay_drain() {
+  local run=$1 repos=$2 t0 left rate
+  [ "$RELAY_EVENTS" -gt 0 ] || return 0
+  t0=$(wharf_sql "
+    INSERT INTO registry.registry_event (id, type, repository, project, subject, digest, tag, actor, occurred_at, data)
+    SELECT gen_random_uuid(), e.type, 'relaybench/r' || (g % $repos), 'relaybench', e.subject, e.digest, e.tag, e.actor, clock_timestamp(),
+           jsonb_set(jsonb_set(e.data::jsonb, '{repository}', to_jsonb('relaybench/r' || (g % $repos))), '{project}', '\"relaybench\"')::text
+    FROM (SELECT * FROM registry.registry_event WHERE type = 'io.wharf.artifact.pushed' ORDER BY seq DESC LIMIT 1) e,
+         generate_series(1, $RELAY_EVENTS) g;
+    SELECT extract(epoch FROM clock_timestamp())")
+  left=$(outbox_drained)
+  rate=$(wharf_sql "SELECT round(count(*) / extract(epoch FROM max(published_at) - to_timestamp($t0))::numeric, 0)
+    FROM registry.registry_event WHERE repository LIKE 'relaybench/%' AND published_at IS NOT NULL")
+  printf '| %s | %s | %s | %s events/s | %s |\n' "$run" "$RELAY_EVENTS" "$repos" "$rate" "$left" >>"$EVENTS_MD.relay"
+  say "    relay drain: $RELAY_EVENTS rows over $repos repositories: $rate events/s ($left unpublished after 60 s)"
+  wharf_sql "DELETE FROM registry.registry_event WHERE repository LIKE 'relaybench/%'" >/dev/null
+}
+
 # ---------------------------------------------------------------- Wharf
 
 WHARF_STARTS=0
@@ -363,6 +437,13 @@ bench_wharf() { # id run
   say "    measured: regbench $args"
   # shellcheck disable=SC2086
   regbench_run wharf "$id" "$run" 0 "${support[@]}" -- -url "http://127.0.0.1:$WHARF_REGISTRY_PORT" -server-pid "$pid" -json "${auth[@]}" $args
+  if kill -0 "$pid" 2>/dev/null && events_readable; then
+    events_latency "$id" "$run"
+    if [ "$id" = mixed ]; then
+      relay_drain "$run" 1
+      relay_drain "$run" 50
+    fi
+  fi
   if ! kill -0 "$pid" 2>/dev/null; then
     say "    Wharf's registry process is gone: last lines of its log:"
     tail -n 20 "$WHARF_DATA/logs/registry.log" >&2 || true
@@ -415,6 +496,28 @@ python3 "$LIB" report --jsonl "$JSONL" --out "$OUT" --runs "$RUNS" --wharf-log-l
   --header "Treatment|every scenario of every run gets a freshly started target: Distribution with empty storage, Wharf with an empty \`WHARF_DATA_DIR\` and a dropped \`$WHARF_DB\` database. Runs alternate which target goes first." \
   --header "Warm-up|**Wharf (a JVM) gets one untimed warm-up pass of each scenario** right before the measured pass (same scenario, smaller n, $WARMUP_DURATION phases, its own repository and content); Distribution gets none. Warm-ups are not in the results." \
   --header "Caveat|a 2-core machine shared with other work: wall-clock figures are noisy (see *other procs*); CPU per unit is the steadier figure"
+if [ -s "$EVENTS_MD.latency" ] || [ -s "$EVENTS_MD.relay" ]; then
+  {
+    echo ""
+    echo "## Wharf's events: push → Kafka, and the relay's drain rate"
+    echo ""
+    echo "From the outbox's own stamps, read before Wharf stops: published_at (database clock, after the broker's ack) minus occurred_at (the event's time, in the request's transaction). Warm-up repositories excluded. Pull events are aggregated by design (one event per repository, digest, tag and caller per flush interval), so their latency includes up to one flush interval."
+    if [ -s "$EVENTS_MD.latency" ]; then
+      echo ""
+      echo "| scenario | run | events | n | p50 | p99 | max | events/s written |"
+      echo "|---|---|---|---|---|---|---|---|"
+      cat "$EVENTS_MD.latency"
+    fi
+    if [ -s "$EVENTS_MD.relay" ]; then
+      echo ""
+      echo "Relay drain after the mixed pass: a backlog written into the outbox in one transaction, timed until the last row is published (acks=all)."
+      echo ""
+      echo "| run | rows | repositories | drain rate | unpublished after 60 s |"
+      echo "|---|---|---|---|---|"
+      cat "$EVENTS_MD.relay"
+    fi
+  } >>"$OUT"
+fi
 cp "$JSONL" "${OUT%.md}.jsonl"
 say ""
 say "bench: report written to $OUT (raw regbench JSON: ${OUT%.md}.jsonl)"
