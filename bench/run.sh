@@ -361,7 +361,7 @@ events_latency() {
   local id=$1 run=$2 left rows
   left=$(outbox_drained)
   rows=$(wharf_sql "
-    SELECT CASE WHEN type = 'io.wharf.artifact.pulled' THEN 'pulls (aggregated)' ELSE 'changes (push, tag)' END AS kind,
+    SELECT CASE WHEN type = 'io.wharf.artifact.pulled' THEN 'pulls' ELSE 'changes' END AS kind,
            count(*),
            round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 0),
            round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::numeric, 0),
@@ -371,8 +371,8 @@ events_latency() {
           FROM registry.registry_event WHERE repository NOT LIKE 'warmup/%' AND published_at IS NOT NULL) e
     GROUP BY 1 ORDER BY 1")
   [ -n "$rows" ] || return 0
-  while read -r a b n p50 p99 max rate; do
-    printf '| %s | %s | %s %s | %s | %s ms | %s ms | %s ms | %s |\n' "$id" "$run" "$a" "$b" "$n" "$p50" "$p99" "$max" "$rate" >>"$EVENTS_MD.latency"
+  while read -r kind n p50 p99 max rate; do
+    printf '| %s | %s | %s | %s | %s ms | %s ms | %s ms | %s |\n' "$id" "$run" "$kind" "$n" "$p50" "$p99" "$max" "$rate" >>"$EVENTS_MD.latency"
   done <<<"$rows"
   say "    events: $(echo "$rows" | tr '\n' ';') ($left unpublished after 60 s)"
 }
@@ -501,7 +501,7 @@ if [ -s "$EVENTS_MD.latency" ] || [ -s "$EVENTS_MD.relay" ]; then
     echo ""
     echo "## Wharf's events: push → Kafka, and the relay's drain rate"
     echo ""
-    echo "From the outbox's own stamps, read before Wharf stops: published_at (database clock, after the broker's ack) minus occurred_at (the event's time, in the request's transaction). Warm-up repositories excluded. Pull events are aggregated by design (one event per repository, digest, tag and caller per flush interval), so their latency includes up to one flush interval."
+    echo "From the outbox's own stamps, read before Wharf stops: published_at (database clock, after the broker's ack) minus occurred_at (the event's time, in the request's transaction). Warm-up repositories excluded. *changes*: pushes, tags, deletions; *pulls*: \`artifact.pulled\`, aggregated by design (one event per repository, digest, tag and caller per flush interval), so their latency includes up to one flush interval."
     if [ -s "$EVENTS_MD.latency" ]; then
       echo ""
       echo "| scenario | run | events | n | p50 | p99 | max | events/s written |"

@@ -14,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -38,8 +39,8 @@ import io.wharf.registry.config.RegistryConfig;
  *
  * <p>Guarantees: at-least-once (a crash between the broker's ack and the stamp republishes the
  * batch; consumers de-duplicate by event id); per repository, records reach the topic in seq order
- * (a repository's next row is sent only after the broker acknowledged the one before, and a failed
- * send leaves it and the rest of that repository's rows for the next batch); one relay at a time across all registry
+ * (see {@link #send}; a failed send leaves it and the rest of that repository's rows for the next
+ * batch); one relay at a time across all registry
  * instances (a transaction-scoped advisory lock), so rows are not published twice in the normal case; while Kafka is down the rows wait and the pushes that wrote them
  * are unaffected.
  *
@@ -52,6 +53,8 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     /** Advisory lock key held by the instance that publishes ("wharf-ob"). */
     private static final long RELAY_LOCK = 0x7768617266_6f62L;
+    /** A whole batch is handed to the producer at once: room for the largest batch. */
+    static final int EMITTER_BUFFER = 4096;
 
     private final MutinyEmitter<byte[]> emitter;
     private final RegistryConfig config;
@@ -60,7 +63,7 @@ public class OutboxRelay {
     /** A wake-up arrived while a tick ran. */
     private final AtomicBoolean again = new AtomicBoolean();
 
-    public OutboxRelay(@Channel("registry-events") MutinyEmitter<byte[]> emitter, RegistryConfig config, Vertx vertx) {
+    public OutboxRelay(@Channel("registry-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = EMITTER_BUFFER) MutinyEmitter<byte[]> emitter, RegistryConfig config, Vertx vertx) {
         this.emitter = emitter;
         this.config = config;
         this.vertx = vertx;
@@ -99,9 +102,13 @@ public class OutboxRelay {
 
     private void tickDone(int published) {
         running.set(false);
-        if (published >= config.events().relayBatchSize() || again.get()) {
+        if (published >= batchSize() || again.get()) {
             tickIfIdle();
         }
+    }
+
+    private int batchSize() {
+        return Math.min(config.events().relayBatchSize(), EMITTER_BUFFER);
     }
 
     Uni<Integer> tick() {
@@ -121,7 +128,7 @@ public class OutboxRelay {
                         .createNativeQuery("""
                                 SELECT seq, id, type, subject, occurred_at, data FROM registry_event
                                 WHERE published_at IS NULL ORDER BY seq LIMIT :limit""", Object[].class)
-                        .setParameter("limit", config.events().relayBatchSize())
+                        .setParameter("limit", batchSize())
                         .getResultList()
                         .chain(rows -> rows.isEmpty() ? Uni.createFrom().item(0) : send(rows)
                                 .chain(seqs -> seqs.isEmpty() ? Uni.createFrom().item(0) : session.createNativeQuery("UPDATE registry_event SET published_at = clock_timestamp() WHERE seq IN (:seqs)")
@@ -130,28 +137,55 @@ public class OutboxRelay {
     }
 
     /**
-     * Sends the rows and returns the seqs the broker acknowledged. Rows of one repository (one
-     * record key) go one after another, each only once the one before it was acknowledged, and
-     * stop at the first failure: a repository's records can never overtake each other, even when
-     * the broker fails some sends and accepts later ones. Repositories are sent concurrently.
+     * Sends the rows and returns the seqs to stamp. Repositories go concurrently. Within one, the
+     * first row is sent alone; once the broker acknowledged it, the rest go to the producer at once,
+     * in seq order: the producer is idempotent (acks=all, at most 5 requests in flight), so Kafka
+     * keeps the partition's order through its retries and batches what it can. Waiting for each ack
+     * before the next send capped a repository at one round trip per event (28 events/s on a loaded
+     * 2-core machine); sending everything at once let records overtake each other while the broker
+     * came back from an outage (a send timing out while waiting for metadata, the next one not).
+     * A repository's rows are stamped only up to its first failed send; the rows behind it are sent
+     * again by a later batch, even those the broker took (at-least-once: consumers de-duplicate by
+     * event id).
      */
     private Uni<List<Long>> send(List<Object[]> rows) {
         Map<String, List<Object[]>> byRepository = new LinkedHashMap<>();
         for (Object[] row : rows) {
-            WharfEvent<?> event = toEvent(row);
-            byRepository.computeIfAbsent(event.partitionKey(), k -> new ArrayList<>()).add(row);
+            byRepository.computeIfAbsent(toEvent(row).partitionKey(), k -> new ArrayList<>()).add(row);
         }
         List<Uni<List<Long>>> chains = new ArrayList<>(byRepository.size());
-        byRepository.values().forEach(inOrder -> chains.add(sendInOrder(inOrder, 0, new ArrayList<>())));
+        byRepository.values().forEach(inOrder -> chains.add(sendRepository(inOrder)));
         return Uni.join().all(chains).andFailFast()
                 .map(acked -> acked.stream().flatMap(List::stream).toList());
     }
 
-    private Uni<List<Long>> sendInOrder(List<Object[]> rows, int index, List<Long> acked) {
-        if (index == rows.size()) {
-            return Uni.createFrom().item(acked);
-        }
-        Object[] row = rows.get(index);
+    /** One repository's rows: the first alone, then the rest pipelined; the seqs acked without a gap. */
+    private Uni<List<Long>> sendRepository(List<Object[]> rows) {
+        return sendOne(rows.get(0)).chain(first -> {
+            if (!first) {
+                return Uni.createFrom().item(List.<Long>of());
+            }
+            List<Object[]> rest = rows.subList(1, rows.size());
+            Uni<List<Boolean>> sent = rest.isEmpty() ? Uni.createFrom().item(List.of())
+                    // the join subscribes to the sends in list order, which is seq order
+                    : Uni.join().all(rest.stream().map(this::sendOne).toList()).andFailFast();
+            return sent.map(ok -> {
+                List<Long> acked = new ArrayList<>(rows.size());
+                acked.add(seq(rows.get(0)));
+                for (int i = 0; i < rest.size() && ok.get(i); i++) {
+                    acked.add(seq(rest.get(i)));
+                }
+                return acked;
+            });
+        });
+    }
+
+    private static long seq(Object[] row) {
+        return ((Number) row[0]).longValue();
+    }
+
+    /** Sends one event; true once the broker acknowledged it, false when it did not (logged). */
+    private Uni<Boolean> sendOne(Object[] row) {
         WharfEvent<?> event = toEvent(row);
         Message<byte[]> message = Message.of(EventCodec.dataBytes(event)).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(event.partitionKey())
@@ -159,14 +193,11 @@ public class OutboxRelay {
                 .build());
         return emitter.sendMessage(message)
                 .ifNoItem().after(Duration.ofSeconds(30)).failWith(() -> new IllegalStateException("Kafka did not acknowledge in 30 s"))
-                .onItem().transformToUni(ok -> {
-                    acked.add(((Number) row[0]).longValue());
-                    return sendInOrder(rows, index + 1, acked);
-                })
+                .replaceWith(Boolean.TRUE)
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("outbox relay: %s of %s not published, retried with the rest of %s: %s",
                             event.id(), event.partitionKey(), event.partitionKey(), e.toString());
-                    return acked;
+                    return Boolean.FALSE;
                 });
     }
 
