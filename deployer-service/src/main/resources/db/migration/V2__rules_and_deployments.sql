@@ -69,9 +69,10 @@ CREATE TABLE deployment_approval (
 -- deployment.* events, written in the transaction that changes the deployment, relayed to Kafka.
 CREATE TABLE deployment_outbox (
     id              UUID        PRIMARY KEY,
+    seq             BIGSERIAL   NOT NULL,                -- publication order (one transaction may write several)
     repository      TEXT        NOT NULL,                -- the Kafka record key
     event           TEXT        NOT NULL,                -- structured CloudEvent JSON
     created_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
     published_at    TIMESTAMPTZ
 );
-CREATE INDEX deployment_outbox_unpublished_idx ON deployment_outbox (created_at) WHERE published_at IS NULL;
+CREATE INDEX deployment_outbox_unpublished_idx ON deployment_outbox (seq) WHERE published_at IS NULL;

@@ -101,13 +101,12 @@ class DeploymentEngineTest {
         String digest = Registry.digest();
         WharfEvent<RegistryEventData> first = Registry.pushed(repo, "1.4", digest);
 
-        Registry.send(bootstrap, first, first,
-                Registry.event(EventType.TAG_CREATED, repo, "v1.4", digest),
-                Registry.event(EventType.TAG_UPDATED, repo, "stable", digest));
+        WharfEvent<RegistryEventData> last = Registry.event(EventType.TAG_UPDATED, repo, "stable", digest);
+        Registry.send(bootstrap, first, first, Registry.event(EventType.TAG_CREATED, repo, "v1.4", digest), last);
+        Api.awaitTakenIn(last.id());
 
         List<Map<String, Object>> all = Api.settled(rule, 1);
         assertEquals("succeeded", all.get(0).get("state"));
-        Waiting.forValue("quiet", Duration.ofSeconds(2), () -> Api.deployments(rule).size(), n -> false == false);
         assertEquals(1, Api.deployments(rule).size(), "one deployment for (rule, digest)");
         assertEquals(1, FakeTarget.place(project).orders.size(), "the target was changed once");
     }
@@ -143,8 +142,7 @@ class DeploymentEngineTest {
         Registry.send(bootstrap, Registry.pushed(repo, "main", d1));
         Map<String, Object> first = Api.awaitState(rule, d1, "succeeded");
         Registry.send(bootstrap, Registry.pushed(repo, "main", d2));
-        Map<String, Object> waiting = Api.awaitState(rule, d2, "waiting");
-        assertTrue(String.valueOf(waiting.get("reason")).contains("minimum interval"), String.valueOf(waiting.get("reason")));
+        Api.awaitWaitingFor(rule, d2, "minimum interval");
         Map<String, Object> second = Api.awaitState(rule, d2, "succeeded");
 
         Duration gap = Duration.between(OffsetDateTime.parse((String) first.get("startedAt")),
@@ -167,8 +165,7 @@ class DeploymentEngineTest {
 
         Registry.send(bootstrap, Registry.pushed(repo, "main", digest));
 
-        Map<String, Object> waiting = Api.awaitState(rule, digest, "waiting");
-        assertTrue(String.valueOf(waiting.get("reason")).contains("deploy window"), String.valueOf(waiting.get("reason")));
+        Map<String, Object> waiting = Api.awaitWaitingFor(rule, digest, "deploy window");
         assertEquals(opens.toInstant(), OffsetDateTime.parse((String) waiting.get("notBefore")).toInstant());
         assertTrue(FakeTarget.place(project).orders.isEmpty(), "nothing applied before the window opens");
         Map<String, Object> done = Api.awaitState(rule, digest, "succeeded");

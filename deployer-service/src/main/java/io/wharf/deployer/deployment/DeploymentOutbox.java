@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -92,7 +90,7 @@ public class DeploymentOutbox {
         again.set(false);
         return Panache.withSession(() -> Panache.getSession().chain(session -> session.createNativeQuery(
                 "SELECT CAST(id AS TEXT), repository, event FROM deployment_outbox WHERE published_at IS NULL "
-                        + "ORDER BY created_at, id LIMIT 200", Object[].class).getResultList()))
+                        + "ORDER BY seq LIMIT 200", Object[].class).getResultList()))
                 .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
                 .onItem().transformToUniAndConcatenate(row -> publisher.publish((String) row[1], EventCodec.fromStructuredJson((String) row[2]))
                         .chain(() -> Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery(
@@ -112,9 +110,5 @@ public class DeploymentOutbox {
     @Scheduled(every = "${wharf.deployer.sweep-interval:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return relay();
-    }
-
-    static String lower(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -58,6 +58,20 @@ public final class Api {
                 d -> d != null && state.equals(d.get("state")));
     }
 
+    /** The rule's deployment of {@code digest} once it is waiting for {@code cause} (e.g. "deploy window"). */
+    public static Map<String, Object> awaitWaitingFor(String ruleId, String digest, String cause) {
+        return Waiting.forValue("deployment of " + digest + " waiting for " + cause, WAIT,
+                () -> deployments(ruleId).stream().filter(d -> digest.equals(d.get("toDigest"))).findFirst().orElse(null),
+                d -> d != null && "waiting".equals(d.get("state")) && String.valueOf(d.get("reason")).contains(cause));
+    }
+
+    /** Returns once the deployer has taken in the registry event {@code eventId} (its readiness check says so). */
+    public static void awaitTakenIn(String eventId) {
+        Waiting.forValue("event " + eventId + " taken in", WAIT, () -> given().get("/q/health/ready").then().extract()
+                .jsonPath().getString("checks.find { it.name == 'registry-events intake' }.data.lastEventId"),
+                eventId::equals);
+    }
+
     public static JsonPath rule(String id) {
         return given().auth().oauth2(Tokens.systemAdmin()).get("/api/v1/rules/" + id).then().statusCode(200)
                 .extract().jsonPath();
