@@ -175,10 +175,8 @@ class DeploymentEngineTest {
     @Test
     void appliesOnlyAfterTheRequiredApprovalsFromDistinctUsers() {
         String project = Api.project();
-        String repo = project + "/app";
-        String rule = Api.createRule(Api.fakeRule(repo, "exact", "prod", project, Map.of("approvalsRequired", 2))).getString("id");
         String digest = Registry.digest();
-        Registry.send(bootstrap, Registry.pushed(repo, "prod", digest));
+        String rule = ruleNeedingApprovals(project, 2, digest);
         String id = (String) Api.awaitState(rule, digest, "awaiting_approval").get("id");
         String alice = Tokens.user("alice", project, "maintainer");
 
@@ -196,11 +194,8 @@ class DeploymentEngineTest {
     @Test
     void rejectedDeploymentIsNeverApplied() {
         String project = Api.project();
-        String repo = project + "/app";
-        String rule = Api.createRule(Api.fakeRule(repo, "exact", "prod", project, Map.of("approvalsRequired", 1))).getString("id");
         String digest = Registry.digest();
-        Registry.send(bootstrap, Registry.pushed(repo, "prod", digest));
-        String id = (String) Api.awaitState(rule, digest, "awaiting_approval").get("id");
+        String id = (String) Api.awaitState(ruleNeedingApprovals(project, 1, digest), digest, "awaiting_approval").get("id");
 
         given().auth().oauth2(Tokens.user("alice", project, "maintainer")).post("/api/v1/deployments/" + id + "/reject")
                 .then().statusCode(200).body("state", org.hamcrest.Matchers.equalTo("rejected"));
@@ -321,6 +316,15 @@ class DeploymentEngineTest {
         Registry.send(bootstrap, Registry.pushed(repo, "three", v3));
         Api.awaitState(rule, v3, "skipped");
         assertEquals(HOST + "/" + repo + ":one@" + v1, place.running, "automation did not overwrite the rollback");
+    }
+
+    /** A rule needing {@code approvals}, and a push of {@code digest} it matches; returns the rule id. */
+    private String ruleNeedingApprovals(String project, int approvals, String digest) {
+        String repo = project + "/app";
+        String rule = Api.createRule(Api.fakeRule(repo, "exact", "prod", project, Map.of("approvalsRequired", approvals)))
+                .getString("id");
+        Registry.send(bootstrap, Registry.pushed(repo, "prod", digest));
+        return rule;
     }
 
     private static io.restassured.response.Response approve(String token, String deployment) {

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -90,13 +92,24 @@ public class DeploymentOutbox {
         again.set(false);
         return Panache.withSession(() -> Panache.getSession().chain(session -> session.createNativeQuery(
                 "SELECT CAST(id AS TEXT), repository, event FROM deployment_outbox WHERE published_at IS NULL "
-                        + "ORDER BY seq LIMIT 200", Object[].class).getResultList()))
-                .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
-                .onItem().transformToUniAndConcatenate(row -> publisher.publish((String) row[1], EventCodec.fromStructuredJson((String) row[2]))
-                        .chain(() -> Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery(
-                                "UPDATE deployment_outbox SET published_at = now() WHERE id = CAST(:id AS UUID)")
-                                .setParameter("id", row[0]).executeUpdate()))))
-                .collect().last().replaceWithVoid()
+                        + "ORDER BY seq LIMIT 500", Object[].class).getResultList()))
+                .chain(rows -> {
+                    if (rows.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    List<UUID> sent = new ArrayList<>();
+                    // In order, one after the other: the topic keeps a repository's events in the order written.
+                    return Multi.createFrom().iterable(rows)
+                            .onItem().transformToUniAndConcatenate(row -> publisher
+                                    .publish((String) row[1], EventCodec.fromStructuredJson((String) row[2]))
+                                    .invoke(() -> sent.add(UUID.fromString((String) row[0]))))
+                            .collect().last()
+                            .onTermination().call(() -> sent.isEmpty() ? Uni.createFrom().voidItem()
+                                    : Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery(
+                                            "UPDATE deployment_outbox SET published_at = now() WHERE id IN (:ids)")
+                                            .setParameter("ids", sent).executeUpdate())))
+                            .replaceWithVoid();
+                })
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("deployment events not published yet (%s); the next relay retries", failure.getMessage());
                     return null;

@@ -111,7 +111,7 @@ public class DeploymentRunner {
                     LOG.errorf(failure, "deployment %s could not run", id);
                     return null;
                 })
-                .chain(outbox::relay);
+                .invoke(this::relayEvents);
     }
 
     private Uni<Started> start(UUID id) {
@@ -190,7 +190,7 @@ public class DeploymentRunner {
                     }
                     return outbox.record(EventType.DEPLOYMENT_STARTED, row, rule, "applying " + row.image).replaceWith(row);
                 })))
-                .call(outbox::relay)
+                .invoke(this::relayEvents)
                 .chain(row -> row.dryRun ? Uni.createFrom().voidItem() : applyAndVerify(row, rule, target, settings))
                 .chain(() -> Panache.withSession(() -> deployments.waitingOf(rule.id)))
                 .invoke(waiting -> waiting.forEach(w -> schedule(w.id, w.notBefore)))

@@ -49,13 +49,34 @@ public final class Registry {
     }
 
     public static void send(String bootstrap, WharfEvent<?>... events) {
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "linger.ms", 0),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (Producer producer = new Producer(bootstrap)) {
             for (WharfEvent<?> event : events) {
-                producer.send(EventCodec.toProducerRecord(event)).get();
+                producer.send(event);
             }
-        } catch (Exception e) {
-            throw new IllegalStateException("could not produce registry events", e);
+        }
+    }
+
+    /** A producer kept open, so that an event's time is not charged with connecting to the broker. */
+    public static final class Producer implements AutoCloseable {
+        private final KafkaProducer<String, byte[]> producer;
+
+        public Producer(String bootstrap) {
+            producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "linger.ms", 0),
+                    new StringSerializer(), new ByteArraySerializer());
+        }
+
+        /** Sends and waits for the broker's acknowledgement. */
+        public void send(WharfEvent<?> event) {
+            try {
+                producer.send(EventCodec.toProducerRecord(event)).get();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not produce a registry event", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            producer.close();
         }
     }
 
