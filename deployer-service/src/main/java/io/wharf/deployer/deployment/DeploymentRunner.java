@@ -106,7 +106,8 @@ public class DeploymentRunner {
     /** Starts the deployment if it is waiting and due, then applies it; never fails. */
     Uni<Void> run(UUID id) {
         return Panache.withTransaction(() -> start(id))
-                .chain(started -> started == null ? Uni.createFrom().voidItem() : execute(started))
+                .chain(started -> started == null ? Uni.createFrom().voidItem() : Uni.createFrom().deferred(() -> execute(started))
+                        .onFailure().recoverWithUni(failure -> failIfApplying(started, failure)))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.errorf(failure, "deployment %s could not run", id);
                     return null;
@@ -226,6 +227,18 @@ public class DeploymentRunner {
                 .ifNoItem().after(verifyTimeout.plusSeconds(30)).fail()
                 .onFailure().recoverWithItem(failure -> Verification.failure(
                         failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage(), null));
+    }
+
+    /** Records a failure of the deployer itself (not of the target) for a deployment left applying. */
+    private Uni<Void> failIfApplying(Started started, Throwable failure) {
+        LOG.errorf(failure, "deployment %s failed inside the deployer", started.deployment().id);
+        return Panache.withTransaction(() -> deployments.findById(started.deployment().id).chain(d -> {
+            if (d == null || d.state != Deployment.State.APPLYING) {
+                return Uni.createFrom().voidItem();
+            }
+            d.finish(Deployment.State.FAILED, "the deployer failed: " + failure.getMessage());
+            return outbox.record(EventType.DEPLOYMENT_FAILED, d, started.rule(), d.reason);
+        }));
     }
 
     private Uni<Void> finish(UUID id, UUID ruleId, Deployment.State outcome, String reason, boolean hold, EventType... events) {

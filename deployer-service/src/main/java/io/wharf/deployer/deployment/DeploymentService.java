@@ -97,13 +97,15 @@ public class DeploymentService {
                 if (!isNew) {
                     throw DeployerException.conflict(access.user() + " approved this deployment already");
                 }
-                return Uni.combine().all().unis(rules.lock(d.ruleId), deployments.approvers(d.id)).asTuple();
+                // One session: its queries run one after the other.
+                return rules.lock(d.ruleId).chain(rule -> deployments.approvers(d.id)
+                        .map(approvers -> new Approvals(rule.approvalsRequired, approvers)));
             }).map(t -> {
-                int required = t.getItem1().approvalsRequired;
-                int given = t.getItem2().size();
+                int required = t.required();
+                int given = t.approvers().size();
                 if (given >= required) {
                     d.state = Deployment.State.WAITING;
-                    d.reason = "approved by " + String.join(", ", t.getItem2());
+                    d.reason = "approved by " + String.join(", ", t.approvers());
                 } else {
                     d.reason = "approved by " + given + " of " + required;
                 }
@@ -165,6 +167,9 @@ public class DeploymentService {
                 })))
                 .invoke(d -> runner.schedule(d.id, d.notBefore))
                 .chain(d -> Panache.withSession(() -> view(d)));
+    }
+
+    private record Approvals(int required, List<String> approvers) {
     }
 
     private Uni<Deployment> readable(Access access, UUID id) {
