@@ -26,11 +26,12 @@ class ComposeFileTest {
 
     private static final String ADMIN_PASSWORD = "admin-password-for-this-test";
     private static final String DATABASE_PASSWORD = "database-password-for-this-test";
+    private static final String DEPLOYER_SECRETS_KEY = "c2VhbHMtZGVwbG95LWhvb2stc2VjcmV0cy10ZXN0ISE=";
 
     private static JsonNode services;
     private static JsonNode volumes;
 
-    /** Settings as a user gives them: the two required ones, every other one left to its default. */
+    /** Settings as a user gives them: the three required ones, every other one left to its default. */
     private static Map<String, String> settings(String without) {
         Map<String, String> env = new HashMap<>();
         for (String name : List.of("WHARF_ADMIN_USER", "WHARF_REGISTRY_PORT", "WHARF_NOTIFIER_PORT",
@@ -39,6 +40,8 @@ class ComposeFileTest {
         }
         env.put("WHARF_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("WHARF_PG_PASSWORD", DATABASE_PASSWORD);
+        env.put("WHARF_DEPLOYER_SECRETS_KEY", DEPLOYER_SECRETS_KEY);
+        env.put("WHARF_DEPLOYER_REGISTRY_HOST", null);
         env.put(without, null);
         return env;
     }
@@ -84,7 +87,7 @@ class ComposeFileTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"WHARF_ADMIN_PASSWORD", "WHARF_PG_PASSWORD"})
+    @ValueSource(strings = {"WHARF_ADMIN_PASSWORD", "WHARF_PG_PASSWORD", "WHARF_DEPLOYER_SECRETS_KEY"})
     void refusesToRunWithoutARequiredSecret(String variable) {
         Processes.Result result = config(settings(variable));
         assertNotEquals(0, result.exitCode(), "docker-compose config passed without " + variable);

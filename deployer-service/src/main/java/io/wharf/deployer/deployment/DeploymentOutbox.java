@@ -1,0 +1,127 @@
+package io.wharf.deployer.deployment;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.wharf.deployer.rule.DeployRule;
+import io.wharf.deployer.targets.TargetSettings;
+import io.wharf.events.DeploymentEventData;
+import io.wharf.events.EventCodec;
+import io.wharf.events.EventType;
+import io.wharf.events.WharfEvent;
+
+/**
+ * {@code deployment.*} events, at least once: {@link #record} writes the event in the transaction that
+ * changes the deployment; {@link #relay} publishes unpublished rows and marks them, right after that
+ * transaction and on a timer (a crash or a Kafka outage in between is made good later). Event ids are
+ * derived from (deployment, type), so a republished event is the same event.
+ */
+@ApplicationScoped
+public class DeploymentOutbox {
+    private static final Logger LOG = Logger.getLogger(DeploymentOutbox.class);
+    static final URI SOURCE = URI.create("/wharf/deployer");
+
+    private final DeploymentPublisher publisher;
+    private final Targets targets;
+    private final AtomicBoolean relaying = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+
+    public DeploymentOutbox(DeploymentPublisher publisher, Targets targets) {
+        this.publisher = publisher;
+        this.targets = targets;
+    }
+
+    /** Writes {@code type} about {@code d} into the outbox, in the caller's transaction. */
+    public Uni<Void> record(EventType type, Deployment d, DeployRule rule, String message) {
+        WharfEvent<DeploymentEventData> event = event(type, d, rule, message);
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "INSERT INTO deployment_outbox (id, repository, event) VALUES (:id, :repository, :event) ON CONFLICT DO NOTHING")
+                .setParameter("id", UUID.fromString(event.id()))
+                .setParameter("repository", d.repository)
+                .setParameter("event", new String(EventCodec.toStructuredJson(event), StandardCharsets.UTF_8))
+                .executeUpdate()).replaceWithVoid();
+    }
+
+    private WharfEvent<DeploymentEventData> event(EventType type, Deployment d, DeployRule rule, String message) {
+        TargetSettings settings = targets.read(rule.targetKind, rule.targetSettings).redacted();
+        DeploymentEventData.TargetKind kind = switch (rule.targetKind) {
+            case "kubernetes" -> DeploymentEventData.TargetKind.KUBERNETES;
+            case "docker" -> DeploymentEventData.TargetKind.DOCKER;
+            case "http" -> DeploymentEventData.TargetKind.HTTP;
+            default -> null;
+        };
+        boolean rolledBack = type == EventType.DEPLOYMENT_ROLLEDBACK;
+        DeploymentEventData data = DeploymentEventData.builder()
+                .eventId(d.eventId)
+                .ruleId(rule.id.toString())
+                .deploymentId(d.id.toString())
+                .target(new DeploymentEventData.DeployTarget(kind, settings.displayName(), null, null))
+                .repository(d.repository)
+                .tag(d.tag)
+                .digest(d.digest)
+                .previousDigest(d.fromDigest)
+                .image(rolledBack ? d.fromImage : d.image)
+                .message(message)
+                .build();
+        String id = UUID.nameUUIDFromBytes((d.id + "|" + type.suffix()).getBytes(StandardCharsets.UTF_8)).toString();
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        return new WharfEvent<>(id, type, SOURCE, d.tag != null ? d.tag : d.digest, now, data);
+    }
+
+    /** Publishes every unpublished event, oldest first; one relay runs at a time, a call during it runs it again. */
+    public Uni<Void> relay() {
+        if (!relaying.compareAndSet(false, true)) {
+            again.set(true);
+            return Uni.createFrom().voidItem();
+        }
+        again.set(false);
+        return Panache.withSession(() -> Panache.getSession().chain(session -> session.createNativeQuery(
+                "SELECT CAST(id AS TEXT), repository, event FROM deployment_outbox WHERE published_at IS NULL "
+                        + "ORDER BY seq LIMIT 500", Object[].class).getResultList()))
+                .chain(rows -> {
+                    if (rows.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    List<UUID> sent = new ArrayList<>();
+                    // In order, one after the other: the topic keeps a repository's events in the order written.
+                    return Multi.createFrom().iterable(rows)
+                            .onItem().transformToUniAndConcatenate(row -> publisher
+                                    .publish((String) row[1], EventCodec.fromStructuredJson((String) row[2]))
+                                    .invoke(() -> sent.add(UUID.fromString((String) row[0]))))
+                            .collect().last()
+                            .onTermination().call(() -> sent.isEmpty() ? Uni.createFrom().voidItem()
+                                    : Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery(
+                                            "UPDATE deployment_outbox SET published_at = now() WHERE id IN (:ids)")
+                                            .setParameter("ids", sent).executeUpdate())))
+                            .replaceWithVoid();
+                })
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("deployment events not published yet (%s); the next relay retries", failure.getMessage());
+                    return null;
+                })
+                .eventually(() -> {
+                    relaying.set(false);
+                    return again.getAndSet(false) ? relay() : Uni.createFrom().voidItem();
+                });
+    }
+
+    @Scheduled(every = "${wharf.deployer.sweep-interval:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        return relay();
+    }
+}

@@ -1,0 +1,274 @@
+package io.wharf.deployer.deployment;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.wharf.deployer.config.DeployerConfig;
+import io.wharf.deployer.rule.DeployRule;
+import io.wharf.deployer.rule.DeployRuleRepository;
+import io.wharf.deployer.rule.DeployWindow;
+import io.wharf.deployer.rule.TagPolicy;
+import io.wharf.deployer.targets.DeployOrder;
+import io.wharf.deployer.targets.DeployTarget;
+import io.wharf.deployer.targets.TargetSettings;
+import io.wharf.deployer.targets.Verification;
+import io.wharf.events.EventType;
+import io.wharf.reference.ImageReference;
+import io.wharf.reference.InvalidReferenceException;
+
+/**
+ * Applies waiting deployments when they are due: a timer set for each one's {@code notBefore} starts
+ * it at once (no polling in the path from event to target), and a sweep picks up whatever a restart
+ * left waiting.
+ *
+ * <p>Starting is a transaction that locks the rule: an event-triggered deployment of a held or disabled
+ * rule is skipped; one rule applies one deployment at a time; the minimum interval and the deploy
+ * window push {@code notBefore} later. Then: {@code from} = what the target runs now, apply, verify until
+ * the deadline. A failure rolls the target back to {@code from}, marks the deployment rolled back and
+ * holds the rule, so automation does not apply the failed version again. Every outcome is recorded
+ * with its {@code deployment.*} event in one transaction.
+ */
+@ApplicationScoped
+public class DeploymentRunner {
+    private static final Logger LOG = Logger.getLogger(DeploymentRunner.class);
+
+    private final DeploymentRepository deployments;
+    private final DeployRuleRepository rules;
+    private final Targets targets;
+    private final DeploymentOutbox outbox;
+    private final Vertx vertx;
+    private final Duration verifyTimeout;
+
+    public DeploymentRunner(DeploymentRepository deployments, DeployRuleRepository rules, Targets targets,
+            DeploymentOutbox outbox, Vertx vertx, DeployerConfig config) {
+        this.deployments = deployments;
+        this.rules = rules;
+        this.targets = targets;
+        this.outbox = outbox;
+        this.vertx = vertx;
+        this.verifyTimeout = config.verifyTimeout();
+    }
+
+    /** Starts the deployment at {@code notBefore} (at once when that has passed). */
+    public void schedule(UUID id, OffsetDateTime notBefore) {
+        long delay = Duration.between(Instant.now(), notBefore.toInstant()).toMillis();
+        if (delay <= 0) {
+            onOwnContext(() -> run(id));
+        } else {
+            vertx.setTimer(delay, timer -> onOwnContext(() -> run(id)));
+        }
+    }
+
+    /** Publishes the outbox now, off the caller's transaction. */
+    public void relayEvents() {
+        onOwnContext(outbox::relay);
+    }
+
+    private void onOwnContext(java.util.function.Supplier<Uni<Void>> work) {
+        // Hibernate Reactive wants a duplicated context of its own, marked safe.
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        context.runOnContext(ignored -> work.get().subscribe().with(done -> {
+        }, failure -> LOG.errorf(failure, "deployment work failed")));
+    }
+
+    @Scheduled(every = "${wharf.deployer.sweep-interval:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        return Panache.withSession(() -> deployments.due(OffsetDateTime.now()))
+                .onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
+                .onItem().transformToUniAndConcatenate(d -> run(d.id))
+                .collect().last().replaceWithVoid()
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.errorf(failure, "deployment sweep failed");
+                    return null;
+                });
+    }
+
+    /** What a started deployment needs outside the starting transaction. */
+    private record Started(Deployment deployment, DeployRule rule) {
+    }
+
+    /** Starts the deployment if it is waiting and due, then applies it; never fails. */
+    Uni<Void> run(UUID id) {
+        return Panache.withTransaction(() -> start(id))
+                .chain(started -> started == null ? Uni.createFrom().voidItem() : Uni.createFrom().deferred(() -> execute(started))
+                        .onFailure().recoverWithUni(failure -> failIfApplying(started, failure)))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.errorf(failure, "deployment %s could not run", id);
+                    return null;
+                })
+                .invoke(this::relayEvents);
+    }
+
+    private Uni<Started> start(UUID id) {
+        return deployments.findById(id).chain(d -> {
+            if (d == null || d.state != Deployment.State.WAITING) {
+                return Uni.createFrom().nullItem();
+            }
+            return rules.lock(d.ruleId).chain(rule -> {
+                if (d.trigger == Deployment.Trigger.EVENT && (!rule.enabled || rule.onHold)) {
+                    d.finish(Deployment.State.SKIPPED, rule.onHold ? "rule on hold: " + rule.holdReason : "rule disabled");
+                    return Uni.createFrom().nullItem();
+                }
+                return deployments.applyingCount(rule.id).chain(busy -> busy > 0
+                        ? Uni.createFrom().<Started>nullItem() // started again when the running one finishes
+                        : deployments.lastStart(rule.id).map(lastStart -> startIfDue(d, rule, lastStart)));
+            });
+        });
+    }
+
+    private Started startIfDue(Deployment d, DeployRule rule, OffsetDateTime lastStart) {
+        Instant now = Instant.now();
+        Instant due = d.notBefore.toInstant();
+        String cause = "debounce";
+        if (d.trigger == Deployment.Trigger.EVENT) {
+            if (rule.minIntervalMs > 0 && lastStart != null) {
+                Instant allowed = lastStart.toInstant().plusMillis(rule.minIntervalMs);
+                if (allowed.isAfter(due)) {
+                    due = allowed;
+                    cause = "minimum interval";
+                }
+            }
+            DeployWindow window = rule.window();
+            if (window != null) {
+                Instant opens = window.nextOpen(due.isAfter(now) ? due : now);
+                if (opens.isAfter(due)) {
+                    due = opens;
+                    cause = "deploy window";
+                }
+            }
+        }
+        if (due.isAfter(now)) {
+            d.notBefore = due.atOffset(ZoneOffset.UTC);
+            d.updatedAt = OffsetDateTime.now();
+            d.reason = "waiting until " + d.notBefore + " (" + cause + ")";
+            schedule(d.id, d.notBefore);
+            return null;
+        }
+        d.state = Deployment.State.APPLYING;
+        d.startedAt = OffsetDateTime.now();
+        d.updatedAt = d.startedAt;
+        d.reason = null;
+        return new Started(d, rule);
+    }
+
+    private Uni<Void> execute(Started started) {
+        Deployment d = started.deployment();
+        DeployRule rule = started.rule();
+        DeployTarget<TargetSettings> target = targets.get(rule.targetKind);
+        TargetSettings settings = targets.read(rule.targetKind, rule.targetSettings);
+        return target.current(settings)
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("target of rule %s cannot say what it runs: %s", rule.id, failure.getMessage());
+                    return null;
+                })
+                .chain(current -> current != null ? Uni.createFrom().item(current)
+                        : Panache.withSession(() -> deployments.lastSucceededBefore(rule.id, d.id))
+                                .map(last -> last == null ? null : last.image))
+                .chain(from -> Panache.withTransaction(() -> deployments.findById(d.id).chain(row -> {
+                    row.fromImage = from;
+                    row.fromDigest = digestOf(from);
+                    row.updatedAt = OffsetDateTime.now();
+                    if (row.dryRun) {
+                        row.finish(Deployment.State.PLANNED, "dry run: would apply " + row.image
+                                + (from == null ? "" : " in place of " + from));
+                        return Uni.createFrom().item(row);
+                    }
+                    return outbox.record(EventType.DEPLOYMENT_STARTED, row, rule, "applying " + row.image).replaceWith(row);
+                })))
+                .invoke(this::relayEvents)
+                .chain(row -> row.dryRun ? Uni.createFrom().voidItem() : applyAndVerify(row, rule, target, settings))
+                .chain(() -> Panache.withSession(() -> deployments.waitingOf(rule.id)))
+                .invoke(waiting -> waiting.forEach(w -> schedule(w.id, w.notBefore)))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> applyAndVerify(Deployment d, DeployRule rule, DeployTarget<TargetSettings> target, TargetSettings settings) {
+        DeployOrder order = new DeployOrder(d.id.toString(), rule.id.toString(), d.eventId, d.repository, d.tag, d.digest,
+                d.image, d.fromImage);
+        return change(target, settings, order).chain(outcome -> {
+            if (outcome.succeeded()) {
+                return finish(d.id, rule.id, Deployment.State.SUCCEEDED, outcome.reason(), false,
+                        EventType.DEPLOYMENT_SUCCEEDED);
+            }
+            String failure = outcome.reason();
+            if (d.fromImage == null || d.fromImage.equals(d.image)) {
+                return finish(d.id, rule.id, Deployment.State.FAILED, failure, false, EventType.DEPLOYMENT_FAILED);
+            }
+            DeployOrder back = new DeployOrder(d.id.toString(), rule.id.toString(), d.eventId, d.repository, null,
+                    d.fromDigest == null ? d.digest : d.fromDigest, d.fromImage, d.image);
+            return change(target, settings, back).chain(restored -> restored.succeeded()
+                    ? finish(d.id, rule.id, Deployment.State.ROLLED_BACK, failure + "; rolled back to " + d.fromImage, true,
+                            EventType.DEPLOYMENT_FAILED, EventType.DEPLOYMENT_ROLLEDBACK)
+                    : finish(d.id, rule.id, Deployment.State.FAILED, failure + "; rolling back to " + d.fromImage
+                            + " failed too: " + restored.reason(), true, EventType.DEPLOYMENT_FAILED));
+        });
+    }
+
+    /** Applies and verifies one order; a target's failure becomes a failed verification. */
+    private Uni<Verification> change(DeployTarget<TargetSettings> target, TargetSettings settings, DeployOrder order) {
+        return target.apply(settings, order)
+                .chain(() -> target.verify(settings, order, verifyTimeout))
+                .ifNoItem().after(verifyTimeout.plusSeconds(30)).fail()
+                .onFailure().recoverWithItem(failure -> Verification.failure(
+                        failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage(), null));
+    }
+
+    /** Records a failure of the deployer itself (not of the target) for a deployment left applying. */
+    private Uni<Void> failIfApplying(Started started, Throwable failure) {
+        LOG.errorf(failure, "deployment %s failed inside the deployer", started.deployment().id);
+        return Panache.withTransaction(() -> deployments.findById(started.deployment().id).chain(d -> {
+            if (d == null || d.state != Deployment.State.APPLYING) {
+                return Uni.createFrom().voidItem();
+            }
+            d.finish(Deployment.State.FAILED, "the deployer failed: " + failure.getMessage());
+            return outbox.record(EventType.DEPLOYMENT_FAILED, d, started.rule(), d.reason);
+        }));
+    }
+
+    private Uni<Void> finish(UUID id, UUID ruleId, Deployment.State outcome, String reason, boolean hold, EventType... events) {
+        return Panache.withTransaction(() -> deployments.findById(id).chain(d -> rules.findById(ruleId).chain(rule -> {
+            d.finish(outcome, reason);
+            if (hold) {
+                rule.hold("deployment " + d.id + " of " + d.digest + " failed: " + reason);
+                rule.updatedAt = OffsetDateTime.now();
+            }
+            if (outcome == Deployment.State.SUCCEEDED && d.trigger == Deployment.Trigger.EVENT && rule.tagPolicy().ordered()
+                    && (rule.lastVersion == null || !TagPolicy.isDowngrade(d.tag, rule.lastVersion))) {
+                rule.lastVersion = d.tag;
+            }
+            Uni<Void> recorded = Uni.createFrom().voidItem();
+            for (EventType type : events) {
+                recorded = recorded.chain(() -> outbox.record(type, d, rule, reason));
+            }
+            return recorded;
+        })));
+    }
+
+    /** The digest of {@code host/repo:tag@sha256:…}, or null. */
+    static String digestOf(String image) {
+        if (image == null) {
+            return null;
+        }
+        try {
+            return ImageReference.parse(image).digest().map(Object::toString).orElse(null);
+        } catch (InvalidReferenceException e) {
+            return null;
+        }
+    }
+}

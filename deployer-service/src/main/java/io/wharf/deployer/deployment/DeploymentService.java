@@ -1,0 +1,208 @@
+package io.wharf.deployer.deployment;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.wharf.deployer.auth.Access;
+import io.wharf.deployer.config.DeployerConfig;
+import io.wharf.deployer.rule.DeployRuleRepository;
+import io.wharf.deployer.rule.DeployerException;
+import io.wharf.deployer.rule.RuleService;
+
+/** The deployment history, approvals and rejections, and manual rollbacks, as the caller's rights allow. */
+@ApplicationScoped
+public class DeploymentService {
+    private static final int MAX_PAGE = 500;
+
+    private final DeploymentRepository deployments;
+    private final DeployRuleRepository rules;
+    private final RuleService ruleService;
+    private final DeploymentRunner runner;
+    private final String registryHost;
+
+    public DeploymentService(DeploymentRepository deployments, DeployRuleRepository rules, RuleService ruleService,
+            DeploymentRunner runner, DeployerConfig config) {
+        this.deployments = deployments;
+        this.rules = rules;
+        this.ruleService = ruleService;
+        this.runner = runner;
+        this.registryHost = config.registryHost();
+    }
+
+    /** A page of the history, newest first, and the cursor of the next page (null at the end). */
+    public record Page(List<DeploymentView> items, String nextCursor) {
+    }
+
+    @WithSession
+    public Uni<Page> list(Access access, UUID ruleId, String project, String repository, String state, int limit, String cursor) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw DeployerException.invalid("limit must be between 1 and " + MAX_PAGE);
+        }
+        List<String> projects;
+        if (project != null) {
+            if (!access.canRead(project)) {
+                throw DeployerException.forbidden();
+            }
+            projects = List.of(project);
+        } else {
+            projects = access.isSystemAdmin() ? null : List.copyOf(access.readableProjects());
+        }
+        if (projects != null && projects.isEmpty()) {
+            return Uni.createFrom().item(new Page(List.of(), null));
+        }
+        OffsetDateTime afterAt = null;
+        UUID afterId = null;
+        if (cursor != null && !cursor.isBlank()) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
+                afterAt = OffsetDateTime.parse(parts[0]);
+                afterId = UUID.fromString(parts[1]);
+            } catch (RuntimeException e) {
+                throw DeployerException.invalid("not a cursor from this API: " + cursor);
+            }
+        }
+        Deployment.State wanted = state == null || state.isBlank() ? null : Deployment.State.parse(state);
+        var filter = new DeploymentRepository.Filter(projects, ruleId, repository, wanted, afterAt, afterId);
+        return deployments.history(filter, limit + 1).chain(rows -> {
+            List<Deployment> page = rows.size() > limit ? rows.subList(0, limit) : rows;
+            String next = rows.size() > limit ? cursorOf(page.get(page.size() - 1)) : null;
+            return views(page).map(items -> new Page(items, next));
+        });
+    }
+
+    @WithSession
+    public Uni<DeploymentView> get(Access access, UUID id) {
+        return readable(access, id).chain(this::view);
+    }
+
+    /**
+     * The caller approves a deployment awaiting approval (once per user); with enough approvals it
+     * waits for its time as any other deployment and is then applied.
+     */
+    public Uni<DeploymentView> approve(Access access, UUID id) {
+        return Panache.withTransaction(() -> managed(access, id).chain(d -> {
+            if (d.state != Deployment.State.AWAITING_APPROVAL) {
+                throw DeployerException.conflict("deployment " + id + " is " + d.state.label() + ", not awaiting approval");
+            }
+            return deployments.approve(d.id, access.user()).chain(isNew -> {
+                if (!isNew) {
+                    throw DeployerException.conflict(access.user() + " approved this deployment already");
+                }
+                // One session: its queries run one after the other.
+                return rules.lock(d.ruleId).chain(rule -> deployments.approvers(d.id)
+                        .map(approvers -> new Approvals(rule.approvalsRequired, approvers)));
+            }).map(t -> {
+                int required = t.required();
+                int given = t.approvers().size();
+                if (given >= required) {
+                    d.state = Deployment.State.WAITING;
+                    d.reason = "approved by " + String.join(", ", t.approvers());
+                } else {
+                    d.reason = "approved by " + given + " of " + required;
+                }
+                d.updatedAt = OffsetDateTime.now();
+                return d;
+            });
+        })).invoke(d -> {
+            if (d.state == Deployment.State.WAITING) {
+                runner.schedule(d.id, d.notBefore);
+            }
+        }).chain(d -> Panache.withSession(() -> view(d)));
+    }
+
+    @io.quarkus.hibernate.reactive.panache.common.WithTransaction
+    public Uni<DeploymentView> reject(Access access, UUID id) {
+        return managed(access, id).chain(d -> {
+            if (d.state != Deployment.State.AWAITING_APPROVAL && d.state != Deployment.State.WAITING) {
+                throw DeployerException.conflict("deployment " + id + " is " + d.state.label() + " and can no longer be rejected");
+            }
+            d.finish(Deployment.State.REJECTED, "rejected by " + access.user());
+            return view(d);
+        });
+    }
+
+    /**
+     * Deploys a digest the rule deployed successfully before, at once (no approvals, window or interval:
+     * a person asked for it), and holds the rule so automation does not overwrite the rollback.
+     */
+    public Uni<DeploymentView> rollback(Access access, UUID ruleId, String digest) {
+        if (digest == null || digest.isBlank()) {
+            return Uni.createFrom().failure(DeployerException.invalid("digest is required"));
+        }
+        return Panache.withTransaction(() -> ruleService.managed(access, ruleId)
+                .chain(rule -> deployments.lastSucceeded(rule.id, digest.trim()).chain(earlier -> {
+                    if (earlier == null) {
+                        throw DeployerException.invalid("rule " + ruleId + " never deployed " + digest + " successfully");
+                    }
+                    OffsetDateTime now = OffsetDateTime.now();
+                    Deployment d = new Deployment();
+                    d.id = UUID.randomUUID();
+                    d.ruleId = rule.id;
+                    d.trigger = Deployment.Trigger.ROLLBACK;
+                    d.eventId = earlier.eventId;
+                    d.project = rule.project;
+                    d.repository = earlier.repository;
+                    d.tag = earlier.tag;
+                    d.digest = earlier.digest;
+                    d.image = registryHost + "/" + earlier.repository + (earlier.tag == null ? "" : ":" + earlier.tag)
+                            + "@" + earlier.digest;
+                    d.state = Deployment.State.WAITING;
+                    d.reason = "manual rollback by " + access.user();
+                    d.requestedBy = access.user();
+                    d.createdAt = now;
+                    d.updatedAt = now;
+                    d.notBefore = now;
+                    rule.hold("manual rollback to " + earlier.digest + " by " + access.user());
+                    rule.updatedAt = now;
+                    return deployments.persist(d);
+                })))
+                .invoke(d -> runner.schedule(d.id, d.notBefore))
+                .chain(d -> Panache.withSession(() -> view(d)));
+    }
+
+    private record Approvals(int required, List<String> approvers) {
+    }
+
+    private Uni<Deployment> readable(Access access, UUID id) {
+        return deployments.findById(id).map(d -> {
+            if (d == null || !access.canRead(d.project)) {
+                throw DeployerException.notFound("no deployment " + id);
+            }
+            return d;
+        });
+    }
+
+    private Uni<Deployment> managed(Access access, UUID id) {
+        return readable(access, id).map(d -> {
+            if (!access.canManage(d.project)) {
+                throw DeployerException.forbidden();
+            }
+            return d;
+        });
+    }
+
+    private Uni<DeploymentView> view(Deployment d) {
+        return deployments.approvers(d.id).map(approvers -> DeploymentView.of(d, approvers.isEmpty() ? null : approvers));
+    }
+
+    private Uni<List<DeploymentView>> views(List<Deployment> page) {
+        if (page.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Multi.createFrom().iterable(page).onItem().transformToUniAndConcatenate(this::view).collect().asList();
+    }
+
+    private static String cursorOf(Deployment d) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((d.createdAt + "|" + d.id).getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,105 @@
+package io.wharf.deployer.rule;
+
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/**
+ * A deploy rule: pushes to {@link #repository} whose tag {@link #policy} accepts update the target of
+ * kind {@link #targetKind}. {@link #targetSettings} is JSON whose secrets are sealed; it never leaves the
+ * service unredacted.
+ */
+@Entity
+@Table(name = "deploy_rule")
+public class DeployRule {
+    @Id
+    public UUID id;
+
+    public String name;
+
+    public String project;
+
+    public String repository;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "policy_kind")
+    public TagPolicy.Kind policyKind;
+
+    public String policy;
+
+    @Column(name = "target_kind")
+    public String targetKind;
+
+    @Column(name = "target_settings")
+    public String targetSettings;
+
+    public boolean enabled;
+
+    @Column(name = "dry_run")
+    public boolean dryRun;
+
+    @Column(name = "approvals_required")
+    public int approvalsRequired;
+
+    @Column(name = "debounce_ms")
+    public long debounceMs;
+
+    @Column(name = "min_interval_ms")
+    public long minIntervalMs;
+
+    @Column(name = "window_days")
+    public String windowDays;
+
+    @Column(name = "window_start")
+    public String windowStart;
+
+    @Column(name = "window_end")
+    public String windowEnd;
+
+    @Column(name = "on_hold")
+    public boolean onHold;
+
+    @Column(name = "hold_reason")
+    public String holdReason;
+
+    @Column(name = "held_at")
+    public OffsetDateTime heldAt;
+
+    @Column(name = "last_version")
+    public String lastVersion;
+
+    @Column(name = "created_by")
+    public String createdBy;
+
+    @Column(name = "created_at")
+    public OffsetDateTime createdAt;
+
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+
+    public TagPolicy tagPolicy() {
+        return TagPolicy.of(policyKind, policy);
+    }
+
+    public RepositoryPattern repositoryPattern() {
+        return RepositoryPattern.of(repository);
+    }
+
+    /** The deploy window, or null when deployments may be applied at any time. */
+    public DeployWindow window() {
+        return windowDays == null ? null : DeployWindow.of(Arrays.asList(windowDays.split(",")), windowStart, windowEnd);
+    }
+
+    public void hold(String reason) {
+        onHold = true;
+        holdReason = reason;
+        heldAt = OffsetDateTime.now();
+    }
+}

@@ -1,0 +1,23 @@
+package io.wharf.deployer.rule;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class DeployRuleRepository implements PanacheRepositoryBase<DeployRule, UUID> {
+
+    /** Enabled rules of a project, the candidates for an event in one of its repositories. */
+    public Uni<List<DeployRule>> enabledIn(String project) {
+        return list("project = ?1 and enabled = true order by createdAt", project);
+    }
+
+    /** Locks the rule until the transaction ends: one deployment of a rule starts at a time. */
+    public Uni<DeployRule> lock(UUID id) {
+        return findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    }
+}

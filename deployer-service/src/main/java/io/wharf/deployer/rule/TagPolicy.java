@@ -1,0 +1,135 @@
+package io.wharf.deployer.rule;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import org.semver4j.Semver;
+import org.semver4j.range.RangeList;
+import org.semver4j.range.RangeListFactory;
+
+/**
+ * Which tags of a repository a rule deploys.
+ * <ul>
+ * <li>{@code EXACT}: the tag itself ({@code stable}).</li>
+ * <li>{@code GLOB}: {@code *} any run of characters, {@code ?} one character ({@code release-*}).</li>
+ * <li>{@code REGEX}: a Java regular expression that must match the whole tag.</li>
+ * <li>{@code SEMVER}: an npm-style range ({@code ^1.2.0}, {@code ~1.4}, {@code >=2.0.0 <3}); tags may carry
+ * a {@code v} prefix. A pre-release tag matches only when the range names a pre-release of the same
+ * major.minor.patch ({@code >=1.3.0-rc.1} matches {@code 1.3.0-rc.2}, not {@code 1.4.0-rc.1}), as npm does.
+ * Versions are ordered, which is what the downgrade guard compares.</li>
+ * </ul>
+ */
+public final class TagPolicy {
+
+    public enum Kind { EXACT, GLOB, REGEX, SEMVER }
+
+    private final Kind kind;
+    private final String value;
+    private final Pattern pattern;
+    private final RangeList range;
+
+    private TagPolicy(Kind kind, String value, Pattern pattern, RangeList range) {
+        this.kind = kind;
+        this.value = value;
+        this.pattern = pattern;
+        this.range = range;
+    }
+
+    /** Parses a policy; {@link DeployerException} (400) when it is not valid. */
+    public static TagPolicy of(String kind, String value) {
+        if (kind == null || value == null || value.isBlank()) {
+            throw DeployerException.invalid("tagPolicy needs a kind (exact, glob, regex, semver) and a value");
+        }
+        Kind parsed;
+        try {
+            parsed = Kind.valueOf(kind.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw DeployerException.invalid("unknown tag policy kind " + kind + " (exact, glob, regex, semver)");
+        }
+        return of(parsed, value);
+    }
+
+    public static TagPolicy of(Kind kind, String value) {
+        return switch (kind) {
+            case EXACT -> {
+                if (!value.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
+                    throw DeployerException.invalid("not a valid tag: " + value);
+                }
+                yield new TagPolicy(kind, value, null, null);
+            }
+            case GLOB -> new TagPolicy(kind, value, Globs.toPattern(value), null);
+            case REGEX -> {
+                try {
+                    yield new TagPolicy(kind, value, Pattern.compile(value), null);
+                } catch (PatternSyntaxException e) {
+                    throw DeployerException.invalid("not a valid regular expression: " + e.getDescription());
+                }
+            }
+            case SEMVER -> new TagPolicy(kind, value, null, range(value));
+        };
+    }
+
+    private static RangeList range(String value) {
+        RangeList range;
+        try {
+            range = RangeListFactory.create(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw DeployerException.invalid("not a valid semver range: " + value);
+        }
+        // The parser reads unknown text as "no constraint"; a range must name at least one version.
+        if (range.get().isEmpty() || !value.matches(".*\\d.*") && !value.trim().equals("*")) {
+            throw DeployerException.invalid("not a valid semver range: " + value);
+        }
+        return range;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String value() {
+        return value;
+    }
+
+    /** True when the rule deploys {@code tag}. */
+    public boolean matches(String tag) {
+        if (tag == null) {
+            return false;
+        }
+        return switch (kind) {
+            case EXACT -> value.equals(tag);
+            case GLOB, REGEX -> pattern.matcher(tag).matches();
+            case SEMVER -> {
+                Semver version = version(tag);
+                yield version != null && range.isSatisfiedBy(version);
+            }
+        };
+    }
+
+    /** True when versions of this policy are ordered (semver), so the downgrade guard applies. */
+    public boolean ordered() {
+        return kind == Kind.SEMVER;
+    }
+
+    /** The semantic version a tag names ({@code 1.2.3}, {@code v1.2.3-rc.1}), or null. */
+    public static Semver version(String tag) {
+        if (tag == null) {
+            return null;
+        }
+        String bare = tag.startsWith("v") || tag.startsWith("V") ? tag.substring(1) : tag;
+        return Semver.isValid(bare) ? new Semver(bare) : null;
+    }
+
+    /** True when tag {@code candidate} names a lower version than {@code deployed}. */
+    public static boolean isDowngrade(String candidate, String deployed) {
+        Semver next = version(candidate);
+        Semver last = version(deployed);
+        return next != null && last != null && next.isLowerThan(last);
+    }
+
+    @Override
+    public String toString() {
+        return kind.name().toLowerCase(Locale.ROOT) + ":" + value;
+    }
+}

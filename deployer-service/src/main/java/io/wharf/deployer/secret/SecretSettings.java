@@ -1,0 +1,22 @@
+package io.wharf.deployer.secret;
+
+import io.wharf.deployer.targets.TargetSettings;
+
+/**
+ * Target settings holding one secret that the deployer generates when none is given, shows once in
+ * the answer that creates the rule, and stores sealed by {@link SecretBox}.
+ */
+public interface SecretSettings extends TargetSettings {
+
+    /** What {@link TargetSettings#redacted()} shows instead of the secret. */
+    String REDACTED = "********";
+
+    /** The secret: clear in requests, sealed once stored, null when none was given. */
+    String secret();
+
+    /** The same settings holding {@code secret}. */
+    SecretSettings withSecret(String secret);
+
+    /** A new random secret for settings that got none. */
+    String newSecret();
+}

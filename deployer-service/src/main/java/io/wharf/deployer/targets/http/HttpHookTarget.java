@@ -1,0 +1,190 @@
+package io.wharf.deployer.targets.http;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.net.SocketAddress;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import io.wharf.deployer.config.DeployerConfig;
+import io.wharf.deployer.rule.DeployerException;
+import io.wharf.deployer.rule.DurationText;
+import io.wharf.deployer.secret.SecretBox;
+import io.wharf.deployer.secret.SecretSettings;
+import io.wharf.deployer.targets.DeployOrder;
+import io.wharf.deployer.targets.DeployTarget;
+import io.wharf.deployer.targets.TargetException;
+import io.wharf.deployer.targets.Verification;
+
+/**
+ * Deploys by calling an HTTP hook (a CI job, a PaaS deploy endpoint): one signed request per change,
+ * a 2xx answer means the change was applied. The target cannot be asked what it runs ({@link #current}
+ * is null) and has nothing to watch ({@link #verify} succeeds once applied). Redirects are not followed;
+ * the guard checks the address connected to.
+ */
+@ApplicationScoped
+public class HttpHookTarget implements DeployTarget<HttpHookSettings> {
+
+    private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH");
+    private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "content-type",
+            "webhook-id", "webhook-timestamp", "webhook-signature");
+
+    private final WebClient client;
+    private final Vertx vertx;
+    private final HookAddressGuard guard;
+    private final SecretBox secrets;
+    private final Duration defaultTimeout;
+
+    public HttpHookTarget(Vertx vertx, HookAddressGuard guard, SecretBox secrets, DeployerConfig config) {
+        this.vertx = vertx;
+        this.guard = guard;
+        this.secrets = secrets;
+        this.defaultTimeout = config.outbound().requestTimeout();
+        this.client = WebClient.create(vertx, new WebClientOptions()
+                .setFollowRedirects(false)
+                .setForceSni(true)
+                .setUserAgent("Wharf-Deployer/1")
+                .setConnectTimeout((int) config.outbound().connectTimeout().toMillis()));
+    }
+
+    @Override
+    public String kind() {
+        return "http";
+    }
+
+    @Override
+    public Class<HttpHookSettings> settingsType() {
+        return HttpHookSettings.class;
+    }
+
+    @Override
+    public void validate(HttpHookSettings settings) {
+        URI url;
+        try {
+            url = URI.create(require(settings.url(), "url"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("url is not a URL: " + settings.url());
+        }
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
+            throw new IllegalArgumentException("url must be an http or https URL with a host");
+        }
+        if (url.getUserInfo() != null) {
+            throw new IllegalArgumentException("url must not carry credentials; use headers");
+        }
+        if (!METHODS.contains(settings.methodOrDefault())) {
+            throw new IllegalArgumentException("method must be one of " + METHODS);
+        }
+        if (settings.headers() != null && settings.headers().keySet().stream()
+                .anyMatch(h -> RESERVED_HEADERS.contains(h.toLowerCase(Locale.ROOT)))) {
+            throw new IllegalArgumentException("headers may not set " + RESERVED_HEADERS);
+        }
+        try {
+            timeout(settings);
+        } catch (DeployerException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        String secret = settings.secret();
+        if (secret != null && !secret.isBlank() && !SecretBox.isSealed(secret) && !SecretSettings.REDACTED.equals(secret)) {
+            try {
+                HookSignature.key(secret);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("secret must be whsec_ followed by base64 of at least 16 bytes");
+            }
+        }
+    }
+
+    @Override
+    public Uni<String> current(HttpHookSettings settings) {
+        return Uni.createFrom().nullItem();
+    }
+
+    @Override
+    public Uni<Void> apply(HttpHookSettings settings, DeployOrder order) {
+        URI url = URI.create(settings.url());
+        boolean tls = "https".equalsIgnoreCase(url.getScheme());
+        int port = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
+        String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        String contentType = settings.contentTypeOrDefault();
+        byte[] body = render(settings.templateOrDefault(), order, contentType.toLowerCase(Locale.ROOT).contains("json"))
+                .getBytes(StandardCharsets.UTF_8);
+        String messageId = UUID.nameUUIDFromBytes((order.deploymentId() + "|" + order.image()).getBytes(StandardCharsets.UTF_8)).toString();
+        long timestamp = Instant.now().getEpochSecond();
+        String signature = HookSignature.header(secrets.open(settings.secret()), messageId, timestamp, body);
+        HttpMethod method = HttpMethod.valueOf(settings.methodOrDefault());
+        return vertx.executeBlocking(Uni.createFrom().item(() -> guard.resolve(url.getHost())))
+                .chain(address -> {
+                    RequestOptions options = new RequestOptions().setMethod(method).setHost(url.getHost()).setPort(port)
+                            .setSsl(tls).setURI(path).setTimeout(timeout(settings).toMillis());
+                    var request = client.request(method, SocketAddress.inetSocketAddress(port, address.getHostAddress()), options)
+                            .putHeader("content-type", contentType)
+                            .putHeader("webhook-id", messageId)
+                            .putHeader("webhook-timestamp", Long.toString(timestamp))
+                            .putHeader("webhook-signature", signature);
+                    if (settings.headers() != null) {
+                        settings.headers().forEach(request::putHeader);
+                    }
+                    return request.sendBuffer(Buffer.buffer(body));
+                })
+                .onFailure(failure -> !(failure instanceof TargetException))
+                .transform(failure -> new TargetException("hook " + settings.displayName() + " unreachable: " + failure.getMessage(), failure))
+                .map(response -> {
+                    if (response.statusCode() / 100 != 2) {
+                        throw new TargetException("hook " + settings.displayName() + " answered " + response.statusCode());
+                    }
+                    return null;
+                });
+    }
+
+    @Override
+    public Uni<Verification> verify(HttpHookSettings settings, DeployOrder order, Duration deadline) {
+        return Uni.createFrom().item(Verification.success("hook accepted the change", null));
+    }
+
+    /** The template with placeholders replaced; values JSON-escaped for JSON bodies. */
+    static String render(String template, DeployOrder order, boolean json) {
+        Map<String, String> values = Map.of(
+                "image", order.image(),
+                "digest", order.digest(),
+                "tag", order.tag() == null ? "" : order.tag(),
+                "repository", order.repository(),
+                "deploymentId", order.deploymentId(),
+                "ruleId", order.ruleId() == null ? "" : order.ruleId(),
+                "eventId", order.eventId() == null ? "" : order.eventId(),
+                "previousImage", order.previousImage() == null ? "" : order.previousImage());
+        String out = template;
+        for (Map.Entry<String, String> value : values.entrySet()) {
+            String text = json ? new String(JsonStringEncoder.getInstance().quoteAsString(value.getValue())) : value.getValue();
+            out = out.replace("{{" + value.getKey() + "}}", text);
+        }
+        return out;
+    }
+
+    private Duration timeout(HttpHookSettings settings) {
+        Duration d = DurationText.parse("timeout", settings.timeout());
+        return d.isZero() ? defaultTimeout : d;
+    }
+
+    private static String require(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return value.trim();
+    }
+}

@@ -1,0 +1,104 @@
+package io.wharf.deployer.support;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.wharf.events.EventCodec;
+import io.wharf.events.EventType;
+import io.wharf.events.RegistryEventData;
+import io.wharf.events.Topics;
+import io.wharf.events.WharfEvent;
+
+/** Plays the registry: produces its events to the real broker with EventCodec, and reads the pipeline topic. */
+public final class Registry {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Registry() {
+    }
+
+    public static String digest() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return "sha256:" + HexFormat.of().formatHex(bytes);
+    }
+
+    public static WharfEvent<RegistryEventData> pushed(String repository, String tag, String digest) {
+        return event(EventType.ARTIFACT_PUSHED, repository, tag, digest);
+    }
+
+    public static WharfEvent<RegistryEventData> event(EventType type, String repository, String tag, String digest) {
+        return WharfEvent.create(type, URI.create("/wharf/registry"), RegistryEventData.builder(repository, digest)
+                .tag(tag).project(repository.substring(0, repository.indexOf('/')))
+                .mediaType("application/vnd.oci.image.manifest.v1+json")
+                .actor(RegistryEventData.Actor.user("pusher")).build());
+    }
+
+    public static void send(String bootstrap, WharfEvent<?>... events) {
+        try (Producer producer = new Producer(bootstrap)) {
+            for (WharfEvent<?> event : events) {
+                producer.send(event);
+            }
+        }
+    }
+
+    /** A producer kept open, so that an event's time is not charged with connecting to the broker. */
+    public static final class Producer implements AutoCloseable {
+        private final KafkaProducer<String, byte[]> producer;
+
+        public Producer(String bootstrap) {
+            producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "linger.ms", 0),
+                    new StringSerializer(), new ByteArraySerializer());
+        }
+
+        /** Sends and waits for the broker's acknowledgement. */
+        public void send(WharfEvent<?> event) {
+            try {
+                producer.send(EventCodec.toProducerRecord(event)).get();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not produce a registry event", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            producer.close();
+        }
+    }
+
+    /** Every record on {@code wharf.pipeline.events} until {@code count} match, or the deadline. */
+    public static List<ConsumerRecord<String, byte[]>> pipelineRecords(String bootstrap, int count,
+            java.util.function.Predicate<ConsumerRecord<String, byte[]>> wanted) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("group.id", "deployer-test-" + UUID.randomUUID());
+        props.put("auto.offset.reset", "earliest");
+        List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.PIPELINE_EVENTS));
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (matched.size() < count && System.nanoTime() < end) {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> {
+                    if (wanted.test(r)) {
+                        matched.add(r);
+                    }
+                });
+            }
+        }
+        return matched;
+    }
+}
