@@ -40,6 +40,8 @@ cleanup() {
     kill "$DOCKERD_PID" 2>/dev/null
     for _ in $(seq 300); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.1; done
   fi
+  # anything dockerd left mounted below the work dir (the host network namespace)
+  awk -v w="$WORK/" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -16,12 +16,15 @@ record ContainerState(Verification verification, String waitingFor, String runni
         this(verification, waitingFor, null);
     }
 
-    static ContainerState of(String name, JsonNode container, String image) {
+    /**
+     * @param running the container's image pinned to its digest (see {@code DockerTarget#current})
+     * @param image   the image deployed
+     */
+    static ContainerState of(String name, JsonNode container, String running, String image) {
         if (container == null) {
             return done(Verification.failure("container " + name + " was removed during the rollout", null));
         }
-        String running = container.path("Config").path("Image").asText();
-        if (!image.equals(running)) {
+        if (!image.equals(running) && !image.equals(container.path("Config").path("Image").asText())) {
             return done(Verification.failure("container " + name + " runs " + running + ", not the deployed image", running));
         }
         JsonNode state = container.path("State");

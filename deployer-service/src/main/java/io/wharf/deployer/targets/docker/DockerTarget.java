@@ -4,6 +4,7 @@ import static io.wharf.deployer.targets.docker.DockerEngineClient.encode;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -36,6 +37,9 @@ import io.wharf.reference.InvalidReferenceException;
  * named {@code <name>} from its configuration ({@link ContainerSpec}) with {@code Config.Image} set to
  * the order's {@code host/repo:tag@sha256:…}; stop the old one; start the new one. If a step after the
  * rename fails, the successor is removed and the old container gets its name back and is started again.
+ *
+ * <p>{@link #current} answers {@code Config.Image} pinned to the digest the container's image was pulled
+ * by, when it names none ({@code host/repo:tag@sha256:…}).
  *
  * <p>The old container is kept, stopped, until {@link #verify} succeeds, and removed then. Until then a
  * rollback is cheap: when the engine asks to apply the image that {@code <name>-wharf-previous} runs,
@@ -103,7 +107,7 @@ public class DockerTarget implements DeployTarget<DockerSettings> {
 
     @Override
     public Uni<String> current(DockerSettings s) {
-        return inspect(s.host(), s.container()).map(c -> c == null ? null : image(c));
+        return inspect(s.host(), s.container()).flatMap(c -> c == null ? Uni.createFrom().nullItem() : pinned(s.host(), c));
     }
 
     @Override
@@ -113,11 +117,13 @@ public class DockerTarget implements DeployTarget<DockerSettings> {
                 throw new TargetException("no container named '" + s.container() + "' on " + s.host());
             }
             return inspect(s.host(), previousName(s)).flatMap(previous -> {
-                if (previous != null && image(previous).equals(order.image()) && !image(old).equals(order.image())) {
-                    return restore(s, old, previous);
+                if (previous == null) {
+                    return pull(s, order.image()).flatMap(x -> replace(s, old, order.image()));
                 }
-                Uni<Void> clear = previous == null ? Uni.createFrom().voidItem() : remove(s.host(), id(previous));
-                return clear.flatMap(x -> pull(s, order.image())).flatMap(x -> replace(s, old, order.image()));
+                Uni<Boolean> rollback = image(old).equals(order.image()) ? Uni.createFrom().item(false)
+                        : pinned(s.host(), previous).map(p -> p.equals(order.image()) || image(previous).equals(order.image()));
+                return rollback.flatMap(swapBack -> swapBack ? restore(s, old, previous)
+                        : remove(s.host(), id(previous)).flatMap(x -> pull(s, order.image())).flatMap(x -> replace(s, old, order.image())));
             });
         });
     }
@@ -137,8 +143,8 @@ public class DockerTarget implements DeployTarget<DockerSettings> {
             return Uni.createFrom().item(Verification.failure("container " + s.container()
                     + " was not running and healthy before the deadline: " + lastState, order.image()));
         }
-        return inspect(s.host(), s.container()).flatMap(c -> {
-            ContainerState state = ContainerState.of(s.container(), c, order.image());
+        return inspect(s.host(), s.container()).flatMap(c -> (c == null ? Uni.createFrom().<String>nullItem() : pinned(s.host(), c))
+                .map(running -> ContainerState.of(s.container(), c, running, order.image()))).flatMap(state -> {
             if (state.verification() != null) {
                 return Uni.createFrom().item(state.verification());
             }
@@ -152,6 +158,37 @@ public class DockerTarget implements DeployTarget<DockerSettings> {
             return Uni.createFrom().voidItem().onItem().delayIt().by(pollInterval)
                     .flatMap(ignored -> poll(s, order, until, state.waitingFor(), seen));
         });
+    }
+
+    /**
+     * The container's image pinned to the bytes it runs: {@code Config.Image} as written, with the digest
+     * under which its image was pulled ({@code RepoDigests}) added when it names none. So the "from" of a
+     * deployment, and the image a rollback applies, stay right after the tag has moved.
+     */
+    private Uni<String> pinned(String host, JsonNode container) {
+        String image = image(container);
+        if (image.contains("@")) {
+            return Uni.createFrom().item(image);
+        }
+        return inspectImage(host, container.path("Image").asText()).map(pulled -> {
+            String name = fullName(image);
+            for (JsonNode repoDigest : pulled == null ? List.<JsonNode>of() : pulled.path("RepoDigests")) {
+                String text = repoDigest.asText();
+                int at = text.indexOf('@');
+                if (at > 0 && name != null && name.equals(fullName(text.substring(0, at)))) {
+                    return image + text.substring(at);
+                }
+            }
+            return image;
+        });
+    }
+
+    private static String fullName(String reference) {
+        try {
+            return ImageReference.parse(reference).fullName();
+        } catch (InvalidReferenceException e) {
+            return null;
+        }
     }
 
     /** Pulls by digest, so the bytes run are the ones pushed even when the tag has moved since. */

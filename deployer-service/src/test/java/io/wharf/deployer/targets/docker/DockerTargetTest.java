@@ -40,6 +40,7 @@ class DockerTargetTest {
     private static Vertx vertx;
     private static DockerTarget target;
     private static String v1;
+    private static String v1Pinned;
     private static String v2;
     private static String v2Digest;
 
@@ -56,6 +57,7 @@ class DockerTargetTest {
         String v1Digest = host.pushImage(REPOSITORY, "v1", "v1");
         v2Digest = host.pushImage(REPOSITORY, "v2", "v2");
         v1 = host.registry + "/" + REPOSITORY + ":v1";
+        v1Pinned = v1 + "@" + v1Digest;
         v2 = host.registry + "/" + REPOSITORY + ":v2@" + v2Digest;
         assertNotEquals(v1Digest, v2Digest);
         host.docker("rmi", host.registry + "/" + REPOSITORY + ":v2");   // apply must pull it
@@ -99,7 +101,7 @@ class DockerTargetTest {
                 "--restart", "unless-stopped", v1);
         String oldId = inspect("web").path("Id").asText();
         DockerSettings settings = settings("web");
-        assertEquals(v1, target.current(settings).await().indefinitely());
+        assertEquals(v1Pinned, target.current(settings).await().indefinitely(), "the image run now, pinned to its digest");
 
         DeployOrder order = order(v2, v1);
         target.apply(settings, order).await().indefinitely();
@@ -130,14 +132,16 @@ class DockerTargetTest {
                 "--health-cmd", "/bin/busybox grep -q v1 /www/index.html", "--health-interval", "300ms", "--health-retries", "1", v1);
         String oldId = inspect("guarded").path("Id").asText();
         DockerSettings settings = settings("guarded");
+        String before = target.current(settings).await().indefinitely();
+        assertEquals(v1Pinned, before);
 
-        DeployOrder order = order(v2, v1);
+        DeployOrder order = order(v2, before);
         target.apply(settings, order).await().indefinitely();
         Verification verification = target.verify(settings, order, Duration.ofSeconds(30)).await().indefinitely();
         assertFalse(verification.succeeded());
         assertTrue(verification.reason().startsWith("container guarded is unhealthy: exit code 1"), verification.reason());
 
-        DeployOrder rollback = order(v1, v2);
+        DeployOrder rollback = order(before, v2);   // what the engine asks after a failure: the "from" image
         target.apply(settings, rollback).await().indefinitely();
         JsonNode restored = inspect("guarded");
         assertEquals(oldId, restored.path("Id").asText(), "the kept container is back, not a new one");
