@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -62,6 +63,12 @@ public class KubernetesTarget implements DeployTarget<KubernetesSettings> {
     public KubernetesTarget(KubernetesClient client, KubernetesTargetConfig config) {
         this.defaultClient = client;
         this.pollInterval = config.pollInterval();
+    }
+
+    /** Closes the clients made for kubeconfig contexts (the default client belongs to the extension). */
+    @PreDestroy
+    void close() {
+        contextClients.values().forEach(KubernetesClient::close);
     }
 
     @Override

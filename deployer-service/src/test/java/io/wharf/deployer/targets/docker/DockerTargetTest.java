@@ -190,12 +190,16 @@ class DockerTargetTest {
     }
 
     @Test
-    void validatesSettingsAndRedactsTheRegistrySecret() {
+    void validatesSettingsAndRedactsTheRegistrySecret() throws Exception {
         DockerSettings withAuth = new DockerSettings(null, "web", new DockerSettings.RegistryAuth("robot$shop+deployer", "s3cret"));
         target.validate(withAuth);
         assertEquals(DockerSettings.DEFAULT_HOST, withAuth.host());
         assertEquals("********", withAuth.redacted().registryAuth().password());
         assertFalse(JSON.valueToTree(withAuth.redacted()).toString().contains("s3cret"));
+        DockerSettings read = JSON.readValue("{\"container\":\"web\",\"registryAuth\":{\"username\":\"robot\",\"password\":\"pw\"}}",
+                DockerSettings.class);
+        assertEquals(new DockerSettings(DockerSettings.DEFAULT_HOST, "web", new DockerSettings.RegistryAuth("robot", "pw")), read);
+        assertEquals("container web on unix:///var/run/docker.sock", read.displayName());
         assertEquals("container is required",
                 assertThrows(IllegalArgumentException.class, () -> target.validate(new DockerSettings(null, " ", null))).getMessage());
         assertEquals("host 'http://docker:2375' must be unix:///path/to/docker.sock or tcp://host:port", assertThrows(

@@ -34,9 +34,10 @@ final class PrivateDockerHost implements AutoCloseable {
     private final Process dockerd;
 
     /** Why this machine cannot run the engine, or null when it can. */
-    static String missingPrerequisite() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return "dockerd needs root (running as " + System.getProperty("user.name") + ")";
+    static String missingPrerequisite() throws IOException {
+        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");   // this process's user
+        if (!Integer.valueOf(0).equals(uid)) {
+            return "dockerd needs root (running as uid " + uid + ")";
         }
         for (String path : NEEDED) {
             if (!Files.isExecutable(Path.of(path))) {

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -194,7 +196,19 @@ class KubernetesTargetTest {
         assertEquals("container is required", assertThrows(IllegalArgumentException.class,
                 () -> target.validate(new KubernetesSettings(WorkloadKind.DEPLOYMENT, NS, "web", " ", null))).getMessage());
         assertEquals(WorkloadKind.STATEFUL_SET, WorkloadKind.of("statefulset"));
-        assertThrows(IllegalArgumentException.class, () -> WorkloadKind.of("CronJob"));
+        assertEquals("workload must be one of Deployment, StatefulSet, DaemonSet, not 'CronJob'",
+                assertThrows(IllegalArgumentException.class, () -> WorkloadKind.of("CronJob")).getMessage());
+    }
+
+    @Test
+    void settingsReadAndWriteAsTheRuleApiStoresThem() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        KubernetesSettings read = json.readValue(
+                "{\"workload\":\"StatefulSet\",\"namespace\":\"shop\",\"name\":\"db\",\"container\":\"app\"}", KubernetesSettings.class);
+        assertEquals(new KubernetesSettings(WorkloadKind.STATEFUL_SET, NS, "db", "app", null), read);
+        assertEquals("StatefulSet", json.valueToTree(read).path("workload").asText());
+        assertEquals(read, json.readValue(json.writeValueAsString(read), KubernetesSettings.class));
+        assertEquals("StatefulSet shop/db container app", read.displayName());
     }
 
     private CompletableFuture<Verification> verifyInBackground(KubernetesSettings settings, DeployOrder order, Duration deadline) {
