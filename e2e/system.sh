@@ -21,6 +21,8 @@ BASE=${E2E_PORT_BASE:-15000}
 export WHARF_REGISTRY_PORT=$BASE WHARF_NOTIFIER_PORT=$((BASE + 1)) WHARF_DEPLOYER_PORT=$((BASE + 2))
 export WHARF_KAFKA_PORT=$((BASE + 4092)) WHARF_KAFKA_CONTROLLER_PORT=$((BASE + 4093))
 export WHARF_DB=wharf_system_test
+# The host the deployer puts in front of a repository in the image it deploys (docker pulls from it).
+export WHARF_DEPLOYER_REGISTRY_HOST=127.0.0.1:$WHARF_REGISTRY_PORT
 PORTS=($WHARF_REGISTRY_PORT $WHARF_NOTIFIER_PORT $WHARF_DEPLOYER_PORT $WHARF_KAFKA_PORT $WHARF_KAFKA_CONTROLLER_PORT)
 # The registry's administrator, made for this run: every curl below signs in as it (a private curlrc).
 export WHARF_ADMIN_USER=admin WHARF_ADMIN_PASSWORD
@@ -120,6 +122,16 @@ while [ -n "$pushed" ] && [ "$SECONDS" -lt "$deadline" ]; do
   sleep 0.5
 done
 if [ "$traced" = 1 ]; then ok "the registry's trace of that push shows the notifier's delivery"; else not_ok "the trace of the pushed event shows no notification.delivered"; fi
+
+# Push-to-deploy: a push of a watched tag redeploys a container on a private Docker host (e2e/deploy.sh).
+if [ "${E2E_SKIP_CLIENTS:-0}" != 1 ]; then
+  if E2E_USER=$WHARF_ADMIN_USER E2E_PASS=$WHARF_ADMIN_PASSWORD bash "$ROOT/e2e/deploy.sh" 127.0.0.1:$WHARF_REGISTRY_PORT http://127.0.0.1:$WHARF_DEPLOYER_PORT >"$WHARF_DATA_DIR/deploy.out" 2>&1; then
+    ok "a push of prod redeploys a container on a Docker host ($(tail -n 1 "$WHARF_DATA_DIR/deploy.out"))"
+  else
+    not_ok "a push of prod redeploys a container on a Docker host"
+    grep -v '^ok' "$WHARF_DATA_DIR/deploy.out" | sed 's/^/#   /' | tail -n 40
+  fi
+fi
 
 pids=$(cat "$WHARF_DATA_DIR"/run/*.pid 2>/dev/null | tr '\n' ' ')
 check "./wharf down stops everything" "$ROOT/wharf" down

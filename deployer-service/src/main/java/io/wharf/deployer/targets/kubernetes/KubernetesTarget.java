@@ -1,0 +1,253 @@
+package io.wharf.deployer.targets.kubernetes;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.wharf.deployer.targets.DeployOrder;
+import io.wharf.deployer.targets.DeployTarget;
+import io.wharf.deployer.targets.TargetException;
+import io.wharf.deployer.targets.Verification;
+
+/**
+ * Deploys to one container of a Kubernetes Deployment, StatefulSet or DaemonSet through the fabric8
+ * client (the Quarkus extension's client, or one built for the rule's kubeconfig context).
+ *
+ * <p>{@link #apply} changes only that container's image, with a JSON Patch whose {@code test}
+ * operation pins the container's position, so a concurrent edit of the pod template fails the patch
+ * instead of updating the wrong container. The generation the patch produced is remembered per
+ * deployment; {@link #verify} polls the workload's status every {@code wharf.deployer.kubernetes.poll-interval}
+ * until the controller has observed that generation and every replica is updated and available (the
+ * checks {@code kubectl rollout status} makes), until a Deployment reports
+ * {@code ProgressDeadlineExceeded}, or until the deadline. The API calls need get and patch on the
+ * workload kinds (granted in {@code k8s/}).
+ */
+@ApplicationScoped
+public class KubernetesTarget implements DeployTarget<KubernetesSettings> {
+
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+    private final KubernetesClient defaultClient;
+    private final Duration pollInterval;
+    private final Map<String, KubernetesClient> contextClients = new ConcurrentHashMap<>();
+    /** Generation written by apply, per deployment id; verify falls back to the live generation after a restart. */
+    private final Map<String, Long> appliedGenerations = new ConcurrentHashMap<>();
+
+    @Inject
+    public KubernetesTarget(KubernetesClient client, KubernetesTargetConfig config) {
+        this.defaultClient = client;
+        this.pollInterval = config.pollInterval();
+    }
+
+    /** Closes the clients made for kubeconfig contexts (the default client belongs to the extension). */
+    @PreDestroy
+    void close() {
+        contextClients.values().forEach(KubernetesClient::close);
+    }
+
+    @Override
+    public String kind() {
+        return "kubernetes";
+    }
+
+    @Override
+    public Class<KubernetesSettings> settingsType() {
+        return KubernetesSettings.class;
+    }
+
+    @Override
+    public void validate(KubernetesSettings s) {
+        if (s == null || s.workload() == null) {
+            throw new IllegalArgumentException("workload is required (Deployment, StatefulSet or DaemonSet)");
+        }
+        requireMatch("namespace", s.namespace(), DNS_LABEL, "a DNS label");
+        requireMatch("name", s.name(), DNS_SUBDOMAIN, "a DNS subdomain");
+        requireMatch("container", s.container(), DNS_LABEL, "a DNS label");
+        if (s.context() != null && s.context().isBlank()) {
+            throw new IllegalArgumentException("context must be left out or name a kubeconfig context");
+        }
+    }
+
+    private static void requireMatch(String field, String value, Pattern pattern, String what) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(field + " is required");
+        }
+        if (!pattern.matcher(value).matches()) {
+            throw new IllegalArgumentException(field + " '" + value + "' is not " + what + " (lower case letters, digits, '-')");
+        }
+    }
+
+    @Override
+    public Uni<String> current(KubernetesSettings s) {
+        return blocking(() -> {
+            HasMetadata workload = read(s);
+            return workload == null ? null : container(s, workload).getImage();
+        });
+    }
+
+    @Override
+    public Uni<Void> apply(KubernetesSettings s, DeployOrder order) {
+        return blocking(() -> {
+            HasMetadata workload = read(s);
+            if (workload == null) {
+                throw new TargetException(s.describe() + " not found");
+            }
+            List<Container> containers = template(workload).getSpec().getContainers();
+            int index = indexOf(s, containers);
+            String path = "/spec/template/spec/containers/" + index;
+            String patch = Serialization.asJson(List.of(
+                    Map.of("op", "test", "path", path + "/name", "value", s.container()),
+                    Map.of("op", "replace", "path", path + "/image", "value", order.image())));
+            HasMetadata patched = resource(s).patch(PatchContext.of(PatchType.JSON), patch);
+            appliedGenerations.put(order.deploymentId(), generation(patched));
+            return null;
+        });
+    }
+
+    @Override
+    public Uni<Verification> verify(KubernetesSettings s, DeployOrder order, Duration deadline) {
+        Instant until = Instant.now().plus(deadline);
+        return poll(s, order, until, "no status read yet")
+                .eventually(() -> appliedGenerations.remove(order.deploymentId()));
+    }
+
+    private Uni<Verification> poll(KubernetesSettings s, DeployOrder order, Instant until, String lastProgress) {
+        if (Instant.now().isAfter(until)) {
+            return Uni.createFrom().item(Verification.failure(
+                    s.describe() + " did not finish its rollout before the deadline: " + lastProgress, order.image()));
+        }
+        return blocking(() -> rollout(s, order)).flatMap(r -> {
+            if (r.verification() != null) {
+                return Uni.createFrom().item(r.verification());
+            }
+            return Uni.createFrom().voidItem().onItem().delayIt().by(pollInterval)
+                    .flatMap(ignored -> poll(s, order, until, r.progress()));
+        });
+    }
+
+    /** One read of the workload: a final verification, or the progress to report if time runs out. */
+    private record Rollout(Verification verification, String progress) {
+        static Rollout waiting(String progress) {
+            return new Rollout(null, progress);
+        }
+    }
+
+    private Rollout rollout(KubernetesSettings s, DeployOrder order) {
+        HasMetadata workload = read(s);
+        if (workload == null) {
+            return new Rollout(Verification.failure(s.describe() + " was deleted during the rollout", null), null);
+        }
+        String running = container(s, workload).getImage();
+        if (!order.image().equals(running)) {
+            return new Rollout(Verification.failure(s.describe() + " container " + s.container()
+                    + " was changed to " + running + " during the rollout", running), null);
+        }
+        long generation = appliedGenerations.getOrDefault(order.deploymentId(), generation(workload));
+        String failure = null;
+        String progress;
+        if (workload instanceof Deployment d) {
+            failure = RolloutStatus.deadlineExceeded(d);
+            progress = RolloutStatus.of(d, generation);
+        } else if (workload instanceof StatefulSet st) {
+            failure = RolloutStatus.onDelete(st);
+            progress = RolloutStatus.of(st, generation);
+        } else {
+            progress = RolloutStatus.of((DaemonSet) workload, generation);
+        }
+        if (failure != null) {
+            return new Rollout(Verification.failure(s.describe() + " rollout failed: " + failure, running), null);
+        }
+        if (progress == null) {
+            return new Rollout(Verification.success(s.describe() + " rolled out: every replica runs the new image", running), null);
+        }
+        return Rollout.waiting(progress);
+    }
+
+    private HasMetadata read(KubernetesSettings s) {
+        return resource(s).get();
+    }
+
+    private Resource<? extends HasMetadata> resource(KubernetesSettings s) {
+        KubernetesClient client = client(s);
+        return switch (s.workload()) {
+            case DEPLOYMENT -> client.apps().deployments().inNamespace(s.namespace()).withName(s.name());
+            case STATEFUL_SET -> client.apps().statefulSets().inNamespace(s.namespace()).withName(s.name());
+            case DAEMON_SET -> client.apps().daemonSets().inNamespace(s.namespace()).withName(s.name());
+        };
+    }
+
+    private KubernetesClient client(KubernetesSettings s) {
+        if (s.context() == null) {
+            return defaultClient;
+        }
+        return contextClients.computeIfAbsent(s.context(),
+                context -> new KubernetesClientBuilder().withConfig(Config.autoConfigure(context)).build());
+    }
+
+    private static PodTemplateSpec template(HasMetadata workload) {
+        if (workload instanceof Deployment d) {
+            return d.getSpec().getTemplate();
+        }
+        if (workload instanceof StatefulSet st) {
+            return st.getSpec().getTemplate();
+        }
+        return ((DaemonSet) workload).getSpec().getTemplate();
+    }
+
+    private static Container container(KubernetesSettings s, HasMetadata workload) {
+        List<Container> containers = template(workload).getSpec().getContainers();
+        return containers.get(indexOf(s, containers));
+    }
+
+    private static int indexOf(KubernetesSettings s, List<Container> containers) {
+        for (int i = 0; i < containers.size(); i++) {
+            if (s.container().equals(containers.get(i).getName())) {
+                return i;
+            }
+        }
+        throw new TargetException(s.describe() + " has no container named '" + s.container() + "' (it has: "
+                + containers.stream().map(Container::getName).collect(Collectors.joining(", ")) + ")");
+    }
+
+    private static long generation(HasMetadata workload) {
+        Long generation = workload.getMetadata().getGeneration();
+        return generation == null ? 0 : generation;
+    }
+
+    /** Runs a blocking fabric8 call on a worker thread; API errors become {@link TargetException}s. */
+    private static <T> Uni<T> blocking(Supplier<T> call) {
+        return Uni.createFrom().item(() -> {
+            try {
+                return call.get();
+            } catch (KubernetesClientException e) {
+                throw new TargetException("Kubernetes API answered " + e.getCode() + ": " + e.getMessage(), e);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+}
