@@ -47,6 +47,8 @@ BEGIN
     SELECT n.nspname INTO ext_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
     IF ext_schema IS NOT NULL THEN
         EXECUTE format('CREATE INDEX repository_name_trgm ON repository USING gin (name %I.gin_trgm_ops)', ext_schema);
+        -- The name after the project ("nginx" of "library/nginx"): what similar-name matches compare.
+        EXECUTE format('CREATE INDEX repository_short_name_trgm ON repository USING gin ((substr(name, length(project) + 2)) %I.gin_trgm_ops)', ext_schema);
         EXECUTE format('CREATE INDEX project_name_trgm ON project USING gin (name %I.gin_trgm_ops)', ext_schema);
         EXECUTE format('CREATE INDEX tag_name_trgm ON tag USING gin (name %I.gin_trgm_ops)', ext_schema);
     END IF;

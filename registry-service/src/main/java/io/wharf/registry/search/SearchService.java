@@ -22,7 +22,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  *
  * <p>Ranking: exact name matches first (the whole name, or the part after the project:
  * {@code nginx} is an exact match of {@code library/nginx}), then prefix matches, then substring
- * matches, then the rest (names at least {@link #MIN_SIMILARITY} alike, or words of the description); within a rank, higher
+ * matches, then the rest (names at least {@link #MIN_SIMILARITY} alike when the text has no slash, or words of the description); within a rank, higher
  * trigram similarity plus full-text rank first, then more pulls, then by name. Tags match by exact
  * name or name prefix only ({@code 1.2} finds {@code 1.2.0}); {@code repo:tag} looks for tags of
  * that repository.
@@ -36,8 +36,9 @@ public class SearchService {
     private static final Logger LOG = Logger.getLogger(SearchService.class);
 
     /**
-     * How alike (pg_trgm similarity of the whole name) a name must be to match without containing
-     * the text; the index finds candidates at pg_trgm's threshold (0.3), this keeps the close ones.
+     * How alike (pg_trgm similarity) a name must be to match without containing the text: a
+     * project's name, or a repository's name after its project. The trigram index finds candidates
+     * at pg_trgm's threshold (0.3), this keeps the close ones.
      */
     static final double MIN_SIMILARITY = 0.45;
 
@@ -118,6 +119,9 @@ public class SearchService {
         java.util.function.Supplier<String> prefixP = () -> sql.param("prefix", () -> escapeLike(text) + "%");
         java.util.function.Supplier<String> infixP = () -> sql.param("infix", () -> "%" + escapeLike(text) + "%");
         String similarityFn = trgm ? quote(trgmSchema) + ".similarity" : null;
+        // Similar-name matches are for a mistyped word; a text with a '/' names a repository path,
+        // whose trigrams every repository of the project shares (thousands of candidates, no help).
+        boolean fuzzy = trgm && hasText && text.indexOf('/') < 0;
         String fuzzyOp = trgm ? "OPERATOR(" + quote(trgmSchema) + ".%)" : null;
 
         // Projects the viewer may pull from, with the project-level filters.
@@ -154,7 +158,7 @@ public class SearchService {
                     .append("CASE WHEN r.name = ").append(exact).append(" OR ").append(shortName).append(" = ").append(exact).append(" THEN 0 ")
                     .append("WHEN r.name LIKE ").append(prefix).append(" OR ").append(shortName).append(" LIKE ").append(prefix).append(" THEN 1 ")
                     .append("WHEN r.name LIKE ").append(infix).append(" THEN 2 ELSE 3 END AS rank, ")
-                    .append(hasText ? (trgm ? similarityFn + "(r.name, " + exact + ") + " : "")
+                    .append(hasText ? (trgm ? similarityFn + "(" + shortName + ", " + exact + ") + " : "")
                             + "ts_rank(to_tsvector('simple', coalesce(r.description, '')), plainto_tsquery('simple', " + exact + "))" : "0::real")
                     .append("::float8 AS score, r.name AS sort_name, r.id AS ref_id, r.name AS name, r.project AS project, r.description AS description, ")
                     .append("p.name = 'library' AS official, p.verified_publisher AS verified, p.public AS public, r.pushed_at AS pushed_at, ")
@@ -162,9 +166,10 @@ public class SearchService {
                     .append("FROM repository r JOIN vis p ON p.name = r.project WHERE r.populated");
             if (hasText) {
                 s.append(" AND (r.name LIKE ").append(infix);
-                if (trgm) {
-                    s.append(" OR (r.name ").append(fuzzyOp).append(' ').append(exact).append(" AND ")
-                            .append(similarityFn).append("(r.name, ").append(exact).append(") >= ").append(MIN_SIMILARITY).append(')');
+                if (fuzzy) {
+                    s.append(" OR (").append(shortName).append(' ').append(fuzzyOp).append(' ').append(exact).append(" AND ")
+                            .append(similarityFn).append('(').append(shortName).append(", ").append(exact).append(") >= ")
+                            .append(MIN_SIMILARITY).append(')');
                 }
                 s.append(" OR ").append(fts).append(')');
             }
@@ -188,7 +193,7 @@ public class SearchService {
                     .append("NULL::timestamptz, 0::bigint, NULL::text, NULL::text, NULL::text FROM vis p");
             if (hasText) {
                 s.append(" WHERE (p.name LIKE ").append(infix);
-                if (trgm) {
+                if (fuzzy) {
                     s.append(" OR (p.name ").append(fuzzyOp).append(' ').append(exact).append(" AND ")
                             .append(similarityFn).append("(p.name, ").append(exact).append(") >= ").append(MIN_SIMILARITY).append(')');
                 }
