@@ -164,6 +164,10 @@ class SearchTest {
         search(Accounts.as(outsider), "q=" + word).body("items.name", not(hasItem(secret))).body("total", equalTo(4));
         search(Accounts.as(member), "q=" + word).body("items.name", hasItem(secret)).body("total", equalTo(5));
         search(Admin.given(), "q=" + word).body("items.name", hasItem(secret)).body("total", equalTo(5));
+        String[] robot = Accounts.robot(priv, "reader", List.of("pull"));
+        search(Accounts.as(robot[0], robot[1]), "q=" + word).body("items.name", hasItem(secret));
+        Accounts.as(robot[0], robot[1]).get("/v1/search?q=" + word + "-secret").then().statusCode(200)
+                .body("results[0].name", equalTo(secret));
         // Not by its project's name, not by a tag, not in any count.
         search(Oci.anonymous(), "q=" + priv).body("total", equalTo(0));
         search(Accounts.as(outsider), "q=" + priv + "&kind=project").body("total", equalTo(0));
