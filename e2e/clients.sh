@@ -549,6 +549,47 @@ scenario_auth() {
         "$exp_robot" "$exp_secret" "$WORK/expired-auth.json" "$R"
 }
 
+# ---------------------------------------------------------------- 10. search (registries with /v1/search)
+# docker search calls /v1/_ping then /v1/search (with a registry token after docker login);
+# podman search calls /v1/search without credentials (so only public repositories show) and
+# falls back to /v2/_catalog when /v1/search fails. Registries without /v1/_ping are skipped.
+scenario_search() {
+    local pub out
+    if ! curl -fsS -o /dev/null "http://$R/v1/_ping" 2>/dev/null; then
+        echo "# [10 search] skipped (the registry has no /v1/_ping)"
+        return
+    fi
+    if [ "$E2E_SKIP_DOCKER" != 1 ] && [ -n "$DOCKERD_PID" ]; then
+        out=$(dk search --no-trunc "$R/${REPO_D#*/}" 2>&1)
+        if grep -q "${REPO_D}\b" <<<"$out"; then
+            ok "[10 search] docker search $R/${REPO_D#*/} finds $REPO_D"
+        else
+            nok "[10 search] docker search $R/${REPO_D#*/} finds $REPO_D (got: $(tr '\n' ' ' <<<"$out" | tail -c 300))"
+        fi
+    fi
+    if [ -z "$E2E_USER" ]; then
+        echo "# [10 search] podman search skipped (needs E2E_USER to make a public project)"
+        return
+    fi
+    pub=e2e-public-$SFX
+    check "[10 search] create public project $pub" api POST /api/v1/projects "{\"name\":\"$pub\",\"isPublic\":true}" || return
+    check "[10 search] skopeo copy -> docker://$R/$pub/searchable-$SFX:v1" \
+        skopeo copy -q "${SK_DST[@]}" "oci:$WORK/img/a:v1" "docker://$R/$pub/searchable-$SFX:v1" || return
+    out=$(podman search --tls-verify=false --no-trunc "$R/searchable-$SFX" 2>&1)
+    if grep -q "$pub/searchable-$SFX" <<<"$out"; then
+        ok "[10 search] podman search $R/searchable-$SFX finds $pub/searchable-$SFX"
+    else
+        nok "[10 search] podman search $R/searchable-$SFX finds $pub/searchable-$SFX (got: $(tr '\n' ' ' <<<"$out" | tail -c 300))"
+    fi
+    # The run's suffix matches both the public repository and the private ones of project e2e.
+    out=$(podman search --tls-verify=false --no-trunc --limit 100 "$R/$SFX" 2>&1)
+    if grep -q "$pub/searchable-$SFX" <<<"$out" && ! grep -q "e2e/" <<<"$out"; then
+        ok "[10 search] podman search $R/$SFX shows the public repository, none of the private project e2e"
+    else
+        nok "[10 search] podman search $R/$SFX shows the public repository, none of the private project e2e (got: $(tr '\n' ' ' <<<"$out" | tail -c 300))"
+    fi
+}
+
 preflight
 scenario_skopeo      # 1  (4, 6 and 7 build on its repository)
 scenario_podman      # 2
@@ -562,6 +603,7 @@ scenario_multiarch   # 5
 scenario_mount       # 6
 scenario_delete      # 7
 scenario_catalog     # 8
+scenario_search      # 10
 if [ "$E2E_AUTH" = 1 ]; then
     scenario_auth    # 9
 fi

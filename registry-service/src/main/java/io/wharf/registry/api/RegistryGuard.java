@@ -194,7 +194,7 @@ public class RegistryGuard {
     }
 
     /** The token endpoint's URL as this request reached the registry. */
-    String realm(HttpServerRequest request) {
+    public String realm(HttpServerRequest request) {
         if (config.realm().isPresent()) {
             return config.realm().get();
         }

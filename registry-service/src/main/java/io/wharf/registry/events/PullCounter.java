@@ -21,6 +21,7 @@ import io.wharf.registry.service.Names;
  * tag, actor) are counted in memory and written to the outbox as one event with a {@code count}
  * every {@code wharf.registry.events.pull-flush-interval}. A pull therefore never costs a database
  * write; the price is that a crash loses the counts of the current interval (at most a few seconds).
+ * The same flush adds the pulls to the repository's and the manifest's pull counts.
  */
 @ApplicationScoped
 public class PullCounter {
@@ -65,7 +66,7 @@ public class PullCounter {
     }
 
     private Uni<Void> write(Map<Key, Long> taken) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
+        Uni<Void> chain = countPulls(taken);
         for (Map.Entry<Key, Long> e : taken.entrySet()) {
             Key key = e.getKey();
             RegistryEventData data = RegistryEventData.builder(key.repository(), key.digest())
@@ -78,5 +79,33 @@ public class PullCounter {
             chain = chain.call(() -> recorder.record(EventType.ARTIFACT_PULLED, data));
         }
         return chain;
+    }
+
+    /**
+     * Adds the pulls to the counters search and the repository page show: per repository, and per
+     * manifest (a tag shows the count of the manifest it points at). One update per repository and
+     * per manifest pulled in the interval, in the same transaction as the events.
+     */
+    private static Uni<Void> countPulls(Map<Key, Long> taken) {
+        Map<String, Long> repositories = new java.util.HashMap<>();
+        Map<List<String>, Long> manifests = new java.util.HashMap<>();
+        taken.forEach((key, n) -> {
+            repositories.merge(key.repository(), n, Long::sum);
+            manifests.merge(List.of(key.repository(), key.digest()), n, Long::sum);
+        });
+        return Panache.getSession().chain(session -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Map.Entry<String, Long> e : repositories.entrySet()) {
+                chain = chain.call(() -> session.createNativeQuery("UPDATE repository SET pull_count = pull_count + :n WHERE name = :r")
+                        .setParameter("n", e.getValue()).setParameter("r", e.getKey()).executeUpdate());
+            }
+            for (Map.Entry<List<String>, Long> e : manifests.entrySet()) {
+                chain = chain.call(() -> session.createNativeQuery("UPDATE manifest SET pull_count = pull_count + :n "
+                                + "WHERE digest = :d AND repository_id = (SELECT id FROM repository WHERE name = :r)")
+                        .setParameter("n", e.getValue()).setParameter("d", e.getKey().get(1)).setParameter("r", e.getKey().get(0))
+                        .executeUpdate());
+            }
+            return chain;
+        });
     }
 }

@@ -37,6 +37,12 @@ public interface BlobStore {
      */
     Uni<Void> send(String digest, long offset, long length, HttpServerResponse response);
 
+    /**
+     * The whole of a small committed blob (an image config, say), or {@code null} when the store
+     * does not hold it or it is larger than {@code maxBytes} (nothing large is ever read into memory).
+     */
+    Uni<byte[]> readSmall(String digest, int maxBytes);
+
     /** Deletes a committed blob; {@code false} when it was not there. */
     Uni<Boolean> delete(String digest);
 

@@ -153,6 +153,19 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     @Override
+    public Uni<byte[]> readSmall(String digest, int maxBytes) {
+        BlobDigest parsed = BlobDigest.parse(digest);
+        if (parsed == null) {
+            return Uni.createFrom().nullItem();
+        }
+        Path blob = blobPath(parsed);
+        return run(context -> blocking(context, () -> {
+            Long size = sizeOrNull(blob);
+            return size == null || size > maxBytes ? null : Files.readAllBytes(blob);
+        }));
+    }
+
+    @Override
     public Uni<Void> send(String digest, long offset, long length, HttpServerResponse response) {
         Objects.requireNonNull(response, "response");
         return run(context -> {

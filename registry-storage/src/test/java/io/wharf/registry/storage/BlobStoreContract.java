@@ -124,6 +124,17 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void readsSmallBlobsWholeAndRefusesLargerOnes() throws Exception {
+        byte[] config = bytes("{\"os\":\"linux\",\"architecture\":\"arm64\"}");
+        String digest = sha256(config);
+        await(store.commit(uploadOf("library/alpine", config), digest));
+
+        assertArrayEquals(config, await(store.readSmall(digest, config.length)));
+        assertNull(await(store.readSmall(digest, config.length - 1)), "larger than the limit");
+        assertNull(await(store.readSmall(sha256(bytes("never stored")), 1024)));
+    }
+
+    @Test
     void rejectsCommitWhoseDigestDiffersAndServesNothing() throws Exception {
         byte[] layer = bytes("what was sent");
         String claimed = sha256(bytes("what was promised"));
