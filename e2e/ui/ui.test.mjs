@@ -147,12 +147,19 @@ page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
 let digest;
 let searchApi = false;
 let repositoryApi = false;
+let deployerRules = false;
 
 try {
   digest = await pushImage('1.0');
   console.log(`# pushed ${host}/${repository}:1.0 (${digest})`);
   searchApi = await answers('/api/v1/search?q=probe');
   repositoryApi = await answers(`/api/v1/repositories/${repository}`);
+  const token = (await (await fetch(`${BASE}/api/v1/auth/token`, { method: 'POST', headers: { Authorization: auth } })).json()).token;
+  const rules = await fetch(`${BASE}/ui-api/deployer/api/v1/rules?project=library`, { headers: { Authorization: `Bearer ${token}` } });
+  await rules.arrayBuffer();
+  deployerRules = rules.status !== 404;
+  if (!deployerRules) expectedFailures.push('/ui-api/deployer/api/v1/');
+  console.log(`# APIs in this build: search ${searchApi}, repository detail ${repositoryApi}, deployer rules ${deployerRules}`);
   if (!searchApi) expectedFailures.push('/api/v1/search');
   if (!repositoryApi) expectedFailures.push('/api/v1/repositories/');
 
@@ -178,7 +185,7 @@ try {
   await step(page, 'signing in with the right password shows the account and keeps only an API token', async () => {
     await page.getByLabel('Password or access token').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(`Signed in as ${USER}`).waitFor();
+    await page.locator('.account').getByText(`Signed in as ${USER}`).waitFor();
     const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
     expect(!stored.includes(PASSWORD), 'the password is stored in the browser');
     expect(await page.evaluate(() => localStorage.length) === 0, 'something is kept in localStorage');
@@ -197,19 +204,22 @@ try {
     skip('search finds the pushed repository with the Official badge', 'GET /api/v1/search is not in this build (issue 8, search branch)');
   }
 
-  await step(page, 'the repository page shows tags, digests and the exact docker pull lines', async () => {
-    await page.goto(`${BASE}/ui/#/repositories/${repository}`);
-    await page.getByRole('heading', { level: 1, name: repository }).waitFor();
-    if (!repositoryApi) return; // the events section below still runs; the tags need the repository API
-    const row = page.locator('tr[data-tag="1.0"]');
-    await row.waitFor();
-    await row.locator('code.digest').filter({ hasText: digest.slice(0, 19) }).waitFor();
-    expect(await row.locator('code.digest').getAttribute('title') === digest, 'the full digest is not given');
-    await row.getByText(`docker pull ${host}/${repository}:1.0`, { exact: true }).waitFor();
-    await row.getByText(`docker pull ${host}/${repository}@${digest}`, { exact: true }).waitFor();
-    await row.getByText('linux/amd64').waitFor();
-  });
-  if (!repositoryApi) console.log('# the repository detail API (GET /api/v1/repositories/…) is not in this build: tags, digests and pull lines were not checked');
+  if (repositoryApi) {
+    await step(page, 'the repository page shows tags, digests, platforms and the exact docker pull lines', async () => {
+      await page.goto(`${BASE}/ui/#/repositories/${repository}`);
+      await page.getByRole('heading', { level: 1, name: repository }).waitFor();
+      const row = page.locator('tr[data-tag="1.0"]');
+      await row.waitFor();
+      await row.locator('code.digest').filter({ hasText: digest.slice(0, 19) }).waitFor();
+      expect(await row.locator('code.digest').getAttribute('title') === digest, 'the full digest is not given');
+      await row.getByText(`docker pull ${host}/${repository}:1.0`, { exact: true }).waitFor();
+      await row.getByText(`docker pull ${host}/${repository}@${digest}`, { exact: true }).waitFor();
+      await row.getByText('linux/amd64').waitFor();
+    });
+  } else {
+    skip('the repository page shows tags, digests, platforms and the exact docker pull lines',
+      'GET /api/v1/repositories/{project}/{name} is not in this build (issue 8, search branch)');
+  }
 
   await step(page, 'a webhook subscription made in the UI (notifier through the proxy) shows its secret once', async () => {
     expect(HOOK_URL, 'E2E_HOOK_URL is not set');
@@ -233,6 +243,36 @@ try {
     await page.reload();
     await page.locator('tr[data-subscription]').filter({ hasText: `ui-${repoName}` }).waitFor();
     expect(!(await page.content()).includes(secret), 'the secret is shown again');
+  });
+
+  await step(page, 'a robot account made in the UI shows its secret once', async () => {
+    await page.goto(`${BASE}/ui/#/projects/library/robots`);
+    await page.getByRole('heading', { level: 2, name: 'Robot accounts' }).waitFor();
+    const form = page.getByRole('form', { name: 'Create robot account' });
+    await form.getByLabel('Name').fill(`ci-${repoName}`);
+    await form.getByLabel('Push').check();
+    await form.getByRole('button', { name: 'Create robot account' }).click();
+    const box = page.locator('.secret-box');
+    await box.waitFor();
+    const secret = (await box.locator('.secret-value').textContent()).trim();
+    expect(secret.length >= 20, 'no robot secret shown');
+    await page.getByRole('row').filter({ hasText: `robot$library+ci-${repoName}` }).waitFor();
+    await box.getByRole('button', { name: /dismiss/ }).click();
+    await box.waitFor({ state: 'detached' });
+    expect(!(await page.content()).includes(secret), 'the robot secret is still in the page after dismissing');
+    const robot = await fetch(`${BASE}/v2/`, { headers: { Authorization: `Basic ${Buffer.from(`robot$library+ci-${repoName}:${secret}`).toString('base64')}` } });
+    expect(robot.status === 200, `the shown secret does not sign the robot in: ${robot.status}`);
+  });
+
+  await step(page, 'the deploy rules tab reaches the deployer through the proxy', async () => {
+    await page.goto(`${BASE}/ui/#/projects/library/deploy`);
+    await page.getByRole('heading', { level: 2, name: 'Deploy rules' }).waitFor();
+    if (deployerRules) {
+      await page.getByRole('table', { name: 'Deploy rules of library' }).waitFor();
+      await page.getByRole('form', { name: 'Create deploy rule' }).waitFor();
+    } else {
+      await page.getByText('Deploy rules: not available on this Wharf').waitFor();
+    }
   });
 
   let pushedEvent;

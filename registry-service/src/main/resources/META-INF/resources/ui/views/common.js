@@ -19,7 +19,8 @@ export function projectHref(name, tab) {
 export function failure(e, what) {
   if (e.status === 401) return message('error', `Sign in to see ${what}.`);
   if (e.status === 403) return message('error', `You may not see ${what}.`);
-  if (e.status === 404 && e.code !== 'NOT_FOUND' && e.code !== 'PROJECT_UNKNOWN') {
+  if (e.status === 404 && e.code === '404') {
+    // No problem body: the API itself is missing (a service older than this UI), not the thing asked for.
     return message('info', `${what[0].toUpperCase()}${what.slice(1)}: not available on this Wharf (the API answered 404).`);
   }
   if (e.status === 502) return message('error', `The service behind ${what} did not answer.`);

@@ -101,7 +101,7 @@ async function robotsTab(ctx, project, panel, refresh) {
       refresh();
     }))))));
   panel.append(actionForm('Create robot account', [
-    field('Name', { name: 'name', required: true, pattern: '[a-z0-9]+([._-][a-z0-9]+)*', autocomplete: 'off' }, 'Lowercase letters, digits and . _ -'),
+    field('Name', { name: 'name', required: true, pattern: '[a-z0-9]+([._\\-][a-z0-9]+)*', autocomplete: 'off' }, 'Lowercase letters, digits and . _ -'),
     field('Description', { name: 'description' }),
     h('fieldset', {}, h('legend', {}, 'Permissions'),
       checkbox('Pull', { name: 'permissions', value: 'pull', checked: true }),
