@@ -3,11 +3,18 @@
 // strong and links (http, https, relative and mailto only).
 import { h } from './dom.js';
 
-const SAFE_URL = /^(https?:\/\/|mailto:|\/|#|\.{0,2}\/?[\w-])/i;
+/** Only links a reader expects: web pages, mail, and places on this site. */
+function safeUrl(url) {
+  try {
+    return ['http:', 'https:', 'mailto:'].includes(new URL(url, location.href).protocol);
+  } catch {
+    return false;
+  }
+}
 
 function inline(text) {
   const out = [];
-  const pattern = /(`[^`]+`)|(\*\*[^*]+\*\*)|(\*[^*\s][^*]*\*|_[^_\s][^_]*_)|(\[[^\]]+\]\([^)\s]+\))/g;
+  const pattern = /(`[^`]+`)|(\*\*[^*]+\*\*)|(\*[^*\s][^*]*\*|(?<!\w)_[^_\s][^_]*_(?!\w))|(\[[^\]]+\]\([^)\s]+\))/g;
   let last = 0;
   let m;
   while ((m = pattern.exec(text)) !== null) {
@@ -18,7 +25,7 @@ function inline(text) {
     else if (m[3]) out.push(h('em', {}, ...inline(token.slice(1, -1))));
     else {
       const [, label, url] = token.match(/^\[([^\]]+)\]\(([^)\s]+)\)$/);
-      out.push(SAFE_URL.test(url) && !/^\s*javascript:/i.test(url)
+      out.push(safeUrl(url)
         ? h('a', { href: url, rel: 'noopener noreferrer nofollow' }, ...inline(label))
         : `${label} (${url})`);
     }

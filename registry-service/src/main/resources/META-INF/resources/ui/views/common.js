@@ -17,7 +17,10 @@ export function projectHref(name, tab) {
 
 /** A message for an API error, with what to do about it. */
 export function failure(e, what) {
-  if (e.status === 401) return message('error', `Sign in to see ${what}.`);
+  if (e.status === 401) {
+    return h('p', { class: 'message info', role: 'status' },
+      h('a', { href: `#/signin?next=${encodeURIComponent(location.hash || '#/')}` }, 'Sign in'), ` to see ${what}.`);
+  }
   if (e.status === 403) return message('error', `You may not see ${what}.`);
   if (e.status === 404 && e.code === '404') {
     // No problem body: the API itself is missing (a service older than this UI), not the thing asked for.

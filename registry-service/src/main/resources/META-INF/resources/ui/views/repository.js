@@ -1,4 +1,4 @@
-import { h, timeEl, bytes, shortDigest, badges, copyButton } from '../dom.js';
+import { h, append, timeEl, bytes, shortDigest, badges, copyButton } from '../dom.js';
 import { api } from '../api.js';
 import { failure, projectHref } from './common.js';
 import { markdown } from '../markdown.js';
@@ -44,11 +44,11 @@ export async function repositoryView(ctx, full) {
   try {
     const repo = await api(`/api/v1/repositories/${encodeURIComponent(project)}/${name.split('/').map(encodeURIComponent).join('/')}`, { signal: ctx.signal });
     const host = registryHost();
-    overview.append(
+    append(overview, [
       badges(repo),
       repo.description ? h('p', { class: 'lead' }, repo.description) : null,
       h('p', { class: 'meta' }, `${repo.pullCount ?? 0} pulls · last pushed `, timeEl(repo.pushedAt)),
-      pullLine(`docker pull ${host}/${full}`, 'pull command'));
+      pullLine(`docker pull ${host}/${full}`, 'pull command')]);
     const tags = repo.tags || [];
     overview.append(h('section', { 'aria-labelledby': 'tags-title' },
       h('h2', { id: 'tags-title' }, 'Tags'),
