@@ -289,6 +289,23 @@ try {
     expect(robot.status === 200, `the shown secret does not sign the robot in: ${robot.status}`);
   });
 
+  await step(page, 'a personal access token made on the account page is shown once and signs in', async () => {
+    await page.locator('.account').getByRole('link', { name: /Your account/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
+    const form = page.getByRole('form', { name: 'Create token' });
+    await form.getByLabel('Name').fill(`ui-${repoName}`);
+    await form.getByRole('button', { name: 'Create token' }).click();
+    const box = page.locator('.secret-box');
+    await box.waitFor();
+    const token = (await box.locator('.secret-value').textContent()).trim();
+    await page.getByRole('table', { name: 'Your tokens' }).getByRole('rowheader', { name: `ui-${repoName}` }).waitFor();
+    await box.getByRole('button', { name: /dismiss/ }).click();
+    await box.waitFor({ state: 'detached' });
+    expect(!(await page.content()).includes(token), 'the token is still in the page after dismissing');
+    const login = await fetch(`${BASE}/v2/`, { headers: { Authorization: `Basic ${Buffer.from(`${USER}:${token}`).toString('base64')}` } });
+    expect(login.status === 200, `the shown token does not sign in: ${login.status}`);
+  });
+
   await step(page, 'the deploy rules tab reaches the deployer through the proxy', async () => {
     await page.goto(`${BASE}/ui/#/projects/library/deploy`);
     await page.getByRole('heading', { level: 2, name: 'Deploy rules' }).waitFor();

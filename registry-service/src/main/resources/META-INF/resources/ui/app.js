@@ -6,11 +6,13 @@ import { repositoryView } from './views/repository.js';
 import { projectView } from './views/project.js';
 import { eventsView, traceView } from './views/events.js';
 import { signInView } from './views/signin.js';
+import { accountView } from './views/account.js';
 
 const routes = [
   [/^\/$/, () => browseView],
   [/^\/search$/, () => searchView],
   [/^\/signin$/, () => signInView],
+  [/^\/account$/, () => accountView],
   [/^\/events$/, () => eventsView],
   [/^\/events\/([^/]+)$/, (m) => (ctx) => traceView(ctx, decodeURIComponent(m[1]))],
   [/^\/projects\/([^/]+)(?:\/([a-z]+))?$/, (m) => (ctx) => projectView(ctx, decodeURIComponent(m[1]), m[2] || 'repositories')],
@@ -77,7 +79,7 @@ function renderAccount() {
   const user = session.user;
   if (user) {
     replace(box,
-      h('span', { class: 'who' }, 'Signed in as ', h('strong', {}, user.username)),
+      h('a', { class: 'who', href: '#/account', 'aria-label': `Your account (signed in as ${user.username})` }, 'Signed in as ', h('strong', {}, user.username)),
       h('button', {
         type: 'button', class: 'link-button', onclick: () => {
           session.clear();
