@@ -113,7 +113,7 @@ public class UiProxy {
                 }
             }
             return send(in, out);
-        }).onSuccess(answer -> relay(answer, ctx.response())).onFailure(e -> {
+        }).onSuccess(answer -> relay(answer, ctx.response(), service(in.path()))).onFailure(e -> {
             LOG.warnf("UI pass-through to %s://%s:%d failed: %s", target.getScheme(), target.getHost(), target.getPort(), e.getMessage());
             if (!ctx.response().headWritten()) {
                 problem(ctx.response(), 502, "BAD_GATEWAY", "the service behind " + in.path().split("/")[2] + " did not answer");
@@ -138,10 +138,18 @@ public class UiProxy {
         return out.send(in);
     }
 
-    private static void relay(HttpClientResponse answer, HttpServerResponse response) {
+    private static String service(String path) {
+        String rest = path.substring(PREFIX.length());
+        return rest.substring(0, rest.indexOf('/'));
+    }
+
+    private void relay(HttpClientResponse answer, HttpServerResponse response, String service) {
         response.setStatusCode(answer.statusCode());
         for (CharSequence name : RESPONSE_HEADERS) {
             String value = answer.getHeader(name);
+            if (value != null && HttpHeaders.LOCATION.equals(name)) {
+                value = location(value, targets.get(service), service);
+            }
             if (value != null) {
                 response.putHeader(name, value);
             }
@@ -151,6 +159,23 @@ public class UiProxy {
             response.setChunked(true);
         }
         answer.pipeTo(response);
+    }
+
+    /**
+     * An upstream's Location as the browser can follow it: through the pass-through. Locations
+     * elsewhere than the service's API are dropped (they would name hosts the browser cannot reach).
+     */
+    static String location(String value, URI base, String service) {
+        String path = value;
+        String origin = base.getScheme() + "://" + base.getRawAuthority();
+        if (path.startsWith(origin)) {
+            path = path.substring(origin.length());
+        }
+        String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+        if (!basePath.isEmpty() && path.startsWith(basePath + "/")) {
+            path = path.substring(basePath.length());
+        }
+        return path.startsWith(API) ? PREFIX + service + path : null;
     }
 
     private static void problem(HttpServerResponse response, int status, String code, String message) {

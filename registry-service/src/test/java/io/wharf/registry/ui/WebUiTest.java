@@ -69,7 +69,7 @@ class WebUiTest {
                 .when().get("/ui-api/notifier/api/v1/subscriptions?project=acme")
                 .then().statusCode(201)
                 .contentType(containsString("application/json"))
-                .header("Location", equalTo("/api/v1/subscriptions/42"))
+                .header("Location", equalTo("/ui-api/notifier/api/v1/subscriptions/42"))
                 .header("Set-Cookie", nullValue())
                 .header("Cache-Control", equalTo("no-store"))
                 .body("upstreamPath", equalTo("/api/v1/subscriptions"));
@@ -89,6 +89,7 @@ class WebUiTest {
         given().header("Authorization", "Bearer t").contentType("application/json").body(body)
                 .when().post("/ui-api/deployer/api/v1/rules")
                 .then().statusCode(201)
+                .header("Location", equalTo("/ui-api/deployer/api/v1/subscriptions/42"))
                 .body("upstreamPath", equalTo("/deployer-base/api/v1/rules"))
                 .body("bodyLength", equalTo(body.length()));
         RecordingUpstream.Seen one = RecordingUpstream.SEEN.get(0);
