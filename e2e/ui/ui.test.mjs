@@ -194,7 +194,7 @@ try {
 
   if (searchApi) {
     await step(page, 'search finds the pushed repository with the Official badge', async () => {
-      await page.getByRole('link', { name: 'Search', exact: true }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search', exact: true }).click();
       await page.getByLabel('Search repositories, projects and tags').fill(repoName);
       await page.getByRole('button', { name: 'Search', exact: true }).click();
       const result = page.locator('.result').filter({ has: page.getByRole('link', { name: repository, exact: true }) });
@@ -311,7 +311,27 @@ try {
     await page.getByRole('heading', { level: 2, name: 'Deploy rules' }).waitFor();
     if (deployerRules) {
       await page.getByRole('table', { name: 'Deploy rules of library' }).waitFor();
-      await page.getByRole('form', { name: 'Create deploy rule' }).waitFor();
+      const form = page.getByRole('form', { name: 'Create deploy rule' });
+      await form.getByLabel('Name').fill(`deploy-${repoName}`);
+      await form.getByLabel('Repository').fill(repository);
+      await form.getByLabel('Tag policy').selectOption('glob');
+      await form.getByLabel('Tag pattern').fill('*');
+      await form.getByLabel('Target kind').fill('http');
+      await form.getByLabel('Target settings (JSON)').fill(JSON.stringify({ url: HOOK_URL }));
+      await form.getByLabel(/Dry run/).check();
+      await form.getByRole('button', { name: 'Create deploy rule' }).click();
+      const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: `deploy-${repoName}`, exact: true }) });
+      await row.waitFor();
+      const box = page.locator('.secret-box');
+      if (await box.count()) {
+        const secret = (await box.locator('.secret-value').textContent()).trim();
+        await box.getByRole('button', { name: /dismiss/ }).click();
+        expect(!(await page.content()).includes(secret), 'the rule secret is still in the page after dismissing');
+      }
+      await row.getByRole('button', { name: `Hold deploy-${repoName}` }).click();
+      await page.getByRole('row').filter({ hasText: `deploy-${repoName}` }).filter({ hasText: 'on hold' }).waitFor();
+      await page.getByRole('button', { name: `Release deploy-${repoName}` }).click();
+      await page.getByRole('button', { name: `Hold deploy-${repoName}` }).waitFor(); // released: the next push deploys (dry run)
     } else {
       await page.getByText('Deploy rules: not available on this Wharf').waitFor();
     }
@@ -339,8 +359,24 @@ try {
     await page.locator('.step[data-type="notification.delivered"]').first().waitFor({ timeout: 60_000 });
   });
 
+  if (deployerRules) {
+    await step(page, 'the deploy tab lists the deployment the rule made of that push (dry run)', async () => {
+      await page.goto(`${BASE}/ui/#/projects/library/deploy`);
+      const table = page.getByRole('table', { name: 'Deployments in library' });
+      await table.waitFor();
+      const deadline = Date.now() + 60_000;
+      const row = table.getByRole('row').filter({ hasText: `${repository}:2.0` });
+      while (!(await row.count()) && Date.now() < deadline) {
+        await page.waitForTimeout(1000); // the deployments list has no live feed: look again
+        await page.reload();
+        await table.waitFor();
+      }
+      await row.first().waitFor({ timeout: 1000 });
+    });
+  }
+
   await step(page, 'the event timeline lists the pushes', async () => {
-    await page.getByRole('link', { name: 'Events', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Events' }).waitFor();
     await page.locator('li.event').filter({ hasText: `${repository}:2.0` }).first().waitFor();
   });
