@@ -122,6 +122,7 @@ while [ -n "$pushed" ] && [ "$SECONDS" -lt "$deadline" ]; do
   sleep 0.5
 done
 if [ "$traced" = 1 ]; then ok "the registry's trace of that push shows the notifier's delivery"; else not_ok "the trace of the pushed event shows no notification.delivered"; fi
+check "the web UI works in headless Chromium (e2e/ui; screenshots in $ROOT/e2e/logs/ui)" env E2E_HOOK_URL=http://127.0.0.1:$HOOK_PORT/ui-hook E2E_UI_ARTIFACTS=$ROOT/e2e/logs/ui bash "$ROOT/e2e/ui/run.sh"
 
 # Push-to-deploy: a push of a watched tag redeploys a container on a private Docker host (e2e/deploy.sh).
 if [ "${E2E_SKIP_CLIENTS:-0}" != 1 ]; then
