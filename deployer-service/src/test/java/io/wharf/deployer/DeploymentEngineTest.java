@@ -318,6 +318,39 @@ class DeploymentEngineTest {
         assertEquals(HOST + "/" + repo + ":one@" + v1, place.running, "automation did not overwrite the rollback");
     }
 
+    @Test
+    void pagesThroughTheHistoryNewestFirstWithFilters() {
+        String project = Api.project();
+        String repo = project + "/app";
+        String rule = Api.createRule(Api.fakeRule(repo, "glob", "*", project, Map.of())).getString("id");
+        List<String> digests = List.of(Registry.digest(), Registry.digest(), Registry.digest());
+        for (int i = 0; i < digests.size(); i++) {
+            Registry.send(bootstrap, Registry.pushed(repo, "t" + i, digests.get(i)));
+            Api.awaitState(rule, digests.get(i), "succeeded");
+        }
+        String reader = Tokens.user("gus", project, "guest");
+
+        JsonPath first = given().auth().oauth2(reader).queryParam("project", project).queryParam("limit", 2)
+                .get("/api/v1/deployments").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(digests.get(2), digests.get(1)), first.getList("items.toDigest"));
+        JsonPath second = given().auth().oauth2(reader).queryParam("project", project).queryParam("limit", 2)
+                .queryParam("cursor", first.getString("nextCursor")).get("/api/v1/deployments").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(List.of(digests.get(0)), second.getList("items.toDigest"));
+        assertNull(second.get("nextCursor"));
+
+        given().auth().oauth2(reader).queryParam("repository", repo).queryParam("state", "succeeded")
+                .get("/api/v1/deployments").then().statusCode(200)
+                .body("items.size()", org.hamcrest.Matchers.equalTo(3));
+        given().auth().oauth2(reader).queryParam("repository", repo).queryParam("state", "failed")
+                .get("/api/v1/deployments").then().statusCode(200)
+                .body("items.size()", org.hamcrest.Matchers.equalTo(0));
+        given().auth().oauth2(reader).queryParam("state", "bogus").get("/api/v1/deployments").then().statusCode(400);
+        given().auth().oauth2(reader).queryParam("cursor", "garbage!").get("/api/v1/deployments").then().statusCode(400);
+        given().auth().oauth2(Tokens.user("x", "elsewhere", "projectAdmin")).queryParam("repository", repo)
+                .get("/api/v1/deployments").then().statusCode(200).body("items.size()", org.hamcrest.Matchers.equalTo(0));
+    }
+
     /** A rule needing {@code approvals}, and a push of {@code digest} it matches; returns the rule id. */
     private String ruleNeedingApprovals(String project, int approvals, String digest) {
         String repo = project + "/app";

@@ -88,28 +88,24 @@ public class DeploymentRepository implements PanacheRepositoryBase<Deployment, U
     public Uni<List<Deployment>> history(Filter filter, int limit) {
         StringBuilder q = new StringBuilder("1 = 1");
         Parameters p = new Parameters();
-        if (filter.projects() != null) {
-            q.append(" and project in :projects");
-            p.and("projects", filter.projects());
-        }
-        if (filter.ruleId() != null) {
-            q.append(" and ruleId = :rule");
-            p.and("rule", filter.ruleId());
-        }
-        if (filter.repository() != null) {
-            q.append(" and repository = :repository");
-            p.and("repository", filter.repository());
-        }
-        if (filter.state() != null) {
-            q.append(" and state = :state");
-            p.and("state", filter.state());
-        }
+        narrow(q, p, "project in :projects", "projects", filter.projects());
+        narrow(q, p, "ruleId = :rule", "rule", filter.ruleId());
+        narrow(q, p, "repository = :repository", "repository", filter.repository());
+        narrow(q, p, "state = :state", "state", filter.state());
         if (filter.afterCreatedAt() != null) {
             q.append(" and (createdAt < :cursorAt or createdAt = :cursorAt and id < :cursorId)");
             p.and("cursorAt", filter.afterCreatedAt()).and("cursorId", filter.afterId());
         }
         q.append(" order by createdAt desc, id desc");
         return find(q.toString(), p).page(0, limit).list();
+    }
+
+    /** Adds {@code clause} with its parameter unless the filter value is null. */
+    private static void narrow(StringBuilder query, Parameters parameters, String clause, String name, Object value) {
+        if (value != null) {
+            query.append(" and ").append(clause);
+            parameters.and(name, value);
+        }
     }
 
     /** History filters; {@code projects} null means every project. */
