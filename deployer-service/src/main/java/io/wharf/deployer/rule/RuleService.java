@@ -151,12 +151,16 @@ public class RuleService {
                         && targets.read(kind, existing.targetSettings) instanceof SecretSettings old ? old.secret() : null;
                 if (kept != null) {
                     settings = withSecret.withSecret(kept);
+                } else if (withSecret.secretOptional()) {
+                    if (SecretSettings.REDACTED.equals(given)) {
+                        throw DeployerException.invalid("the target's secret is " + SecretSettings.REDACTED + " and there is no stored one to keep");
+                    }
                 } else {
                     shownSecret = withSecret.newSecret();
                     settings = withSecret.withSecret(secrets.seal(shownSecret));
                 }
             } else {
-                shownSecret = given;
+                shownSecret = withSecret.secretOptional() ? null : given;
                 settings = withSecret.withSecret(secrets.seal(given));
             }
         }

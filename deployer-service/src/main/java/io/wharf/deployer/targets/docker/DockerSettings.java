@@ -1,6 +1,6 @@
 package io.wharf.deployer.targets.docker;
 
-import io.wharf.deployer.targets.TargetSettings;
+import io.wharf.deployer.secret.SecretSettings;
 
 /**
  * Where a Docker rule deploys: one named container on one Docker host.
@@ -12,10 +12,9 @@ import io.wharf.deployer.targets.TargetSettings;
  * @param registryAuth optional credentials for the pull (a user or a robot account and its secret),
  *                     sent to the engine as {@code X-Registry-Auth}; null pulls anonymously
  */
-public record DockerSettings(String host, String container, RegistryAuth registryAuth) implements TargetSettings {
+public record DockerSettings(String host, String container, RegistryAuth registryAuth) implements SecretSettings {
 
     public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
-    static final String REDACTED = "********";
 
     /**
      * Registry credentials for pulls.
@@ -35,6 +34,28 @@ public record DockerSettings(String host, String container, RegistryAuth registr
     @Override
     public String displayName() {
         return "container " + container + " on " + host;
+    }
+
+    /** The registry password: clear in a request, sealed once stored; null without credentials. */
+    @Override
+    public String secret() {
+        return registryAuth == null ? null : registryAuth.password();
+    }
+
+    @Override
+    public DockerSettings withSecret(String secret) {
+        return registryAuth == null ? this : new DockerSettings(host, container, new RegistryAuth(registryAuth.username(), secret));
+    }
+
+    /** Never called: the password is the user's ({@link #secretOptional()}). */
+    @Override
+    public String newSecret() {
+        throw new UnsupportedOperationException("registry credentials are given, not generated");
+    }
+
+    @Override
+    public boolean secretOptional() {
+        return true;
     }
 
     @Override

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.wharf.deployer.secret.SecretBox;
 import io.wharf.deployer.targets.DeployOrder;
 import io.wharf.deployer.targets.DeployTarget;
 import io.wharf.deployer.targets.TargetException;
@@ -64,13 +65,22 @@ public class DockerTarget implements DeployTarget<DockerSettings> {
     private final Duration pollInterval;
     private final Duration stopTimeout;
     private final Duration minUptime;
+    private final SecretBox secrets;
 
     @Inject
-    public DockerTarget(Vertx vertx, ObjectMapper json, DockerTargetConfig config) {
+    public DockerTarget(Vertx vertx, ObjectMapper json, DockerTargetConfig config, SecretBox secrets) {
+        this.secrets = secrets;
         this.engine = new DockerEngineClient(vertx, json, config.callIdleTimeout());
         this.pollInterval = config.pollInterval();
         this.stopTimeout = config.stopTimeout();
         this.minUptime = config.minUptime();
+    }
+
+    /** The registry credentials with the password as the engine needs it: stored rules hold it sealed. */
+    private DockerSettings.RegistryAuth openedAuth(DockerSettings s) {
+        DockerSettings.RegistryAuth auth = s.registryAuth();
+        return auth == null || !SecretBox.isSealed(auth.password()) ? auth
+                : new DockerSettings.RegistryAuth(auth.username(), secrets.open(auth.password()));
     }
 
     @PreDestroy
@@ -201,7 +211,7 @@ public class DockerTarget implements DeployTarget<DockerSettings> {
         }
         String version = ref.digest().map(Digest::toString).orElse(ref.tagOrDefault());
         String uri = "/images/create?fromImage=" + encode(ref.fullName()) + "&tag=" + encode(version);
-        return engine.call(s.host(), HttpMethod.POST, uri, null, engine.registryAuth(s.registryAuth(), ref.registry()))
+        return engine.call(s.host(), HttpMethod.POST, uri, null, engine.registryAuth(openedAuth(s), ref.registry()))
                 .map(answer -> {
                     engine.json(answer, "pulling " + image);
                     engine.streamError(answer).ifPresent(error -> {

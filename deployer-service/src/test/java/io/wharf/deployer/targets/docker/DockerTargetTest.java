@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
+import java.util.Base64;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.wharf.deployer.secret.SecretBox;
 import io.wharf.deployer.targets.DeployOrder;
 import io.wharf.deployer.targets.TargetException;
 import io.wharf.deployer.targets.Verification;
@@ -79,7 +81,7 @@ class DockerTargetTest {
             public Duration callIdleTimeout() {
                 return Duration.ofSeconds(60);
             }
-        });
+        }, new SecretBox(Base64.getEncoder().encodeToString(new byte[32])));
     }
 
     @AfterAll
