@@ -13,6 +13,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -362,5 +364,31 @@ class DeploymentEngineTest {
 
     private static io.restassured.response.Response approve(String token, String deployment) {
         return given().auth().oauth2(token).post("/api/v1/deployments/" + deployment + "/approvals");
+    }
+
+    @Inject
+    io.wharf.deployer.deployment.DeploymentRunner runner;
+
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool database;
+
+    @Test
+    void aDeploymentLeftApplyingByAStopIsFailedAndItsRuleHeldInsteadOfBlockingIt() throws Throwable {
+        String project = Api.project();
+        String repo = project + "/api";
+        String rule = Api.createRule(Api.fakeRule(repo, "exact", "prod", project, Map.of())).getString("id");
+        String digest = Registry.digest();
+        Registry.send(bootstrap, Registry.pushed(repo, "prod", digest));
+        String id = (String) Api.awaitState(rule, digest, "succeeded").get("id");
+        // What a crash in the middle of apply leaves behind.
+        database.preparedQuery("UPDATE deployment SET state = 'APPLYING', finished_at = NULL WHERE id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(java.util.UUID.fromString(id))).await().atMost(Api.WAIT);
+
+        assertEquals(1, io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(runner::recoverInterrupted));
+
+        Map<String, Object> d = Api.awaitState(rule, digest, "failed");
+        org.hamcrest.MatcherAssert.assertThat((String) d.get("reason"), org.hamcrest.Matchers.containsString("stopped while applying"));
+        org.hamcrest.MatcherAssert.assertThat(Api.rule(rule).getString("hold.reason"), org.hamcrest.Matchers.containsString("interrupted"));
+        assertEquals(0, io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(runner::recoverInterrupted), "nothing left applying");
     }
 }

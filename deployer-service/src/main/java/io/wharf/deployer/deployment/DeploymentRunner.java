@@ -7,10 +7,12 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
@@ -85,6 +87,42 @@ public class DeploymentRunner {
         VertxContextSafetyToggle.setContextSafe(context, true);
         context.runOnContext(ignored -> work.get().subscribe().with(done -> {
         }, failure -> LOG.errorf(failure, "deployment work failed")));
+    }
+
+    /**
+     * A deployment still applying when the deployer starts was cut off by a stop or crash: the target
+     * may run either image and nobody watches it. It is marked failed and its rule held (automation
+     * must not pile a new version onto an unknown state; a person checks the target, then releases the
+     * hold or rolls back), which also frees the rule: one applying deployment blocks every later one.
+     * One deployer instance is assumed (see the README).
+     */
+    void recoverOnStart(@Observes StartupEvent start) {
+        onOwnContext(() -> recoverInterrupted().replaceWithVoid());
+    }
+
+    /** Fails every deployment left applying and holds its rule; returns how many there were. */
+    public Uni<Integer> recoverInterrupted() {
+        return Panache.withTransaction(() -> deployments.list("state", Deployment.State.APPLYING)
+                .chain(left -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (Deployment d : left) {
+                        String reason = "the deployer stopped while applying " + d.image
+                                + "; the target may run either image: check it, then release the hold or roll back";
+                        chain = chain.chain(() -> rules.findById(d.ruleId).chain(rule -> {
+                            d.finish(Deployment.State.FAILED, reason);
+                            rule.hold("deployment " + d.id + " was interrupted");
+                            rule.updatedAt = OffsetDateTime.now();
+                            return outbox.record(EventType.DEPLOYMENT_FAILED, d, rule, reason);
+                        }));
+                    }
+                    return chain.replaceWith(left.size());
+                }))
+                .invoke(n -> {
+                    if (n > 0) {
+                        LOG.warnf("%d deployment(s) were interrupted by the last stop: marked failed, rules held", n);
+                        relayEvents();
+                    }
+                });
     }
 
     @Scheduled(every = "${wharf.deployer.sweep-interval:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
