@@ -74,9 +74,14 @@ export function navigate(hash) {
   if (location.hash === hash) render(); else location.hash = hash;
 }
 
+let expiry;
 function renderAccount() {
   const box = document.getElementById('account');
-  const user = session.user;
+  const current = session.read();
+  const user = current?.user;
+  clearTimeout(expiry);
+  // The API token is short-lived: when it runs out the page shows the visitor as signed out.
+  if (current) expiry = setTimeout(() => { session.clear(); announce('Your session ended: sign in again'); }, current.expiresAt - Date.now() + 100);
   if (user) {
     replace(box,
       h('a', { class: 'who', href: '#/account', 'aria-label': `Your account (signed in as ${user.username})` }, 'Signed in as ', h('strong', {}, user.username)),
