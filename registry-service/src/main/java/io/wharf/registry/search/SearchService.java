@@ -42,6 +42,13 @@ public class SearchService {
      */
     static final double MIN_SIMILARITY = 0.45;
 
+    /**
+     * When a repository was last pushed to: its newest manifest or tag change. Read, not stored,
+     * so that a push takes no lock on the repository row ({@code {id}}: the repository's id).
+     */
+    public static final String PUSHED_AT = "greatest((SELECT max(m.created_at) FROM manifest m WHERE m.repository_id = {id}), "
+            + "(SELECT max(t.updated_at) FROM tag t WHERE t.repository_id = {id}))";
+
     private final Pool pool;
     /** The schema pg_trgm lives in ("" when the database has none); looked up once. */
     private volatile String trigramSchema;
@@ -161,7 +168,7 @@ public class SearchService {
                     .append(hasText ? (trgm ? similarityFn + "(" + shortName + ", " + exact + ") + " : "")
                             + "ts_rank(to_tsvector('simple', coalesce(r.description, '')), plainto_tsquery('simple', " + exact + "))" : "0::real")
                     .append("::float8 AS score, r.name AS sort_name, r.id AS ref_id, r.name AS name, r.project AS project, r.description AS description, ")
-                    .append("p.name = 'library' AS official, p.verified_publisher AS verified, p.public AS public, r.pushed_at AS pushed_at, ")
+                    .append("p.name = 'library' AS official, p.verified_publisher AS verified, p.public AS public, NULL::timestamptz AS pushed_at, ")
                     .append("r.pull_count AS pull_count, NULL::text AS repository, NULL::text AS tag, NULL::text AS digest ")
                     .append("FROM repository r JOIN vis p ON p.name = r.project WHERE r.populated");
             if (hasText) {
@@ -174,7 +181,9 @@ public class SearchService {
                 s.append(" OR ").append(fts).append(')');
             }
             if (q.pushedSince() != null) {
-                s.append(" AND r.pushed_at >= ").append(sinceP.get());
+                String since = sinceP.get();
+                s.append(" AND (EXISTS (SELECT 1 FROM tag t WHERE t.repository_id = r.id AND t.updated_at >= ").append(since)
+                        .append(") OR EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id AND m.created_at >= ").append(since).append("))");
             }
             if (q.tagGlob() != null) {
                 s.append(" AND EXISTS (SELECT 1 FROM tag t WHERE t.repository_id = r.id AND t.name LIKE ").append(tagLikeP.get()).append(')');
@@ -236,7 +245,10 @@ public class SearchService {
         sql.append("page AS (SELECT * FROM hits ORDER BY ").append(order)
                 .append(" LIMIT ").append(sql.param((long) q.pageSize()))
                 .append(" OFFSET ").append(sql.param(q.offset())).append(") ")
-                .append("SELECT c.total, page.*, ")
+                .append("SELECT c.total, page.kind, page.name, page.project, page.description, page.official, page.verified, page.public, ")
+                .append("page.pull_count, page.repository, page.tag, page.digest, ")
+                .append("CASE WHEN page.kind = 'repository' THEN ").append(PUSHED_AT.replace("{id}", "page.ref_id"))
+                .append(" ELSE page.pushed_at END AS pushed_at, ")
                 .append("CASE WHEN page.kind = 'repository' THEN (SELECT count(*) FROM tag WHERE repository_id = page.ref_id) ELSE 0 END AS tag_count, ")
                 .append("CASE WHEN page.kind = 'project' THEN (SELECT count(*) FROM repository WHERE project = page.name AND populated) ELSE 0 END AS repository_count ")
                 .append("FROM (SELECT count(*) AS total FROM hits) c LEFT JOIN page ON true ORDER BY ")
