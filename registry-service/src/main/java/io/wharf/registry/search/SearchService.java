@@ -4,7 +4,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -95,7 +97,7 @@ public class SearchService {
         final List<Object> params = new ArrayList<>();
         final StringBuilder text = new StringBuilder();
 
-        final java.util.Map<String, String> named = new java.util.HashMap<>();
+        final Map<String, String> named = new java.util.HashMap<>();
 
         String param(Object value) {
             params.add(value);
@@ -103,7 +105,7 @@ public class SearchService {
         }
 
         /** One parameter per key, added when first used (PostgreSQL cannot type a parameter no clause uses). */
-        String param(String key, java.util.function.Supplier<Object> value) {
+        String param(String key, Supplier<Object> value) {
             return named.computeIfAbsent(key, k -> param(value.get()));
         }
 
@@ -122,9 +124,9 @@ public class SearchService {
         boolean trgm = !trgmSchema.isEmpty();
         String text = q.text();
         boolean hasText = !text.isEmpty();
-        java.util.function.Supplier<String> exactP = () -> sql.param("exact", () -> text);
-        java.util.function.Supplier<String> prefixP = () -> sql.param("prefix", () -> escapeLike(text) + "%");
-        java.util.function.Supplier<String> infixP = () -> sql.param("infix", () -> "%" + escapeLike(text) + "%");
+        Supplier<String> exactP = () -> sql.param("exact", () -> text);
+        Supplier<String> prefixP = () -> sql.param("prefix", () -> escapeLike(text) + "%");
+        Supplier<String> infixP = () -> sql.param("infix", () -> "%" + escapeLike(text) + "%");
         String similarityFn = trgm ? quote(trgmSchema) + ".similarity" : null;
         // Similar-name matches are for a mistyped word; a text with a '/' names a repository path,
         // whose trigrams every repository of the project shares (thousands of candidates, no help).
@@ -152,8 +154,8 @@ public class SearchService {
         List<String> parts = new ArrayList<>();
 
         boolean filtersRepositories = q.tagGlob() != null || q.pushedSince() != null;
-        java.util.function.Supplier<String> tagLikeP = () -> sql.param("tagLike", () -> globToLike(q.tagGlob()));
-        java.util.function.Supplier<String> sinceP = () -> sql.param("since", () -> q.pushedSince().atOffset(ZoneOffset.UTC));
+        Supplier<String> tagLikeP = () -> sql.param("tagLike", () -> globToLike(q.tagGlob()));
+        Supplier<String> sinceP = () -> sql.param("since", () -> q.pushedSince().atOffset(ZoneOffset.UTC));
 
         if (q.kinds().contains(SearchQuery.Kind.REPOSITORY)) {
             String exact = exactP.get();
@@ -257,7 +259,7 @@ public class SearchService {
     }
 
     private static SearchHit hit(Row r) {
-        SearchQuery.Kind kind = SearchQuery.Kind.valueOf(r.getString("kind").toUpperCase(java.util.Locale.ROOT));
+        SearchQuery.Kind kind = SearchQuery.Kind.valueOf(r.getString("kind").toUpperCase(Locale.ROOT));
         OffsetDateTime pushed = r.getOffsetDateTime("pushed_at");
         return new SearchHit(kind, r.getString("name"), r.getString("project"), r.getString("description"),
                 r.getBoolean("official"), r.getBoolean("verified"), r.getBoolean("public"),
@@ -287,7 +289,4 @@ public class SearchService {
     private static String quote(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
-
-    /** The kinds every search returns unless told otherwise. */
-    public static final Set<SearchQuery.Kind> ALL_KINDS = Set.of(SearchQuery.Kind.values());
 }
