@@ -10,7 +10,7 @@
 #   SEARCH_BENCH_N=40           queries per shape
 #   SEARCH_BENCH_OUT            markdown report (default bench/results/search-<date>.md)
 #   SEARCH_BENCH_KEEP=1         leave the database and the service's log behind
-#   WHARF_PG_HOST, WHARF_PG_PORT, WHARF_PG_USER (a superuser: the load turns triggers off)
+#   WHARF_PG_HOST, WHARF_PG_PORT, WHARF_PG_USER
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -1,32 +1,21 @@
 -- Search, repository details and pull counts.
 --
--- Repositories get what people write about them (description, README), the time of their last
--- push and a pull count; manifests get a pull count (a tag's count is that of the manifest it
--- points at). Pull counts are added in batches by PullCounter's flush, never one write per pull.
+-- Repositories get what people write about them (description, README) and a pull count;
+-- manifests get a pull count (a tag's count is that of the manifest it points at). Pull counts are
+-- added in batches by PullCounter's flush, never one write per pull. A repository's push time is
+-- not stored: it is read from its manifests' and tags' own times (indexed below), so a push writes
+-- nothing more than before and takes no lock on the repository row.
 
 ALTER TABLE repository
     ADD COLUMN description TEXT,
     ADD COLUMN readme      TEXT,
-    ADD COLUMN pushed_at   TIMESTAMPTZ,
     ADD COLUMN pull_count  BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE manifest ADD COLUMN pull_count BIGINT NOT NULL DEFAULT 0;
 
-UPDATE repository r SET pushed_at = (SELECT max(m.created_at) FROM manifest m WHERE m.repository_id = r.id);
-UPDATE repository r SET pushed_at = greatest(r.pushed_at, (SELECT max(t.updated_at) FROM tag t WHERE t.repository_id = r.id));
-
--- pushed_at follows every manifest stored and every tag set or moved, in the pushing transaction.
-CREATE FUNCTION repository_pushed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE repository SET pushed_at = now() WHERE id = NEW.repository_id AND (pushed_at IS NULL OR pushed_at < now());
-    RETURN NULL;
-END $$;
-CREATE TRIGGER manifest_pushed AFTER INSERT ON manifest FOR EACH ROW EXECUTE FUNCTION repository_pushed();
-CREATE TRIGGER tag_pushed AFTER INSERT OR UPDATE OF manifest_id ON tag FOR EACH ROW EXECUTE FUNCTION repository_pushed();
-
--- Filters and sort keys.
-CREATE INDEX repository_pushed_idx ON repository (pushed_at);
+-- Push times per repository (latest push, pushedSince) and tag-name filters.
+CREATE INDEX tag_pushed_idx ON tag (repository_id, updated_at);
+CREATE INDEX manifest_pushed_idx ON manifest (repository_id, created_at);
 CREATE INDEX tag_name_idx ON tag (name);
-CREATE INDEX project_public_idx ON project (name) WHERE public;
 
 -- Full-text over descriptions ('simple': names and words, no stemming of product names).
 CREATE INDEX repository_description_fts ON repository USING gin (to_tsvector('simple', coalesce(description, '')));

@@ -164,7 +164,14 @@ class SearchTest {
         search(Accounts.as(outsider), "q=" + word).body("items.name", not(hasItem(secret))).body("total", equalTo(4));
         search(Accounts.as(member), "q=" + word).body("items.name", hasItem(secret)).body("total", equalTo(5));
         search(Admin.given(), "q=" + word).body("items.name", hasItem(secret)).body("total", equalTo(5));
+        // The project list follows the same rule.
+        Oci.anonymous().get("/api/v1/projects").then().statusCode(200).body("name", hasItem(pub)).body("name", not(hasItem(priv)));
+        Accounts.as(outsider).get("/api/v1/projects").then().statusCode(200).body("name", hasItem(pub)).body("name", not(hasItem(priv)));
+        Accounts.as(member).get("/api/v1/projects").then().statusCode(200).body("name", hasItem(priv))
+                .body("find { it.name == '" + priv + "' }.role", equalTo("limitedGuest"));
+        Admin.given().get("/api/v1/projects").then().statusCode(200).body("name", hasItem(priv));
         String[] robot = Accounts.robot(priv, "reader", List.of("pull"));
+        Accounts.as(robot[0], robot[1]).get("/api/v1/projects").then().statusCode(200).body("name", hasItem(priv));
         search(Accounts.as(robot[0], robot[1]), "q=" + word).body("items.name", hasItem(secret));
         Accounts.as(robot[0], robot[1]).get("/v1/search?q=" + word + "-secret").then().statusCode(200)
                 .body("results[0].name", equalTo(secret));

@@ -158,6 +158,12 @@ public class Identities {
     }
 
     /** Names of public projects. */
+    /** Public projects and those named, by name. */
+    public Uni<List<Project>> publicOr(Set<String> names) {
+        return pool.preparedQuery("select * from project where public or name = any($1) order by name")
+                .execute(Tuple.of(names.toArray(String[]::new))).map(rows -> map(rows, Identities::project));
+    }
+
     public Uni<List<String>> publicProjects() {
         return pool.preparedQuery("select name from project where public order by name").execute().map(rows -> map(rows, r -> r.getString("name")));
     }

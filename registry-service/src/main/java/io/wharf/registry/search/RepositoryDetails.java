@@ -63,9 +63,10 @@ public class RepositoryDetails {
     /** The repository with up to {@code tagLimit} tags, most recently pushed first; null when it has no content. */
     public Uni<Detail> find(String name, int tagLimit) {
         return pool.preparedQuery("""
-                SELECT r.id, r.name, r.project, r.description, r.readme, r.pull_count, r.pushed_at, p.verified_publisher, p.public,
-                       (SELECT count(*) FROM tag t WHERE t.repository_id = r.id) AS tag_count
-                FROM repository r JOIN project p ON p.name = r.project WHERE r.name = $1 AND r.populated""")
+                SELECT r.id, r.name, r.project, r.description, r.readme, r.pull_count, p.verified_publisher, p.public,
+                       (SELECT count(*) FROM tag t WHERE t.repository_id = r.id) AS tag_count, %s AS pushed_at
+                FROM repository r JOIN project p ON p.name = r.project WHERE r.name = $1 AND r.populated"""
+                .formatted(SearchService.PUSHED_AT.replace("{id}", "r.id")))
                 .execute(Tuple.of(name)).chain(rows -> {
                     if (!rows.iterator().hasNext()) {
                         return Uni.createFrom().nullItem();

@@ -23,11 +23,7 @@ public record SearchQuery(String text, Set<SearchQuery.Kind> kinds, String proje
 
     /** The kinds of result. */
     public enum Kind {
-        PROJECT, REPOSITORY, TAG;
-
-        public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
+        PROJECT, REPOSITORY, TAG
     }
 
     public SearchQuery {

@@ -4,7 +4,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -41,6 +43,13 @@ public class SearchService {
      * at pg_trgm's threshold (0.3), this keeps the close ones.
      */
     static final double MIN_SIMILARITY = 0.45;
+
+    /**
+     * When a repository was last pushed to: its newest manifest or tag change. Read, not stored,
+     * so that a push takes no lock on the repository row ({@code {id}}: the repository's id).
+     */
+    public static final String PUSHED_AT = "greatest((SELECT max(m.created_at) FROM manifest m WHERE m.repository_id = {id}), "
+            + "(SELECT max(t.updated_at) FROM tag t WHERE t.repository_id = {id}))";
 
     private final Pool pool;
     /** The schema pg_trgm lives in ("" when the database has none); looked up once. */
@@ -88,7 +97,7 @@ public class SearchService {
         final List<Object> params = new ArrayList<>();
         final StringBuilder text = new StringBuilder();
 
-        final java.util.Map<String, String> named = new java.util.HashMap<>();
+        final Map<String, String> named = new java.util.HashMap<>();
 
         String param(Object value) {
             params.add(value);
@@ -96,7 +105,7 @@ public class SearchService {
         }
 
         /** One parameter per key, added when first used (PostgreSQL cannot type a parameter no clause uses). */
-        String param(String key, java.util.function.Supplier<Object> value) {
+        String param(String key, Supplier<Object> value) {
             return named.computeIfAbsent(key, k -> param(value.get()));
         }
 
@@ -115,9 +124,9 @@ public class SearchService {
         boolean trgm = !trgmSchema.isEmpty();
         String text = q.text();
         boolean hasText = !text.isEmpty();
-        java.util.function.Supplier<String> exactP = () -> sql.param("exact", () -> text);
-        java.util.function.Supplier<String> prefixP = () -> sql.param("prefix", () -> escapeLike(text) + "%");
-        java.util.function.Supplier<String> infixP = () -> sql.param("infix", () -> "%" + escapeLike(text) + "%");
+        Supplier<String> exactP = () -> sql.param("exact", () -> text);
+        Supplier<String> prefixP = () -> sql.param("prefix", () -> escapeLike(text) + "%");
+        Supplier<String> infixP = () -> sql.param("infix", () -> "%" + escapeLike(text) + "%");
         String similarityFn = trgm ? quote(trgmSchema) + ".similarity" : null;
         // Similar-name matches are for a mistyped word; a text with a '/' names a repository path,
         // whose trigrams every repository of the project shares (thousands of candidates, no help).
@@ -145,8 +154,8 @@ public class SearchService {
         List<String> parts = new ArrayList<>();
 
         boolean filtersRepositories = q.tagGlob() != null || q.pushedSince() != null;
-        java.util.function.Supplier<String> tagLikeP = () -> sql.param("tagLike", () -> globToLike(q.tagGlob()));
-        java.util.function.Supplier<String> sinceP = () -> sql.param("since", () -> q.pushedSince().atOffset(ZoneOffset.UTC));
+        Supplier<String> tagLikeP = () -> sql.param("tagLike", () -> globToLike(q.tagGlob()));
+        Supplier<String> sinceP = () -> sql.param("since", () -> q.pushedSince().atOffset(ZoneOffset.UTC));
 
         if (q.kinds().contains(SearchQuery.Kind.REPOSITORY)) {
             String exact = exactP.get();
@@ -161,7 +170,7 @@ public class SearchService {
                     .append(hasText ? (trgm ? similarityFn + "(" + shortName + ", " + exact + ") + " : "")
                             + "ts_rank(to_tsvector('simple', coalesce(r.description, '')), plainto_tsquery('simple', " + exact + "))" : "0::real")
                     .append("::float8 AS score, r.name AS sort_name, r.id AS ref_id, r.name AS name, r.project AS project, r.description AS description, ")
-                    .append("p.name = 'library' AS official, p.verified_publisher AS verified, p.public AS public, r.pushed_at AS pushed_at, ")
+                    .append("p.name = 'library' AS official, p.verified_publisher AS verified, p.public AS public, NULL::timestamptz AS pushed_at, ")
                     .append("r.pull_count AS pull_count, NULL::text AS repository, NULL::text AS tag, NULL::text AS digest ")
                     .append("FROM repository r JOIN vis p ON p.name = r.project WHERE r.populated");
             if (hasText) {
@@ -174,7 +183,9 @@ public class SearchService {
                 s.append(" OR ").append(fts).append(')');
             }
             if (q.pushedSince() != null) {
-                s.append(" AND r.pushed_at >= ").append(sinceP.get());
+                String since = sinceP.get();
+                s.append(" AND (EXISTS (SELECT 1 FROM tag t WHERE t.repository_id = r.id AND t.updated_at >= ").append(since)
+                        .append(") OR EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id AND m.created_at >= ").append(since).append("))");
             }
             if (q.tagGlob() != null) {
                 s.append(" AND EXISTS (SELECT 1 FROM tag t WHERE t.repository_id = r.id AND t.name LIKE ").append(tagLikeP.get()).append(')');
@@ -236,7 +247,10 @@ public class SearchService {
         sql.append("page AS (SELECT * FROM hits ORDER BY ").append(order)
                 .append(" LIMIT ").append(sql.param((long) q.pageSize()))
                 .append(" OFFSET ").append(sql.param(q.offset())).append(") ")
-                .append("SELECT c.total, page.*, ")
+                .append("SELECT c.total, page.kind, page.name, page.project, page.description, page.official, page.verified, page.public, ")
+                .append("page.pull_count, page.repository, page.tag, page.digest, ")
+                .append("CASE WHEN page.kind = 'repository' THEN ").append(PUSHED_AT.replace("{id}", "page.ref_id"))
+                .append(" ELSE page.pushed_at END AS pushed_at, ")
                 .append("CASE WHEN page.kind = 'repository' THEN (SELECT count(*) FROM tag WHERE repository_id = page.ref_id) ELSE 0 END AS tag_count, ")
                 .append("CASE WHEN page.kind = 'project' THEN (SELECT count(*) FROM repository WHERE project = page.name AND populated) ELSE 0 END AS repository_count ")
                 .append("FROM (SELECT count(*) AS total FROM hits) c LEFT JOIN page ON true ORDER BY ")
@@ -245,7 +259,7 @@ public class SearchService {
     }
 
     private static SearchHit hit(Row r) {
-        SearchQuery.Kind kind = SearchQuery.Kind.valueOf(r.getString("kind").toUpperCase(java.util.Locale.ROOT));
+        SearchQuery.Kind kind = SearchQuery.Kind.valueOf(r.getString("kind").toUpperCase(Locale.ROOT));
         OffsetDateTime pushed = r.getOffsetDateTime("pushed_at");
         return new SearchHit(kind, r.getString("name"), r.getString("project"), r.getString("description"),
                 r.getBoolean("official"), r.getBoolean("verified"), r.getBoolean("public"),
@@ -275,7 +289,4 @@ public class SearchService {
     private static String quote(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
-
-    /** The kinds every search returns unless told otherwise. */
-    public static final Set<SearchQuery.Kind> ALL_KINDS = Set.of(SearchQuery.Kind.values());
 }
