@@ -210,7 +210,7 @@ public class DeploymentRunner {
         DeployRule rule = started.rule();
         DeployTarget<TargetSettings> target = targets.get(rule.targetKind);
         TargetSettings settings = targets.read(rule.targetKind, rule.targetSettings);
-        return target.current(settings)
+        return backOnContext(target.current(settings))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("target of rule %s cannot say what it runs: %s", rule.id, failure.getMessage());
                     return null;
@@ -260,11 +260,20 @@ public class DeploymentRunner {
 
     /** Applies and verifies one order; a target's failure becomes a failed verification. */
     private Uni<Verification> change(DeployTarget<TargetSettings> target, TargetSettings settings, DeployOrder order) {
-        return target.apply(settings, order)
+        return backOnContext(target.apply(settings, order)
                 .chain(() -> target.verify(settings, order, verifyTimeout))
                 .ifNoItem().after(verifyTimeout.plusSeconds(30)).fail()
                 .onFailure().recoverWithItem(failure -> Verification.failure(
-                        failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage(), null));
+                        failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage(), null)));
+    }
+
+    /**
+     * A target may complete on any thread (the Kubernetes client's blocking calls run on worker
+     * threads); what follows uses Hibernate Reactive, which must stay on the caller's Vert.x context.
+     */
+    private static <T> Uni<T> backOnContext(Uni<T> uni) {
+        Context context = Vertx.currentContext();
+        return context == null ? uni : uni.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
     /** Records a failure of the deployer itself (not of the target) for a deployment left applying. */

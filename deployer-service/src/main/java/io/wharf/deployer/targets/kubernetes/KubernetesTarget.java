@@ -125,7 +125,11 @@ public class KubernetesTarget implements DeployTarget<KubernetesSettings> {
                     Map.of("op", "test", "path", path + "/name", "value", s.container()),
                     Map.of("op", "replace", "path", path + "/image", "value", order.image())));
             HasMetadata patched = resource(s).patch(PatchContext.of(PatchType.JSON), patch);
-            appliedGenerations.put(order.deploymentId(), generation(patched));
+            // A changed image is a new generation: never wait for less than one past the one read
+            // before the patch, whatever the answer says (fabric8's mock API server answered a
+            // patch with the generation before it, so a stale status passed for the new rollout).
+            boolean changed = !order.image().equals(containers.get(index).getImage());
+            appliedGenerations.put(order.deploymentId(), Math.max(generation(patched), generation(workload) + (changed ? 1 : 0)));
             return null;
         });
     }
@@ -172,8 +176,13 @@ public class KubernetesTarget implements DeployTarget<KubernetesSettings> {
         String failure = null;
         String progress;
         if (workload instanceof Deployment d) {
-            failure = RolloutStatus.deadlineExceeded(d);
             progress = RolloutStatus.of(d, generation);
+            // As kubectl: the Progressing condition speaks of this rollout only once the controller
+            // observed its generation (until then it may be the last rollout's, e.g. the stalled one
+            // a rollback undoes).
+            boolean observed = d.getStatus() != null && d.getStatus().getObservedGeneration() != null
+                    && d.getStatus().getObservedGeneration() >= generation;
+            failure = observed ? RolloutStatus.deadlineExceeded(d) : null;
         } else if (workload instanceof StatefulSet st) {
             failure = RolloutStatus.onDelete(st);
             progress = RolloutStatus.of(st, generation);
