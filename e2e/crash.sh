@@ -473,13 +473,13 @@ stray=$(find "$STORE/blobs" -mindepth 1 ! -type f ! -type d | tr '\n' ' ')
 if [ -z "$stray" ]; then ok "$S: nothing but directories and blob files under blobs/"; else not_ok "$S: other entries under blobs/: $stray"; fi
 
 # ------------------------------------------------------------------ events: killed between commit and publish
-# The relay is held back (one tick at start, then hourly) so a push's outbox rows are committed
+# The relay is held back (one tick at start, then hourly, and not woken by commits) so a push's outbox rows are committed
 # but not yet on Kafka when the registry is killed; restarted, it must publish them. The deployer
 # (which takes in every registry event from Kafka, idempotently) is the witness on the far side.
 S="events"
 taken() { curl -fsS "http://127.0.0.1:$WHARF_DEPLOYER_PORT/q/health/ready" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(next((c.get("data",{}).get("taken",0) for c in d["checks"] if c["name"]=="registry-events intake"),0))'; }
 kill_registry || not_ok "$S: the registry is killed before the drill"
-WHARF_REGISTRY_EVENTS_RELAY_INTERVAL=1h restart_registry "$S (relay held back)"
+WHARF_REGISTRY_EVENTS_RELAY_INTERVAL=1h WHARF_REGISTRY_EVENTS_RELAY_WAKE=false restart_registry "$S (relay held back)"
 before=$(taken)
 EV_REPO=crash/events-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 cfg='{}'

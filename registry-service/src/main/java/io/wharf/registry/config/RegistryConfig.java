@@ -46,6 +46,13 @@ public interface RegistryConfig {
         @WithDefault("250ms")
         Duration relayInterval();
 
+        /**
+         * Whether this instance's commits wake the relay at once (otherwise only the timer runs it;
+         * the crash drill turns both off to hold events in the outbox).
+         */
+        @WithDefault("true")
+        boolean relayWake();
+
         /** Most outbox rows the relay publishes in one transaction. */
         @WithDefault("500")
         int relayBatchSize();

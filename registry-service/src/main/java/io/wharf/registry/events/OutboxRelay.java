@@ -84,6 +84,9 @@ public class OutboxRelay {
      * running it may have read before that commit, so another one follows it.
      */
     public void wake() {
+        if (!config.events().relayWake()) {
+            return;
+        }
         again.set(true);
         tickIfIdle();
     }
