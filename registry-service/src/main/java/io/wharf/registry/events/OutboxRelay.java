@@ -152,9 +152,10 @@ public class OutboxRelay {
      * event id).
      */
     private Uni<List<Long>> send(List<Object[]> rows) {
-        Map<String, List<Object[]>> byRepository = new LinkedHashMap<>();
+        Map<String, List<Outgoing>> byRepository = new LinkedHashMap<>();
         for (Object[] row : rows) {
-            byRepository.computeIfAbsent(toEvent(row).partitionKey(), k -> new ArrayList<>()).add(row);
+            Outgoing out = new Outgoing(((Number) row[0]).longValue(), toEvent(row));
+            byRepository.computeIfAbsent(out.event().partitionKey(), k -> new ArrayList<>()).add(out);
         }
         List<Uni<List<Long>>> chains = new ArrayList<>(byRepository.size());
         byRepository.values().forEach(inOrder -> chains.add(sendRepository(inOrder)));
@@ -162,34 +163,33 @@ public class OutboxRelay {
                 .map(acked -> acked.stream().flatMap(List::stream).toList());
     }
 
+    /** An outbox row read back as its event (decoded once per batch). */
+    private record Outgoing(long seq, WharfEvent<?> event) {
+    }
+
     /** One repository's rows: the first alone, then the rest pipelined; the seqs acked without a gap. */
-    private Uni<List<Long>> sendRepository(List<Object[]> rows) {
-        return sendOne(rows.get(0)).chain(first -> {
+    private Uni<List<Long>> sendRepository(List<Outgoing> rows) {
+        return sendOne(rows.get(0).event()).chain(first -> {
             if (!first) {
                 return Uni.createFrom().item(List.<Long>of());
             }
-            List<Object[]> rest = rows.subList(1, rows.size());
+            List<Outgoing> rest = rows.subList(1, rows.size());
             Uni<List<Boolean>> sent = rest.isEmpty() ? Uni.createFrom().item(List.of())
                     // the join subscribes to the sends in list order, which is seq order
-                    : Uni.join().all(rest.stream().map(this::sendOne).toList()).andFailFast();
+                    : Uni.join().all(rest.stream().map(out -> sendOne(out.event())).toList()).andFailFast();
             return sent.map(ok -> {
                 List<Long> acked = new ArrayList<>(rows.size());
-                acked.add(seq(rows.get(0)));
+                acked.add(rows.get(0).seq());
                 for (int i = 0; i < rest.size() && ok.get(i); i++) {
-                    acked.add(seq(rest.get(i)));
+                    acked.add(rest.get(i).seq());
                 }
                 return acked;
             });
         });
     }
 
-    private static long seq(Object[] row) {
-        return ((Number) row[0]).longValue();
-    }
-
     /** Sends one event; true once the broker acknowledged it, false when it did not (logged). */
-    private Uni<Boolean> sendOne(Object[] row) {
-        WharfEvent<?> event = toEvent(row);
+    private Uni<Boolean> sendOne(WharfEvent<?> event) {
         Message<byte[]> message = Message.of(EventCodec.dataBytes(event)).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(event.partitionKey())
                 .withHeaders(EventCodec.kafkaHeaders(event))
