@@ -20,6 +20,6 @@ public class BlobStoreProducer {
     BlobStore blobStore(Vertx vertx, RegistryConfig config) {
         Path root = Path.of(config.storage().root()).toAbsolutePath();
         LOG.infof("blob storage: %s", root);
-        return new FilesystemBlobStore(vertx, root, new FilesystemBlobStore.Options(config.storage().fsync()));
+        return new FilesystemBlobStore(vertx, root, new FilesystemBlobStore.Options(config.storage().fsync(), config.storage().directIo()));
     }
 }

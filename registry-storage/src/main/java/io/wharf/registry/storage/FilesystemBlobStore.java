@@ -32,6 +32,8 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import com.sun.nio.file.ExtendedOpenOption;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -39,7 +41,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 
@@ -63,10 +64,11 @@ import io.vertx.core.streams.ReadStream;
  *       leaves either the whole upload (commit again) or its directory without {@code data},
  *       which the sweep run when the store is created removes. {@code blobs/} and
  *       {@code uploads/} must be on the same filesystem, as they are under one root.</li>
- *   <li>Bytes are streamed from the request body into the upload's file with back-pressure
- *       ({@code pipeTo} an {@code AsyncFile}). The running SHA-256 of each upload is kept in
- *       memory while this process appends; when it is missing (an upload from before a restart)
- *       or stale (another process appended), the commit hashes the file instead.</li>
+ *   <li>Bytes are streamed from the request body into the upload's file with back-pressure, in
+ *       chunks of 1 MiB written with direct I/O ({@code O_DIRECT}) where the filesystem allows it
+ *       (see {@link UploadWriter}; {@link Options#directIo()}). The running SHA-256 of each upload
+ *       is kept in memory while this process appends; when it is missing (an upload from before a
+ *       restart) or stale (another process appended), the commit hashes the file instead.</li>
  *   <li>At most one append or commit runs on an upload, across processes as well (a lock on
  *       {@code lock}); a second one fails at once with {@link UploadBusyException}. A failed
  *       append is cut back to where it started; only a crash mid-append can keep part of a chunk,
@@ -83,20 +85,25 @@ import io.vertx.core.streams.ReadStream;
  */
 public final class FilesystemBlobStore implements BlobStore {
 
-    /** Bytes gathered before each write to an upload's file: few large writes cost far less than many small ones. */
-    static final int WRITE_SIZE = 1 << 20;
-
     /**
      * Tuning of a {@link FilesystemBlobStore}.
      *
-     * @param fsync force an upload's bytes to disk before it is renamed into place, and the new
-     *              directory entry after; off only where losing recent blobs on power loss is fine
-     *              (tests, caches)
+     * @param fsync    force an upload's bytes to disk before it is renamed into place, and the new
+     *                 directory entry after; off only where losing recent blobs on power loss is fine
+     *                 (tests, caches)
+     * @param directIo write uploads with {@code O_DIRECT} when the filesystem supports it (probed when
+     *                 the store starts; it falls back to buffered writes otherwise): far less CPU per
+     *                 byte, and pushed layers do not crowd the page cache
      */
-    public record Options(boolean fsync) {
-        /** fsync on. */
+    public record Options(boolean fsync, boolean directIo) {
+        /** With direct I/O. */
+        public Options(boolean fsync) {
+            this(fsync, true);
+        }
+
+        /** fsync and direct I/O on. */
         public static Options defaults() {
-            return new Options(true);
+            return new Options(true, true);
         }
     }
 
@@ -106,6 +113,8 @@ public final class FilesystemBlobStore implements BlobStore {
     private static final String INFO = "info";
     private static final String LOCK = "lock";
     private static final int HASH_BUFFER_BYTES = 256 * 1024;
+    /** Aligned write buffers kept for reuse (1 MiB each). */
+    private static final int RETAINED_BUFFERS = 32;
 
     /**
      * Lock files this JVM holds a lock on. Checked before the file lock is tried: on POSIX,
@@ -120,6 +129,10 @@ public final class FilesystemBlobStore implements BlobStore {
     private final Options options;
     private final Map<String, RunningDigest> runningDigests = new ConcurrentHashMap<>();
     private final Future<Void> prepared;
+    /** Set by {@link #prepare()}: buffers aligned for the upload filesystem's blocks. */
+    private volatile AlignedBuffers buffers;
+    /** Set by {@link #prepare()}: whether uploads are written with direct I/O. */
+    private volatile boolean directIo;
 
     /** A store with {@link Options#defaults()}; see {@link #FilesystemBlobStore(Vertx, Path, Options)}. */
     public FilesystemBlobStore(Vertx vertx, Path root) {
@@ -239,7 +252,7 @@ public final class FilesystemBlobStore implements BlobStore {
                 return Future.failedFuture(uploadNotFound(uploadId));
             }
             return blocking(context, () -> startAppend(uploadId, dir, expectedOffset))
-                    .compose(append -> write(append, body)
+                    .compose(append -> write(context, append, body)
                             .transform(written -> blocking(context, () -> finishAppend(append, written))));
         });
     }
@@ -329,7 +342,10 @@ public final class FilesystemBlobStore implements BlobStore {
         final MessageDigest digest;
         /** The running SHA-256 as it was at {@link #start}, to put back if the append fails. */
         final MessageDigest digestAtStart;
-        DigestingReadStream stream;
+        FileChannel channel;
+        /** The same file with {@code O_DIRECT}, or {@code null}. */
+        FileChannel direct;
+        UploadWriter writer;
 
         Append(String id, Path data, UploadLock lock, UploadInfo info, long start, MessageDigest digest) {
             this.id = id;
@@ -339,6 +355,21 @@ public final class FilesystemBlobStore implements BlobStore {
             this.start = start;
             this.digest = digest;
             this.digestAtStart = digest == null ? null : copy(digest);
+        }
+
+        /** Opens the upload's file; with direct I/O as well when the append starts on a block boundary. */
+        void open(boolean directIo, int alignment) throws IOException {
+            channel = FileChannel.open(data, StandardOpenOption.WRITE);
+            if (directIo && start % alignment == 0) {
+                direct = FileChannel.open(data, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+            }
+        }
+
+        void closeFile() throws IOException {
+            try (FileChannel a = channel; FileChannel b = direct) {
+                channel = null;
+                direct = null;
+            }
         }
     }
 
@@ -358,8 +389,18 @@ public final class FilesystemBlobStore implements BlobStore {
                 // the commit will hash the file.
                 digest = state.size() == 0 ? BlobDigest.messageDigest("sha256") : null;
             }
-            return new Append(id, dir.resolve(DATA), lock, new UploadInfo(state.repository(), state.startedAt()),
+            Append append = new Append(id, dir.resolve(DATA), lock, new UploadInfo(state.repository(), state.startedAt()),
                     state.size(), digest);
+            try {
+                append.open(directIo, buffers.alignment());
+            } catch (NoSuchFileException e) {
+                append.closeFile();
+                throw uploadNotFound(id);
+            } catch (IOException | RuntimeException e) {
+                append.closeFile();
+                throw e;
+            }
+            return append;
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -367,21 +408,18 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     /** Streams {@code body} to the end of the upload's file. Runs on the caller's context. */
-    private Future<Void> write(Append append, ReadStream<Buffer> body) {
+    private Future<Long> write(Context context, Append append, ReadStream<Buffer> body) {
         try {
-            OpenOptions openOptions = new OpenOptions().setRead(false).setWrite(true).setCreate(false);
-            return vertx.fileSystem().open(append.data.toString(), openOptions).compose(file -> {
-                file.setWritePos(append.start);
-                append.stream = new DigestingReadStream(body, append.digest);
-                return new CoalescingReadStream(append.stream, WRITE_SIZE).pipeTo(file);
-            });
+            append.writer = new UploadWriter(context, append.channel, append.direct, buffers, append.start, append.digest);
+            return append.writer.drain(body);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
     }
 
-    private UploadState finishAppend(Append append, AsyncResult<Void> written) throws Exception {
+    private UploadState finishAppend(Append append, AsyncResult<Long> written) throws Exception {
         try (append.lock) {
+            append.closeFile();
             if (written.failed()) {
                 restore(append);
                 throw notFoundIfMissing(written.cause(), append.id);
@@ -392,7 +430,7 @@ public final class FilesystemBlobStore implements BlobStore {
             } catch (NoSuchFileException e) {
                 throw uploadNotFound(append.id); // cancelled or purged while the body streamed in
             }
-            if (append.digest != null && size == append.start + append.stream.bytes()) {
+            if (append.digest != null && size == append.start + append.writer.bytes()) {
                 runningDigests.put(append.id, new RunningDigest(append.digest, size));
             }
             return new UploadState(append.id, append.info.repository(), size, append.info.startedAt());
@@ -597,12 +635,17 @@ public final class FilesystemBlobStore implements BlobStore {
         }
     }
 
-    /** Creates the layout and removes upload directories a crash left without data. */
+    /**
+     * Creates the layout, removes upload directories a crash left without data, and finds out
+     * whether uploads can be written with direct I/O here.
+     */
     private Void prepare() throws IOException {
         Files.createDirectories(uploads);
         for (String algorithm : BlobDigest.ALGORITHMS) {
             Files.createDirectories(blobs.resolve(algorithm));
         }
+        buffers = new AlignedBuffers(alignment(uploads), RETAINED_BUFFERS);
+        directIo = options.directIo() && directIoWorks();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(uploads)) {
             for (Path dir : entries) {
                 if (UPLOAD_ID.matcher(dir.getFileName().toString()).matches()
@@ -612,6 +655,45 @@ public final class FilesystemBlobStore implements BlobStore {
             }
         }
         return null;
+    }
+
+    /** The block size direct writes must be aligned to: the filesystem's, within sane bounds. */
+    private static int alignment(Path dir) {
+        try {
+            long size = Files.getFileStore(dir).getBlockSize();
+            if (size >= 512 && size <= 65536 && Long.bitCount(size) == 1) {
+                return (int) size;
+            }
+        } catch (IOException | UnsupportedOperationException unknown) {
+            // The common block size below.
+        }
+        return 4096;
+    }
+
+    /** Writes one aligned block with {@code O_DIRECT} to a scratch file: some filesystems refuse (tmpfs). */
+    private boolean directIoWorks() {
+        Path probe = uploads.resolve(".direct-io-probe-" + UUID.randomUUID());
+        ByteBuffer block = buffers.take();
+        try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                ExtendedOpenOption.DIRECT)) {
+            block.limit(buffers.alignment());
+            return channel.write(block, 0) == buffers.alignment();
+        } catch (IOException | UnsupportedOperationException refused) {
+            return false;
+        } finally {
+            buffers.give(block);
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException leftBehind) {
+                // A stray probe file is harmless: nothing reads names that are not upload ids.
+            }
+        }
+    }
+
+    /** Whether uploads are written with direct I/O (known once the store has prepared). */
+    boolean usesDirectIo() {
+        prepared.toCompletionStage().toCompletableFuture().join();
+        return directIo;
     }
 
     // -------------------------------------------------------------- locking

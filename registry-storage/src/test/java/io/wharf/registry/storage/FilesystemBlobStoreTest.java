@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +32,50 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
 
     @Override
     protected BlobStore newStore(Vertx vertx) {
-        return new FilesystemBlobStore(vertx, root);
+        return new FilesystemBlobStore(vertx, root, options());
+    }
+
+    /** Direct I/O on (where the filesystem allows it); {@link BufferedFilesystemBlobStoreTest} runs all of this without. */
+    FilesystemBlobStore.Options options() {
+        return FilesystemBlobStore.Options.defaults();
+    }
+
+    @Test
+    void writesDirectlyWhereTheFilesystemAllowsAndOnlyWhenAskedTo() throws Exception {
+        boolean tmpfs = "tmpfs".equals(Files.getFileStore(root).type());
+        assertEquals(options().directIo() && !tmpfs, ((FilesystemBlobStore) store).usesDirectIo());
+    }
+
+    @Test
+    void keepsEveryByteOfChunksThatStartAndEndOffBlockBoundaries() throws Exception {
+        SplittableRandom random = new SplittableRandom(7);
+        byte[] first = randomBytes(random, 3 * 1024 * 1024 + 4097);     // from 0: whole blocks, then a tail
+        byte[] second = randomBytes(random, 5000);                       // starts mid-block
+        long sofar = first.length + second.length;
+        byte[] third = randomBytes(random, (int) (4096 - sofar % 4096) + 2 * 1024 * 1024); // ends on a boundary
+        byte[] fourth = randomBytes(random, 1024 * 1024 + 1);            // starts on one again
+        byte[] whole = concat(first, second, third, fourth);
+        String uploadId = await(store.createUpload("library/odd")).id();
+
+        long size = 0;
+        for (byte[] chunk : List.of(first, second, third, fourth)) {
+            // Each chunk as many small network buffers, like a request body.
+            byte[][] pieces = new byte[(chunk.length + 16_383) / 16_384][];
+            for (int i = 0; i < pieces.length; i++) {
+                pieces[i] = Arrays.copyOfRange(chunk, i * 16_384, Math.min(chunk.length, (i + 1) * 16_384));
+            }
+            size += chunk.length;
+            assertEquals(size, await(store.append(uploadId, -1, TestBody.of(vertx, pieces))).size());
+        }
+
+        assertEquals(whole.length, await(store.commit(uploadId, sha256(whole))));
+        assertArrayEquals(whole, fetch(sha256(whole), 0, whole.length).body());
+    }
+
+    private static byte[] randomBytes(SplittableRandom random, int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return bytes;
     }
 
     @Override
