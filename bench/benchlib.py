@@ -461,15 +461,30 @@ def cmd_report(a):
     if warm:
         L.append("## Wharf warm-up passes (untimed for the results; shown for the JIT effect)")
         L.append("")
-        L.append("| scenario | run | settings | throughput | p50 / p99 | server CPU-s/GB | server CPU-s/1k req |")
-        L.append("|---|---|---|---|---|---|---|")
+        L.append("Passes repeat, with new content, until the JIT compiler threads use less than the harness's "
+                 "threshold of the registry's CPU in a pass (or a maximum number of passes is reached).")
+        L.append("")
+        L.append("| scenario | run | pass | settings | throughput | p50 / p99 | server CPU-s/GB | server CPU-s/1k req | JIT share of server CPU |")
+        L.append("|---|---|---|---|---|---|---|---|---|")
+        jit = {}
+        if a.jit_passes and os.path.exists(a.jit_passes):
+            with open(a.jit_passes) as f:
+                for line in f:
+                    parts = line.rstrip("\n").split("\t")
+                    if len(parts) == 4:
+                        jit[(parts[0], int(parts[1]), int(parts[2]))] = parts[3]
+        passes = {}
         for r in warm:
+            k = (r["id"], r["run"])
+            passes[k] = passes.get(k, 0) + 1
+            share = jit.get((r["id"], r["run"], passes[k]))
+            share = f"{share} %" if share is not None else "—"
             if r["rc"] == 0 and "result" in r:
                 m = metrics(r["result"], None)
-                L.append(f"| {r['id']} | {r['run']} | {label(r['result'])} | {fmt(m['tput'])} {m['tput_unit']} "
-                         f"| {fmt_ms(m['p50'], m['p99'])} | {fmt(m['srv_gb'])} | {fmt(m['srv_1k'])} |")
+                L.append(f"| {r['id']} | {r['run']} | {passes[k]} | {label(r['result'])} | {fmt(m['tput'])} {m['tput_unit']} "
+                         f"| {fmt_ms(m['p50'], m['p99'])} | {fmt(m['srv_gb'])} | {fmt(m['srv_1k'])} | {share} |")
             else:
-                L.append(f"| {r['id']} | {r['run']} | | **FAILED**: {r.get('error', '')} | | | |")
+                L.append(f"| {r['id']} | {r['run']} | {passes[k]} | | **FAILED**: {r.get('error', '')} | | | | |")
         L.append("")
 
     # Notes.
@@ -543,6 +558,7 @@ def main():
     q.add_argument("--header", action="append", help="'Key|value' line for the top of the report")
     q.add_argument("--note", action="append", help="a note from the harness")
     q.add_argument("--wharf-log-lines", help="file of 'id<TAB>WARN/ERROR line' from Wharf's registry logs")
+    q.add_argument("--jit-passes", help="file of 'id<TAB>run<TAB>pass<TAB>JIT percent' for Wharf's warm-up passes")
     q.add_argument("--fail-on-error", action="store_true")
     argv = sys.argv[1:]
     rest = []

@@ -10,6 +10,8 @@
 #   BENCH_QUICK=1            smoke run: much smaller n and 3s phases
 #   BENCH_OUT=bench/results-<date>.md   the markdown report (raw regbench JSON goes next to it, .jsonl)
 #   BENCH_WARMUP_DURATION=30s timed phase of Wharf's warm-up passes (the JIT compiles for most of the first minute)
+#   BENCH_WARMUP_MAX_PASSES=8 warm-up passes are repeated (new content each) until the JIT compiler threads use
+#                            less than BENCH_JIT_SETTLED percent (10) of the registry's CPU in a pass, at most this many
 #   BENCH_KEEP=1             keep the temporary directory (data, logs) instead of removing it
 #   BENCH_RELAY_EVENTS=20000 backlog rows for the relay drain measurement after Wharf's mixed pass (0: skip)
 #   REGBENCH_SRC             regbench sources (default: ../shared/bench/regbench from the repository root)
@@ -28,6 +30,8 @@ QUICK=${BENCH_QUICK:-0}
 if [ "$QUICK" = 1 ]; then def_dur=3s; def_warm=2s; else def_dur=15s; def_warm=30s; fi
 DURATION=${BENCH_DURATION:-$def_dur}
 WARMUP_DURATION=${BENCH_WARMUP_DURATION:-$def_warm}
+WARMUP_MAX_PASSES=${BENCH_WARMUP_MAX_PASSES:-8}
+JIT_SETTLED=${BENCH_JIT_SETTLED:-10}
 OUT=${BENCH_OUT:-$BENCH_DIR/results-$(date +%Y-%m-%d-%H%M%S).md}
 case "$OUT" in /*) ;; *) OUT=$PWD/$OUT ;; esac
 REGBENCH_SRC=${REGBENCH_SRC:-$ROOT/../shared/bench/regbench}
@@ -57,6 +61,8 @@ die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 # ---------------------------------------------------------------- checks
 
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer (got '$RUNS')"
+[[ "$WARMUP_MAX_PASSES" =~ ^[1-9][0-9]*$ ]] || die "BENCH_WARMUP_MAX_PASSES must be a positive integer (got '$WARMUP_MAX_PASSES')"
+[[ "$JIT_SETTLED" =~ ^[0-9]+$ ]] || die "BENCH_JIT_SETTLED must be a whole percentage (got '$JIT_SETTLED')"
 [[ "$WHARF_DB" =~ ^[a-z_][a-z0-9_]{0,62}$ ]] || die "WHARF_DB must match [a-z_][a-z0-9_]* (got '$WHARF_DB')"
 for d in "$DURATION" "$WARMUP_DURATION"; do
   [[ "$d" =~ ^[0-9]+(\.[0-9]+)?(ms|s|m)$ ]] || die "durations look like 15s, 500ms or 2m (got '$d')"
@@ -401,6 +407,24 @@ relay_drain() {
 
 # ---------------------------------------------------------------- Wharf
 
+# jit_ticks pid: "<ticks of the JVM's JIT compiler threads> <ticks of the whole process>" (utime+stime)
+jit_ticks() {
+  local pid=$1 jit=0 line f
+  for f in /proc/"$pid"/task/*/stat; do
+    line=$(cat "$f" 2>/dev/null) || continue
+    case "$line" in
+      *"(C1 CompilerThre)"* | *"(C2 CompilerThre)"*)
+        # shellcheck disable=SC2086
+        set -- ${line##*) }
+        jit=$((jit + ${12} + ${13})) ;;
+    esac
+  done
+  line=$(cat /proc/"$pid"/stat)
+  # shellcheck disable=SC2086
+  set -- ${line##*) }
+  echo "$jit $((${12} + ${13}))"
+}
+
 WHARF_STARTS=0
 bench_wharf() { # id run
   local id=$1 run=$2 args wargs pid
@@ -432,8 +456,26 @@ bench_wharf() { # id run
   local auth=(-user "$WHARF_ADMIN_USER" -pass "${WHARF_ADMIN_PASSWORD:-$(cat "$WHARF_DATA/admin-password" 2>/dev/null || true)}")
   say "  Wharf (registry PID $pid, fresh data dir and database '$WHARF_DB', up in $((SECONDS - t0))s)"
   say "    warm-up (untimed, not in the results): regbench $wargs"
-  # shellcheck disable=SC2086
-  regbench_run wharf "$id" "$run" 1 -- -url "http://127.0.0.1:$WHARF_REGISTRY_PORT" -server-pid "$pid" -json "${auth[@]}" $wargs
+  # A JVM compiles its hot code over its first few thousand requests: the warm-up is repeated, with new
+  # content each time, until the JIT compiler threads' share of the registry's CPU has fallen below
+  # BENCH_JIT_SETTLED percent, so that the measured pass shows the steady state a long-running registry has.
+  local pass=1 jit0 all0 jit1 all1 share
+  while :; do
+    read -r jit0 all0 <<<"$(jit_ticks "$pid")"
+    # shellcheck disable=SC2086
+    regbench_run wharf "$id" "$run" 1 -- -url "http://127.0.0.1:$WHARF_REGISTRY_PORT" -server-pid "$pid" -json "${auth[@]}" \
+      $wargs -seed $((4242 + pass))
+    kill -0 "$pid" 2>/dev/null || break
+    read -r jit1 all1 <<<"$(jit_ticks "$pid")"
+    share=0
+    [ $((all1 - all0)) -gt 0 ] && share=$(((jit1 - jit0) * 100 / (all1 - all0)))
+    say "    warm-up pass $pass: the JIT compiler threads used ${share}% of the registry's CPU"
+    printf '%s\t%s\t%s\t%s\n' "$id" "$run" "$pass" "$share" >>"$TMP/jit-passes"
+    if [ "$share" -lt "$JIT_SETTLED" ] || [ "$pass" -ge "$WARMUP_MAX_PASSES" ]; then
+      break
+    fi
+    pass=$((pass + 1))
+  done
   say "    measured: regbench $args"
   # shellcheck disable=SC2086
   regbench_run wharf "$id" "$run" 0 "${support[@]}" -- -url "http://127.0.0.1:$WHARF_REGISTRY_PORT" -server-pid "$pid" -json "${auth[@]}" $args
@@ -459,7 +501,7 @@ bench_wharf() { # id run
 # ---------------------------------------------------------------- main
 
 say "bench: $RUNS run(s) of: ${SELECTED[*]}$([ "$QUICK" = 1 ] && echo '  (BENCH_QUICK=1: smoke-run sizes)')"
-say "bench: Wharf gets one untimed warm-up pass of each scenario (JIT) right before its measured pass; Distribution none."
+say "bench: Wharf gets untimed warm-up passes of each scenario right before its measured pass, until its JIT has settled (< $JIT_SETTLED % of its CPU, at most $WARMUP_MAX_PASSES passes); Distribution none."
 for run in $(seq 1 "$RUNS"); do
   for id in "${SELECTED[@]}"; do
     say ""
@@ -487,6 +529,7 @@ pg_where="the PostgreSQL on $PG_HOST:$PG_PORT if it accepts '$PG_USER', else an 
 echo ""
 mkdir -p "$(dirname "$OUT")"
 python3 "$LIB" report --jsonl "$JSONL" --out "$OUT" --runs "$RUNS" --wharf-log-lines "$TMP/wharf-log-lines" \
+  --jit-passes "$TMP/jit-passes" \
   --header "Date|$(date '+%Y-%m-%d %H:%M %Z')" \
   --header "Host|$(nproc) CPUs ($cpu_model), $mem, $(uname -r)" \
   --header "Wharf|$(basename "$ROOT") at \`$git_rev\`; registry on 127.0.0.1:$WHARF_REGISTRY_PORT; \`./wharf up\` runs Kafka, PostgreSQL ($pg_where), the registry, notifier and deployer" \
@@ -494,7 +537,7 @@ python3 "$LIB" report --jsonl "$JSONL" --out "$OUT" --runs "$RUNS" --wharf-log-l
   --header "regbench|main.go sha256 \`$rb_sum…\`, \`-json\`, \`-server-pid\` = the registry process (Wharf: the registry-service JVM from \`run/registry.pid\`)" \
   --header "Mode|$mode; $RUNS run(s); timed phases $DURATION; scenarios: ${SELECTED[*]}" \
   --header "Treatment|every scenario of every run gets a freshly started target: Distribution with empty storage, Wharf with an empty \`WHARF_DATA_DIR\` and a dropped \`$WHARF_DB\` database. Runs alternate which target goes first." \
-  --header "Warm-up|**Wharf (a JVM) gets one untimed warm-up pass of each scenario** right before the measured pass (same scenario, smaller n, $WARMUP_DURATION phases, its own repository and content); Distribution gets none. Warm-ups are not in the results." \
+  --header "Warm-up|**Wharf (a JVM) gets untimed warm-up passes of each scenario** right before the measured pass (same scenario, smaller n, $WARMUP_DURATION phases, its own repository, new content each pass), repeated until its JIT compiler threads use less than $JIT_SETTLED % of its CPU in a pass (at most $WARMUP_MAX_PASSES passes); Distribution gets none. Warm-ups are not in the results." \
   --header "Caveat|a 2-core machine shared with other work: wall-clock figures are noisy (see *other procs*); CPU per unit is the steadier figure"
 if [ -s "$EVENTS_MD.latency" ] || [ -s "$EVENTS_MD.relay" ]; then
   {
