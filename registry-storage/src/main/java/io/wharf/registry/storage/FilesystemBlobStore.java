@@ -128,6 +128,11 @@ public final class FilesystemBlobStore implements BlobStore {
     private final Path uploads;
     private final Options options;
     private final Map<String, RunningDigest> runningDigests = new ConcurrentHashMap<>();
+    /**
+     * Uploads' {@code info}, which never changes once written: read from disk once per process, not
+     * on every request of an upload. An entry goes when this process sees its upload end.
+     */
+    private final Map<String, UploadInfo> infos = new ConcurrentHashMap<>();
     private final Future<Void> prepared;
     /** Set by {@link #prepare()}: buffers aligned for the upload filesystem's blocks. */
     private volatile AlignedBuffers buffers;
@@ -221,9 +226,11 @@ public final class FilesystemBlobStore implements BlobStore {
             Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             Path dir = uploads.resolve(id);
             Files.createDirectory(dir);
-            writeInfo(dir.resolve(INFO), new UploadInfo(repository, startedAt));
+            UploadInfo info = new UploadInfo(repository, startedAt);
+            writeInfo(dir.resolve(INFO), info);
             Files.createFile(dir.resolve(LOCK));
             Files.createFile(dir.resolve(DATA));
+            infos.put(id, info);
             return new UploadState(id, repository, 0, startedAt);
         }));
     }
@@ -280,6 +287,7 @@ public final class FilesystemBlobStore implements BlobStore {
         }
         return run(context -> blocking(context, () -> {
             runningDigests.remove(uploadId);
+            infos.remove(uploadId);
             boolean existed = Files.deleteIfExists(dir.resolve(DATA));
             deleteUploadDir(dir);
             return existed;
@@ -476,6 +484,7 @@ public final class FilesystemBlobStore implements BlobStore {
                 throw uploadNotFound(id); // cancelled or purged meanwhile
             }
         }
+        infos.remove(id);
         deleteUploadDir(dir);
         if (!actual.equals(digest.hex())) {
             throw new DigestMismatchException(
@@ -536,9 +545,14 @@ public final class FilesystemBlobStore implements BlobStore {
     private UploadState state(String id, Path dir) throws IOException {
         try {
             long size = Files.size(dir.resolve(DATA));
-            UploadInfo info = readInfo(dir.resolve(INFO));
+            UploadInfo info = infos.get(id);
+            if (info == null) {
+                info = readInfo(dir.resolve(INFO));
+                infos.put(id, info);
+            }
             return new UploadState(id, info.repository(), size, info.startedAt());
         } catch (NoSuchFileException e) {
+            infos.remove(id);
             throw uploadNotFound(id);
         }
     }
@@ -600,6 +614,7 @@ public final class FilesystemBlobStore implements BlobStore {
                 return false; // being written right now, or gone meanwhile
             }
             runningDigests.remove(id);
+            infos.remove(id);
         } catch (UploadNotFoundException gone) {
             return false;
         }
