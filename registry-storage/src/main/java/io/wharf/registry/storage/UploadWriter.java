@@ -18,9 +18,11 @@ import io.vertx.core.streams.ReadStream;
  * Streams one request body into an upload's file from a given offset, hashing it as it goes.
  *
  * <p>The body's network buffers are copied into {@link AlignedBuffers#CHUNK}-sized off-heap buffers;
- * each full one is written at its offset on a worker thread while the next one fills. At most
- * {@link #IN_FLIGHT} writes are outstanding: beyond that the body is paused until one completes,
- * so memory per upload stays at a few chunks whatever the blob's size.
+ * each full one is written on a worker thread while the next one fills. Writes run one at a time,
+ * in order, so the file only ever grows by whole prefixes of the body: what a killed process leaves
+ * can be resumed from the size it reports. At most {@link #IN_FLIGHT} full buffers wait or are being
+ * written; beyond that the body is paused until one is done, so memory per upload stays at a few
+ * chunks whatever the blob's size.
  *
  * <p>With a direct channel ({@code O_DIRECT}), whole blocks go straight to the disk: nothing is
  * copied into the page cache and nothing is left dirty for the commit's fsync to write back — on
@@ -32,7 +34,7 @@ import io.vertx.core.streams.ReadStream;
  */
 final class UploadWriter {
 
-    /** Chunks written or being written at once per upload. */
+    /** Full chunks being written or waiting to be, per upload. */
     static final int IN_FLIGHT = 2;
 
     private final Context context;
@@ -42,6 +44,7 @@ final class UploadWriter {
     private final MessageDigest digest;
     private final Promise<Long> done = Promise.promise();
     private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>(1);
+    private final ArrayDeque<Write> queue = new ArrayDeque<>(IN_FLIGHT);
 
     private ReadStream<Buffer> body;
     private ByteBuffer filling;
@@ -49,6 +52,7 @@ final class UploadWriter {
     private long position;
     private long bytes;
     private int inFlight;
+    private boolean writing;
     private boolean paused;
     private boolean ended;
     private Throwable failure;
@@ -156,31 +160,50 @@ final class UploadWriter {
         submit(tail, direct, whole == tail.remaining() ? null : whole);
     }
 
+    /** A buffer to write at {@code at}; with {@code split}, its first {@code split} bytes through {@code channel}. */
+    private record Write(ByteBuffer buffer, FileChannel channel, Integer split, long at) {
+    }
+
     /**
-     * Writes {@code buffer} at the current position on a worker. With {@code split}, its first
+     * Queues {@code buffer} for writing at the current position. With {@code split}, its first
      * {@code split} bytes go through {@code channel} and the rest through the buffered channel.
      */
     private void submit(ByteBuffer buffer, FileChannel channel, Integer split) {
-        long at = position;
+        queue.add(new Write(buffer, channel, split, position));
         position += buffer.remaining();
         inFlight++;
+        if (!writing) {
+            writeNext();
+        }
+    }
+
+    private void writeNext() {
+        Write next = queue.poll();
+        if (next == null) {
+            return;
+        }
+        writing = true;
         context.executeBlocking(() -> {
-            if (split == null) {
-                writeFully(channel, buffer, at);
+            ByteBuffer buffer = next.buffer();
+            if (next.split() == null) {
+                writeFully(next.channel(), buffer, next.at());
             } else {
-                ByteBuffer head = buffer.duplicate().limit(split);
-                writeFully(channel, head, at);
-                writeFully(buffered, buffer.position(split), at + split);
+                writeFully(next.channel(), buffer.duplicate().limit(next.split()), next.at());
+                writeFully(buffered, buffer.position(next.split()), next.at() + next.split());
             }
             return null;
         }, false).onComplete(result -> {
+            writing = false;
             inFlight--;
-            release(buffer);
+            release(next.buffer());
             if (result.failed()) {
                 fail(result.cause());
-            } else if (paused && inFlight < IN_FLIGHT && failure == null) {
-                paused = false;
-                body.resume();
+            } else if (failure == null) {
+                if (paused && inFlight < IN_FLIGHT) {
+                    paused = false;
+                    body.resume();
+                }
+                writeNext();
             }
             finishIfIdle();
         });
@@ -205,6 +228,11 @@ final class UploadWriter {
     private void fail(Throwable cause) {
         if (failure == null) {
             failure = cause;
+            // Nothing after the failure is written: the file stays a prefix of the body.
+            for (Write dropped; (dropped = queue.poll()) != null; ) {
+                inFlight--;
+                release(dropped.buffer());
+            }
             if (paused) {
                 paused = false;
                 body.resume(); // let the rest of the body be read and dropped
