@@ -1,5 +1,8 @@
 package io.wharf.notifier.service;
 
+import java.util.HashSet;
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
@@ -10,20 +13,32 @@ import io.wharf.events.WharfEvent;
 @ApplicationScoped
 public class ReceivedEvents implements PanacheRepositoryBase<ReceivedEvent, String> {
 
-    /** Records the event; false when its id was recorded before (a redelivery). */
-    public Uni<Boolean> recordIfNew(WharfEvent<?> event) {
+    /**
+     * Records the events in one statement, in the caller's transaction; returns those whose id was not
+     * recorded before (the others are redeliveries), in the order given. Columns go as text arrays, cast
+     * in SQL: the client's array binding knows no timestamps.
+     */
+    public Uni<List<WharfEvent<?>>> recordNew(List<WharfEvent<?>> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
         return getSession().chain(session -> session
                 .createNativeQuery("""
                         INSERT INTO received_event (event_id, type, repository, digest, tag, occurred_at)
-                        VALUES (:id, :type, :repository, :digest, :tag, :time) ON CONFLICT (event_id) DO NOTHING""")
-                .setParameter("id", event.id())
-                .setParameter("type", event.type().cloudEventType())
-                .setParameter("repository", event.data().repository())
-                .setParameter("digest", event.data().digest())
-                .setParameter("tag", event.data().tag())
-                .setParameter("time", event.time())
-                .executeUpdate()
-                .map(inserted -> inserted > 0));
+                        SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:repositories AS text[]),
+                                             CAST(:digests AS text[]), CAST(:tags AS text[]), CAST(CAST(:times AS text[]) AS timestamptz[]))
+                        ON CONFLICT (event_id) DO NOTHING RETURNING event_id""", String.class)
+                .setParameter("ids", events.stream().map(WharfEvent::id).toArray(String[]::new))
+                .setParameter("types", events.stream().map(e -> e.type().cloudEventType()).toArray(String[]::new))
+                .setParameter("repositories", events.stream().map(e -> e.data().repository()).toArray(String[]::new))
+                .setParameter("digests", events.stream().map(e -> e.data().digest()).toArray(String[]::new))
+                .setParameter("tags", events.stream().map(e -> e.data().tag()).toArray(String[]::new))
+                .setParameter("times", events.stream().map(e -> e.time().toString()).toArray(String[]::new))
+                .getResultList()
+                .map(recorded -> {
+                    var fresh = new HashSet<>(recorded);
+                    return events.stream().filter(e -> fresh.contains(e.id())).toList();
+                }));
     }
 
     public Uni<ReceivedEvent> latest() {
