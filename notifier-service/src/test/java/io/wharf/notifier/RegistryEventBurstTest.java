@@ -9,14 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -29,10 +24,10 @@ import io.wharf.events.EventCodec;
 import io.wharf.events.RegistryEventData;
 import io.wharf.events.Topics;
 import io.wharf.events.WharfEvent;
+import io.wharf.infra.KafkaTraffic;
 import io.wharf.infra.WharfInfraTestResource;
 import io.wharf.notifier.support.Api;
 import io.wharf.notifier.support.Await;
-import io.wharf.notifier.support.Kafka;
 import io.wharf.notifier.support.Receiver;
 
 /**
@@ -83,7 +78,7 @@ class RegistryEventBurstTest {
                 events.add(Api.pushed(name + "/app-" + (i % repositories), "1.0." + i));
             }
 
-            Kafka.burst(bootstrapServers, records(events));
+            KafkaTraffic.burst(bootstrapServers, records(events));
 
             Await.until(count + " webhook requests", WAIT, () -> project.requests().size(), n -> n >= count);
             Api.awaitDeliveries(subscription, count, "DELIVERED");
@@ -108,19 +103,19 @@ class RegistryEventBurstTest {
             String subscription = Api.create(webhook(name, receiver)).getString("id");
             List<WharfEvent<RegistryEventData>> first = List.of(Api.pushed(name + "/a", "1"), Api.pushed(name + "/b", "1"),
                     Api.pushed(name + "/a", "2"));
-            Kafka.burst(bootstrapServers, records(first));
+            KafkaTraffic.burst(bootstrapServers, records(first));
             awaitTakenIn(first.get(2).id());
             Api.awaitDeliveries(subscription, 3, "DELIVERED");
             long taken = taken();
 
-            Kafka.burst(bootstrapServers, records(first));
-            awaitConsumed();
+            KafkaTraffic.burst(bootstrapServers, records(first));
+            KafkaTraffic.awaitCommitted(bootstrapServers, groupId, Topics.REGISTRY_EVENTS, WAIT);
             assertEquals(taken, taken(), "the redelivered batch was acknowledged and took in nothing");
 
             WharfEvent<RegistryEventData> fresh = Api.pushed(name + "/b", "2");
             List<ProducerRecord<String, byte[]>> mixed = records(first);
             mixed.add(1, EventCodec.toProducerRecord(fresh));
-            Kafka.burst(bootstrapServers, mixed);
+            KafkaTraffic.burst(bootstrapServers, mixed);
             awaitTakenIn(fresh.id());
             assertEquals(taken + 1, taken(), "only the new event of the mixed batch was taken in");
 
@@ -144,7 +139,7 @@ class RegistryEventBurstTest {
             unknownType.headers().remove("ce_type").add("ce_type", "io.wharf.artifact.teleported".getBytes(StandardCharsets.UTF_8));
             long taken = taken();
 
-            Kafka.burst(bootstrapServers, List.of(EventCodec.toProducerRecord(before), garbage, unknownType,
+            KafkaTraffic.burst(bootstrapServers, List.of(EventCodec.toProducerRecord(before), garbage, unknownType,
                     EventCodec.toProducerRecord(after)));
 
             awaitTakenIn(after.id());
@@ -152,30 +147,6 @@ class RegistryEventBurstTest {
             Api.awaitDeliveries(subscription, 2, "DELIVERED");
             assertEquals(List.of("1", "2"), tagsOf(received(receiver), name + "/api"));
             given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        }
-    }
-
-    /** Waits until the notifier's consumer group has committed every record on the topic. */
-    private void awaitConsumed() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-            Set<TopicPartition> partitions = admin.describeTopics(List.of(Topics.REGISTRY_EVENTS)).allTopicNames().get()
-                    .get(Topics.REGISTRY_EVENTS).partitions().stream()
-                    .map(p -> new TopicPartition(Topics.REGISTRY_EVENTS, p.partition())).collect(Collectors.toSet());
-            Map<TopicPartition, Long> ends = new java.util.HashMap<>();
-            for (var entry : admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
-                    .all().get().entrySet()) {
-                ends.put(entry.getKey(), entry.getValue().offset());
-            }
-            Await.until("the consumer group to commit " + ends, WAIT, () -> {
-                try {
-                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-                            .partitionsToOffsetAndMetadata().get();
-                    return ends.entrySet().stream().allMatch(end -> committed.get(end.getKey()) != null
-                            && committed.get(end.getKey()).offset() >= end.getValue());
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
         }
     }
 

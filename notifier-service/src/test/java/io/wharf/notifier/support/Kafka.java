@@ -7,13 +7,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Future;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -34,26 +32,6 @@ public final class Kafka {
                 new StringSerializer(), new ByteArraySerializer())) {
             for (WharfEvent<?> event : events) {
                 producer.send(EventCodec.toProducerRecord(event)).get();
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * Produces the records as one burst (sent without waiting for each acknowledgement, then flushed), so
-     * the consumer finds many of them in one poll; in order, as the registry writes them.
-     */
-    public static void burst(String bootstrapServers, List<ProducerRecord<String, byte[]>> records) {
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrapServers,
-                "linger.ms", 20, "enable.idempotence", true), new StringSerializer(), new ByteArraySerializer())) {
-            List<Future<?>> sent = new ArrayList<>();
-            for (ProducerRecord<String, byte[]> record : records) {
-                sent.add(producer.send(record));
-            }
-            producer.flush();
-            for (Future<?> each : sent) {
-                each.get();
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
