@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -85,26 +86,31 @@ public class DeliveryPlanner {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 INSERT INTO delivery (id, event_id, subscription_id, event_type, repository, tag, digest, event, test,
                                       state, next_attempt_at)
-                SELECT p.id, p.event_id, p.subscription_id, p.event_type, p.repository, p.tag, p.digest, p.event, p.test,
-                       'PENDING', p.due
-                FROM unnest(CAST(CAST(:ids AS text[]) AS uuid[]), CAST(:eventIds AS text[]), CAST(CAST(:subscriptionIds AS text[]) AS uuid[]), CAST(:types AS text[]),
-                            CAST(:repositories AS text[]), CAST(:tags AS text[]), CAST(:digests AS text[]), CAST(:events AS text[]),
-                            CAST(CAST(:tests AS text[]) AS boolean[]),
-                            CAST(CAST(:dues AS text[]) AS timestamptz[]))
-                     WITH ORDINALITY AS p(id, event_id, subscription_id, event_type, repository, tag, digest, event, test, due, position)
+                SELECT CAST(p.id AS UUID), p.event_id, CAST(p.subscription_id AS UUID), p.event_type, p.repository, p.tag,
+                       p.digest, p.event, CAST(p.test AS BOOLEAN), 'PENDING', CAST(p.due AS TIMESTAMPTZ)
+                FROM unnest(CAST(:ids AS TEXT[]), CAST(:eventIds AS TEXT[]), CAST(:subscriptionIds AS TEXT[]),
+                            CAST(:types AS TEXT[]), CAST(:repositories AS TEXT[]), CAST(:tags AS TEXT[]),
+                            CAST(:digests AS TEXT[]), CAST(:events AS TEXT[]), CAST(:tests AS TEXT[]), CAST(:dues AS TEXT[]))
+                     WITH ORDINALITY AS p(id, event_id, subscription_id, event_type, repository, tag, digest, event, test, due,
+                                          position)
                 ORDER BY p.position
                 ON CONFLICT (event_id, subscription_id) DO NOTHING""")
-                .setParameter("ids", planned.stream().map(p -> deliveryId(p.event().id(), p.subscription().id).toString()).toArray(String[]::new))
-                .setParameter("eventIds", planned.stream().map(p -> p.event().id()).toArray(String[]::new))
-                .setParameter("subscriptionIds", planned.stream().map(p -> p.subscription().id.toString()).toArray(String[]::new))
-                .setParameter("types", planned.stream().map(p -> p.event().type().cloudEventType()).toArray(String[]::new))
-                .setParameter("repositories", planned.stream().map(p -> p.event().data().repository()).toArray(String[]::new))
-                .setParameter("tags", planned.stream().map(p -> p.event().data().tag()).toArray(String[]::new))
-                .setParameter("digests", planned.stream().map(p -> p.event().data().digest()).toArray(String[]::new))
-                .setParameter("events", planned.stream().map(Planned::json).toArray(String[]::new))
-                .setParameter("tests", planned.stream().map(p -> String.valueOf(p.test())).toArray(String[]::new))
-                .setParameter("dues", planned.stream().map(p -> p.due().toString()).toArray(String[]::new))
+                .setParameter("ids", column(planned, p -> deliveryId(p.event().id(), p.subscription().id)))
+                .setParameter("eventIds", column(planned, p -> p.event().id()))
+                .setParameter("subscriptionIds", column(planned, p -> p.subscription().id))
+                .setParameter("types", column(planned, p -> p.event().type().cloudEventType()))
+                .setParameter("repositories", column(planned, p -> p.event().data().repository()))
+                .setParameter("tags", column(planned, p -> p.event().data().tag()))
+                .setParameter("digests", column(planned, p -> p.event().data().digest()))
+                .setParameter("events", column(planned, Planned::json))
+                .setParameter("tests", column(planned, Planned::test))
+                .setParameter("dues", column(planned, Planned::due))
                 .executeUpdate());
+    }
+
+    /** One column of {@code planned} as text (null stays null), for an array parameter. */
+    private static String[] column(List<Planned> planned, Function<Planned, Object> value) {
+        return planned.stream().map(value).map(v -> v == null ? null : v.toString()).toArray(String[]::new);
     }
 
     private static String structuredJson(WharfEvent<?> event) {
