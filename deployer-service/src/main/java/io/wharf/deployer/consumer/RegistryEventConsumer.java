@@ -2,20 +2,20 @@ package io.wharf.deployer.consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
-import io.wharf.events.EventCodec;
-import io.wharf.events.EventDecodingException;
-import io.wharf.events.WharfEvent;
+import io.wharf.events.EventBatch;
 import io.wharf.deployer.service.EventIntake;
 
 /**
- * Reads {@code wharf.registry.events} and hands each event to the service. A record that is not a
- * Wharf event (or of a type this version does not know) is logged and skipped: it can never be
- * processed, and it must not stop the events behind it.
+ * Reads {@code wharf.registry.events} a poll at a time and hands the batch's events to the service
+ * (one transaction per batch). A record that is not a Wharf event (or of a type this version does not
+ * know) is logged and skipped: it can never be processed, and it must not stop the events around it.
+ * The batch is acknowledged only when the intake succeeded; a failure is not acknowledged (the
+ * channel's failure strategy applies), so Kafka delivers the batch again.
  */
 @ApplicationScoped
 public class RegistryEventConsumer {
@@ -28,14 +28,9 @@ public class RegistryEventConsumer {
     }
 
     @Incoming("registry-events")
-    public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
-        WharfEvent<?> event;
-        try {
-            event = EventCodec.fromKafka(record);
-        } catch (EventDecodingException e) {
-            LOG.warnf("skipping record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
-            return Uni.createFrom().voidItem();
-        }
-        return intake.take(event).replaceWithVoid();
+    public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
+        EventBatch batch = EventBatch.fromKafka(records);
+        batch.skipped().forEach(s -> LOG.warnf("skipping record %s: %s", s.position(), s.reason()));
+        return intake.take(batch.events()).replaceWithVoid();
     }
 }

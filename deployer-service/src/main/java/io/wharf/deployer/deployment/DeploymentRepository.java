@@ -1,8 +1,12 @@
 package io.wharf.deployer.deployment;
 
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,43 +18,85 @@ import io.smallrye.mutiny.Uni;
 public class DeploymentRepository implements PanacheRepositoryBase<Deployment, UUID> {
 
     /**
-     * Inserts an event-triggered deployment unless the rule already has one for the digest (the unique
-     * index decides, so concurrent consumers cannot both insert); true when inserted.
+     * The rules' event-triggered deployments that count for the unique index on (rule, digest) and either
+     * have one of {@code digests} or have not started: what planning a batch must know (see {@link BatchPlan}).
      */
-    public Uni<Boolean> insertIfNew(Deployment d) {
+    Uni<List<BatchPlan.Existing>> existingFor(Collection<UUID> ruleIds, Collection<String> digests) {
         return getSession().chain(session -> session.createNativeQuery("""
-                INSERT INTO deployment (id, rule_id, trigger, event_id, project, repository, tag, digest, image, state,
-                    reason, dry_run, event_time, not_before, created_at, updated_at)
-                VALUES (:id, :rule, :trigger, :event, :project, :repository, :tag, :digest, :image, :state,
-                    :reason, :dryRun, :eventTime, :notBefore, :created, :created)
-                ON CONFLICT (rule_id, digest) WHERE trigger = 'EVENT' AND state NOT IN ('SKIPPED', 'SUPERSEDED', 'REJECTED')
-                DO NOTHING""")
-                .setParameter("id", d.id)
-                .setParameter("rule", d.ruleId)
-                .setParameter("trigger", d.trigger.name())
-                .setParameter("event", d.eventId)
-                .setParameter("project", d.project)
-                .setParameter("repository", d.repository)
-                .setParameter("tag", d.tag)
-                .setParameter("digest", d.digest)
-                .setParameter("image", d.image)
-                .setParameter("state", d.state.name())
-                .setParameter("reason", d.reason)
-                .setParameter("dryRun", d.dryRun)
-                .setParameter("eventTime", d.eventTime)
-                .setParameter("notBefore", d.notBefore)
-                .setParameter("created", d.createdAt)
-                .executeUpdate()
-                .map(inserted -> inserted > 0));
+                SELECT CAST(id AS TEXT), CAST(rule_id AS TEXT), digest, state FROM deployment
+                WHERE rule_id = ANY(CAST(CAST(:rules AS TEXT[]) AS UUID[])) AND trigger = 'EVENT'
+                  AND state NOT IN ('SKIPPED', 'SUPERSEDED', 'REJECTED')
+                  AND (digest = ANY(CAST(:digests AS TEXT[])) OR state IN ('WAITING', 'AWAITING_APPROVAL'))""", Object[].class)
+                .setParameter("rules", ruleIds.stream().map(UUID::toString).toArray(String[]::new))
+                .setParameter("digests", digests.toArray(String[]::new))
+                .getResultList()
+                .map(rows -> rows.stream().map(row -> new BatchPlan.Existing(UUID.fromString((String) row[0]),
+                        UUID.fromString((String) row[1]), (String) row[2], Deployment.State.valueOf((String) row[3]))).toList()));
     }
 
-    /** Marks the rule's not yet started automatic deployments other than {@code newest} superseded by it. */
-    public Uni<Integer> supersedeOthers(Deployment newest) {
-        return update("state = ?1, reason = ?2, finishedAt = ?3, updatedAt = ?3 where ruleId = ?4 and id <> ?5 "
-                + "and trigger = ?6 and state in ?7", Deployment.State.SUPERSEDED,
-                "superseded by " + newest.digest + (newest.tag == null ? "" : " (" + newest.tag + ")"),
-                OffsetDateTime.now(), newest.ruleId, newest.id, Deployment.Trigger.EVENT,
-                List.of(Deployment.State.WAITING, Deployment.State.AWAITING_APPROVAL));
+    /** Marks existing deployments superseded, each with its reason, unless they started meanwhile; one statement. */
+    Uni<Integer> supersede(List<BatchPlan.Superseded> superseded) {
+        if (superseded.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return getSession().chain(session -> session.createNativeQuery("""
+                UPDATE deployment d SET state = 'SUPERSEDED', reason = s.reason, finished_at = now(), updated_at = now()
+                FROM unnest(CAST(CAST(:ids AS TEXT[]) AS UUID[]), CAST(:reasons AS TEXT[])) AS s(id, reason)
+                WHERE d.id = s.id AND d.state IN ('WAITING', 'AWAITING_APPROVAL')""")
+                .setParameter("ids", superseded.stream().map(s -> s.id().toString()).toArray(String[]::new))
+                .setParameter("reasons", superseded.stream().map(BatchPlan.Superseded::reason).toArray(String[]::new))
+                .executeUpdate());
+    }
+
+    /**
+     * Inserts a batch's event-triggered deployments in one statement; one that would count while the rule
+     * already has a deployment of the digest that counts is left out (the unique index decides, so
+     * concurrent planners cannot both insert). Returns the ids inserted. Columns go as text arrays, cast in
+     * SQL: the client's array binding knows no timestamps.
+     */
+    Uni<Set<UUID>> insertAll(List<Deployment> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return getSession().chain(session -> session.createNativeQuery("""
+                INSERT INTO deployment (id, rule_id, trigger, event_id, project, repository, tag, digest, image, state,
+                    reason, dry_run, event_time, not_before, created_at, finished_at, updated_at)
+                SELECT CAST(r.id AS UUID), CAST(r.rule AS UUID), 'EVENT', r.event, r.project, r.repository, r.tag, r.digest,
+                    r.image, r.state, r.reason, CAST(r.dry_run AS BOOLEAN), CAST(r.event_time AS TIMESTAMPTZ),
+                    CAST(r.not_before AS TIMESTAMPTZ), CAST(r.created AS TIMESTAMPTZ), CAST(r.finished AS TIMESTAMPTZ),
+                    CAST(r.updated AS TIMESTAMPTZ)
+                FROM unnest(CAST(:ids AS TEXT[]), CAST(:rules AS TEXT[]), CAST(:events AS TEXT[]), CAST(:projects AS TEXT[]),
+                    CAST(:repositories AS TEXT[]), CAST(:tags AS TEXT[]), CAST(:digests AS TEXT[]), CAST(:images AS TEXT[]),
+                    CAST(:states AS TEXT[]), CAST(:reasons AS TEXT[]), CAST(:dryRuns AS TEXT[]), CAST(:eventTimes AS TEXT[]),
+                    CAST(:notBefores AS TEXT[]), CAST(:created AS TEXT[]), CAST(:finished AS TEXT[]), CAST(:updated AS TEXT[]))
+                    AS r(id, rule, event, project, repository, tag, digest, image, state, reason, dry_run, event_time,
+                         not_before, created, finished, updated)
+                ON CONFLICT (rule_id, digest) WHERE trigger = 'EVENT' AND state NOT IN ('SKIPPED', 'SUPERSEDED', 'REJECTED')
+                DO NOTHING
+                RETURNING CAST(id AS TEXT)""", String.class)
+                .setParameter("ids", column(rows, d -> d.id))
+                .setParameter("rules", column(rows, d -> d.ruleId))
+                .setParameter("events", column(rows, d -> d.eventId))
+                .setParameter("projects", column(rows, d -> d.project))
+                .setParameter("repositories", column(rows, d -> d.repository))
+                .setParameter("tags", column(rows, d -> d.tag))
+                .setParameter("digests", column(rows, d -> d.digest))
+                .setParameter("images", column(rows, d -> d.image))
+                .setParameter("states", column(rows, d -> d.state))
+                .setParameter("reasons", column(rows, d -> d.reason))
+                .setParameter("dryRuns", column(rows, d -> d.dryRun))
+                .setParameter("eventTimes", column(rows, d -> d.eventTime))
+                .setParameter("notBefores", column(rows, d -> d.notBefore))
+                .setParameter("created", column(rows, d -> d.createdAt))
+                .setParameter("finished", column(rows, d -> d.finishedAt))
+                .setParameter("updated", column(rows, d -> d.updatedAt))
+                .getResultList()
+                .map(ids -> ids.stream().map(UUID::fromString).collect(Collectors.toSet())));
+    }
+
+    /** One column of {@code rows} as text (null stays null), for an array parameter. */
+    private static String[] column(List<Deployment> rows, Function<Deployment, Object> value) {
+        return rows.stream().map(value).map(v -> v == null ? null : v.toString()).toArray(String[]::new);
     }
 
     public Uni<Long> applyingCount(UUID ruleId) {

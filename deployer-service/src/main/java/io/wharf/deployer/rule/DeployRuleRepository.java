@@ -1,5 +1,6 @@
 package io.wharf.deployer.rule;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -11,9 +12,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class DeployRuleRepository implements PanacheRepositoryBase<DeployRule, UUID> {
 
-    /** Enabled rules of a project, the candidates for an event in one of its repositories. */
-    public Uni<List<DeployRule>> enabledIn(String project) {
-        return list("project = ?1 and enabled = true order by createdAt", project);
+    /** Enabled rules of the projects, oldest first: the candidates for events in their repositories. */
+    public Uni<List<DeployRule>> enabledIn(Collection<String> projects) {
+        return list("project in ?1 and enabled = true order by createdAt", projects);
     }
 
     /** Locks the rule until the transaction ends: one deployment of a rule starts at a time. */

@@ -14,9 +14,10 @@ import io.wharf.deployer.deployment.DeploymentRunner;
 import io.wharf.events.WharfEvent;
 
 /**
- * Takes in registry events exactly once per event id: the id is recorded in the same transaction as
- * the deployments the event plans, so a redelivered record changes nothing. Deployments due now are
- * started as soon as that transaction commits.
+ * Takes in registry events exactly once per event id: the ids are recorded in the same transaction as
+ * the deployments the new events plan, one transaction per batch, so a redelivered batch changes nothing
+ * and a batch that mixes new and seen events plans only the new ones, in their order. Deployments due
+ * now are started as soon as that transaction commits.
  */
 @ApplicationScoped
 public class EventIntake {
@@ -33,22 +34,25 @@ public class EventIntake {
         this.runner = runner;
     }
 
-    /** Returns true when the event was new. */
-    public Uni<Boolean> take(WharfEvent<?> event) {
-        return Panache.withTransaction(() -> received.recordIfNew(event).chain(isNew -> isNew
-                ? planner.plan(event).map(planned -> new Taken(true, planned))
-                : Uni.createFrom().item(new Taken(false, List.of()))))
+    /** Takes in the events (each id once, in order); returns the new ones once their transaction committed. */
+    public Uni<List<WharfEvent<?>>> take(List<WharfEvent<?>> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Panache.withTransaction(() -> received.recordNew(events)
+                        .chain(fresh -> planner.plan(fresh).map(planned -> new Taken(fresh, planned))))
                 .map(outcome -> {
-                    if (outcome.isNew()) {
-                        taken.incrementAndGet();
-                        lastEventId.set(event.id());
-                        outcome.planned().forEach(d -> runner.schedule(d.id, d.notBefore));
+                    List<WharfEvent<?>> fresh = outcome.fresh();
+                    if (!fresh.isEmpty()) {
+                        taken.addAndGet(fresh.size());
+                        lastEventId.set(fresh.get(fresh.size() - 1).id());
                     }
-                    return outcome.isNew();
+                    outcome.planned().forEach(d -> runner.schedule(d.id, d.notBefore));
+                    return fresh;
                 });
     }
 
-    private record Taken(boolean isNew, List<Deployment> planned) {
+    private record Taken(List<WharfEvent<?>> fresh, List<Deployment> planned) {
     }
 
     /** New events taken in since this process started. */

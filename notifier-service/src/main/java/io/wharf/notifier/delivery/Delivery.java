@@ -56,6 +56,10 @@ public class Delivery {
     @Column(name = "last_error")
     public String lastError;
 
+    /** The order deliveries were planned in (events in their Kafka order): a subscription's are sent in it. */
+    @Column(insertable = false, updatable = false)
+    public long seq;
+
     @Column(name = "created_at")
     public OffsetDateTime createdAt;
 

@@ -3,12 +3,16 @@ package io.wharf.notifier.delivery;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.wharf.events.EventCodec;
 import io.wharf.events.WharfEvent;
@@ -18,9 +22,10 @@ import io.wharf.notifier.subscription.SubscriptionMatcher;
 import io.wharf.notifier.subscription.SubscriptionRepository;
 
 /**
- * Records the deliveries an event causes, one per matching subscription, in the caller's
- * transaction (the one that records the event as received). Idempotent on (event id,
- * subscription): planning the same event again adds nothing.
+ * Records the deliveries events cause, one per (event, matching subscription), in the caller's
+ * transaction (the one that records the events as received). Idempotent on (event id, subscription):
+ * planning the same event again adds nothing. Deliveries are recorded in the order of the events, which
+ * is the order a subscription's deliveries are sent in ({@code delivery.seq}).
  */
 @ApplicationScoped
 public class DeliveryPlanner {
@@ -33,36 +38,88 @@ public class DeliveryPlanner {
         this.config = config;
     }
 
-    /** Plans deliveries of a registry event; returns how many were recorded. Runs in the caller's transaction. */
-    public Uni<Integer> plan(WharfEvent<?> event) {
-        String repository = event.data().repository();
-        String project = repository.contains("/") ? repository.substring(0, repository.indexOf('/')) : repository;
-        return subscriptions.enabledFor(project)
-                .onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
-                .filter(subscription -> SubscriptionMatcher.matches(subscription, event))
-                .onItem().transformToUniAndConcatenate(subscription -> record(event, subscription, false))
-                .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue));
+    /**
+     * Plans the deliveries of the registry events among {@code events}, in their order, with one query for
+     * the subscriptions and one insert; returns how many were recorded. Runs in the caller's transaction.
+     */
+    public Uni<Integer> plan(List<WharfEvent<?>> events) {
+        List<WharfEvent<?>> registryEvents = events.stream().filter(e -> e.type().isRegistryEvent()).toList();
+        if (registryEvents.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        Set<String> projects = registryEvents.stream().map(e -> projectOf(e.data().repository())).collect(Collectors.toSet());
+        return subscriptions.enabledFor(projects).chain(candidates -> {
+            List<SubscriptionMatcher> matchers = candidates.stream().map(SubscriptionMatcher::new).toList();
+            OffsetDateTime now = OffsetDateTime.now();
+            List<Planned> planned = new ArrayList<>();
+            for (WharfEvent<?> event : registryEvents) {
+                String json = null;
+                for (SubscriptionMatcher matcher : matchers) {
+                    if (matcher.test(event)) {
+                        json = json == null ? structuredJson(event) : json;
+                        planned.add(new Planned(event, matcher.subscription(), json, false, now.plus(firstWait(matcher.subscription()))));
+                    }
+                }
+            }
+            return insert(planned);
+        });
     }
 
     /** Records one delivery due after the channel's first wait; 1 when recorded, 0 when it existed. */
     public Uni<Integer> record(WharfEvent<?> event, Subscription subscription, boolean test) {
-        OffsetDateTime due = OffsetDateTime.now().plus(firstWait(subscription));
+        return insert(List.of(new Planned(event, subscription, structuredJson(event), test,
+                OffsetDateTime.now().plus(firstWait(subscription)))));
+    }
+
+    /** One delivery to record. */
+    private record Planned(WharfEvent<?> event, Subscription subscription, String json, boolean test, OffsetDateTime due) {
+    }
+
+    /**
+     * Inserts the deliveries in one statement, in list order (their {@code seq}); returns how many were new.
+     * Columns go as text arrays, cast in SQL: the client's array binding knows no timestamps.
+     */
+    private static Uni<Integer> insert(List<Planned> planned) {
+        if (planned.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 INSERT INTO delivery (id, event_id, subscription_id, event_type, repository, tag, digest, event, test,
                                       state, next_attempt_at)
-                VALUES (:id, :eventId, :subscriptionId, :type, :repository, :tag, :digest, :event, :test, 'PENDING', :due)
+                SELECT CAST(p.id AS UUID), p.event_id, CAST(p.subscription_id AS UUID), p.event_type, p.repository, p.tag,
+                       p.digest, p.event, CAST(p.test AS BOOLEAN), 'PENDING', CAST(p.due AS TIMESTAMPTZ)
+                FROM unnest(CAST(:ids AS TEXT[]), CAST(:eventIds AS TEXT[]), CAST(:subscriptionIds AS TEXT[]),
+                            CAST(:types AS TEXT[]), CAST(:repositories AS TEXT[]), CAST(:tags AS TEXT[]),
+                            CAST(:digests AS TEXT[]), CAST(:events AS TEXT[]), CAST(:tests AS TEXT[]), CAST(:dues AS TEXT[]))
+                     WITH ORDINALITY AS p(id, event_id, subscription_id, event_type, repository, tag, digest, event, test, due,
+                                          position)
+                ORDER BY p.position
                 ON CONFLICT (event_id, subscription_id) DO NOTHING""")
-                .setParameter("id", deliveryId(event.id(), subscription.id))
-                .setParameter("eventId", event.id())
-                .setParameter("subscriptionId", subscription.id)
-                .setParameter("type", event.type().cloudEventType())
-                .setParameter("repository", event.data().repository())
-                .setParameter("tag", event.data().tag())
-                .setParameter("digest", event.data().digest())
-                .setParameter("event", new String(EventCodec.toStructuredJson(event), StandardCharsets.UTF_8))
-                .setParameter("test", test)
-                .setParameter("due", due)
+                .setParameter("ids", column(planned, p -> deliveryId(p.event().id(), p.subscription().id)))
+                .setParameter("eventIds", column(planned, p -> p.event().id()))
+                .setParameter("subscriptionIds", column(planned, p -> p.subscription().id))
+                .setParameter("types", column(planned, p -> p.event().type().cloudEventType()))
+                .setParameter("repositories", column(planned, p -> p.event().data().repository()))
+                .setParameter("tags", column(planned, p -> p.event().data().tag()))
+                .setParameter("digests", column(planned, p -> p.event().data().digest()))
+                .setParameter("events", column(planned, Planned::json))
+                .setParameter("tests", column(planned, Planned::test))
+                .setParameter("dues", column(planned, Planned::due))
                 .executeUpdate());
+    }
+
+    /** One column of {@code planned} as text (null stays null), for an array parameter. */
+    private static String[] column(List<Planned> planned, Function<Planned, Object> value) {
+        return planned.stream().map(value).map(v -> v == null ? null : v.toString()).toArray(String[]::new);
+    }
+
+    private static String structuredJson(WharfEvent<?> event) {
+        return new String(EventCodec.toStructuredJson(event), StandardCharsets.UTF_8);
+    }
+
+    private static String projectOf(String repository) {
+        int slash = repository.indexOf('/');
+        return slash < 0 ? repository : repository.substring(0, slash);
     }
 
     /** The delivery id of (event, subscription): derived, so it is the same however often it is planned. */

@@ -45,7 +45,7 @@ public class DeliveryQueue {
                 UPDATE delivery SET lease_until = now() + $2 * interval '1 millisecond' WHERE id IN (
                   SELECT id FROM delivery WHERE subscription_id = $1 AND state = 'PENDING'
                     AND (lease_until IS NULL OR lease_until < now()) AND ($3 OR next_attempt_at <= now())
-                  ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+                  ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED)
                 RETURNING id""")
                 .execute(Tuple.of(subscriptionId, lease.toMillis(), all, limit))
                 .map(rows -> rows.stream().map((Row row) -> row.getUUID(0)).toList());

@@ -13,13 +13,13 @@ import io.smallrye.mutiny.Uni;
 public class DeliveryRepository implements PanacheRepositoryBase<Delivery, UUID> {
 
     public Uni<List<Delivery>> byIds(List<UUID> ids) {
-        return list("id in ?1 order by createdAt", ids);
+        return list("id in ?1 order by seq", ids);
     }
 
     public Uni<List<Delivery>> ofSubscription(UUID subscriptionId, Delivery.State state, int limit) {
         return (state == null
-                ? find("subscriptionId = ?1 order by createdAt desc", subscriptionId)
-                : find("subscriptionId = ?1 and state = ?2 order by createdAt desc", subscriptionId, state))
+                ? find("subscriptionId = ?1 order by seq desc", subscriptionId)
+                : find("subscriptionId = ?1 and state = ?2 order by seq desc", subscriptionId, state))
                 .page(0, limit).list();
     }
 

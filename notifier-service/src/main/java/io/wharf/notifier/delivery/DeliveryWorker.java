@@ -77,7 +77,9 @@ public class DeliveryWorker {
     Uni<Void> poll() {
         return queue.dueSubscriptions(config.delivery().batchSize())
                 .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
-                .onItem().transformToUni(id -> onOwnContext(() -> work(id))).merge(config.delivery().concurrency())
+                .onItem().transformToUni(id -> onOwnContext(() -> work(id),
+                        "working a subscription's deliveries failed; its leases run out and it is taken again"))
+                .merge(config.delivery().concurrency())
                 .collect().last().replaceWithVoid()
                 .onFailure().recoverWithUni(failure -> {
                     LOG.errorf(failure, "delivery poll failed");
@@ -87,15 +89,16 @@ public class DeliveryWorker {
 
     /**
      * Runs {@code work} on a new, safe duplicated Vert.x context: its own Hibernate Reactive session,
-     * so that several subscriptions can be worked at once without sharing one.
+     * so that several subscriptions can be worked at once without sharing one. A failure is logged
+     * with {@code onFailure} and ends the returned Uni normally.
      */
-    private Uni<Void> onOwnContext(Supplier<Uni<Void>> work) {
+    private Uni<Void> onOwnContext(Supplier<Uni<Void>> work, String onFailure) {
         Context own = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(own, true);
         return Uni.createFrom().emitter(emitter -> own.runOnContext(ignored -> work.get().subscribe().with(
                 emitter::complete,
                 failure -> {
-                    LOG.errorf(failure, "working a subscription's deliveries failed; its leases run out and it is taken again");
+                    LOG.errorf(failure, onFailure);
                     emitter.complete(null);
                 })));
     }
@@ -242,9 +245,12 @@ public class DeliveryWorker {
                 .filter(delivery -> !delivery.test)
                 .collect().asList()
                 // Not awaited: a slow or absent Kafka must not hold up deliveries; the relay's sweep covers failures.
-                .invoke(unpublished -> Multi.createFrom().iterable(unpublished)
+                // On a context of its own: marking outcomes published must not share the session of this
+                // subscription's next attempt (sharing it closed that session under the attempt).
+                .invoke(unpublished -> onOwnContext(() -> Multi.createFrom().iterable(unpublished)
                         .onItem().transformToUniAndConcatenate(delivery -> outcomes.publish(subscription, delivery))
-                        .subscribe().with(ignored -> { }, failure -> LOG.warnf("publishing outcomes failed: %s", failure.getMessage())))
+                        .collect().last().replaceWithVoid(), "publishing outcomes failed; the relay's sweep retries")
+                        .subscribe().with(ignored -> { }))
                 .replaceWithVoid();
     }
 

@@ -1,19 +1,21 @@
 package io.wharf.notifier.service;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.wharf.events.WharfEvent;
 import io.wharf.notifier.delivery.DeliveryPlanner;
 
 /**
- * Takes in registry events exactly once per event id: the id and the deliveries the event causes
- * (one per matching subscription) are recorded in one transaction, before anything is sent, so a
- * redelivered record changes nothing and never causes a second send.
+ * Takes in registry events exactly once per event id: the ids and the deliveries the new events cause
+ * (one per matching subscription) are recorded in one transaction per batch, before anything is sent,
+ * so a redelivered batch changes nothing and never causes a second send, and a batch that mixes new and
+ * seen events plans only the new ones. Deliveries are planned in the order of the events given.
  */
 @ApplicationScoped
 public class EventIntake {
@@ -28,15 +30,16 @@ public class EventIntake {
         this.planner = planner;
     }
 
-    /** Returns true when the event was new. */
-    @WithTransaction
-    public Uni<Boolean> take(WharfEvent<?> event) {
-        return received.recordIfNew(event)
-                .call(isNew -> isNew && event.type().isRegistryEvent() ? planner.plan(event) : Uni.createFrom().nullItem())
-                .invoke(isNew -> {
-                    if (isNew) {
-                        taken.incrementAndGet();
-                        lastEventId.set(event.id());
+    /** Takes in the events (each id once, in order); returns the new ones once their transaction committed. */
+    public Uni<List<WharfEvent<?>>> take(List<WharfEvent<?>> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Panache.withTransaction(() -> received.recordNew(events).call(planner::plan))
+                .invoke(fresh -> {
+                    if (!fresh.isEmpty()) {
+                        taken.addAndGet(fresh.size());
+                        lastEventId.set(fresh.get(fresh.size() - 1).id());
                     }
                 });
     }

@@ -1,18 +1,46 @@
 package io.wharf.notifier.subscription;
 
 import java.util.Arrays;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.wharf.events.WharfEvent;
 import io.wharf.notifier.subscription.Subscription.PatternSyntax;
 
-/** Decides whether a registry event concerns a subscription: scope, event types, tag pattern. */
-public final class SubscriptionMatcher {
+/**
+ * Decides whether a registry event concerns a subscription: scope, event types, tag pattern. The
+ * subscription's patterns are compiled once, when the matcher is made, so one matcher serves a whole
+ * batch of events.
+ */
+public final class SubscriptionMatcher implements Predicate<WharfEvent<?>> {
 
-    private SubscriptionMatcher() {
+    private final Subscription subscription;
+    private final Pattern repositories;
+    private final Set<String> eventTypes;
+    private final Pattern tags;
+
+    public SubscriptionMatcher(Subscription subscription) {
+        this.subscription = subscription;
+        this.repositories = subscription.scope == Subscription.Scope.REPOSITORY ? Glob.compile(subscription.repositoryGlob) : null;
+        this.eventTypes = subscription.eventTypes == null || subscription.eventTypes.isBlank() ? null
+                : Arrays.stream(subscription.eventTypes.split(",")).collect(Collectors.toUnmodifiableSet());
+        this.tags = subscription.tagPattern == null || subscription.tagPattern.isBlank() ? null
+                : subscription.tagPatternSyntax == PatternSyntax.REGEX ? Pattern.compile(subscription.tagPattern)
+                : Glob.compile(subscription.tagPattern);
     }
 
     public static boolean matches(Subscription subscription, WharfEvent<?> event) {
+        return new SubscriptionMatcher(subscription).test(event);
+    }
+
+    public Subscription subscription() {
+        return subscription;
+    }
+
+    @Override
+    public boolean test(WharfEvent<?> event) {
         if (!event.type().isRegistryEvent()) {
             return false;
         }
@@ -20,25 +48,15 @@ public final class SubscriptionMatcher {
         boolean inScope = switch (subscription.scope) {
             case GLOBAL -> true;
             case PROJECT -> repository.startsWith(subscription.project + "/");
-            case REPOSITORY -> Glob.matches(subscription.repositoryGlob, repository);
+            case REPOSITORY -> repositories.matcher(repository).matches();
         };
-        if (!inScope) {
+        if (!inScope || eventTypes != null && !eventTypes.contains(event.type().cloudEventType())) {
             return false;
         }
-        if (subscription.eventTypes != null && !subscription.eventTypes.isBlank()
-                && Arrays.stream(subscription.eventTypes.split(",")).noneMatch(event.type().cloudEventType()::equals)) {
-            return false;
+        if (tags == null) {
+            return true;
         }
-        if (subscription.tagPattern != null && !subscription.tagPattern.isBlank()) {
-            String tag = event.data().tag();
-            if (tag == null) {
-                return false;
-            }
-            Pattern pattern = subscription.tagPatternSyntax == PatternSyntax.REGEX
-                    ? Pattern.compile(subscription.tagPattern)
-                    : Glob.compile(subscription.tagPattern);
-            return pattern.matcher(tag).matches();
-        }
-        return true;
+        String tag = event.data().tag();
+        return tag != null && tags.matcher(tag).matches();
     }
 }

@@ -1,5 +1,6 @@
 package io.wharf.notifier.subscription;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -12,9 +13,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class SubscriptionRepository implements PanacheRepositoryBase<Subscription, UUID> {
 
-    /** Enabled subscriptions that may concern events of {@code project}: global ones and the project's own. */
-    public Uni<List<Subscription>> enabledFor(String project) {
-        return list("enabled = true and (scope = ?1 or project = ?2)", Subscription.Scope.GLOBAL, project);
+    /** Enabled subscriptions that may concern events of {@code projects}: global ones and the projects' own. */
+    public Uni<List<Subscription>> enabledFor(Collection<String> projects) {
+        return list("enabled = true and (scope = ?1 or project in ?2)", Subscription.Scope.GLOBAL, projects);
     }
 
     public Uni<List<Subscription>> all() {

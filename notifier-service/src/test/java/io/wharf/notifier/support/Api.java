@@ -31,7 +31,13 @@ public final class Api {
     }
 
     public static List<Map<String, Object>> deliveries(String subscriptionId) {
-        return given().auth().oauth2(Tokens.admin()).get("/api/v1/subscriptions/" + subscriptionId + "/deliveries")
+        return deliveries(subscriptionId, 100);
+    }
+
+    /** The subscription's latest deliveries (at most {@code limit}, up to 500), newest first. */
+    public static List<Map<String, Object>> deliveries(String subscriptionId, int limit) {
+        return given().auth().oauth2(Tokens.admin()).queryParam("limit", limit)
+                .get("/api/v1/subscriptions/" + subscriptionId + "/deliveries")
                 .then().statusCode(200).extract().jsonPath().getList("$");
     }
 
@@ -43,7 +49,7 @@ public final class Api {
     /** The subscription's deliveries once all {@code count} of them are in {@code state}. */
     public static List<Map<String, Object>> awaitDeliveries(String subscriptionId, int count, String state) {
         return Await.until(count + " deliveries " + state, java.time.Duration.ofSeconds(30),
-                () -> deliveries(subscriptionId),
+                () -> deliveries(subscriptionId, Math.max(count + 1, 100)),
                 list -> list.size() == count && list.stream().allMatch(d -> state.equals(d.get("state"))));
     }
 
