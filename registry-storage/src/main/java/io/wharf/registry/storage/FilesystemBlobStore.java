@@ -286,8 +286,7 @@ public final class FilesystemBlobStore implements BlobStore {
             return Uni.createFrom().item(false);
         }
         return run(context -> blocking(context, () -> {
-            runningDigests.remove(uploadId);
-            infos.remove(uploadId);
+            forget(uploadId);
             boolean existed = Files.deleteIfExists(dir.resolve(DATA));
             deleteUploadDir(dir);
             return existed;
@@ -353,7 +352,6 @@ public final class FilesystemBlobStore implements BlobStore {
         FileChannel channel;
         /** The same file with {@code O_DIRECT}, or {@code null}. */
         FileChannel direct;
-        UploadWriter writer;
 
         Append(String id, Path data, UploadLock lock, UploadInfo info, long start, MessageDigest digest) {
             this.id = id;
@@ -418,8 +416,7 @@ public final class FilesystemBlobStore implements BlobStore {
     /** Streams {@code body} to the end of the upload's file. Runs on the caller's context. */
     private Future<Long> write(Context context, Append append, ReadStream<Buffer> body) {
         try {
-            append.writer = new UploadWriter(context, append.channel, append.direct, buffers, append.start, append.digest);
-            return append.writer.drain(body);
+            return new UploadWriter(context, append.channel, append.direct, buffers, append.start, append.digest).drain(body);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
@@ -438,7 +435,7 @@ public final class FilesystemBlobStore implements BlobStore {
             } catch (NoSuchFileException e) {
                 throw uploadNotFound(append.id); // cancelled or purged while the body streamed in
             }
-            if (append.digest != null && size == append.start + append.writer.bytes()) {
+            if (append.digest != null && size == append.start + written.result()) {
                 runningDigests.put(append.id, new RunningDigest(append.digest, size));
             }
             return new UploadState(append.id, append.info.repository(), size, append.info.startedAt());
@@ -538,6 +535,12 @@ public final class FilesystemBlobStore implements BlobStore {
     private record UploadInfo(String repository, Instant startedAt) {
     }
 
+    /** Drops what this process keeps in memory about an upload that has ended. */
+    private void forget(String id) {
+        runningDigests.remove(id);
+        infos.remove(id);
+    }
+
     private record RunningDigest(MessageDigest sha256, long length) {
     }
 
@@ -613,8 +616,7 @@ public final class FilesystemBlobStore implements BlobStore {
             if (lock == null || !Files.deleteIfExists(data)) {
                 return false; // being written right now, or gone meanwhile
             }
-            runningDigests.remove(id);
-            infos.remove(id);
+            forget(id);
         } catch (UploadNotFoundException gone) {
             return false;
         }

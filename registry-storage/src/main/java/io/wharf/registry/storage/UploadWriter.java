@@ -43,7 +43,6 @@ final class UploadWriter {
     private final AlignedBuffers buffers;
     private final MessageDigest digest;
     private final Promise<Long> done = Promise.promise();
-    private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>(1);
     private final ArrayDeque<Write> queue = new ArrayDeque<>(IN_FLIGHT);
 
     private ReadStream<Buffer> body;
@@ -75,11 +74,6 @@ final class UploadWriter {
         if (direct != null && start % buffers.alignment() != 0) {
             throw new IllegalArgumentException("a direct write must start on a block boundary, not at " + start);
         }
-    }
-
-    /** Bytes of the body taken in so far. */
-    long bytes() {
-        return bytes;
     }
 
     /**
@@ -116,7 +110,7 @@ final class UploadWriter {
         }
         while (remaining > 0) {
             if (filling == null) {
-                filling = spare.isEmpty() ? buffers.take() : spare.pop();
+                filling = buffers.take();
             }
             int n = Math.min(remaining, filling.remaining());
             filling.limit(filling.position() + n);
@@ -141,15 +135,12 @@ final class UploadWriter {
     private void writeTail() {
         ByteBuffer tail = filling;
         filling = null;
-        if (tail == null || failure != null) {
-            if (tail != null) {
-                release(tail);
-            }
+        if (tail == null) {
             return;
         }
         tail.flip();
-        if (!tail.hasRemaining()) {
-            release(tail);
+        if (failure != null || !tail.hasRemaining()) {
+            buffers.give(tail);
             return;
         }
         if (direct == null) {
@@ -195,7 +186,7 @@ final class UploadWriter {
         }, false).onComplete(result -> {
             writing = false;
             inFlight--;
-            release(next.buffer());
+            buffers.give(next.buffer());
             if (result.failed()) {
                 fail(result.cause());
             } else if (failure == null) {
@@ -216,22 +207,13 @@ final class UploadWriter {
         }
     }
 
-    private void release(ByteBuffer buffer) {
-        buffer.clear();
-        if (spare.isEmpty() && !ended && failure == null) {
-            spare.push(buffer); // the next chunk of this body reuses it
-        } else {
-            buffers.give(buffer);
-        }
-    }
-
     private void fail(Throwable cause) {
         if (failure == null) {
             failure = cause;
             // Nothing after the failure is written: the file stays a prefix of the body.
             for (Write dropped; (dropped = queue.poll()) != null; ) {
                 inFlight--;
-                release(dropped.buffer());
+                buffers.give(dropped.buffer());
             }
             if (paused) {
                 paused = false;
@@ -247,11 +229,8 @@ final class UploadWriter {
         }
         if (failure != null || ended) {
             if (filling != null) {
-                buffers.give(filling.clear());
+                buffers.give(filling);
                 filling = null;
-            }
-            while (!spare.isEmpty()) {
-                buffers.give(spare.pop());
             }
             if (failure != null) {
                 done.fail(failure);
