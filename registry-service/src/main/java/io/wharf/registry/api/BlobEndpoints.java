@@ -86,6 +86,7 @@ public class BlobEndpoints {
         String mount = request.getParam("mount");
         String digest = request.getParam("digest");
         if (mount != null) {
+            Bodies.stream(ctx).resume(); // a mount has no body: anything sent is read and dropped
             String mounted = Names.digest(mount);
             String from = request.getParam("from");
             // A mount that cannot be done falls back to an ordinary upload session (Jib relies on it).
@@ -100,7 +101,7 @@ public class BlobEndpoints {
         if (digest != null) {
             String expected = Names.blobDigest(digest);
             return store.createUpload(r.repository())
-                    .chain(upload -> store.append(upload.id(), 0, request)
+                    .chain(upload -> store.append(upload.id(), 0, Bodies.stream(ctx))
                             .chain(state -> commit(ctx, r, state.id(), expected))
                             .onFailure().call(() -> store.cancel(upload.id())));
         }
@@ -108,7 +109,7 @@ public class BlobEndpoints {
     }
 
     private Uni<Void> newSession(RoutingContext ctx, RegistryRequest r) {
-        ctx.request().resume();
+        Bodies.stream(ctx).resume();
         return store.createUpload(r.repository()).invoke(upload -> {
             uploadHeaders(ctx.response(), r, upload);
             Responses.empty(ctx.response(), 202);
@@ -120,7 +121,7 @@ public class BlobEndpoints {
         HttpServerRequest request = ctx.request();
         return session(r).chain(upload -> {
             ContentRange range = ContentRange.parse(request.getHeader("Content-Range"), request.getHeader("Content-Length"), upload.size());
-            return store.append(upload.id(), range == null ? -1 : range.start(), request)
+            return store.append(upload.id(), range == null ? -1 : range.start(), Bodies.stream(ctx))
                     .onFailure(UploadOffsetException.class).transform(e -> outOfOrder(((UploadOffsetException) e).currentSize()))
                     .onFailure(UploadNotFoundException.class).transform(e -> OciError.BLOB_UPLOAD_UNKNOWN.exception(r.reference()))
                     .invoke(state -> {
@@ -138,11 +139,11 @@ public class BlobEndpoints {
             Uni<UploadState> written;
             if (Bodies.present(request)) {
                 ContentRange range = ContentRange.parse(request.getHeader("Content-Range"), request.getHeader("Content-Length"), upload.size());
-                written = store.append(upload.id(), range == null ? -1 : range.start(), request)
+                written = store.append(upload.id(), range == null ? -1 : range.start(), Bodies.stream(ctx))
                         .onFailure(UploadOffsetException.class).transform(e -> outOfOrder(((UploadOffsetException) e).currentSize()))
                         .onFailure(UploadNotFoundException.class).transform(e -> OciError.BLOB_UPLOAD_UNKNOWN.exception(r.reference()));
             } else {
-                request.resume();
+                Bodies.stream(ctx).resume();
                 written = Uni.createFrom().item(upload);
             }
             return written.chain(state -> commit(ctx, r, state.id(), digest));

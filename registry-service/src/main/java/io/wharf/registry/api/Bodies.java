@@ -4,12 +4,27 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.ext.web.RoutingContext;
 import io.wharf.registry.oci.OciError;
 
 /** Reading small request bodies (manifests) with a hard size limit. */
 final class Bodies {
 
+    /** Routing-context key of the request's {@link TappedBody}, when {@link BodyTap} took it. */
+    static final String TAPPED = "wharf.tapped-body";
+
     private Bodies() {
+    }
+
+    /**
+     * The request's body as a stream: the {@link TappedBody} when the upload's body was tapped,
+     * else the (paused) request itself. Either must be resumed, or read to its end, before the
+     * connection can take its next request.
+     */
+    static ReadStream<Buffer> stream(RoutingContext ctx) {
+        TappedBody tapped = ctx.get(TAPPED);
+        return tapped != null ? tapped : ctx.request();
     }
 
     /**

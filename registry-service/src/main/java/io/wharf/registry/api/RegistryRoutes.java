@@ -38,8 +38,13 @@ public class RegistryRoutes {
 
     void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        // The body is read (or not) by the endpoint, possibly after a database round trip.
-        request.pause();
+        TappedBody tapped = BodyTap.claim(request);
+        if (tapped != null) {
+            ctx.put(Bodies.TAPPED, tapped); // Vert.x's own view of this request has an empty body
+        } else {
+            // The body is read (or not) by the endpoint, possibly after a database round trip.
+            request.pause();
+        }
         // Hibernate Reactive may use this request's (duplicated) Vert.x context.
         VertxContextSafetyToggle.setCurrentContextSafe(true);
         ctx.response().putHeader(Responses.API_VERSION, "registry/2.0");
@@ -54,7 +59,11 @@ public class RegistryRoutes {
                 },
                 failure -> {
                     // Let an unread body drain so the connection stays usable.
-                    resumeUnlessEnded(request);
+                    if (tapped != null) {
+                        tapped.resume();
+                    } else {
+                        resumeUnlessEnded(request);
+                    }
                     Responses.error(ctx.response(), failure);
                 });
     }
