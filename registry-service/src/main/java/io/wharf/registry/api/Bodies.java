@@ -8,11 +8,13 @@ import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.registry.oci.OciError;
 
-/** Reading small request bodies (manifests) with a hard size limit. */
+/** Request bodies: the upload stream, small bodies (manifests) read whole with a hard size limit, and {@code Expect: 100-continue}. */
 final class Bodies {
 
     /** Routing-context key of the request's {@link TappedBody}, when {@link BodyTap} took it. */
     static final String TAPPED = "wharf.tapped-body";
+
+    private static final String CONTINUED = "wharf.continued";
 
     private Bodies() {
     }
@@ -23,8 +25,29 @@ final class Bodies {
      * connection can take its next request.
      */
     static ReadStream<Buffer> stream(RoutingContext ctx) {
+        proceed(ctx);
         TappedBody tapped = ctx.get(TAPPED);
         return tapped != null ? tapped : ctx.request();
+    }
+
+    /**
+     * Tells a client that holds its body back until asked ({@code Expect: 100-continue}, as curl
+     * sends for large uploads) to send it: once per request, when an endpoint is about to read it,
+     * so a request refused before that (no such upload, no permission) never makes the client
+     * send its body.
+     */
+    static void proceed(RoutingContext ctx) {
+        if (awaitsContinue(ctx)) {
+            ctx.put(CONTINUED, Boolean.TRUE);
+            ctx.response().writeContinue();
+        }
+    }
+
+    /** True while the client waits for a 100 Continue that has not been sent. */
+    static boolean awaitsContinue(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        return request.version() != HttpVersion.HTTP_2 && ctx.get(CONTINUED) == null
+                && "100-continue".equalsIgnoreCase(request.getHeader("Expect"));
     }
 
     /**
@@ -48,7 +71,8 @@ final class Bodies {
      * The whole body, failing with a 413 as soon as it exceeds {@code max} bytes (by its
      * Content-Length, or while it streams in). The request is expected to be paused.
      */
-    static Uni<Buffer> read(HttpServerRequest request, int max) {
+    static Uni<Buffer> read(RoutingContext ctx, int max) {
+        HttpServerRequest request = ctx.request();
         String length = request.getHeader("Content-Length");
         if (length != null) {
             long declared;
@@ -86,6 +110,7 @@ final class Bodies {
                     emitter.complete(body);
                 }
             });
+            proceed(ctx);
             request.resume();
         });
     }

@@ -54,7 +54,7 @@ public class ManifestEndpoints {
     /** Validates and stores a manifest; 201 with its digest, and {@code OCI-Subject} when it has one. */
     Uni<Void> put(RoutingContext ctx, RegistryRequest r) {
         String contentType = ctx.request().getHeader("Content-Type");
-        return Bodies.read(ctx.request(), config.maxManifestSize())
+        return Bodies.read(ctx, config.maxManifestSize())
                 .chain(body -> manifests.put(r.repository(), r.reference(), body.getBytes(), contentType, Callers.of(ctx)))
                 .invoke(pushed -> {
                     ManifestEntity m = pushed.manifest();

@@ -58,8 +58,13 @@ public class RegistryRoutes {
                 ignored -> {
                 },
                 failure -> {
-                    // Let an unread body drain so the connection stays usable.
-                    if (tapped != null) {
+                    if (Bodies.awaitsContinue(ctx)) {
+                        // The client was never asked for its body and will not send it: the
+                        // connection cannot carry another request after this answer.
+                        ctx.response().putHeader("Connection", "close");
+                        ctx.addEndHandler(ended -> request.connection().close());
+                    } else if (tapped != null) {
+                        // Let an unread body drain so the connection stays usable.
                         tapped.resume();
                     } else {
                         resumeUnlessEnded(request);
