@@ -1,6 +1,8 @@
 package io.wharf.registry.api;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -50,6 +52,8 @@ public final class BodyTap extends ChannelInboundHandlerAdapter {
     private final Map<String, TappedBody> unclaimed = new HashMap<>();
     /** The body whose content is arriving now, if it is tapped. */
     private TappedBody receiving;
+    /** Every body of this connection that may still hold buffers, released if the connection ends. */
+    private final List<TappedBody> open = new ArrayList<>();
     private long serial;
 
     private BodyTap() {
@@ -99,8 +103,10 @@ public final class BodyTap extends ChannelInboundHandlerAdapter {
             head.headers().remove(HEADER);
             if (tapped(head) && !(msg instanceof HttpContent) && head.decoderResult().isSuccess()) {
                 String id = Long.toString(++serial);
+                open.removeIf(TappedBody::finished);
                 receiving = new TappedBody(ctx.channel());
                 unclaimed.put(id, receiving);
+                open.add(receiving);
                 head.headers().set(HEADER, id);
             } else {
                 receiving = null;
@@ -141,11 +147,9 @@ public final class BodyTap extends ChannelInboundHandlerAdapter {
     }
 
     private void closed(Throwable cause) {
-        if (receiving != null) {
-            receiving.fail(cause);
-            receiving = null;
-        }
-        unclaimed.values().forEach(body -> body.fail(cause));
+        receiving = null;
         unclaimed.clear();
+        open.forEach(body -> body.connectionEnded(cause));
+        open.clear();
     }
 }

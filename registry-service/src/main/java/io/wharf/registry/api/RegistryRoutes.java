@@ -59,12 +59,13 @@ public class RegistryRoutes {
                 },
                 failure -> {
                     if (Bodies.awaitsContinue(ctx)) {
-                        // The client was never asked for its body and will not send it: the
+                        // The client was never asked for its body and need not send it: the
                         // connection cannot carry another request after this answer.
                         ctx.response().putHeader("Connection", "close");
                         ctx.addEndHandler(ended -> request.connection().close());
-                    } else if (tapped != null) {
-                        // Let an unread body drain so the connection stays usable.
+                    }
+                    // Let an unread body drain (what is sent of it) so the connection stays usable.
+                    if (tapped != null) {
                         tapped.resume();
                     } else {
                         resumeUnlessEnded(request);

@@ -76,7 +76,22 @@ final class TappedBody implements ReadStream<Buffer> {
         deliver();
     }
 
-    /** The connection failed or closed before the body ended. */
+    /** Delivered to its end, or failed: it holds no buffer any more. */
+    boolean finished() {
+        return endDelivered || failure != null;
+    }
+
+    /**
+     * The connection has ended. A body that had not all arrived fails; one that had, and that a
+     * handler is reading, is still read to its end; one that nobody reads drops what it holds.
+     */
+    void connectionEnded(Throwable cause) {
+        if (!ended || handler == null) {
+            fail(cause);
+        }
+    }
+
+    /** The connection failed before the body ended: drops what it holds. */
     void fail(Throwable cause) {
         if (failure != null || endDelivered) {
             return;
