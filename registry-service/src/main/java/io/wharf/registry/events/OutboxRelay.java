@@ -44,8 +44,8 @@ import io.wharf.registry.config.RegistryConfig;
  * instances (a transaction-scoped advisory lock), so rows are not published twice in the normal case; while Kafka is down the rows wait and the pushes that wrote them
  * are unaffected.
  *
- * <p>{@code published_at} is the database clock read after the lock was taken, so every batch is
- * stamped later than the batch before it committed: {@code (published_at, seq)} grows in
+ * <p>{@code published_at} is the database clock read once per batch after the lock was taken, so
+ * a batch's rows share one stamp, later than the batch before it committed: {@code (published_at, seq)} grows in
  * publication order, which the live tail ({@link EventQueryService#tail}) follows without gaps.
  */
 @ApplicationScoped
@@ -134,7 +134,11 @@ public class OutboxRelay {
                         .setParameter("limit", batchSize())
                         .getResultList()
                         .chain(rows -> rows.isEmpty() ? Uni.createFrom().item(0) : send(rows)
-                                .chain(seqs -> seqs.isEmpty() ? Uni.createFrom().item(0) : session.createNativeQuery("UPDATE registry_event SET published_at = clock_timestamp() WHERE seq IN (:seqs)")
+                                .chain(seqs -> seqs.isEmpty() ? Uni.createFrom().item(0) : session.createNativeQuery(
+                                        // One reading of the clock for the whole batch (an uncorrelated sub-select runs
+                                        // once): clock_timestamp() itself would be read row by row, in whatever order the
+                                        // update visits them, and the tail would see a batch out of seq order.
+                                        "UPDATE registry_event SET published_at = (SELECT clock_timestamp()) WHERE seq IN (:seqs)")
                                         .setParameter("seqs", seqs)
                                         .executeUpdate()))));
     }
