@@ -2,6 +2,7 @@ package io.wharf.registry;
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -284,6 +285,13 @@ final class Oci {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** GET of {@code blob} by its digest in {@code repo}: 200 and, hashed as it streams in, the same bytes. */
+    static void assertPullsBack(String repo, byte[] blob) throws IOException {
+        String digest = sha256(blob);
+        assertEquals(digest, sha256(given().get("/v2/" + repo + "/blobs/" + digest).then().statusCode(200)
+                .extract().asInputStream()));
     }
 
     static byte[] concat(byte[]... parts) {

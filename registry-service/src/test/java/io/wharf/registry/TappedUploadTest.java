@@ -58,8 +58,7 @@ class TappedUploadTest {
             assertEquals(201, put.status(), put.text());
             assertEquals(sha256(blob), put.header("docker-content-digest"));
         }
-        assertEquals(sha256(blob), sha256(given().get("/v2/" + repo + "/blobs/" + sha256(blob)).then().statusCode(200)
-                .extract().asInputStream()));
+        Oci.assertPullsBack(repo, blob);
     }
 
     @Test
@@ -86,8 +85,7 @@ class TappedUploadTest {
             assertEquals(201, put.status(), put.text());
             assertEquals(sha256(blob), put.header("docker-content-digest"));
         }
-        assertEquals(sha256(blob), sha256(given().get("/v2/" + repo + "/blobs/" + sha256(blob)).then().statusCode(200)
-                .extract().asInputStream()));
+        Oci.assertPullsBack(repo, blob);
     }
 
     @Test

@@ -1,8 +1,6 @@
 package io.wharf.registry.api;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -48,12 +46,14 @@ public final class BodyTap extends ChannelInboundHandlerAdapter {
     /** Bytes handed to endpoints by tapped bodies since the process started. */
     static final LongAdder TAPPED_BYTES = new LongAdder();
 
-    /** Tapped bodies by serial, from their request's head until an endpoint claims them. */
-    private final Map<String, TappedBody> unclaimed = new HashMap<>();
+    /**
+     * This connection's tapped bodies by serial, from their request's head until they have been
+     * read to their end or failed: an endpoint claims one from here, and whatever is left here when
+     * the connection ends is released.
+     */
+    private final Map<String, TappedBody> open = new HashMap<>();
     /** The body whose content is arriving now, if it is tapped. */
     private TappedBody receiving;
-    /** Every body of this connection that may still hold buffers, released if the connection ends. */
-    private final List<TappedBody> open = new ArrayList<>();
     private long serial;
 
     private BodyTap() {
@@ -81,7 +81,7 @@ public final class BodyTap extends ChannelInboundHandlerAdapter {
             return null;
         }
         String serial = request.getHeader(HEADER);
-        TappedBody body = serial == null ? null : tap.unclaimed.remove(serial);
+        TappedBody body = serial == null ? null : tap.open.get(serial);
         return body == null ? null : body.claimedOn(Vertx.currentContext());
     }
 
@@ -103,10 +103,9 @@ public final class BodyTap extends ChannelInboundHandlerAdapter {
             head.headers().remove(HEADER);
             if (tapped(head) && !(msg instanceof HttpContent) && head.decoderResult().isSuccess()) {
                 String id = Long.toString(++serial);
-                open.removeIf(TappedBody::finished);
+                open.values().removeIf(TappedBody::finished);
                 receiving = new TappedBody(ctx.channel());
-                unclaimed.put(id, receiving);
-                open.add(receiving);
+                open.put(id, receiving);
                 head.headers().set(HEADER, id);
             } else {
                 receiving = null;
@@ -148,8 +147,7 @@ public final class BodyTap extends ChannelInboundHandlerAdapter {
 
     private void closed(Throwable cause) {
         receiving = null;
-        unclaimed.clear();
-        open.forEach(body -> body.connectionEnded(cause));
+        open.values().forEach(body -> body.connectionEnded(cause));
         open.clear();
     }
 }

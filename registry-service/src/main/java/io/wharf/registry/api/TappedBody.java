@@ -53,11 +53,7 @@ final class TappedBody implements ReadStream<Buffer> {
 
     /** Takes ownership of {@code buf}: one more piece of the body. */
     void offer(ByteBuf buf) {
-        if (failure != null || endDelivered) {
-            buf.release();
-            return;
-        }
-        if (!buf.isReadable()) {
+        if (failure != null || endDelivered || !buf.isReadable()) {
             buf.release();
             return;
         }
@@ -171,9 +167,8 @@ final class TappedBody implements ReadStream<Buffer> {
                     buf.release();
                 }
             }
-            if (stoppedReading && queued < HIGH_WATER / 2) {
-                stoppedReading = false;
-                channel.config().setAutoRead(true);
+            if (queued < HIGH_WATER / 2) {
+                readAgain();
             }
             if (ended && queue.isEmpty() && failure == null && demand > 0 && !endDelivered) {
                 endDelivered = true;
@@ -192,6 +187,11 @@ final class TappedBody implements ReadStream<Buffer> {
             buf.release();
         }
         queued = 0;
+        readAgain();
+    }
+
+    /** Lets the connection read again if this body stopped it. */
+    private void readAgain() {
         if (stoppedReading) {
             stoppedReading = false;
             channel.config().setAutoRead(true);

@@ -96,11 +96,6 @@ public final class FilesystemBlobStore implements BlobStore {
      *                 byte, and pushed layers do not crowd the page cache
      */
     public record Options(boolean fsync, boolean directIo) {
-        /** With direct I/O. */
-        public Options(boolean fsync) {
-            this(fsync, true);
-        }
-
         /** fsync and direct I/O on. */
         public static Options defaults() {
             return new Options(true, true);

@@ -136,7 +136,7 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
 
     @Test
     void commitsWithFsyncOff() {
-        BlobStore unsynced = new FilesystemBlobStore(vertx, root, new FilesystemBlobStore.Options(false));
+        BlobStore unsynced = new FilesystemBlobStore(vertx, root, new FilesystemBlobStore.Options(false, true));
         byte[] layer = bytes("cache entry");
         String uploadId = await(unsynced.createUpload("cache/app")).id();
         await(unsynced.append(uploadId, 0, TestBody.of(vertx, layer)));
