@@ -35,9 +35,14 @@ public class ListingEndpoints {
     Uni<Void> tags(RoutingContext ctx, RegistryRequest r) {
         ctx.request().resume();
         Page page = page(ctx);
+        List<String> cached = manifests.cachedTags(r.repository(), page.last, page.fetch());
+        if (cached != null) {
+            // Answered at once, without the operators (and their context captures) of a pipeline.
+            respond(ctx, page, cached, r.path("/tags/list"), r.name(), "tags");
+            return Uni.createFrom().voidItem();
+        }
         return manifests.tags(r.repository(), page.last, page.fetch())
-                .invoke(tags -> respond(ctx, page, tags, r.path("/tags/list"),
-                        items -> new JsonObject().put("name", r.name()).put("tags", items)))
+                .invoke(tags -> respond(ctx, page, tags, r.path("/tags/list"), r.name(), "tags"))
                 .replaceWithVoid();
     }
 
@@ -46,7 +51,7 @@ public class ListingEndpoints {
         Page page = page(ctx);
         return policy.pullable(RegistryGuard.principal(ctx))
                 .chain(visible -> manifests.catalog(page.last, page.fetch(), visible))
-                .invoke(names -> respond(ctx, page, names, "/v2/_catalog", items -> new JsonObject().put("repositories", items)))
+                .invoke(names -> respond(ctx, page, names, "/v2/_catalog", null, "repositories"))
                 .replaceWithVoid();
     }
 
@@ -103,8 +108,11 @@ public class ListingEndpoints {
         return new Page(size, ctx.request().getParam("last"));
     }
 
-    private static void respond(RoutingContext ctx, Page page, List<String> fetched, String path,
-                                java.util.function.Function<JsonArray, JsonObject> body) {
+    /**
+     * Answers with one page: {@code {"name": name, field: [items]}} ({@code name} left out when
+     * null), and a {@code Link} to the next page when there is one.
+     */
+    private static void respond(RoutingContext ctx, Page page, List<String> fetched, String path, String name, String field) {
         boolean more = fetched.size() > page.n;
         List<String> items = more ? fetched.subList(0, page.n) : fetched;
         if (more) {
@@ -112,7 +120,33 @@ public class ListingEndpoints {
             ctx.response().putHeader("Link", "<" + path + "?n=" + page.n + "&last="
                     + URLEncoder.encode(last, StandardCharsets.UTF_8) + ">; rel=\"next\"");
         }
-        ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
-                .end(body.apply(new JsonArray(items)).encode());
+        ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(json(name, field, items));
+    }
+
+    /** The page's JSON. Names and tags follow grammars that need no escaping; anything else is escaped all the same. */
+    static String json(String name, String field, List<String> items) {
+        StringBuilder json = new StringBuilder(32 + (name == null ? 0 : name.length()) + items.size() * 24).append('{');
+        if (name != null) {
+            string(json.append("\"name\":"), name).append(',');
+        }
+        json.append('"').append(field).append("\":[");
+        for (int i = 0; i < items.size(); i++) {
+            string(i == 0 ? json : json.append(','), items.get(i));
+        }
+        return json.append("]}").toString();
+    }
+
+    /** Appends {@code s} as a JSON string. */
+    private static StringBuilder string(StringBuilder json, String s) {
+        json.append('"');
+        int plain = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\' || c < 0x20) {
+                json.append(s, plain, i).append(c < 0x20 ? String.format("\\u%04x", (int) c) : "\\" + c);
+                plain = i + 1;
+            }
+        }
+        return json.append(s, plain, s.length()).append('"');
     }
 }

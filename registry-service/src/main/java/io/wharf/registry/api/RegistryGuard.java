@@ -115,7 +115,7 @@ public class RegistryGuard {
             return Uni.createFrom().failure(new RegistryException(OciError.TOOMANYREQUESTS, "pull limit reached; it resets when the window ends",
                     Map.of("RateLimit-Limit", quota.limitHeader(), "RateLimit-Remaining", quota.remainingHeader())));
         }
-        Uni<Void> mount = Uni.createFrom().voidItem();
+        Uni<Void> mount = null;
         String from = r.kind() == RegistryRequest.Kind.UPLOADS ? ctx.request().getParam("from") : null;
         if (from != null && ctx.request().getParam("mount") != null) {
             String source = Names.repository(from);
@@ -131,20 +131,26 @@ public class RegistryGuard {
                 }).replaceWithVoid();
             }
         }
-        Uni<Void> project = Uni.createFrom().voidItem();
+        Uni<Void> project = null;
         if (p.systemAdmin() && r.repository() != null && (method == HttpMethod.POST || method == HttpMethod.PUT)) {
             // An administrator's push into a project that does not exist yet creates it (private).
             String name = Names.project(r.repository());
             project = policy.project(name).chain(existing -> existing != null ? Uni.createFrom().voidItem()
                     : identities.ensureProject(identities.pool(), name, false).invoke(policy::changed).replaceWithVoid());
         }
-        Uni<Void> createProject = project;
-        return mount.chain(() -> createProject).replaceWith(p);
+        if (mount == null && project == null) {
+            return Uni.createFrom().item(p); // the common case: nothing to wait for
+        }
+        Uni<Void> createProject = project == null ? Uni.createFrom().voidItem() : project;
+        return (mount == null ? Uni.createFrom().voidItem() : mount).chain(() -> createProject).replaceWith(p);
     }
 
-    /** Counts a pull (manifest GET) and sets the RateLimit headers; null when the caller has no limit. */
+    /**
+     * Counts a pull (manifest GET) and, as Docker Hub does, sets the RateLimit headers on manifest
+     * GET and HEAD responses; null when the caller has no limit or this is not a pull.
+     */
     private PullLimiter.Quota countPull(RoutingContext ctx, RegistryRequest r, HttpMethod method, Principal p) {
-        if (r.repository() == null) {
+        if (r.kind() != RegistryRequest.Kind.MANIFEST || !(method == HttpMethod.GET || method == HttpMethod.HEAD)) {
             return null;
         }
         SocketAddress remote = ctx.request().remoteAddress();
@@ -152,7 +158,7 @@ public class RegistryGuard {
         if (subject == null) {
             return null;
         }
-        boolean pull = r.kind() == RegistryRequest.Kind.MANIFEST && method == HttpMethod.GET;
+        boolean pull = method == HttpMethod.GET;
         PullLimiter.Quota quota = pull ? limiter.pull(subject) : limiter.peek(subject);
         ctx.response().putHeader("RateLimit-Limit", quota.limitHeader());
         ctx.response().putHeader("RateLimit-Remaining", quota.remainingHeader());

@@ -7,6 +7,7 @@ import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.registry.oci.OciError;
@@ -18,6 +19,9 @@ import io.wharf.registry.oci.OciError;
  */
 @ApplicationScoped
 public class RegistryRoutes {
+
+    /** Where Quarkus's HTTP server metrics look for a request's path template (a context local). */
+    private static final String METRICS_PATH_TEMPLATE = "UrlPathTemplate";
 
     private final BlobEndpoints blobs;
     private final ManifestEndpoints manifests;
@@ -91,6 +95,8 @@ public class RegistryRoutes {
 
     private Uni<Void> dispatch(RoutingContext ctx, HttpServerRequest request) {
         RegistryRequest r = RegistryPaths.parse(request.path());
+        // The metrics' uri label: the endpoint, not the path (which names repositories and digests).
+        ((HttpServerRequestInternal) request).context().putLocal(METRICS_PATH_TEMPLATE, r == null ? "/v2/*" : r.kind().template);
         if (r == null) {
             return Uni.createFrom().failure(OciError.NAME_UNKNOWN.exception("no such endpoint: " + request.path()));
         }

@@ -244,9 +244,9 @@ public class ManifestService {
      * repository does not exist. Lists of up to {@link #CACHED_TAG_LIST_LIMIT} tags are cached whole.
      */
     public Uni<List<String>> tags(String repository, String last, int limit) {
-        List<String> cached = cache.tagLists().getIfPresent(repository);
+        List<String> cached = cachedTags(repository, last, limit);
         if (cached != null) {
-            return Uni.createFrom().item(page(cached, last, limit));
+            return Uni.createFrom().item(cached);
         }
         return Panache.withSession(() -> repositories.findByName(repository)
                 .onItem().ifNull().failWith(() -> OciError.NAME_UNKNOWN.exception(repository))
@@ -257,6 +257,12 @@ public class ManifestService {
                     }
                     return limit == 0 ? Uni.createFrom().item(List.<String>of()) : tags.namesAfter(repo.id, last, limit);
                 })));
+    }
+
+    /** The page {@link #tags} would return, when this instance has the tag list in memory; else null. */
+    public List<String> cachedTags(String repository, String last, int limit) {
+        List<String> cached = cache.tagLists().getIfPresent(repository);
+        return cached == null ? null : page(cached, last, limit);
     }
 
     /** Repositories with at most this many tags keep their whole tag list in memory. */
