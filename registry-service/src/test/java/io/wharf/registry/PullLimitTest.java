@@ -10,8 +10,9 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * Pull limits: a pull is a manifest GET (HEAD is free), manifest GET and HEAD responses carry the
- * RateLimit headers (other endpoints do not, as on Docker Hub), and past the limit the answer is 429 TOOMANYREQUESTS. Anonymous callers are counted per
- * address, signed-in users per account, robots not at all unless configured.
+ * RateLimit headers (other endpoints do not, as on Docker Hub), and past the limit the answer is
+ * 429 TOOMANYREQUESTS. Anonymous callers are counted per address, signed-in users per account,
+ * robots not at all unless configured.
  */
 @QuarkusTest
 @TestProfile(PullLimitTest.LowLimits.class)

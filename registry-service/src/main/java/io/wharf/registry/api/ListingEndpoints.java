@@ -41,7 +41,7 @@ public class ListingEndpoints {
             respond(ctx, page, cached, r.path("/tags/list"), r.name(), "tags");
             return Uni.createFrom().voidItem();
         }
-        return manifests.tags(r.repository(), page.last, page.fetch())
+        return manifests.loadTags(r.repository(), page.last, page.fetch())
                 .invoke(tags -> respond(ctx, page, tags, r.path("/tags/list"), r.name(), "tags"))
                 .replaceWithVoid();
     }

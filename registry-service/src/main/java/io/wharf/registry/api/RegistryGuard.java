@@ -142,7 +142,7 @@ public class RegistryGuard {
             return Uni.createFrom().item(p); // the common case: nothing to wait for
         }
         Uni<Void> createProject = project == null ? Uni.createFrom().voidItem() : project;
-        return (mount == null ? Uni.createFrom().voidItem() : mount).chain(() -> createProject).replaceWith(p);
+        return (mount == null ? createProject : mount.chain(() -> createProject)).replaceWith(p);
     }
 
     /**

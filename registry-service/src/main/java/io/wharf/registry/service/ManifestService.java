@@ -240,14 +240,11 @@ public class ManifestService {
     }
 
     /**
-     * A page of tags after {@code last}, in lexical order; fails with NAME_UNKNOWN when the
-     * repository does not exist. Lists of up to {@link #CACHED_TAG_LIST_LIMIT} tags are cached whole.
+     * A page of tags after {@code last}, in lexical order, read from the database (for when
+     * {@link #cachedTags} has none); fails with NAME_UNKNOWN when the repository does not exist.
+     * Lists of up to {@link #CACHED_TAG_LIST_LIMIT} tags are then cached whole.
      */
-    public Uni<List<String>> tags(String repository, String last, int limit) {
-        List<String> cached = cachedTags(repository, last, limit);
-        if (cached != null) {
-            return Uni.createFrom().item(cached);
-        }
+    public Uni<List<String>> loadTags(String repository, String last, int limit) {
         return Panache.withSession(() -> repositories.findByName(repository)
                 .onItem().ifNull().failWith(() -> OciError.NAME_UNKNOWN.exception(repository))
                 .chain(repo -> tags.namesAfter(repo.id, null, CACHED_TAG_LIST_LIMIT + 1).chain(all -> {
@@ -259,7 +256,7 @@ public class ManifestService {
                 })));
     }
 
-    /** The page {@link #tags} would return, when this instance has the tag list in memory; else null. */
+    /** A page of tags as {@link #loadTags} gives it, when this instance has the tag list in memory; else null. */
     public List<String> cachedTags(String repository, String last, int limit) {
         List<String> cached = cache.tagLists().getIfPresent(repository);
         return cached == null ? null : page(cached, last, limit);
