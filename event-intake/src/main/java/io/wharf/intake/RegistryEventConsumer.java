@@ -1,4 +1,4 @@
-package io.wharf.deployer.consumer;
+package io.wharf.intake;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -8,7 +8,6 @@ import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.wharf.events.EventBatch;
-import io.wharf.deployer.service.EventIntake;
 
 /**
  * Reads {@code wharf.registry.events} a poll at a time and hands the batch's events to the service

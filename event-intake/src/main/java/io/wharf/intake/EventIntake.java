@@ -1,4 +1,4 @@
-package io.wharf.deployer.service;
+package io.wharf.intake;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,30 +8,26 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.wharf.deployer.deployment.Deployment;
-import io.wharf.deployer.deployment.DeploymentPlanner;
-import io.wharf.deployer.deployment.DeploymentRunner;
 import io.wharf.events.WharfEvent;
 
 /**
- * Takes in registry events exactly once per event id: the ids are recorded in the same transaction as
- * the deployments the new events plan, one transaction per batch, so a redelivered batch changes nothing
- * and a batch that mixes new and seen events plans only the new ones, in their order. Deployments due
- * now are started as soon as that transaction commits.
+ * Takes in registry events exactly once per event id: the ids and what the service's
+ * {@link EventHandler} plans for the new events are recorded in one transaction per batch, before
+ * anything acts on them, so a redelivered batch changes nothing and never acts twice, and a batch that
+ * mixes new and seen events plans only the new ones, in the order given. The handler's follow-up runs
+ * once that transaction has committed.
  */
 @ApplicationScoped
 public class EventIntake {
 
     private final ReceivedEvents received;
-    private final DeploymentPlanner planner;
-    private final DeploymentRunner runner;
+    private final EventHandler handler;
     private final AtomicLong taken = new AtomicLong();
     private final AtomicReference<String> lastEventId = new AtomicReference<>();
 
-    public EventIntake(ReceivedEvents received, DeploymentPlanner planner, DeploymentRunner runner) {
+    public EventIntake(ReceivedEvents received, EventHandler handler) {
         this.received = received;
-        this.planner = planner;
-        this.runner = runner;
+        this.handler = handler;
     }
 
     /** Takes in the events (each id once, in order); returns the new ones once their transaction committed. */
@@ -40,19 +36,21 @@ public class EventIntake {
             return Uni.createFrom().item(List.of());
         }
         return Panache.withTransaction(() -> received.recordNew(events)
-                        .chain(fresh -> planner.plan(fresh).map(planned -> new Taken(fresh, planned))))
+                        .chain(fresh -> fresh.isEmpty()
+                                ? Uni.createFrom().item(new Taken(fresh, () -> { }))
+                                : handler.plan(fresh).map(then -> new Taken(fresh, then))))
                 .map(outcome -> {
                     List<WharfEvent<?>> fresh = outcome.fresh();
                     if (!fresh.isEmpty()) {
                         taken.addAndGet(fresh.size());
                         lastEventId.set(fresh.get(fresh.size() - 1).id());
                     }
-                    outcome.planned().forEach(d -> runner.schedule(d.id, d.notBefore));
+                    outcome.then().run();
                     return fresh;
                 });
     }
 
-    private record Taken(List<WharfEvent<?>> fresh, List<Deployment> planned) {
+    private record Taken(List<WharfEvent<?>> fresh, Runnable then) {
     }
 
     /** New events taken in since this process started. */

@@ -1,4 +1,4 @@
-package io.wharf.notifier.health;
+package io.wharf.intake;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -6,8 +6,6 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
-
-import io.wharf.notifier.service.EventIntake;
 
 /** Reports how many registry events this process has taken in, and the last one's id. */
 @Readiness

@@ -1,4 +1,4 @@
-package io.wharf.notifier.service;
+package io.wharf.intake;
 
 import java.time.OffsetDateTime;
 
