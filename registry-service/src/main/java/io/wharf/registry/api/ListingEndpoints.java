@@ -147,6 +147,7 @@ public class ListingEndpoints {
                 plain = i + 1;
             }
         }
-        return json.append(s, plain, s.length()).append('"');
+        // append(String) copies the array at once; append(s, from, to) copies char by char on Java 17.
+        return (plain == 0 ? json.append(s) : json.append(s, plain, s.length())).append('"');
     }
 }
