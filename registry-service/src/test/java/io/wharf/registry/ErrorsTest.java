@@ -100,7 +100,8 @@ class ErrorsTest {
     void keepsAnEncodedSlashInsideItsPathSegment() {
         String repo = repo("slash");
         assertError(given().get("/v2/" + repo + "/blobs/uploads/..%2F..%2Fblobs"), 404, "BLOB_UPLOAD_UNKNOWN");
-        assertError(given().get("/v2/" + repo + "/manifests/v1%2Fmanifests%2Flatest"), 400, "TAG_INVALID");
+        // No valid tag holds a slash, so no manifest has this one.
+        assertError(given().get("/v2/" + repo + "/manifests/v1%2Fmanifests%2Flatest"), 404, "MANIFEST_UNKNOWN");
         assertError(given().get("/v2/" + repo + "/referrers/sha256%2F" + "0".repeat(64)), 400, "DIGEST_INVALID");
     }
 
@@ -119,7 +120,10 @@ class ErrorsTest {
         for (String tag : new String[] {"-bad", ".bad", "a".repeat(129), "b@d"}) {
             assertError(putManifest(repo, tag, OCI_MANIFEST, image.manifest()), 400, "TAG_INVALID");
         }
-        assertError(given().get("/v2/" + repo + "/manifests/-bad"), 400, "TAG_INVALID");
+        // Reading by a reference that is no valid tag finds nothing, as the conformance suite expects
+        // (a 404); deleting by one is refused as malformed.
+        assertError(given().get("/v2/" + repo + "/manifests/-bad"), 404, "MANIFEST_UNKNOWN");
+        given().head("/v2/" + repo + "/manifests/.INVALID_MANIFEST_NAME").then().statusCode(404);
         assertError(given().delete("/v2/" + repo + "/manifests/-bad"), 400, "TAG_INVALID");
         given().get("/v2/" + repo + "/tags/list").then().statusCode(200).body("tags", contains("ok"));
         // The longest tag the grammar allows is fine.

@@ -1,6 +1,7 @@
 package io.wharf.registry;
 
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -8,6 +9,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -251,6 +253,32 @@ class TokenAuthTest {
         Accounts.member(secret, user, "guest");
         Accounts.as(user).queryParam("mount", image.layer().digest()).queryParam("from", secret + "/app")
                 .post("/v2/" + user + "/app/blobs/uploads/").then().statusCode(201);
+    }
+
+    @Test
+    void aMountChallengeAsksToPullTheSourceAndItsScopeAsGivenBuysTheMount() {
+        String user = Accounts.user("chmount");
+        Oci.Image image = Oci.pushImage(user + "/src", "v1");
+        String digest = image.layer().digest();
+        String challenge = Oci.assertError(Oci.anonymous().queryParam("mount", digest).queryParam("from", user + "/src")
+                .post("/v2/" + user + "/dst/blobs/uploads/"), 401, "UNAUTHORIZED").extract().header("WWW-Authenticate");
+        String both = "repository:" + user + "/dst:pull,push repository:" + user + "/src:pull";
+        assertTrue(challenge.contains("scope=\"" + both + "\""), challenge);
+        // A client that passes the challenge's scope on as one parameter gets both grants.
+        String token = Accounts.token(user, Accounts.PASSWORD, both);
+        JsonObject claims = claims(token);
+        assertEquals(List.of("pull", "push"), claims.getJsonArray("access").getJsonObject(0).getJsonArray("actions").getList());
+        assertEquals(user + "/src", claims.getJsonArray("access").getJsonObject(1).getString("name"));
+        assertEquals(List.of("pull"), claims.getJsonArray("access").getJsonObject(1).getJsonArray("actions").getList());
+        Accounts.bearer(token).queryParam("mount", digest).queryParam("from", user + "/src")
+                .post("/v2/" + user + "/dst/blobs/uploads/").then().statusCode(201)
+                .header("Location", endsWith("/v2/" + user + "/dst/blobs/" + digest)).header("Docker-Content-Digest", digest);
+        Accounts.bearer(token).get("/v2/" + user + "/dst/blobs/" + digest).then().statusCode(200);
+        // Without a mount, or mounting from the same repository, the challenge names the target alone.
+        Oci.anonymous().post("/v2/" + user + "/dst/blobs/uploads/").then().statusCode(401)
+                .header("WWW-Authenticate", containsString("scope=\"repository:" + user + "/dst:pull,push\""));
+        Oci.anonymous().queryParam("mount", digest).queryParam("from", user + "/dst").post("/v2/" + user + "/dst/blobs/uploads/")
+                .then().statusCode(401).header("WWW-Authenticate", containsString("scope=\"repository:" + user + "/dst:pull,push\""));
     }
 
     private static JsonObject claims(String token) {

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
+import io.wharf.reference.RepositoryNames;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.AccessToken;
 import io.wharf.registry.auth.Action;
@@ -116,8 +117,8 @@ public class RegistryGuard {
                     Map.of("RateLimit-Limit", quota.limitHeader(), "RateLimit-Remaining", quota.remainingHeader())));
         }
         Uni<Void> mount = null;
-        String from = r.kind() == RegistryRequest.Kind.UPLOADS ? ctx.request().getParam("from") : null;
-        if (from != null && ctx.request().getParam("mount") != null) {
+        String from = mountSource(ctx, r);
+        if (from != null) {
             String source = Names.repository(from);
             if (token != null) {
                 if (!token.allows(source, EnumSet.of(Action.PULL))) {
@@ -186,8 +187,20 @@ public class RegistryGuard {
         return "repository:" + r.repository() + ":" + Action.join(needed);
     }
 
+    /** The {@code from} of a cross-repository mount ({@code POST …/blobs/uploads/?mount=&from=}); null when this is none. */
+    private static String mountSource(RoutingContext ctx, RegistryRequest r) {
+        return r.kind() == RegistryRequest.Kind.UPLOADS && ctx.request().getParam("mount") != null ? ctx.request().getParam("from") : null;
+    }
+
     private RegistryException challenge(RoutingContext ctx, RegistryRequest r, Set<Action> needed, String error) {
         String scope = scope(r, needed);
+        String from = mountSource(ctx, r);
+        String source = from != null && RepositoryNames.isValidRepository(from) ? Names.repository(from) : null;
+        if (scope != null && source != null && !source.equals(r.repository())) {
+            // As Distribution does: a mount also asks to pull the source, so that a client taking the
+            // challenge's scope as it is gets a token the mount can use (without it: an ordinary upload).
+            scope += " repository:" + source + ":pull";
+        }
         StringBuilder h = new StringBuilder("Bearer realm=\"").append(realm(ctx.request())).append("\",service=\"").append(config.service()).append('"');
         if (scope != null) {
             h.append(",scope=\"").append(scope).append('"');

@@ -71,21 +71,14 @@ public class TokenRoutes {
             who = basic == null ? Uni.createFrom().nullItem() : authenticator.password(basic[0], basic[1]);
         }
         boolean offline = "true".equalsIgnoreCase(q.get("offline_token"));
-        respond(ctx, who, q.getAll("scope"), offline, false);
+        respond(ctx, who, scopes(q.getAll("scope")), offline, false);
     }
 
     void post(RoutingContext ctx) {
         VertxContextSafetyToggle.setCurrentContextSafe(true);
         MultiMap form = ctx.request().formAttributes();
         String grantType = form.get("grant_type");
-        List<String> scopes = new ArrayList<>();
-        for (String s : form.getAll("scope")) {
-            for (String one : s.trim().split("\\s+")) {
-                if (!one.isEmpty()) {
-                    scopes.add(one);
-                }
-            }
-        }
+        List<String> scopes = scopes(form.getAll("scope"));
         Uni<Authenticated> who;
         boolean refresh;
         if ("password".equals(grantType)) {
@@ -105,6 +98,22 @@ public class TokenRoutes {
             return;
         }
         respond(ctx, who, scopes, refresh, true);
+    }
+
+    /**
+     * The scopes asked for: each {@code scope} parameter may hold several, space-separated (a client
+     * that passes on a challenge's scope as it is, e.g. a mount's target and source).
+     */
+    static List<String> scopes(List<String> params) {
+        List<String> scopes = new ArrayList<>();
+        for (String s : params) {
+            for (String one : s.trim().split("\\s+")) {
+                if (!one.isEmpty()) {
+                    scopes.add(one);
+                }
+            }
+        }
+        return scopes;
     }
 
     private void respond(RoutingContext ctx, Uni<Authenticated> who, List<String> scopes, boolean withRefresh, boolean oauth) {

@@ -12,6 +12,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.wharf.events.EventType;
 import io.wharf.events.RegistryEventData;
+import io.wharf.reference.RepositoryNames;
 import io.wharf.registry.events.EventRecorder;
 import io.wharf.registry.events.OutboxRelay;
 import io.wharf.registry.metadata.BlobLinks;
@@ -54,10 +55,17 @@ public class ManifestService {
         this.relay = relay;
     }
 
-    /** The manifest a tag or digest names; fails with MANIFEST_UNKNOWN. Served from the cache when it can. */
+    /**
+     * The manifest a tag or digest names; fails with MANIFEST_UNKNOWN, also for a reference that is no
+     * valid tag (no manifest can have it: the spec, and its conformance suite, want a 404 there, where a
+     * push to such a tag is TAG_INVALID). Served from the cache when it can.
+     */
     public Uni<StoredManifest> get(String repository, String reference) {
         boolean byDigest = Names.isDigest(reference);
-        String digest = byDigest ? Names.digest(reference) : cache.tags().getIfPresent(MetadataCache.key(repository, Names.tag(reference)));
+        if (!byDigest && !RepositoryNames.isValidTag(reference)) {
+            return Uni.createFrom().failure(OciError.MANIFEST_UNKNOWN.exception(repository + ":" + reference + " (not a valid tag)"));
+        }
+        String digest = byDigest ? Names.digest(reference) : cache.tags().getIfPresent(MetadataCache.key(repository, reference));
         if (digest != null) {
             StoredManifest cached = cache.manifests().getIfPresent(MetadataCache.key(repository, digest));
             if (cached != null) {
