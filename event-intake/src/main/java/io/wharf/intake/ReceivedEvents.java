@@ -13,9 +13,15 @@ import io.wharf.events.WharfEvent;
 /**
  * The received-event log of a service that consumes registry events: table {@code received_event}
  * ({@code event_id} primary key, {@code type}, {@code repository}, {@code digest}, {@code tag},
- * {@code occurred_at}, {@code received_at}) in the service's schema, which each service's migrations
- * create. Recording an event id in the transaction that acts on the event makes the service act on each
- * event once, however often Kafka delivers it.
+ * {@code occurred_at}, {@code received_at}) in the service's schema, created by this module's migration
+ * {@code db/intake/V1__received_events.sql}: a service includes the location {@code db/intake} in
+ * {@code quarkus.flyway.locations}, and its own migrations start at V2 (one version sequence per schema).
+ * V1 is the file each service once shipped itself, byte for byte, so databases migrated before keep
+ * validating: it never changes; a change to the table is a new migration here, with a version above the
+ * latest of every service that includes the location (Flyway merges both locations into one sequence
+ * and refuses one below what a database already holds). Recording an event id in the
+ * transaction that acts on the event makes the service act on each event once, however often Kafka
+ * delivers it.
  */
 @ApplicationScoped
 public class ReceivedEvents implements PanacheRepositoryBase<ReceivedEvent, String> {
