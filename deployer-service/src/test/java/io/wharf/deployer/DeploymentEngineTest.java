@@ -1,6 +1,7 @@
 package io.wharf.deployer;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -28,7 +29,6 @@ import io.wharf.deployer.support.Api;
 import io.wharf.deployer.support.FakeTarget;
 import io.wharf.deployer.support.Registry;
 import io.wharf.deployer.support.Tokens;
-import io.wharf.deployer.support.Waiting;
 import io.wharf.events.DeploymentEventData;
 import io.wharf.events.EventCodec;
 import io.wharf.events.EventType;
@@ -306,7 +306,7 @@ class DeploymentEngineTest {
                 .body(Map.of("digest", v1)).post("/api/v1/rules/" + rule + "/rollback")
                 .then().statusCode(202).extract().path("id");
 
-        Map<String, Object> done = Waiting.forValue("manual rollback done", Api.WAIT,
+        Map<String, Object> done = await("manual rollback done").atMost(Api.WAIT).until(
                 () -> given().auth().oauth2(Tokens.systemAdmin()).get("/api/v1/deployments/" + id).then().extract().jsonPath().getMap("$"),
                 d -> "succeeded".equals(d.get("state")));
         assertEquals("rollback", done.get("trigger"));

@@ -1,5 +1,6 @@
 package io.wharf.deployer;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -17,7 +18,6 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.wharf.deployer.support.Api;
 import io.wharf.deployer.support.Registry;
-import io.wharf.deployer.support.Waiting;
 import io.wharf.infra.WharfInfraTestResource;
 
 /**
@@ -63,7 +63,7 @@ class EventToStartLatencyBench {
         List<Long> millis = new ArrayList<>();
         List<Long> toPlanned = new ArrayList<>();
         for (String rule : rules) {
-            List<Map<String, Object>> all = Waiting.forValue("all deployments of " + rule, Duration.ofSeconds(120),
+            List<Map<String, Object>> all = await("all deployments of " + rule).atMost(Duration.ofSeconds(120)).until(
                     () -> Api.deployments(rule), list -> list.size() == ROUNDS + 1
                             && list.stream().allMatch(d -> "succeeded".equals(d.get("state"))));
             for (Map<String, Object> d : all) {

@@ -1,5 +1,6 @@
 package io.wharf.deployer;
 
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,7 +28,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.wharf.deployer.support.Api;
 import io.wharf.deployer.support.KubeApiServer;
 import io.wharf.deployer.support.Registry;
-import io.wharf.deployer.support.Waiting;
 import io.wharf.infra.WharfInfraTestResource;
 
 /**
@@ -119,7 +119,7 @@ class KubernetesRolloutTest {
                 .withNewSpec().withReplicas(2).withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
                 .withNewSpec().withContainers(new ContainerBuilder().withName("app").withImage(image).build()).endSpec()
                 .endTemplate().endSpec().build()).create();
-        Waiting.forValue("deployment " + name + " available", Api.WAIT, () -> kube.apps().deployments().inNamespace(NS).withName(name).get(),
+        await("deployment " + name + " available").atMost(Api.WAIT).until(() -> kube.apps().deployments().inNamespace(NS).withName(name).get(),
                 dep -> dep != null && dep.getStatus() != null && Integer.valueOf(2).equals(dep.getStatus().getAvailableReplicas()));
     }
 

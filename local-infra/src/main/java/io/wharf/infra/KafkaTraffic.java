@@ -1,5 +1,7 @@
 package io.wharf.infra;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,17 +57,9 @@ public final class KafkaTraffic {
             Map<TopicPartition, Long> ends = admin.listOffsets(partitions.stream()
                     .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get()
                     .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-            long deadline = System.nanoTime() + limit.toNanos();
-            Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
-            while (System.nanoTime() < deadline) {
-                committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
-                if (reached(committed, ends)) {
-                    return;
-                }
-                Thread.sleep(100);
-            }
-            throw new AssertionError("group " + groupId + " did not commit up to " + ends + " within " + limit
-                    + "; committed: " + committed);
+            await("group " + groupId + " to commit up to " + ends).atMost(limit).pollInterval(Duration.ofMillis(100))
+                    .until(() -> admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(),
+                            committed -> reached(committed, ends));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);

@@ -1,5 +1,6 @@
 package io.wharf.infra;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,8 +13,8 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,14 +38,14 @@ class LocalInfraTest {
             consumerProps.put("auto.offset.reset", "earliest");
             try (var consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer())) {
                 consumer.subscribe(List.of("infra-test"));
-                String value = null;
-                long deadline = System.currentTimeMillis() + 30_000;
-                while (value == null && System.currentTimeMillis() < deadline) {
-                    ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
-                    for (var r : records) {
-                        value = r.value();
-                    }
-                }
+                String value = await("the record").atMost(Duration.ofSeconds(30)).pollInSameThread().pollDelay(Duration.ZERO)
+                        .until(() -> {
+                            String last = null;
+                            for (var r : consumer.poll(Duration.ofMillis(500))) {
+                                last = r.value();
+                            }
+                            return last;
+                        }, Objects::nonNull);
                 assertEquals("hello", value);
             }
         }

@@ -1,5 +1,6 @@
 package io.wharf.notifier;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +26,6 @@ import io.wharf.events.RegistryEventData;
 import io.wharf.events.WharfEvent;
 import io.wharf.infra.WharfInfraTestResource;
 import io.wharf.notifier.support.Api;
-import io.wharf.notifier.support.Await;
 import io.wharf.notifier.support.Database;
 import io.wharf.notifier.support.Kafka;
 import io.wharf.notifier.support.Receiver;
@@ -54,7 +54,7 @@ class EmailDeliveryTest {
     }
 
     private static List<MimeMessage> awaitMails(String address, int count) {
-        return Await.until(count + " mails to " + address, WAIT, () -> mailsTo(address), list -> list.size() >= count);
+        return await(count + " mails to " + address).atMost(WAIT).until(() -> mailsTo(address), list -> list.size() >= count);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.wharf.notifier;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -35,7 +36,6 @@ import io.wharf.infra.InjectKafkaBroker;
 import io.wharf.infra.RestartableKafkaBroker;
 import io.wharf.infra.WharfInfraTestResource;
 import io.wharf.notifier.support.Api;
-import io.wharf.notifier.support.Await;
 import io.wharf.notifier.support.Database;
 import io.wharf.notifier.support.Kafka;
 import io.wharf.notifier.support.Receiver;
@@ -61,7 +61,7 @@ class WebhookDeliveryTest {
     }
 
     private static List<Receiver.Request> awaitRequests(Receiver receiver, int count) {
-        return Await.until(count + " requests", WAIT, receiver::requests, list -> list.size() >= count);
+        return await(count + " requests").atMost(WAIT).until(receiver::requests, list -> list.size() >= count);
     }
 
     /** Verifies a Standard Webhooks signature independently of the notifier's code. */
@@ -278,7 +278,7 @@ class WebhookDeliveryTest {
             JsonPath sub = Api.create(webhook(project, receiver, "COMPACT"));
             Kafka.publish(bootstrapServers, Api.pushed(project + "/api", "1"));
 
-            JsonPath disabled = Await.until("the subscription disabled", WAIT, () -> Api.subscription(sub.getString("id")),
+            JsonPath disabled = await("the subscription disabled").atMost(WAIT).until(() -> Api.subscription(sub.getString("id")),
                     s -> !s.getBoolean("enabled"));
             assertTrue(disabled.getString("disabledReason").contains("410"));
             Api.awaitDeliveries(sub.getString("id"), 1, "DEAD");
@@ -330,7 +330,7 @@ class WebhookDeliveryTest {
             WharfEvent<RegistryEventData> marker = Api.pushed(project + "/api", "v2");
             Kafka.publish(bootstrapServers, marker);
 
-            List<Receiver.Request> requests = Await.until("the marker", WAIT, receiver::requests,
+            List<Receiver.Request> requests = await("the marker").atMost(WAIT).until(receiver::requests,
                     list -> list.stream().anyMatch(r -> r.body().contains(marker.id())));
             assertEquals(2, requests.size(), "the event once, then the marker: " + requests);
             assertTrue(requests.get(0).body().contains(event.id()));

@@ -8,6 +8,7 @@ import static io.wharf.registry.Oci.randomBytes;
 import static io.wharf.registry.Oci.repo;
 import static io.wharf.registry.Oci.sha256;
 import static io.wharf.registry.Oci.startUpload;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.emptyOrNullString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -16,7 +17,6 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -435,11 +435,8 @@ class BlobUploadTest {
                     + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             writeChunk(out, first);
             // Wait (polling the status, bounded) until bytes arrive: the first PATCH holds the upload.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while ("0-0".equals(given().get(location).then().statusCode(204).extract().header("Range"))) {
-                assertTrue(System.nanoTime() < deadline, "the first PATCH never started writing");
-                Thread.onSpinWait();
-            }
+            await("the first PATCH to start writing").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> !"0-0".equals(given().get(location).then().statusCode(204).extract().header("Range")));
             assertError(given().contentType("application/octet-stream").header("Content-Range", first.length + "-" + (first.length + 9))
                     .body(randomBytes(10)).patch(location), 416, "BLOB_UPLOAD_INVALID");
             assertError(given().contentType("application/octet-stream").body(randomBytes(10)).patch(location), 416, "BLOB_UPLOAD_INVALID");

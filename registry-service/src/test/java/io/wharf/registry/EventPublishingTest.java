@@ -1,10 +1,10 @@
 package io.wharf.registry;
 
 import static io.wharf.registry.Admin.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -147,16 +148,18 @@ class EventPublishingTest {
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.REGISTRY_EVENTS));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (found.size() < count && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (repo.equals(r.key())) {
-                        found.add(r);
-                    }
-                }
-            }
+            await(count + " events for " + repo).atMost(Duration.ofSeconds(60)).pollInSameThread().pollDelay(Duration.ZERO)
+                    .until(() -> {
+                        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                            if (repo.equals(r.key())) {
+                                found.add(r);
+                            }
+                        }
+                        return found.size() >= count;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("expected " + count + " events for " + repo + ", got " + found.size(), e);
         }
-        assertTrue(found.size() >= count, "expected " + count + " events for " + repo + ", got " + found.size());
         return found;
     }
 

@@ -1,6 +1,7 @@
 package io.wharf.registry;
 
 import static io.wharf.registry.Admin.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
@@ -66,16 +67,10 @@ class EventTraceTest {
     }
 
     /** Polls the trace until it holds {@code size} pipeline events (60 s at most). */
-    private static JsonPath awaitTrace(String id, int size) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonPath trace;
-        do {
-            trace = given().get("/api/v1/events/" + id + "/trace").then().statusCode(200).extract().jsonPath();
-            if (trace.getList("pipeline").size() >= size) {
-                return trace;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("trace of " + id + " still has " + trace.getList("pipeline").size() + " pipeline events");
+    private static JsonPath awaitTrace(String id, int size) {
+        return await("trace of " + id + " with " + size + " pipeline events").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> given().get("/api/v1/events/" + id + "/trace").then().statusCode(200).extract().jsonPath(),
+                        trace -> trace.getList("pipeline").size() >= size);
     }
 }

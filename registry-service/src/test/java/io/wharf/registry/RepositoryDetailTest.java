@@ -1,5 +1,6 @@
 package io.wharf.registry;
 
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -7,8 +8,8 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -95,13 +96,9 @@ class RepositoryDetailTest {
         Oci.anonymous().accept(Oci.OCI_MANIFEST).get("/v2/" + repo + "/manifests/" + image.digest()).then().statusCode(200);
         Oci.anonymous().accept(Oci.OCI_MANIFEST).head("/v2/" + repo + "/manifests/v2").then().statusCode(200);
         // Counts are written in batches (every few seconds): wait for them.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (Oci.anonymous().get("/api/v1/repositories/" + repo).then().statusCode(200).extract().<Integer>path("pullCount") < 4) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("pull count did not reach 4");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-        }
+        await("pull count 4").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Oci.anonymous().get("/api/v1/repositories/" + repo).then().statusCode(200).extract().<Integer>path("pullCount"),
+                        pulls -> pulls >= 4);
         Oci.anonymous().get("/api/v1/repositories/" + repo).then().statusCode(200)
                 .body("pullCount", equalTo(4))
                 .body("tags.find { it.name == 'v1' }.pullCount", equalTo(4))

@@ -6,13 +6,14 @@ import static io.wharf.registry.Oci.randomBytes;
 import static io.wharf.registry.Oci.repo;
 import static io.wharf.registry.Oci.sha256;
 import static io.wharf.registry.Oci.startUpload;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -116,17 +117,15 @@ class TappedUploadTest {
         } // the client goes away with half its body sent
         // Once the registry has let go of the cut-off append, a new PATCH appends at the end of what
         // the upload holds: all of the blob, and nothing of the half that was cut off before it.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            var patched = given().contentType("application/octet-stream").body(blob).patch(location);
-            if (patched.statusCode() == 202) {
-                assertEquals("0-" + (blob.length - 1), patched.header("Range"));
-                break;
-            }
-            assertEquals(416, patched.statusCode(), patched.asString()); // still busy with the cut-off append
-            assertTrue(System.nanoTime() < deadline, "the cut-off append never let go of the upload");
-            Thread.onSpinWait();
-        }
+        var patched = await("the cut-off append to let go of the upload").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> given().contentType("application/octet-stream").body(blob).patch(location), r -> {
+                    if (r.statusCode() != 202) {
+                        assertEquals(416, r.statusCode(), r.asString()); // still busy with the cut-off append
+                    }
+                    return r.statusCode() == 202;
+                });
+        assertEquals("0-" + (blob.length - 1), patched.header("Range"));
         given().queryParam("digest", sha256(blob)).put(location).then().statusCode(201);
     }
 

@@ -1,5 +1,9 @@
 package io.wharf.registry;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+
 import io.quarkus.arc.Arc;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -11,14 +15,9 @@ final class TestDatabase {
 
     /** Waits (up to 10 s) until the query returns a row. */
     static void awaitRow(String sql) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         Pool pool = Arc.container().instance(Pool.class).get();
-        while (pool.query(sql).execute().await().indefinitely().rowCount() == 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no row for: " + sql);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
-        }
+        await("a row for: " + sql).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> pool.query(sql).execute().await().indefinitely().rowCount() > 0);
     }
 
     static void execute(String sql) {

@@ -1,6 +1,6 @@
 package io.wharf.registry;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,6 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 import io.wharf.events.EventCodec;
 import io.wharf.events.WharfEvent;
@@ -53,19 +55,22 @@ final class TestKafka {
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            long settledAt = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, settledAt)) {
+            Callable<Boolean> readAndCheck = () -> {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (wanted.test(r)) {
                         found.add(r);
                     }
                 }
-                if (settledAt == Long.MAX_VALUE && done.test(found)) {
-                    settledAt = System.nanoTime() + settle.toNanos();
-                }
+                return done.test(found);
+            };
+            try {
+                await("the records on " + topic).atMost(timeout).pollInSameThread().pollDelay(Duration.ZERO).until(readAndCheck);
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("gave up after " + timeout + " with " + found.size() + " records", e);
             }
-            assertTrue(done.test(found), "gave up after " + timeout + " with " + found.size() + " records");
+            // Read on for the settling time, so that late duplicates would show up too.
+            await("the records to settle").pollInSameThread().pollDelay(Duration.ZERO).during(settle)
+                    .atMost(settle.plus(Duration.ofSeconds(5))).until(readAndCheck);
         }
         return found;
     }

@@ -1,6 +1,7 @@
 package io.wharf.deployer.support;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -46,28 +47,28 @@ public final class Api {
 
     /** The rule's deployments once {@code count} exist and none is waiting, awaiting approval or applying. */
     public static List<Map<String, Object>> settled(String ruleId, int count) {
-        return Waiting.forValue(count + " settled deployments of rule " + ruleId, WAIT, () -> deployments(ruleId),
+        return await(count + " settled deployments of rule " + ruleId).atMost(WAIT).until(() -> deployments(ruleId),
                 list -> list.size() == count && list.stream().noneMatch(d -> List.of("waiting", "awaiting_approval", "applying")
                         .contains(d.get("state"))));
     }
 
     /** The rule's deployment of {@code digest} once it is in {@code state}. */
     public static Map<String, Object> awaitState(String ruleId, String digest, String state) {
-        return Waiting.forValue("deployment of " + digest + " " + state, WAIT,
+        return await("deployment of " + digest + " " + state).atMost(WAIT).until(
                 () -> deployments(ruleId).stream().filter(d -> digest.equals(d.get("toDigest"))).findFirst().orElse(null),
                 d -> d != null && state.equals(d.get("state")));
     }
 
     /** The rule's deployment of {@code digest} once it is waiting for {@code cause} (e.g. "deploy window"). */
     public static Map<String, Object> awaitWaitingFor(String ruleId, String digest, String cause) {
-        return Waiting.forValue("deployment of " + digest + " waiting for " + cause, WAIT,
+        return await("deployment of " + digest + " waiting for " + cause).atMost(WAIT).until(
                 () -> deployments(ruleId).stream().filter(d -> digest.equals(d.get("toDigest"))).findFirst().orElse(null),
                 d -> d != null && "waiting".equals(d.get("state")) && String.valueOf(d.get("reason")).contains(cause));
     }
 
     /** Returns once the deployer has taken in the registry event {@code eventId} (its readiness check says so). */
     public static void awaitTakenIn(String eventId) {
-        Waiting.forValue("event " + eventId + " taken in", WAIT, () -> given().get("/q/health/ready").then().extract()
+        await("event " + eventId + " taken in").atMost(WAIT).until(() -> given().get("/q/health/ready").then().extract()
                 .jsonPath().getString("checks.find { it.name == 'registry-events intake' }.data.lastEventId"),
                 eventId::equals);
     }

@@ -1,5 +1,7 @@
 package io.wharf.deployer.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 import io.wharf.events.EventCodec;
 import io.wharf.events.EventType;
@@ -90,14 +93,17 @@ public final class Registry {
         List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.PIPELINE_EVENTS));
-            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (matched.size() < count && System.nanoTime() < end) {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> {
-                    if (wanted.test(r)) {
-                        matched.add(r);
-                    }
-                });
-            }
+            await(count + " pipeline records").atMost(Duration.ofSeconds(30)).pollInSameThread().pollDelay(Duration.ZERO)
+                    .until(() -> {
+                        consumer.poll(Duration.ofMillis(100)).forEach(r -> {
+                            if (wanted.test(r)) {
+                                matched.add(r);
+                            }
+                        });
+                        return matched.size() >= count;
+                    });
+        } catch (ConditionTimeoutException e) {
+            // Fewer came: the caller's assertions on what did come say what is missing.
         }
         return matched;
     }

@@ -1,6 +1,7 @@
 package io.wharf.notifier.support;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class Api {
 
     /** The subscription's deliveries once all {@code count} of them are in {@code state}. */
     public static List<Map<String, Object>> awaitDeliveries(String subscriptionId, int count, String state) {
-        return Await.until(count + " deliveries " + state, java.time.Duration.ofSeconds(30),
+        return await(count + " deliveries " + state).atMost(java.time.Duration.ofSeconds(30)).until(
                 () -> deliveries(subscriptionId, Math.max(count + 1, 100)),
                 list -> list.size() == count && list.stream().allMatch(d -> state.equals(d.get("state"))));
     }

@@ -1,11 +1,14 @@
 package io.wharf.notifier.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -17,6 +20,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 import io.wharf.events.EventCodec;
 import io.wharf.events.WharfEvent;
@@ -48,17 +52,19 @@ public final class Kafka {
         List<String> seen = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (wanted.test(r)) {
-                        return r;
-                    }
-                    seen.add(r.key());
-                }
-            }
+            return await("a matching record on " + topic).atMost(Duration.ofSeconds(60)).pollInSameThread().pollDelay(Duration.ZERO)
+                    .until(() -> {
+                        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                            if (wanted.test(r)) {
+                                return r;
+                            }
+                            seen.add(r.key());
+                        }
+                        return null;
+                    }, Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no matching record on " + topic + "; keys seen: " + seen, e);
         }
-        throw new AssertionError("no matching record on " + topic + "; keys seen: " + seen);
     }
 
     public static String header(ConsumerRecord<?, ?> record, String name) {

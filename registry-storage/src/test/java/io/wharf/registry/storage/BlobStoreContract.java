@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -452,14 +453,8 @@ public abstract class BlobStoreContract {
         return digest;
     }
 
-    protected static void waitUntil(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + TIMEOUT);
-            }
-            Thread.sleep(5);
-        }
+    protected static void waitUntil(BooleanSupplier condition) {
+        Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(5)).until(condition::getAsBoolean);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.wharf.deployer.targets.docker;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -10,11 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A real Docker engine and a real registry for the Docker target's tests, started on this machine:
@@ -130,14 +134,14 @@ final class PrivateDockerHost implements AutoCloseable {
     }
 
     private void waitFor(String what, java.util.function.BooleanSupplier condition) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline) || !dockerd.isAlive() || !registryProcess.isAlive()) {
-                close();
-                throw new IllegalStateException(what + " did not start; dockerd log:\n" + Files.readString(dir.resolve("dockerd.log"))
-                        + "\nregistry log:\n" + Files.readString(dir.resolve("registry.log")));
-            }
-            Thread.sleep(100);
+        try {
+            await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .failFast("dockerd or the registry exited", () -> !dockerd.isAlive() || !registryProcess.isAlive())
+                    .until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            close();
+            throw new IllegalStateException(what + " did not start; dockerd log:\n" + Files.readString(dir.resolve("dockerd.log"))
+                    + "\nregistry log:\n" + Files.readString(dir.resolve("registry.log")), e);
         }
     }
 
