@@ -12,7 +12,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.wharf.deployer.auth.Access;
+import io.wharf.access.Access;
 import io.wharf.deployer.config.DeployerConfig;
 import io.wharf.deployer.rule.DeployRuleRepository;
 import io.wharf.deployer.rule.DeployerException;

@@ -18,7 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import io.wharf.deployer.auth.Access;
+import io.wharf.access.Access;
 import io.wharf.deployer.deployment.DeploymentService;
 import io.wharf.deployer.deployment.DeploymentView;
 import io.wharf.deployer.rule.RuleRequest;

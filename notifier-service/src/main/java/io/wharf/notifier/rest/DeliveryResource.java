@@ -13,7 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import io.wharf.notifier.auth.Access;
+import io.wharf.access.Access;
 import io.wharf.notifier.delivery.DeliveryView;
 import io.wharf.notifier.subscription.SubscriptionService;
 

@@ -17,11 +17,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.wharf.access.Access;
 import io.wharf.events.EventCodec;
 import io.wharf.events.EventType;
 import io.wharf.events.RegistryEventData;
 import io.wharf.events.WharfEvent;
-import io.wharf.notifier.auth.Access;
 import io.wharf.notifier.channel.OutboundGuard;
 import io.wharf.notifier.channel.RefusedTargetException;
 import io.wharf.notifier.channel.UnreachableTargetException;

@@ -6,6 +6,7 @@ import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.wharf.access.ApiToken;
 
 /** Identity and access settings, under {@code wharf.auth}. */
 @ConfigMapping(prefix = "wharf.auth")
@@ -15,8 +16,11 @@ public interface AuthConfig {
     @WithDefault("wharf-registry")
     String service();
 
-    /** Issuer of every token this registry signs. */
-    @WithDefault("wharf")
+    /**
+     * Issuer of every token this registry signs. The notifier and deployer accept API tokens of
+     * {@link ApiToken#ISSUER} only ({@code mp.jwt.verify.issuer}): change both together.
+     */
+    @WithDefault(ApiToken.ISSUER)
     String issuer();
 
     /**

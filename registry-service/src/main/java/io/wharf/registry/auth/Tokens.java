@@ -34,6 +34,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import io.wharf.access.ApiToken;
 import io.wharf.events.RegistryEventData.ActorKind;
 
 /**
@@ -42,8 +43,8 @@ import io.wharf.events.RegistryEventData.ActorKind;
  * <li>access tokens (audience = the service), holding exactly the granted repository access;</li>
  * <li>refresh tokens ({@code <issuer>-refresh}), what {@code docker login} keeps instead of the
  * password; they name the account and its token version, so a password change retires them;</li>
- * <li>API tokens ({@code wharf-api}), for the management APIs of all three services: {@code groups}
- * holds {@code system-admin} for administrators and {@code projects} maps project → role.</li>
+ * <li>API tokens ({@link ApiToken#AUDIENCE}), for the management APIs of all three services, with
+ * the claims {@link ApiToken} names: the admin group for administrators and each project's role.</li>
  * </ul>
  * RS256 with the key of {@link SigningKeys}, loaded (or created) at start so the public key file
  * is there for the other services. Verified access tokens are cached by their text, so a
@@ -53,8 +54,8 @@ import io.wharf.events.RegistryEventData.ActorKind;
 @ApplicationScoped
 public class Tokens {
 
-    public static final String API_AUDIENCE = "wharf-api";
-    public static final String ADMIN_GROUP = "system-admin";
+    /** The API token's audience, {@link ApiToken#AUDIENCE}. */
+    public static final String API_AUDIENCE = ApiToken.AUDIENCE;
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
     private final AuthConfig config;
@@ -108,8 +109,8 @@ public class Tokens {
         Map<String, Object> roles = new LinkedHashMap<>();
         projects.forEach((project, role) -> roles.put(project, role.wireName()));
         JWTClaimsSet.Builder claims = base(principal, API_AUDIENCE, config.apiTokenTtl())
-                .claim("groups", principal.systemAdmin() ? List.of(ADMIN_GROUP) : List.of())
-                .claim("projects", roles);
+                .claim(ApiToken.GROUPS_CLAIM, principal.systemAdmin() ? List.of(ApiToken.ADMIN_GROUP) : List.of())
+                .claim(ApiToken.PROJECTS_CLAIM, roles);
         return sign(claims.build());
     }
 
@@ -185,9 +186,9 @@ public class Tokens {
             Long id = claims.getLongClaim("uid");
             long uid = id == null ? 0 : id;
             if (ActorKind.USER.name().equals(kind)) {
-                List<String> groups = claims.getStringListClaim("groups");
+                List<String> groups = claims.getStringListClaim(ApiToken.GROUPS_CLAIM);
                 Boolean admin = claims.getBooleanClaim("adm");
-                return Principal.user(uid, sub, Boolean.TRUE.equals(admin) || (groups != null && groups.contains(ADMIN_GROUP)));
+                return Principal.user(uid, sub, Boolean.TRUE.equals(admin) || (groups != null && groups.contains(ApiToken.ADMIN_GROUP)));
             }
             if (ActorKind.ROBOT.name().equals(kind)) {
                 return Principal.robot(uid, sub, claims.getStringClaim("rp"), Action.parseList(String.join(",", orEmpty(claims.getStringListClaim("ra")))), null);

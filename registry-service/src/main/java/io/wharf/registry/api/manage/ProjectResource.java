@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
 import io.smallrye.mutiny.Uni;
+import io.wharf.access.ProjectRole;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.Accounts;
 import io.wharf.registry.auth.Action;
@@ -155,7 +156,7 @@ public class ProjectResource {
 
     @PUT
     @Path("/{name}/members/{username}")
-    @Operation(summary = "Add a member or change its role: projectAdmin, maintainer, developer, guest, limitedGuest")
+    @Operation(summary = "Add a member or change its role: " + ProjectRole.WIRE_NAMES)
     public Uni<MemberView> putMember(@RestPath String name, @RestPath String username, MemberUpdate body) {
         Role role;
         try {
