@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  * host           := label ( "." label )* | "[" ipv6 "]"      label := [a-zA-Z0-9]+ ( -+ [a-zA-Z0-9]+ )*
  * path           := component ( "/" component )*              at most 255 characters
  * component      := [a-z0-9]+ ( ( "." | "_" | "__" | "-"+ ) [a-z0-9]+ )*
+ * project        := component                                 2 to 64 characters (Wharf's rule, not docker's)
  * tag            := [A-Za-z0-9_] [A-Za-z0-9_.-]{0,127}
  * digest         := algorithm ":" encoded                     see {@link Digest}
  * </pre>
@@ -26,6 +27,8 @@ final class Grammar {
     static final String DEFAULT_TAG = "latest";
     static final int MAX_NAME_LENGTH = 255;
     static final int MAX_TAG_LENGTH = 128;
+    static final int MIN_PROJECT_LENGTH = 2;
+    static final int MAX_PROJECT_LENGTH = 64;
 
     // Possessive quantifiers keep matching linear: what follows a run never starts with the run's characters.
     private static final String ALNUM = "[a-z0-9]++";
@@ -56,6 +59,9 @@ final class Grammar {
     static final String CHECKSUM_FORMAT = "invalid checksum digest format";
     static final String CHECKSUM_LENGTH = "invalid checksum digest length";
     static final String DIGEST_UNSUPPORTED = "unsupported digest algorithm";
+
+    static final String PROJECT_INVALID = "project name must be " + MIN_PROJECT_LENGTH + "-" + MAX_PROJECT_LENGTH
+            + " characters of lowercase letters and digits, separated by '.', '_', '__' or '-'";
 
     // Wharf's more specific reasons for inputs docker only calls "invalid reference format".
     static final String NAME_EMPTY_COMPONENT =
@@ -106,11 +112,19 @@ final class Grammar {
             if (component.isEmpty()) {
                 return NAME_EMPTY_COMPONENT;
             }
-            if (!PATH_COMPONENT.matcher(component).matches()) {
+            if (!isPathComponent(component)) {
                 return badComponent(component);
             }
         }
         return null;
+    }
+
+    static boolean isPathComponent(String s) {
+        return PATH_COMPONENT.matcher(s).matches();
+    }
+
+    static boolean isProject(String s) {
+        return s.length() >= MIN_PROJECT_LENGTH && s.length() <= MAX_PROJECT_LENGTH && isPathComponent(s);
     }
 
     /** The problem of a tag, or null when it is valid. */

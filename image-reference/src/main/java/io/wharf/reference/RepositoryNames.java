@@ -9,6 +9,9 @@ import java.util.Objects;
  * <p>A repository name is one or more {@code /}-separated components, each
  * {@code [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*}, and at most 255 characters in total.
  * A tag is {@code [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}}.
+ * A project (also an account name) is one component of 2 to 64 characters: the first component of
+ * every repository that belongs to it. ({@code my--team} and {@code a__b} are valid, {@code a___b},
+ * {@code My-Team} and {@code a} are not.)
  * The exceptions' message and reason are the same text.
  */
 public final class RepositoryNames {
@@ -56,6 +59,33 @@ public final class RepositoryNames {
         if (problem != null) {
             throw new InvalidReferenceException(problem, InvalidReferenceException.Code.TAG_INVALID);
         }
+    }
+
+    /**
+     * Checks a project name such as {@code team} or {@code my--team}.
+     *
+     * @throws InvalidReferenceException (code {@code NAME_INVALID}) with the message
+     *         {@code project name must be 2-64 characters of lowercase letters and digits, separated by '.', '_', '__' or '-'}
+     * @throws NullPointerException if {@code name} is null
+     */
+    public static void validateProject(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!Grammar.isProject(name)) {
+            throw new InvalidReferenceException(Grammar.PROJECT_INVALID, InvalidReferenceException.Code.NAME_INVALID);
+        }
+    }
+
+    /** True when {@link #validateProject(String)} accepts {@code name}; false for null. */
+    public static boolean isValidProject(String name) {
+        return name != null && Grammar.isProject(name);
+    }
+
+    /**
+     * True when {@code name} is one repository path component ({@code [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*},
+     * any length), the grammar of project, account and robot names; false for null.
+     */
+    public static boolean isValidPathComponent(String name) {
+        return name != null && Grammar.isPathComponent(name);
     }
 
     /** True when {@link #validateRepository(String)} accepts {@code name}; false for null. */

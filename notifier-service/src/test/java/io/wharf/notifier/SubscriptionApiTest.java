@@ -134,6 +134,28 @@ class SubscriptionApiTest {
     }
 
     @Test
+    void namesAndPatternsFollowTheRegistrysGrammar() {
+        // The registry accepts my--team as a project: so do its subscriptions.
+        String token = Tokens.member("max", "my--team", "maintainer");
+        as(token).body(webhook("project", "my--team", "http://127.0.0.1:9/hook")).post("/api/v1/subscriptions")
+                .then().statusCode(201).body("project", equalTo("my--team"));
+        as(token).body(Map.of("name", "x", "scope", "repository", "repository", "my--team/**", "tagPattern", "v*",
+                "channel", "webhook", "url", "http://127.0.0.1:9/hook")).post("/api/v1/subscriptions")
+                .then().statusCode(201).body("repository", equalTo("my--team/**"));
+        as(token).body(Map.of("name", "x", "scope", "repository", "repository", "my--team/App-*",
+                "channel", "webhook", "url", "http://127.0.0.1:9/hook")).post("/api/v1/subscriptions")
+                .then().statusCode(400).body("error", containsString("not a valid repository pattern"));
+        as(token).body(Map.of("name", "x", "scope", "repository", "repository", "my--team/" + "*".repeat(300),
+                "channel", "webhook", "url", "http://127.0.0.1:9/hook")).post("/api/v1/subscriptions")
+                .then().statusCode(400).body("error", containsString("must not be more than 256 characters"));
+        as(token).body(Map.of("name", "x", "scope", "project", "project", "my--team", "tagPattern", "v" + "?".repeat(300),
+                "channel", "webhook", "url", "http://127.0.0.1:9/hook")).post("/api/v1/subscriptions")
+                .then().statusCode(400).body("error", containsString("tagPattern"));
+        as(token).body(webhook("project", "my___team", "http://127.0.0.1:9/hook")).post("/api/v1/subscriptions")
+                .then().statusCode(400).body("error", containsString("not a project name"));
+    }
+
+    @Test
     void refusesTargetsOnPrivateOrMetadataAddresses() {
         String token = Tokens.member("max", "ssrf", "maintainer");
         for (String url : List.of("http://169.254.169.254/latest/meta-data", "http://10.1.2.3/hook",

@@ -233,6 +233,7 @@ class SearchTest {
                 "official=yes", "official",
                 "pushedSince=yesterday", "pushedSince",
                 "tag=a%20b", "tag",
+                "project=a..b", "project must be a project name",
                 "page=500&pageSize=100", "first 10000");
         cases.forEach((query, message) -> Oci.anonymous().get("/api/v1/search?" + query).then().statusCode(400)
                 .body("code", equalTo("INVALID_REQUEST")).body("message", containsString(message)));

@@ -1,42 +1,27 @@
 package io.wharf.deployer.rule;
 
-import java.util.regex.Pattern;
-
-import io.wharf.reference.RepositoryNames;
+import io.wharf.reference.InvalidPatternException;
+import io.wharf.reference.RepositoryGlob;
 
 /**
- * The repositories a rule watches: one name ({@code acme/api}) or a glob within one project
- * ({@code acme/svc-*}). The project, the first path segment, must be fixed: it decides who manages the rule.
+ * The repositories a rule watches: one name ({@code acme/api}) or a pattern within one project
+ * ({@code acme/svc-*}, {@code acme/**}) in the grammar of {@link io.wharf.reference.Glob}. The project,
+ * the first path segment, must be fixed: it decides who manages the rule.
  */
-public record RepositoryPattern(String value, String project, Pattern pattern) {
+public record RepositoryPattern(String value, String project, RepositoryGlob glob) {
 
+    /** Parses a rule's repository; {@link DeployerException} (400) naming the problem when it is not valid. */
     public static RepositoryPattern of(String value) {
-        if (value == null || value.isBlank()) {
-            throw DeployerException.invalid("repository is required");
+        try {
+            RepositoryGlob glob = RepositoryGlob.parse(value);
+            return new RepositoryPattern(value, glob.project(), glob);
+        } catch (InvalidPatternException e) {
+            throw DeployerException.invalid(e.getMessage());
         }
-        int slash = value.indexOf('/');
-        if (slash <= 0) {
-            throw DeployerException.invalid("repository must be project/name (a glob may follow the project)");
-        }
-        String project = value.substring(0, slash);
-        if (Globs.isGlob(project)) {
-            throw DeployerException.invalid("the project of a repository glob must be fixed: " + value);
-        }
-        if (Globs.isGlob(value)) {
-            String probe = value.replace('*', 'x').replace('?', 'x');
-            if (!RepositoryNames.isValidRepository(probe)) {
-                throw DeployerException.invalid("not a valid repository glob: " + value);
-            }
-            return new RepositoryPattern(value, project, Globs.toPattern(value));
-        }
-        if (!RepositoryNames.isValidRepository(value)) {
-            throw DeployerException.invalid("not a valid repository name: " + value);
-        }
-        return new RepositoryPattern(value, project, null);
     }
 
     public boolean matches(String repository) {
-        return pattern == null ? value.equals(repository) : pattern.matcher(repository).matches();
+        return glob.matches(repository);
     }
 
     /** The project of a repository name: its first path segment. */

@@ -8,11 +8,16 @@ import org.semver4j.Semver;
 import org.semver4j.range.RangeList;
 import org.semver4j.range.RangeListFactory;
 
+import io.wharf.reference.Glob;
+import io.wharf.reference.InvalidPatternException;
+import io.wharf.reference.RepositoryNames;
+
 /**
  * Which tags of a repository a rule deploys.
  * <ul>
  * <li>{@code EXACT}: the tag itself ({@code stable}).</li>
- * <li>{@code GLOB}: {@code *} any run of characters, {@code ?} one character ({@code release-*}).</li>
+ * <li>{@code GLOB}: a {@link Glob} ({@code release-*}): {@code *} any run of characters, {@code ?} one
+ * character (tags contain no {@code /}, so {@code **} means the same as {@code *}).</li>
  * <li>{@code REGEX}: a Java regular expression that must match the whole tag.</li>
  * <li>{@code SEMVER}: an npm-style range ({@code ^1.2.0}, {@code ~1.4}, {@code >=2.0.0 <3}); tags may carry
  * a {@code v} prefix. A pre-release tag matches only when the range names a pre-release of the same
@@ -26,12 +31,14 @@ public final class TagPolicy {
 
     private final Kind kind;
     private final String value;
+    private final Glob glob;
     private final Pattern pattern;
     private final RangeList range;
 
-    private TagPolicy(Kind kind, String value, Pattern pattern, RangeList range) {
+    private TagPolicy(Kind kind, String value, Glob glob, Pattern pattern, RangeList range) {
         this.kind = kind;
         this.value = value;
+        this.glob = glob;
         this.pattern = pattern;
         this.range = range;
     }
@@ -53,20 +60,26 @@ public final class TagPolicy {
     public static TagPolicy of(Kind kind, String value) {
         return switch (kind) {
             case EXACT -> {
-                if (!value.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
+                if (!RepositoryNames.isValidTag(value)) {
                     throw DeployerException.invalid("not a valid tag: " + value);
                 }
-                yield new TagPolicy(kind, value, null, null);
+                yield new TagPolicy(kind, value, null, null, null);
             }
-            case GLOB -> new TagPolicy(kind, value, Globs.toPattern(value), null);
+            case GLOB -> {
+                try {
+                    yield new TagPolicy(kind, value, Glob.compile(value), null, null);
+                } catch (InvalidPatternException e) {
+                    throw DeployerException.invalid("not a valid tag pattern: " + e.getMessage());
+                }
+            }
             case REGEX -> {
                 try {
-                    yield new TagPolicy(kind, value, Pattern.compile(value), null);
+                    yield new TagPolicy(kind, value, null, Pattern.compile(value), null);
                 } catch (PatternSyntaxException e) {
                     throw DeployerException.invalid("not a valid regular expression: " + e.getDescription());
                 }
             }
-            case SEMVER -> new TagPolicy(kind, value, null, range(value));
+            case SEMVER -> new TagPolicy(kind, value, null, null, range(value));
         };
     }
 
@@ -99,7 +112,8 @@ public final class TagPolicy {
         }
         return switch (kind) {
             case EXACT -> value.equals(tag);
-            case GLOB, REGEX -> pattern.matcher(tag).matches();
+            case GLOB -> glob.matches(tag);
+            case REGEX -> pattern.matcher(tag).matches();
             case SEMVER -> {
                 Semver version = version(tag);
                 yield version != null && range.isSatisfiedBy(version);

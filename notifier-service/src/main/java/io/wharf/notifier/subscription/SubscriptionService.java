@@ -32,6 +32,11 @@ import io.wharf.notifier.delivery.DeliveryAttempt;
 import io.wharf.notifier.delivery.DeliveryPlanner;
 import io.wharf.notifier.delivery.DeliveryRepository;
 import io.wharf.notifier.delivery.DeliveryView;
+import io.wharf.reference.Glob;
+import io.wharf.reference.InvalidPatternException;
+import io.wharf.reference.InvalidReferenceException;
+import io.wharf.reference.RepositoryGlob;
+import io.wharf.reference.RepositoryNames;
 
 /**
  * Managing subscriptions and their delivery log, with the access rules of {@link Access}: global
@@ -40,7 +45,6 @@ import io.wharf.notifier.delivery.DeliveryView;
 @ApplicationScoped
 public class SubscriptionService {
 
-    private static final Pattern PROJECT = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
     private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-type", "content-length",
             "transfer-encoding", "connection");
@@ -259,23 +263,25 @@ public class SubscriptionService {
                 s.repositoryGlob = null;
             }
             case REPOSITORY -> {
-                String glob = required(r.repository(), "repository");
-                int slash = glob.indexOf('/');
-                if (slash <= 0 || slash == glob.length() - 1) {
-                    throw SubscriptionException.invalid("repository must be project/name (a glob is allowed after the project)");
-                }
-                s.project = projectName(glob.substring(0, slash));
+                RepositoryGlob glob = repositoryGlob(required(r.repository(), "repository"));
+                s.project = glob.project();
                 if (r.project() != null && !r.project().equals(s.project)) {
                     throw SubscriptionException.invalid("repository " + glob + " is not in project " + r.project());
                 }
-                s.repositoryGlob = glob;
+                s.repositoryGlob = glob.pattern();
             }
         }
         s.eventTypes = eventTypes(r.eventTypes());
         s.tagPattern = r.tagPattern() == null || r.tagPattern().isBlank() ? null : r.tagPattern();
         s.tagPatternSyntax = s.tagPattern == null ? null
                 : r.tagPatternSyntax() == null ? Subscription.PatternSyntax.GLOB : r.tagPatternSyntax();
-        if (s.tagPatternSyntax == Subscription.PatternSyntax.REGEX) {
+        if (s.tagPatternSyntax == Subscription.PatternSyntax.GLOB) {
+            try {
+                Glob.compile(s.tagPattern);
+            } catch (InvalidPatternException e) {
+                throw SubscriptionException.invalid("tagPattern: " + e.getMessage());
+            }
+        } else if (s.tagPatternSyntax == Subscription.PatternSyntax.REGEX) {
             try {
                 Pattern.compile(s.tagPattern);
             } catch (PatternSyntaxException e) {
@@ -320,10 +326,20 @@ public class SubscriptionService {
     }
 
     private static String projectName(String project) {
-        if (!PROJECT.matcher(project).matches()) {
-            throw SubscriptionException.invalid("not a project name: " + project);
+        try {
+            RepositoryNames.validateProject(project);
+        } catch (InvalidReferenceException e) {
+            throw SubscriptionException.invalid("not a project name: " + project + " (" + e.getMessage() + ")");
         }
         return project;
+    }
+
+    private static RepositoryGlob repositoryGlob(String repository) {
+        try {
+            return RepositoryGlob.parse(repository);
+        } catch (InvalidPatternException e) {
+            throw SubscriptionException.invalid(e.getMessage());
+        }
     }
 
     private static String eventTypes(List<String> types) {

@@ -1,7 +1,5 @@
 package io.wharf.registry.auth;
 
-import java.util.regex.Pattern;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -10,6 +8,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.wharf.reference.RepositoryNames;
 
 /**
  * Creating accounts: each gets a personal project of its own name (as on Docker Hub) where it is
@@ -20,12 +19,12 @@ import io.vertx.mutiny.core.Vertx;
 public class Accounts {
     private static final Logger LOG = Logger.getLogger(Accounts.class);
 
-    /** Account and project names: one repository path component, as Docker names namespaces. */
-    public static final Pattern NAME = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
-
-    /** Whether a name can be an account's or a project's: 2-64 characters of {@link #NAME}. */
+    /**
+     * Whether a name can be an account's or a project's (an account's personal project has its name):
+     * {@link RepositoryNames#isValidProject(String)}, the one project-name rule.
+     */
     public static boolean validName(String name) {
-        return name != null && name.length() >= 2 && name.length() <= 64 && NAME.matcher(name).matches();
+        return RepositoryNames.isValidProject(name);
     }
 
     /** Why an account could not be created. */

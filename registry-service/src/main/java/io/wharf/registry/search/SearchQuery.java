@@ -13,7 +13,7 @@ import java.util.Set;
  * @param verified    only results of verified publishers (true) or only others (false); null: both
  * @param pushedSince only repositories pushed (and tags set) at or after this instant (null: any);
  *                    projects have no push time and are left out when it is given
- * @param tagGlob     only repositories having a tag that matches this glob ({@code *}, {@code ?}),
+ * @param tagGlob     only repositories having a tag that matches this {@link io.wharf.reference.Glob},
  *                    and only tags that match it; projects are left out when it is given
  * @param page        1-based page number
  * @param pageSize    results per page

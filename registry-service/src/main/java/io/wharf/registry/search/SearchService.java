@@ -16,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.wharf.reference.Glob;
 
 /**
  * Searches projects, repositories and tags in one ranked, paginated list, entirely in SQL: what the
@@ -154,7 +155,8 @@ public class SearchService {
         List<String> parts = new ArrayList<>();
 
         boolean filtersRepositories = q.tagGlob() != null || q.pushedSince() != null;
-        Supplier<String> tagLikeP = () -> sql.param("tagLike", () -> globToLike(q.tagGlob()));
+        // Tags contain no '/', so for a tag glob the LIKE pattern is exact.
+        Supplier<String> tagLikeP = () -> sql.param("tagLike", () -> Glob.compile(q.tagGlob()).toLikePattern());
         Supplier<String> sinceP = () -> sql.param("since", () -> q.pushedSince().atOffset(ZoneOffset.UTC));
 
         if (q.kinds().contains(SearchQuery.Kind.REPOSITORY)) {
@@ -270,20 +272,6 @@ public class SearchService {
     /** Escapes LIKE's wildcards (and its escape character) in literal text. */
     static String escapeLike(String s) {
         return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    }
-
-    /** A glob ({@code *} any run, {@code ?} one character) as a LIKE pattern. */
-    static String globToLike(String glob) {
-        StringBuilder b = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            switch (c) {
-                case '*' -> b.append('%');
-                case '?' -> b.append('_');
-                case '%', '_', '\\' -> b.append('\\').append(c);
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
     }
 
     private static String quote(String identifier) {

@@ -22,6 +22,7 @@ import org.jboss.resteasy.reactive.RestPath;
 
 import io.smallrye.mutiny.Uni;
 import io.wharf.access.ProjectRole;
+import io.wharf.reference.RepositoryNames;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.Accounts;
 import io.wharf.registry.auth.Action;
@@ -195,7 +196,7 @@ public class ProjectResource {
     @Path("/{name}/robots")
     @Operation(summary = "Create a robot account robot$<project>+<name>; the secret is in this response only")
     public Uni<Response> createRobot(@RestPath String name, NewRobot body) {
-        if (body == null || body.name() == null || body.name().isEmpty() || body.name().length() > 64 || !Accounts.NAME.matcher(body.name()).matches()) {
+        if (body == null || body.name() == null || body.name().isEmpty() || body.name().length() > 64 || !RepositoryNames.isValidPathComponent(body.name())) {
             throw ApiException.badRequest("robot name must be 1-64 characters of lowercase letters, digits and separators (. _ -)");
         }
         Set<Action> permissions = permissions(body.permissions());

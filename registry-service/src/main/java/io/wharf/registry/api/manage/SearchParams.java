@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.wharf.reference.RepositoryNames;
 import io.wharf.registry.search.SearchQuery;
 
 /**
@@ -22,7 +23,6 @@ final class SearchParams {
     /** Deep pages cost a sort of everything before them; past this, narrow the query instead. */
     static final int MAX_RESULTS = 10_000;
     private static final Pattern TAG_GLOB = Pattern.compile("[A-Za-z0-9_.*?-]{1,128}");
-    private static final Pattern PROJECT = Pattern.compile("[a-z0-9._-]{1,255}");
 
     private SearchParams() {
     }
@@ -108,8 +108,8 @@ final class SearchParams {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        if (!PROJECT.matcher(value).matches()) {
-            throw ApiException.badRequest("project must be a project name (lowercase letters, digits, . _ -)");
+        if (!RepositoryNames.isValidProject(value)) {
+            throw ApiException.badRequest("project must be a project name (2-64 lowercase letters and digits, separated by . _ __ -)");
         }
         return value;
     }
