@@ -25,13 +25,13 @@ import io.wharf.notifier.auth.Access;
 import io.wharf.notifier.channel.OutboundGuard;
 import io.wharf.notifier.channel.RefusedTargetException;
 import io.wharf.notifier.channel.UnreachableTargetException;
-import io.wharf.notifier.channel.WebhookSigner;
 import io.wharf.notifier.config.NotifierConfig;
 import io.wharf.notifier.delivery.Delivery;
 import io.wharf.notifier.delivery.DeliveryAttempt;
 import io.wharf.notifier.delivery.DeliveryPlanner;
 import io.wharf.notifier.delivery.DeliveryRepository;
 import io.wharf.notifier.delivery.DeliveryView;
+import io.wharf.outbound.WebhookSignature;
 
 /**
  * Managing subscriptions and their delivery log, with the access rules of {@link Access}: global
@@ -82,7 +82,7 @@ public class SubscriptionService {
         subscription.updatedAt = subscription.createdAt;
         apply(request, subscription);
         authorize(access, subscription.project);
-        String secret = subscription.channel == Subscription.ChannelKind.WEBHOOK ? WebhookSigner.newSecret() : null;
+        String secret = subscription.channel == Subscription.ChannelKind.WEBHOOK ? WebhookSignature.newSecret() : null;
         subscription.secret = secret;
         return checkTarget(subscription)
                 .chain(() -> Panache.withTransaction(() -> subscriptions.persist(subscription)))
@@ -98,7 +98,7 @@ public class SubscriptionService {
                 boolean wasWebhook = s.channel == Subscription.ChannelKind.WEBHOOK;
                 copyDefinition(changed, s);
                 if (s.channel == Subscription.ChannelKind.WEBHOOK && (!wasWebhook || s.secret == null)) {
-                    s.secret = WebhookSigner.newSecret();
+                    s.secret = WebhookSignature.newSecret();
                 }
                 if (request.enabled() != null && request.enabled() != s.enabled) {
                     s.enabled = request.enabled();
@@ -119,7 +119,7 @@ public class SubscriptionService {
 
     /** A new signing secret; the old one keeps signing (a second signature) for the rotation overlap. */
     public Uni<SubscriptionView> rotateSecret(Access access, UUID id) {
-        String secret = WebhookSigner.newSecret();
+        String secret = WebhookSignature.newSecret();
         return Panache.withTransaction(() -> manageable(access, id).map(s -> {
             if (s.channel != Subscription.ChannelKind.WEBHOOK) {
                 throw SubscriptionException.invalid("only webhooks have a signing secret");
