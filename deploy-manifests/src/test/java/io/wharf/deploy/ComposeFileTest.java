@@ -27,11 +27,12 @@ class ComposeFileTest {
     private static final String ADMIN_PASSWORD = "admin-password-for-this-test";
     private static final String DATABASE_PASSWORD = "database-password-for-this-test";
     private static final String DEPLOYER_SECRETS_KEY = "c2VhbHMtZGVwbG95LWhvb2stc2VjcmV0cy10ZXN0ISE=";
+    private static final String NOTIFIER_SECRETS_KEY = "c2VhbHMtd2ViaG9vay1zZWNyZXRzLXRlc3Qtb25seSE=";
 
     private static JsonNode services;
     private static JsonNode volumes;
 
-    /** Settings as a user gives them: the three required ones, every other one left to its default. */
+    /** Settings as a user gives them: the required ones, every other one left to its default. */
     private static Map<String, String> settings(String without) {
         Map<String, String> env = new HashMap<>();
         for (String name : List.of("WHARF_ADMIN_USER", "WHARF_REGISTRY_PORT", "WHARF_NOTIFIER_PORT",
@@ -41,6 +42,7 @@ class ComposeFileTest {
         env.put("WHARF_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("WHARF_PG_PASSWORD", DATABASE_PASSWORD);
         env.put("WHARF_DEPLOYER_SECRETS_KEY", DEPLOYER_SECRETS_KEY);
+        env.put("WHARF_NOTIFIER_SECRETS_KEY", NOTIFIER_SECRETS_KEY);
         env.put("WHARF_DEPLOYER_REGISTRY_HOST", null);
         env.put(without, null);
         return env;
@@ -87,7 +89,8 @@ class ComposeFileTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"WHARF_ADMIN_PASSWORD", "WHARF_PG_PASSWORD", "WHARF_DEPLOYER_SECRETS_KEY"})
+    @ValueSource(strings = {"WHARF_ADMIN_PASSWORD", "WHARF_PG_PASSWORD", "WHARF_DEPLOYER_SECRETS_KEY",
+            "WHARF_NOTIFIER_SECRETS_KEY"})
     void refusesToRunWithoutARequiredSecret(String variable) {
         Processes.Result result = config(settings(variable));
         assertNotEquals(0, result.exitCode(), "docker-compose config passed without " + variable);
@@ -107,6 +110,12 @@ class ComposeFileTest {
                 "registry-service does not get the admin password");
         assertEquals("admin", registry.resolve("wharf.auth.admin.username", environment(registry.name())),
                 "the admin's name does not default to admin as with ./wharf");
+        ServiceModule notifier = ServiceModule.named("notifier-service");
+        assertEquals(NOTIFIER_SECRETS_KEY, notifier.resolve("wharf.notifier.secrets-key", environment(notifier.name())),
+                "notifier-service does not get the key that seals webhook secrets");
+        ServiceModule deployer = ServiceModule.named("deployer-service");
+        assertEquals(DEPLOYER_SECRETS_KEY, deployer.resolve("wharf.deployer.secrets-key", environment(deployer.name())),
+                "deployer-service does not get the key that seals deploy hook secrets");
     }
 
     @Test

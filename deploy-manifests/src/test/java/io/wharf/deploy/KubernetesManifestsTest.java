@@ -281,6 +281,21 @@ class KubernetesManifestsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void notifierAndDeployerGetTheKeysThatSealTheirSecrets(String overlay) {
+        RenderedOverlay k8s = RenderedOverlay.of(overlay);
+        Map<String, String> keys = new HashMap<>();
+        for (String name : List.of("notifier", "deployer")) {
+            ServiceModule service = ServiceModule.named(name + "-service");
+            String key = service.resolve("wharf." + name + ".secrets-key", imageAndContainerEnvironment(k8s, service));
+            assertNotNull(key, overlay + ": " + service.name() + " gets no wharf." + name + ".secrets-key");
+            assertEquals(32, Base64.getDecoder().decode(key).length, overlay + ": " + service.name() + " key is not 32 bytes");
+            keys.put(name, key);
+        }
+        assertNotEquals(keys.get("notifier"), keys.get("deployer"), overlay + ": the two services share one key");
+    }
+
     /** What the service's process sees: its image's ENV, then what the pod sets. */
     private static Map<String, String> imageAndContainerEnvironment(RenderedOverlay k8s, ServiceModule service) {
         Map<String, String> env = new HashMap<>(DockerfilesTest.parse(service.dockerfile()).env());

@@ -2,6 +2,8 @@ package io.wharf.notifier;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -19,6 +21,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +44,7 @@ import io.wharf.notifier.support.Kafka;
 import io.wharf.notifier.support.Receiver;
 import io.wharf.notifier.support.Receiver.Answer;
 import io.wharf.notifier.support.Tokens;
+import io.wharf.outbound.SecretBox;
 
 /** Webhooks as a receiver sees them: signed, retried, given up on, and never sent twice. */
 @QuarkusTest
@@ -89,7 +93,7 @@ class WebhookDeliveryTest {
             assertEquals(event.id(), received.id());
             assertEquals(project + "/api", received.registryData().repository());
             assertTrue(signedWith(secret, request), "signature verifies with the subscription's secret");
-            assertFalse(signedWith(io.wharf.notifier.channel.WebhookSigner.newSecret(), request));
+            assertFalse(signedWith(io.wharf.outbound.WebhookSignature.newSecret(), request));
             assertTrue(Math.abs(Long.parseLong(request.header("webhook-timestamp")) - System.currentTimeMillis() / 1000) < 60);
 
             Map<String, Object> delivery = Api.awaitDeliveries(sub.getString("id"), 1, "DELIVERED").get(0);
@@ -338,13 +342,27 @@ class WebhookDeliveryTest {
     }
 
     @Test
-    void testEventsAreSignedWithBothSecretsDuringRotation() throws Exception {
+    void secretsAreStoredSealedAndTestEventsAreSignedWithBothDuringRotation() throws Exception {
         try (Receiver receiver = Receiver.start()) {
             String project = Api.project("rotate");
             JsonPath sub = Api.create(webhook(project, receiver, "CLOUDEVENTS_STRUCTURED"));
             String id = sub.getString("id");
             String rotated = given().auth().oauth2(Tokens.admin()).post("/api/v1/subscriptions/" + id + "/secret")
                     .then().statusCode(200).extract().path("secret");
+
+            // The database holds both secrets sealed under the notifier's key, neither of them clear.
+            List<String> stored = Database.firstRow(
+                    "SELECT secret, previous_secret FROM notifier.subscription WHERE id = CAST(? AS uuid)", id);
+            SecretBox box = new SecretBox(ConfigProvider.getConfig().getValue("wharf.notifier.secrets-key", String.class));
+            List<String> shown = List.of(rotated, sub.getString("secret"));
+            for (int i = 0; i < shown.size(); i++) {
+                assertTrue(stored.get(i).startsWith("sealed:v1:"), "stored sealed: " + stored.get(i));
+                assertFalse(stored.get(i).contains(shown.get(i).substring("whsec_".length())), "stored without the key");
+                assertEquals(shown.get(i), box.open(stored.get(i)), "opens to the secret the API showed once");
+            }
+            given().auth().oauth2(Tokens.admin()).get("/api/v1/subscriptions/" + id)
+                    .then().statusCode(200).body(not(containsString("whsec_"))).body(not(containsString("sealed:")));
+
             String deliveryId = given().auth().oauth2(Tokens.admin()).post("/api/v1/subscriptions/" + id + "/test")
                     .then().statusCode(202).extract().path("id");
 

@@ -13,9 +13,9 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.wharf.access.Access;
 import io.wharf.deployer.deployment.Targets;
-import io.wharf.deployer.secret.SecretBox;
 import io.wharf.deployer.secret.SecretSettings;
 import io.wharf.deployer.targets.TargetSettings;
+import io.wharf.outbound.SecretBox;
 
 /** Creating, changing, holding and releasing deploy rules, as the caller's rights allow. */
 @ApplicationScoped

@@ -4,7 +4,7 @@ import io.wharf.deployer.targets.TargetSettings;
 
 /**
  * Target settings holding one secret that the deployer generates when none is given, shows once in
- * the answer that creates the rule, and stores sealed by {@link SecretBox}; or, for an
+ * the answer that creates the rule, and stores sealed by {@link io.wharf.outbound.SecretBox}; or, for an
  * {@link #secretOptional() optional} secret, that the user gives or leaves out and that is stored sealed.
  */
 public interface SecretSettings extends TargetSettings {

@@ -19,6 +19,7 @@ import io.wharf.events.EventCodec;
 import io.wharf.events.RegistryEventData;
 import io.wharf.events.WharfEvent;
 import io.wharf.notifier.subscription.Subscription;
+import io.wharf.outbound.WebhookSignature;
 
 /**
  * Generic webhooks: one POST per event, signed per Standard Webhooks ({@code webhook-id} is the
@@ -76,9 +77,7 @@ public class WebhookChannel implements NotificationChannel {
             }
         };
         long timestamp = OffsetDateTime.now().toEpochSecond();
-        headers.put("webhook-id", messageId);
-        headers.put("webhook-timestamp", Long.toString(timestamp));
-        headers.put("webhook-signature", WebhookSigner.signature(secrets(subscription), messageId, timestamp, body));
+        headers.putAll(WebhookSignature.headers(secrets(subscription), messageId, timestamp, body));
         return http.post(URI.create(subscription.url), headers, body);
     }
 

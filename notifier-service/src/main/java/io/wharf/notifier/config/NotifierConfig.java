@@ -23,6 +23,13 @@ public interface NotifierConfig {
     /** Base URL of the registry as users reach it, for links in messages (e.g. {@code https://registry.acme.example}). */
     Optional<String> registryUrl();
 
+    /**
+     * Key (base64 of 32 bytes) that seals webhook signing secrets (current and previous) in the
+     * database with AES-GCM. Set it from the environment ({@code WHARF_NOTIFIER_SECRETS_KEY}); changing
+     * it makes stored secrets unreadable.
+     */
+    String secretsKey();
+
     interface Outbound {
         /** Allow targets that resolve to loopback, link-local, private or metadata addresses. Off by default (SSRF). */
         @WithDefault("false")

@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -13,7 +14,7 @@ import jakarta.persistence.Table;
 /**
  * Who wants to hear about which registry events, and through which channel. Secrets
  * ({@link #secret}, {@link #previousSecret}, the Slack URL, header values) never leave the service
- * after creation: views mask them.
+ * after creation: views mask them. The signing secrets are stored sealed ({@link SealedSecretConverter}).
  */
 @Entity
 @Table(name = "subscription")
@@ -55,9 +56,11 @@ public class Subscription {
     @Column(name = "payload_format")
     public PayloadFormat payloadFormat;
 
+    @Convert(converter = SealedSecretConverter.class)
     public String secret;
 
     @Column(name = "previous_secret")
+    @Convert(converter = SealedSecretConverter.class)
     public String previousSecret;
 
     @Column(name = "previous_secret_expires_at")

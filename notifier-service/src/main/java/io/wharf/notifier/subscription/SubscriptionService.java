@@ -25,7 +25,6 @@ import io.wharf.events.WharfEvent;
 import io.wharf.notifier.channel.OutboundGuard;
 import io.wharf.notifier.channel.RefusedTargetException;
 import io.wharf.notifier.channel.UnreachableTargetException;
-import io.wharf.notifier.channel.WebhookSigner;
 import io.wharf.notifier.config.NotifierConfig;
 import io.wharf.notifier.delivery.Delivery;
 import io.wharf.notifier.delivery.DeliveryAttempt;
@@ -37,6 +36,7 @@ import io.wharf.reference.InvalidPatternException;
 import io.wharf.reference.InvalidReferenceException;
 import io.wharf.reference.RepositoryGlob;
 import io.wharf.reference.RepositoryNames;
+import io.wharf.outbound.WebhookSignature;
 
 /**
  * Managing subscriptions and their delivery log, with the access rules of {@link Access}: global
@@ -86,7 +86,7 @@ public class SubscriptionService {
         subscription.updatedAt = subscription.createdAt;
         apply(request, subscription);
         authorize(access, subscription.project);
-        String secret = subscription.channel == Subscription.ChannelKind.WEBHOOK ? WebhookSigner.newSecret() : null;
+        String secret = subscription.channel == Subscription.ChannelKind.WEBHOOK ? WebhookSignature.newSecret() : null;
         subscription.secret = secret;
         return checkTarget(subscription)
                 .chain(() -> Panache.withTransaction(() -> subscriptions.persist(subscription)))
@@ -102,7 +102,7 @@ public class SubscriptionService {
                 boolean wasWebhook = s.channel == Subscription.ChannelKind.WEBHOOK;
                 copyDefinition(changed, s);
                 if (s.channel == Subscription.ChannelKind.WEBHOOK && (!wasWebhook || s.secret == null)) {
-                    s.secret = WebhookSigner.newSecret();
+                    s.secret = WebhookSignature.newSecret();
                 }
                 if (request.enabled() != null && request.enabled() != s.enabled) {
                     s.enabled = request.enabled();
@@ -123,7 +123,7 @@ public class SubscriptionService {
 
     /** A new signing secret; the old one keeps signing (a second signature) for the rotation overlap. */
     public Uni<SubscriptionView> rotateSecret(Access access, UUID id) {
-        String secret = WebhookSigner.newSecret();
+        String secret = WebhookSignature.newSecret();
         return Panache.withTransaction(() -> manageable(access, id).map(s -> {
             if (s.channel != Subscription.ChannelKind.WEBHOOK) {
                 throw SubscriptionException.invalid("only webhooks have a signing secret");

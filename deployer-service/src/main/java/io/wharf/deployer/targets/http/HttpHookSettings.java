@@ -6,6 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.wharf.deployer.secret.SecretSettings;
+import io.wharf.outbound.WebhookSignature;
 
 /**
  * An HTTP deploy hook: a request to {@code url} whose body is {@code bodyTemplate} with {@code {{image}}},
@@ -51,7 +52,7 @@ public record HttpHookSettings(String url, String method, String contentType, St
 
     @Override
     public String newSecret() {
-        return HookSignature.newSecret();
+        return WebhookSignature.newSecret();
     }
 
     String methodOrDefault() {

@@ -1,6 +1,9 @@
 package io.wharf.deployer.targets.http;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,18 +27,21 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 import io.wharf.deployer.config.DeployerConfig;
 import io.wharf.deployer.rule.DeployerException;
 import io.wharf.deployer.rule.DurationText;
-import io.wharf.deployer.secret.SecretBox;
 import io.wharf.deployer.secret.SecretSettings;
 import io.wharf.deployer.targets.DeployOrder;
 import io.wharf.deployer.targets.DeployTarget;
 import io.wharf.deployer.targets.TargetException;
 import io.wharf.deployer.targets.Verification;
+import io.wharf.outbound.AddressGuard;
+import io.wharf.outbound.RefusedAddressException;
+import io.wharf.outbound.SecretBox;
+import io.wharf.outbound.WebhookSignature;
 
 /**
  * Deploys by calling an HTTP hook (a CI job, a PaaS deploy endpoint): one signed request per change,
  * a 2xx answer means the change was applied. The target cannot be asked what it runs ({@link #current}
  * is null) and has nothing to watch ({@link #verify} succeeds once applied). Redirects are not followed;
- * the guard checks the address connected to.
+ * the {@link AddressGuard}, under {@code wharf.deployer.outbound}, checks the address connected to.
  */
 @ApplicationScoped
 public class HttpHookTarget implements DeployTarget<HttpHookSettings> {
@@ -46,13 +52,13 @@ public class HttpHookTarget implements DeployTarget<HttpHookSettings> {
 
     private final WebClient client;
     private final Vertx vertx;
-    private final HookAddressGuard guard;
+    private final AddressGuard guard;
     private final SecretBox secrets;
     private final Duration defaultTimeout;
 
-    public HttpHookTarget(Vertx vertx, HookAddressGuard guard, SecretBox secrets, DeployerConfig config) {
+    public HttpHookTarget(Vertx vertx, SecretBox secrets, DeployerConfig config) {
         this.vertx = vertx;
-        this.guard = guard;
+        this.guard = new AddressGuard(config.outbound().allowPrivate(), config.outbound().allowedNetworks().orElse(List.of()));
         this.secrets = secrets;
         this.defaultTimeout = config.outbound().requestTimeout();
         this.client = WebClient.create(vertx, new WebClientOptions()
@@ -102,7 +108,7 @@ public class HttpHookTarget implements DeployTarget<HttpHookSettings> {
         String secret = settings.secret();
         if (secret != null && !secret.isBlank() && !SecretBox.isSealed(secret) && !SecretSettings.REDACTED.equals(secret)) {
             try {
-                HookSignature.key(secret);
+                WebhookSignature.key(secret);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("secret must be whsec_ followed by base64 of at least 16 bytes");
             }
@@ -126,17 +132,15 @@ public class HttpHookTarget implements DeployTarget<HttpHookSettings> {
                 .getBytes(StandardCharsets.UTF_8);
         String messageId = UUID.nameUUIDFromBytes((order.deploymentId() + "|" + order.image()).getBytes(StandardCharsets.UTF_8)).toString();
         long timestamp = Instant.now().getEpochSecond();
-        String signature = HookSignature.header(secrets.open(settings.secret()), messageId, timestamp, body);
+        Map<String, String> signature = WebhookSignature.headers(List.of(secrets.open(settings.secret())), messageId, timestamp, body);
         HttpMethod method = HttpMethod.valueOf(settings.methodOrDefault());
-        return vertx.executeBlocking(Uni.createFrom().item(() -> guard.resolve(url.getHost())))
+        return vertx.executeBlocking(Uni.createFrom().item(() -> resolve(url.getHost())))
                 .chain(address -> {
                     RequestOptions options = new RequestOptions().setMethod(method).setHost(url.getHost()).setPort(port)
                             .setSsl(tls).setURI(path).setTimeout(timeout(settings).toMillis());
                     var request = client.request(method, SocketAddress.inetSocketAddress(port, address.getHostAddress()), options)
-                            .putHeader("content-type", contentType)
-                            .putHeader("webhook-id", messageId)
-                            .putHeader("webhook-timestamp", Long.toString(timestamp))
-                            .putHeader("webhook-signature", signature);
+                            .putHeader("content-type", contentType);
+                    signature.forEach(request::putHeader);
                     if (settings.headers() != null) {
                         settings.headers().forEach(request::putHeader);
                     }
@@ -174,6 +178,17 @@ public class HttpHookTarget implements DeployTarget<HttpHookSettings> {
             out = out.replace("{{" + value.getKey() + "}}", text);
         }
         return out;
+    }
+
+    /** The address to connect to (blocking lookup); {@link TargetException} when it does not resolve or is refused. */
+    private InetAddress resolve(String host) {
+        try {
+            return guard.resolve(host);
+        } catch (UnknownHostException e) {
+            throw new TargetException("cannot resolve " + host);
+        } catch (RefusedAddressException e) {
+            throw new TargetException(e.getMessage() + "; deploy hooks may not call it");
+        }
     }
 
     private Duration timeout(HttpHookSettings settings) {

@@ -22,10 +22,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.wharf.deployer.secret.SecretBox;
 import io.wharf.deployer.targets.DeployOrder;
 import io.wharf.deployer.targets.TargetException;
 import io.wharf.deployer.targets.Verification;
+import io.wharf.outbound.SecretBox;
 
 /**
  * The Docker target against a real Docker engine and a real registry ({@link PrivateDockerHost}): it
