@@ -17,11 +17,11 @@ import io.wharf.registry.auth.AccessToken;
 import io.wharf.registry.auth.Action;
 import io.wharf.registry.auth.AuthConfig;
 import io.wharf.registry.auth.Authenticator;
-import io.wharf.registry.auth.Identities;
 import io.wharf.registry.auth.InvalidTokenException;
 import io.wharf.registry.auth.Principal;
 import io.wharf.registry.auth.PullLimiter;
 import io.wharf.registry.auth.Tokens;
+import io.wharf.registry.identity.ProjectService;
 import io.wharf.registry.oci.OciError;
 import io.wharf.registry.oci.RegistryException;
 import io.wharf.registry.service.Names;
@@ -49,15 +49,15 @@ public class RegistryGuard {
     private final Tokens tokens;
     private final Authenticator authenticator;
     private final AccessPolicy policy;
-    private final Identities identities;
+    private final ProjectService projects;
     private final PullLimiter limiter;
     private final AuthConfig config;
 
-    public RegistryGuard(Tokens tokens, Authenticator authenticator, AccessPolicy policy, Identities identities, PullLimiter limiter, AuthConfig config) {
+    public RegistryGuard(Tokens tokens, Authenticator authenticator, AccessPolicy policy, ProjectService projects, PullLimiter limiter, AuthConfig config) {
         this.tokens = tokens;
         this.authenticator = authenticator;
         this.policy = policy;
-        this.identities = identities;
+        this.projects = projects;
         this.limiter = limiter;
         this.config = config;
     }
@@ -134,10 +134,8 @@ public class RegistryGuard {
         }
         Uni<Void> project = null;
         if (p.systemAdmin() && r.repository() != null && (method == HttpMethod.POST || method == HttpMethod.PUT)) {
-            // An administrator's push into a project that does not exist yet creates it (private).
-            String name = Names.project(r.repository());
-            project = policy.project(name).chain(existing -> existing != null ? Uni.createFrom().voidItem()
-                    : identities.ensureProject(identities.pool(), name, false).invoke(policy::changed).replaceWithVoid());
+            // Only an administrator's push can find its project missing (it creates it); others were refused above.
+            project = projects.prepareForPush(p, Names.project(r.repository()));
         }
         if (mount == null && project == null) {
             return Uni.createFrom().item(p); // the common case: nothing to wait for

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,6 +20,7 @@ import io.vertx.mutiny.core.Vertx;
  * secrets (SHA-256), refresh tokens and API tokens (signature). A successful Basic check is
  * remembered for {@code wharf.auth.credential-cache-ttl} keyed by a hash of the credentials, so
  * clients that send Basic on every request cost one bcrypt per minute, not one per request.
+ * Whoever revokes credentials calls {@link #forgetAll()} once the revocation has committed.
  */
 @ApplicationScoped
 public class Authenticator {
@@ -34,6 +36,8 @@ public class Authenticator {
     private final Tokens tokens;
     private final Vertx vertx;
     private final Cache<String, Authenticated> checked;
+    /** Bumped by {@link #forgetAll()}: a check that was under way then is not remembered. */
+    private final AtomicLong generation = new AtomicLong();
 
     public Authenticator(Identities identities, Tokens tokens, Vertx vertx, AuthConfig config) {
         this.identities = identities;
@@ -67,12 +71,16 @@ public class Authenticator {
         if (known != null && !expired(known.principal())) {
             return Uni.createFrom().item(known);
         }
+        long seen = generation.get();
         Uni<Authenticated> check = RobotNames.isRobot(username) ? robot(username, secret)
                 : secret.startsWith(PAT_PREFIX) ? personalToken(username, secret)
                 : account(username, secret);
         return check.invoke(a -> {
             if (a != null) {
                 checked.put(key, a);
+                if (generation.get() != seen) {
+                    checked.invalidate(key); // read before a revocation: answer it once, never remember it
+                }
             }
         });
     }
@@ -100,8 +108,13 @@ public class Authenticator {
                 : new Authenticated(Principal.user(a.id(), a.username(), a.systemAdmin()), a.tokenVersion()));
     }
 
-    /** Forgets remembered credentials (after a password change or a deletion). */
+    /**
+     * Forgets remembered credentials. Call it after a password change, or a deletion or rotation of
+     * a robot, a token or an account has committed: from then on the next request checks the
+     * database, and a check that read the old state before the commit is not remembered.
+     */
     public void forgetAll() {
+        generation.incrementAndGet();
         checked.invalidateAll();
     }
 

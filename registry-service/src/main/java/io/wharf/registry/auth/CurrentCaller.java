@@ -2,7 +2,12 @@ package io.wharf.registry.auth;
 
 import jakarta.enterprise.context.RequestScoped;
 
-/** The principal of the current management API request, set by the API's authentication filter. */
+import io.quarkus.security.identity.SecurityIdentity;
+
+/**
+ * The principal of the current management API request, taken from its Quarkus Security identity
+ * once that is established (before any endpoint runs); anonymous until then.
+ */
 @RequestScoped
 public class CurrentCaller {
 
@@ -12,7 +17,8 @@ public class CurrentCaller {
         return principal;
     }
 
-    public void set(Principal principal) {
-        this.principal = principal;
+    /** Takes the caller from the request's established identity. */
+    public void set(SecurityIdentity identity) {
+        this.principal = CallerIdentity.principal(identity);
     }
 }

@@ -18,7 +18,11 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Accounts, projects, memberships, robots and access tokens in PostgreSQL (plain SQL on the reactive pool). */
+/**
+ * Accounts, projects, memberships, robots and access tokens in PostgreSQL (plain SQL on the reactive
+ * pool). Reads run on the pool; every write takes the {@link SqlClient} it runs on, so the service
+ * that owns the change decides the transaction (the pool itself is not handed out).
+ */
 @ApplicationScoped
 public class Identities {
 
@@ -57,14 +61,14 @@ public class Identities {
         this.pool = pool;
     }
 
-    public Pool pool() {
-        return pool;
-    }
-
     // ---- accounts
 
     public Uni<Account> account(String username) {
-        return one(pool, "select * from account where username = $1", Tuple.of(username)).map(r -> r == null ? null : account(r));
+        return account(pool, username);
+    }
+
+    public Uni<Account> account(SqlClient db, String username) {
+        return one(db, "select * from account where username = $1", Tuple.of(username)).map(r -> r == null ? null : account(r));
     }
 
     public Uni<List<Account>> accounts() {
@@ -76,13 +80,13 @@ public class Identities {
                 Tuple.of(username, email, passwordHash, admin)).map(Identities::account);
     }
 
-    public Uni<Boolean> setPassword(String username, String passwordHash) {
-        return pool.preparedQuery("update account set password_hash = $2, token_version = token_version + 1 where username = $1")
+    public Uni<Boolean> setPassword(SqlClient db, String username, String passwordHash) {
+        return db.preparedQuery("update account set password_hash = $2, token_version = token_version + 1 where username = $1")
                 .execute(Tuple.of(username, passwordHash)).map(rows -> rows.rowCount() == 1);
     }
 
-    public Uni<Boolean> deleteAccount(String username) {
-        return pool.preparedQuery("delete from account where username = $1").execute(Tuple.of(username)).map(rows -> rows.rowCount() == 1);
+    public Uni<Boolean> deleteAccount(SqlClient db, String username) {
+        return db.preparedQuery("delete from account where username = $1").execute(Tuple.of(username)).map(rows -> rows.rowCount() == 1);
     }
 
     // ---- projects
@@ -107,18 +111,18 @@ public class Identities {
                 .map(r -> r == null ? null : project(r));
     }
 
-    public Uni<Boolean> updateProject(String name, Boolean isPublic, Boolean verifiedPublisher) {
-        return pool.preparedQuery("update project set public = coalesce($2, public), verified_publisher = coalesce($3, verified_publisher) where name = $1")
+    public Uni<Boolean> updateProject(SqlClient db, String name, Boolean isPublic, Boolean verifiedPublisher) {
+        return db.preparedQuery("update project set public = coalesce($2, public), verified_publisher = coalesce($3, verified_publisher) where name = $1")
                 .execute(Tuple.of(name, isPublic, verifiedPublisher)).map(rows -> rows.rowCount() == 1);
     }
 
-    public Uni<Boolean> deleteProject(String name) {
-        return pool.preparedQuery("delete from project where name = $1").execute(Tuple.of(name)).map(rows -> rows.rowCount() == 1);
+    public Uni<Boolean> deleteProject(SqlClient db, String name) {
+        return db.preparedQuery("delete from project where name = $1").execute(Tuple.of(name)).map(rows -> rows.rowCount() == 1);
     }
 
     /** Whether any repository of the project holds content. */
-    public Uni<Boolean> projectHasRepositories(String name) {
-        return one(pool, "select exists (select 1 from repository where name like $1) as e", Tuple.of(likePrefix(name) + "/%"))
+    public Uni<Boolean> projectHasRepositories(SqlClient db, String name) {
+        return one(db, "select exists (select 1 from repository where name like $1) as e", Tuple.of(likePrefix(name) + "/%"))
                 .map(r -> r.getBoolean("e"));
     }
 
@@ -152,18 +156,18 @@ public class Identities {
                 .execute(Tuple.of(projectId, accountId, role.wireName())).replaceWithVoid();
     }
 
-    public Uni<Boolean> removeMember(long projectId, long accountId) {
-        return pool.preparedQuery("delete from project_member where project_id = $1 and account_id = $2")
+    public Uni<Boolean> removeMember(SqlClient db, long projectId, long accountId) {
+        return db.preparedQuery("delete from project_member where project_id = $1 and account_id = $2")
                 .execute(Tuple.of(projectId, accountId)).map(rows -> rows.rowCount() == 1);
     }
 
-    /** Names of public projects. */
     /** Public projects and those named, by name. */
     public Uni<List<Project>> publicOr(Set<String> names) {
         return pool.preparedQuery("select * from project where public or name = any($1) order by name")
                 .execute(Tuple.of(names.toArray(String[]::new))).map(rows -> map(rows, Identities::project));
     }
 
+    /** Names of public projects. */
     public Uni<List<String>> publicProjects() {
         return pool.preparedQuery("select name from project where public order by name").execute().map(rows -> map(rows, r -> r.getString("name")));
     }
@@ -171,7 +175,11 @@ public class Identities {
     // ---- robots
 
     public Uni<Robot> robot(String project, String name) {
-        return one(pool, "select r.*, p.name as project from robot r join project p on p.id = r.project_id where p.name = $1 and r.name = $2",
+        return robot(pool, project, name);
+    }
+
+    public Uni<Robot> robot(SqlClient db, String project, String name) {
+        return one(db, "select r.*, p.name as project from robot r join project p on p.id = r.project_id where p.name = $1 and r.name = $2",
                 Tuple.of(project, name)).map(r -> r == null ? null : robot(r));
     }
 
@@ -185,25 +193,26 @@ public class Identities {
     }
 
     /** Inserts a robot; null when the name is taken in the project. */
-    public Uni<Robot> insertRobot(long projectId, String name, String description, Set<Action> permissions, Instant expiresAt, String secretHash) {
-        return one(pool, "insert into robot (project_id, name, description, secret_hash, permissions, expires_at) values ($1, $2, $3, $4, $5, $6) "
+    public Uni<Robot> insertRobot(SqlClient db, long projectId, String name, String description, Set<Action> permissions, Instant expiresAt,
+            String secretHash) {
+        return one(db, "insert into robot (project_id, name, description, secret_hash, permissions, expires_at) values ($1, $2, $3, $4, $5, $6) "
                 + "on conflict (project_id, name) do nothing returning id",
                 Tuple.of(projectId, name, description == null ? "" : description, secretHash, Action.join(permissions), ts(expiresAt)))
                 .chain(r -> r == null ? Uni.createFrom().nullItem()
-                        : one(pool, "select r.*, p.name as project from robot r join project p on p.id = r.project_id where r.id = $1",
+                        : one(db, "select r.*, p.name as project from robot r join project p on p.id = r.project_id where r.id = $1",
                                 Tuple.of(r.getLong("id"))).map(Identities::robot));
     }
 
-    public Uni<Boolean> setRobotSecret(long robotId, String secretHash) {
-        return pool.preparedQuery("update robot set secret_hash = $2 where id = $1").execute(Tuple.of(robotId, secretHash)).map(rows -> rows.rowCount() == 1);
+    public Uni<Boolean> setRobotSecret(SqlClient db, long robotId, String secretHash) {
+        return db.preparedQuery("update robot set secret_hash = $2 where id = $1").execute(Tuple.of(robotId, secretHash)).map(rows -> rows.rowCount() == 1);
     }
 
-    public Uni<Boolean> setRobotDisabled(long robotId, boolean disabled) {
-        return pool.preparedQuery("update robot set disabled = $2 where id = $1").execute(Tuple.of(robotId, disabled)).map(rows -> rows.rowCount() == 1);
+    public Uni<Boolean> setRobotDisabled(SqlClient db, long robotId, boolean disabled) {
+        return db.preparedQuery("update robot set disabled = $2 where id = $1").execute(Tuple.of(robotId, disabled)).map(rows -> rows.rowCount() == 1);
     }
 
-    public Uni<Boolean> deleteRobot(long robotId) {
-        return pool.preparedQuery("delete from robot where id = $1").execute(Tuple.of(robotId)).map(rows -> rows.rowCount() == 1);
+    public Uni<Boolean> deleteRobot(SqlClient db, long robotId) {
+        return db.preparedQuery("delete from robot where id = $1").execute(Tuple.of(robotId)).map(rows -> rows.rowCount() == 1);
     }
 
     // ---- personal access tokens
@@ -218,14 +227,14 @@ public class Identities {
                 .map(rows -> map(rows, Identities::token));
     }
 
-    public Uni<PersonalToken> insertPersonalToken(long accountId, String name, Instant expiresAt, String secretHash) {
-        return one(pool, "insert into access_token (account_id, name, secret_hash, expires_at) values ($1, $2, $3, $4) "
+    public Uni<PersonalToken> insertPersonalToken(SqlClient db, long accountId, String name, Instant expiresAt, String secretHash) {
+        return one(db, "insert into access_token (account_id, name, secret_hash, expires_at) values ($1, $2, $3, $4) "
                 + "on conflict (account_id, name) do nothing returning *", Tuple.of(accountId, name, secretHash, ts(expiresAt)))
                 .map(r -> r == null ? null : token(r));
     }
 
-    public Uni<Boolean> deletePersonalToken(long accountId, String name) {
-        return pool.preparedQuery("delete from access_token where account_id = $1 and name = $2").execute(Tuple.of(accountId, name))
+    public Uni<Boolean> deletePersonalToken(SqlClient db, long accountId, String name) {
+        return db.preparedQuery("delete from access_token where account_id = $1 and name = $2").execute(Tuple.of(accountId, name))
                 .map(rows -> rows.rowCount() == 1);
     }
 

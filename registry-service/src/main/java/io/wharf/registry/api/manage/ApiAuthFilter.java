@@ -1,72 +1,39 @@
 package io.wharf.registry.api.manage;
 
-import java.util.Map;
-
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
-import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.CurrentCaller;
-import io.wharf.registry.auth.InvalidTokenException;
-import io.wharf.registry.auth.Principal;
-import io.wharf.registry.auth.Tokens;
 
 /**
- * Authenticates management API requests ({@code /api/}): {@code Authorization: Bearer <API token>}
- * (from {@code POST /api/v1/auth/token}) or {@code Basic} (password or personal access token).
- * No header means anonymous (each endpoint decides what that may see); credentials that do not
- * check out are refused with 401 whatever the endpoint.
+ * Establishes the Quarkus Security identity ({@link ApiAuthMechanism}) of every management API
+ * request before its endpoint runs, and hands its principal to the services ({@link CurrentCaller}).
+ * So credentials that do not check out are refused with 401 whatever the endpoint, even one that
+ * anonymous callers may use.
  */
 public class ApiAuthFilter {
 
-    private final Authenticator authenticator;
-    private final Tokens tokens;
+    /** The management API's paths. */
+    static final String PREFIX = "/api/";
+
+    private final CurrentIdentityAssociation identity;
     private final CurrentCaller caller;
 
-    public ApiAuthFilter(Authenticator authenticator, Tokens tokens, CurrentCaller caller) {
-        this.authenticator = authenticator;
-        this.tokens = tokens;
+    public ApiAuthFilter(CurrentIdentityAssociation identity, CurrentCaller caller) {
+        this.identity = identity;
         this.caller = caller;
     }
 
     @ServerRequestFilter
-    public Uni<Response> authenticate(ContainerRequestContext request) {
-        if (!request.getUriInfo().getPath().startsWith("/api/")) {
-            return Uni.createFrom().nullItem();
+    public Uni<Void> authenticate(ContainerRequestContext request) {
+        if (!request.getUriInfo().getPath().startsWith(PREFIX)) {
+            return Uni.createFrom().voidItem();
         }
-        String header = request.getHeaderString("Authorization");
-        if (header == null) {
-            return Uni.createFrom().nullItem();
-        }
-        if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            try {
-                Principal p = Tokens.principalOf(tokens.verify(header.substring(7).trim(), Tokens.API_AUDIENCE));
-                caller.set(p);
-                return Uni.createFrom().nullItem();
-            } catch (InvalidTokenException e) {
-                return Uni.createFrom().item(unauthorized("invalid token: " + e.getMessage()));
-            }
-        }
-        String[] basic = Authenticator.parseBasic(header);
-        if (basic == null) {
-            return Uni.createFrom().item(unauthorized("unreadable credentials"));
-        }
-        return authenticator.password(basic[0], basic[1]).map(a -> {
-            if (a == null) {
-                return unauthorized("incorrect username or password");
-            }
-            caller.set(a.principal());
-            return null;
-        });
-    }
-
-    static Response unauthorized(String message) {
-        return Response.status(401).type(MediaType.APPLICATION_JSON)
-                .header("WWW-Authenticate", "Basic realm=\"wharf\"")
-                .entity(new ApiProblem("UNAUTHORIZED", message, Map.of())).build();
+        return identity.getDeferredIdentity().invoke(caller::set).replaceWithVoid()
+                .onFailure(AuthenticationFailedException.class).transform(e -> new ApiException(401, "UNAUTHORIZED", e.getMessage()));
     }
 }

@@ -1,8 +1,6 @@
 package io.wharf.registry.api.manage;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -22,18 +20,13 @@ import org.jboss.resteasy.reactive.RestPath;
 
 import io.smallrye.mutiny.Uni;
 import io.wharf.access.ProjectRole;
-import io.wharf.reference.RepositoryNames;
-import io.wharf.registry.auth.AccessPolicy;
-import io.wharf.registry.auth.Accounts;
 import io.wharf.registry.auth.Action;
-import io.wharf.registry.auth.AuthConfig;
-import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.Identities;
-import io.wharf.registry.auth.Principal;
-import io.wharf.registry.auth.Role;
-import io.wharf.registry.auth.Secrets;
+import io.wharf.registry.identity.MemberService;
+import io.wharf.registry.identity.ProjectService;
+import io.wharf.registry.identity.RobotService;
 
-/** Projects, their members and robot accounts. */
+/** Projects, their members and robot accounts: HTTP mapping over the project, member and robot services. */
 @Path("/api/v1/projects")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -67,48 +60,33 @@ public class ProjectResource {
     public record RobotSecret(String name, String secret, List<String> permissions, Instant expiresAt) {
     }
 
-    private final Gate gate;
-    private final Identities identities;
-    private final AccessPolicy policy;
-    private final AuthConfig config;
-    private final Authenticator authenticator;
+    private final ProjectService projects;
+    private final MemberService members;
+    private final RobotService robots;
 
-    public ProjectResource(Gate gate, Identities identities, AccessPolicy policy, AuthConfig config, Authenticator authenticator) {
-        this.gate = gate;
-        this.identities = identities;
-        this.policy = policy;
-        this.config = config;
-        this.authenticator = authenticator;
+    public ProjectResource(ProjectService projects, MemberService members, RobotService robots) {
+        this.projects = projects;
+        this.members = members;
+        this.robots = robots;
     }
 
     @GET
     @Operation(summary = "Projects the caller may see: public ones, its own, all for system admins")
     public Uni<List<ProjectView>> list() {
-        Principal p = gate.caller();
-        return policy.roles(p).chain(roles -> policy.listable(p).map(projects -> projects.stream()
-                .map(pr -> view(pr, roles.get(pr.name()))).toList()));
+        return projects.list().map(all -> all.stream().map(ProjectResource::view).toList());
     }
 
     @POST
     @Operation(summary = "Create a project (private unless isPublic); the creator becomes its project admin")
     public Uni<Response> create(NewProject body) {
-        Principal p = "admin".equals(config.projectCreation()) ? gate.admin() : gate.user();
-        if (body == null || !Accounts.validName(body.name())) {
-            throw ApiException.badRequest("name must be 2-64 characters of lowercase letters, digits and separators (. _ -)");
-        }
-        boolean isPublic = Boolean.TRUE.equals(body.isPublic());
-        return identities.pool().withTransaction(db -> identities.insertProject(db, body.name(), isPublic).chain(project -> {
-            if (project == null) {
-                throw ApiException.conflict("project " + body.name() + " exists");
-            }
-            return identities.putMember(db, project.id(), p.accountId(), Role.PROJECT_ADMIN).replaceWith(project);
-        })).invoke(policy::changed).map(project -> Response.status(201).entity(view(project, Role.PROJECT_ADMIN)).build());
+        return projects.create(body == null ? null : body.name(), body == null ? null : body.isPublic())
+                .map(created -> Response.status(201).entity(view(created)).build());
     }
 
     @GET
     @Path("/{name}")
     public Uni<ProjectView> get(@RestPath String name) {
-        return gate.project(name, role -> true).chain(project -> policy.role(gate.caller(), name).map(role -> view(project, role)));
+        return projects.get(name).map(ProjectResource::view);
     }
 
     @PUT
@@ -118,32 +96,14 @@ public class ProjectResource {
         if (body == null) {
             throw ApiException.badRequest("body required");
         }
-        if (body.verifiedPublisher() != null) {
-            gate.admin();
-        }
-        return gate.project(name, Gate::manages)
-                .call(() -> identities.updateProject(name, body.isPublic(), body.verifiedPublisher()))
-                .invoke(policy::changed)
-                .chain(() -> get(name));
+        return projects.update(name, body.isPublic(), body.verifiedPublisher()).map(ProjectResource::view);
     }
 
     @DELETE
     @Path("/{name}")
     @Operation(summary = "Delete an empty project (project admins)")
     public Uni<Response> delete(@RestPath String name) {
-        if ("library".equals(name)) {
-            throw ApiException.conflict("the library project cannot be deleted");
-        }
-        return gate.project(name, Gate::manages)
-                .chain(() -> identities.projectHasRepositories(name))
-                .chain(used -> {
-                    if (used) {
-                        throw ApiException.conflict("project " + name + " still has repositories: delete them first");
-                    }
-                    return identities.deleteProject(name);
-                })
-                .invoke(policy::changed)
-                .map(done -> Response.noContent().build());
+        return projects.delete(name).map(done -> Response.noContent().build());
     }
 
     // ---- members
@@ -151,36 +111,20 @@ public class ProjectResource {
     @GET
     @Path("/{name}/members")
     public Uni<List<MemberView>> members(@RestPath String name) {
-        return gate.project(name, Gate::reads).chain(project -> identities.members(project.id()))
-                .map(members -> members.stream().map(m -> new MemberView(m.username(), m.role().wireName())).toList());
+        return members.list(name).map(all -> all.stream().map(m -> new MemberView(m.username(), m.role().wireName())).toList());
     }
 
     @PUT
     @Path("/{name}/members/{username}")
     @Operation(summary = "Add a member or change its role: " + ProjectRole.WIRE_NAMES)
     public Uni<MemberView> putMember(@RestPath String name, @RestPath String username, MemberUpdate body) {
-        Role role;
-        try {
-            role = Role.fromWire(body == null ? null : body.role());
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
-        }
-        return gate.project(name, Gate::manages).chain(project -> identities.account(username).chain(account -> {
-            if (account == null) {
-                throw ApiException.notFound("user " + username);
-            }
-            return identities.putMember(identities.pool(), project.id(), account.id(), role);
-        })).invoke(policy::changed).map(done -> new MemberView(username, role.wireName()));
+        return members.put(name, username, body == null ? null : body.role()).map(role -> new MemberView(username, role.wireName()));
     }
 
     @DELETE
     @Path("/{name}/members/{username}")
     public Uni<Response> removeMember(@RestPath String name, @RestPath String username) {
-        return gate.project(name, Gate::manages).chain(project -> identities.account(username).chain(account -> account == null
-                ? Uni.createFrom().item(false) : identities.removeMember(project.id(), account.id())))
-                .invoke(policy::changed)
-                .map(removed -> removed ? Response.noContent().build() : Response.status(404)
-                        .entity(new ApiProblem("NOT_FOUND", username + " is not a member of " + name, java.util.Map.of())).build());
+        return members.remove(name, username).map(done -> Response.noContent().build());
     }
 
     // ---- robots
@@ -188,35 +132,18 @@ public class ProjectResource {
     @GET
     @Path("/{name}/robots")
     public Uni<List<RobotView>> robots(@RestPath String name) {
-        return gate.project(name, Gate::reads).chain(project -> identities.robots(project.id()))
-                .map(robots -> robots.stream().map(ProjectResource::view).toList());
+        return robots.list(name).map(all -> all.stream().map(ProjectResource::view).toList());
     }
 
     @POST
     @Path("/{name}/robots")
     @Operation(summary = "Create a robot account robot$<project>+<name>; the secret is in this response only")
     public Uni<Response> createRobot(@RestPath String name, NewRobot body) {
-        if (body == null || body.name() == null || body.name().isEmpty() || body.name().length() > 64 || !RepositoryNames.isValidPathComponent(body.name())) {
+        if (body == null) {
             throw ApiException.badRequest("robot name must be 1-64 characters of lowercase letters, digits and separators (. _ -)");
         }
-        Set<Action> permissions = permissions(body.permissions());
-        if (body.expiresInDays() != null && body.expiresInDays() < 0) {
-            throw ApiException.badRequest("expiresInDays must not be negative");
-        }
-        if (body.expiresAt() != null && (body.expiresInDays() != null || !body.expiresAt().isAfter(Instant.now()))) {
-            throw ApiException.badRequest("expiresAt must be in the future, and not given with expiresInDays");
-        }
-        Instant expires = body.expiresAt() != null ? body.expiresAt()
-                : body.expiresInDays() == null || body.expiresInDays() == 0 ? null : Instant.now().plus(Duration.ofDays(body.expiresInDays()));
-        String secret = Secrets.newToken(Authenticator.ROBOT_SECRET_PREFIX);
-        return gate.project(name, Gate::manages)
-                .chain(project -> identities.insertRobot(project.id(), body.name(), body.description(), permissions, expires, Secrets.sha256(secret)))
-                .map(robot -> {
-                    if (robot == null) {
-                        throw ApiException.conflict("robot " + body.name() + " exists in " + name);
-                    }
-                    return Response.status(201).entity(new RobotSecret(robot.fullName(), secret, names(robot.permissions()), robot.expiresAt())).build();
-                });
+        return robots.create(name, body.name(), body.description(), body.permissions(), body.expiresInDays(), body.expiresAt())
+                .map(created -> Response.status(201).entity(secret(created)).build());
     }
 
     @POST
@@ -224,49 +151,27 @@ public class ProjectResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Replace a robot's secret; the new one is in this response only")
     public Uni<RobotSecret> refreshSecret(@RestPath String name, @RestPath String robot) {
-        String secret = Secrets.newToken(Authenticator.ROBOT_SECRET_PREFIX);
-        return gate.project(name, Gate::manages).chain(project -> identities.robot(name, robot)).chain(r -> {
-            if (r == null) {
-                throw ApiException.notFound("robot " + robot);
-            }
-            return identities.setRobotSecret(r.id(), Secrets.sha256(secret)).invoke(authenticator::forgetAll)
-                    .map(done -> new RobotSecret(r.fullName(), secret, names(r.permissions()), r.expiresAt()));
-        });
+        return robots.refreshSecret(name, robot).map(ProjectResource::secret);
     }
 
     @DELETE
     @Path("/{name}/robots/{robot}")
     public Uni<Response> deleteRobot(@RestPath String name, @RestPath String robot) {
-        return gate.project(name, Gate::manages).chain(project -> identities.robot(name, robot)).chain(r -> {
-            if (r == null) {
-                throw ApiException.notFound("robot " + robot);
-            }
-            return identities.deleteRobot(r.id()).invoke(authenticator::forgetAll).map(done -> Response.noContent().build());
-        });
+        return robots.delete(name, robot).map(done -> Response.noContent().build());
     }
 
-    private static Set<Action> permissions(List<String> words) {
-        if (words == null || words.isEmpty()) {
-            throw ApiException.badRequest("permissions must name at least one of pull, push, delete");
-        }
-        Set<Action> actions = EnumSet.noneOf(Action.class);
-        for (String w : words) {
-            Set<Action> one = Action.parseList(w);
-            if (one.isEmpty() || "*".equals(w)) {
-                throw ApiException.badRequest("unknown permission '" + w + "': use pull, push, delete");
-            }
-            actions.addAll(one);
-        }
-        return actions;
+    private static RobotSecret secret(RobotService.RobotWithSecret r) {
+        return new RobotSecret(r.robot().fullName(), r.secret(), names(r.robot().permissions()), r.robot().expiresAt());
     }
 
     private static List<String> names(Set<Action> actions) {
         return List.of(Action.join(actions).split(","));
     }
 
-    static ProjectView view(Identities.Project p, Role role) {
-        return new ProjectView(p.name(), p.isPublic(), p.verifiedPublisher(), "library".equals(p.name()),
-                role == null ? null : role.wireName(), p.createdAt());
+    static ProjectView view(ProjectService.ProjectAndRole pr) {
+        Identities.Project p = pr.project();
+        return new ProjectView(p.name(), p.isPublic(), p.verifiedPublisher(), ProjectService.LIBRARY.equals(p.name()),
+                pr.role() == null ? null : pr.role().wireName(), p.createdAt());
     }
 
     private static RobotView view(Identities.Robot r) {

@@ -23,6 +23,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.smallrye.mutiny.Uni;
+import io.wharf.registry.identity.CallerAccess;
 import io.wharf.registry.search.RepositoryDetails;
 
 /**
@@ -46,11 +47,11 @@ public class RepositoryResource {
     public record RepositoryUpdate(String description) {
     }
 
-    private final Gate gate;
+    private final CallerAccess access;
     private final RepositoryDetails details;
 
-    public RepositoryResource(Gate gate, RepositoryDetails details) {
-        this.gate = gate;
+    public RepositoryResource(CallerAccess access, RepositoryDetails details) {
+        this.access = access;
         this.details = details;
     }
 
@@ -60,7 +61,7 @@ public class RepositoryResource {
     public Uni<RepositoryView> get(@RestPath String project, @RestPath String name, @RestQuery String tagLimit) {
         int limit = SearchParams.number("tagLimit", tagLimit, 100, 1, 1000);
         String repository = project + "/" + name;
-        return gate.project(project, role -> true).chain(() -> details.find(repository, limit)).map(d -> {
+        return access.project(project, CallerAccess::sees).chain(() -> details.find(repository, limit)).map(d -> {
             if (d == null) {
                 throw ApiException.notFound("repository " + repository);
             }
@@ -81,7 +82,7 @@ public class RepositoryResource {
             throw ApiException.badRequest("description must be at most " + MAX_DESCRIPTION + " characters");
         }
         String repository = project + "/" + name;
-        return gate.project(project, role -> role != null && role.managesAutomation())
+        return access.project(project, CallerAccess::managesAutomation)
                 .chain(() -> details.describe(repository, body.description().isBlank() ? null : body.description()))
                 .chain(found -> {
                     if (!found) {
@@ -107,7 +108,7 @@ public class RepositoryResource {
             throw ApiException.badRequest("the README must be UTF-8 text");
         }
         String repository = project + "/" + name;
-        return gate.project(project, role -> role != null && role.managesAutomation())
+        return access.project(project, CallerAccess::managesAutomation)
                 .chain(() -> details.setReadme(repository, text.isBlank() ? null : text))
                 .chain(found -> {
                     if (!found) {

@@ -15,6 +15,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.smallrye.mutiny.Uni;
+import io.wharf.registry.identity.CallerAccess;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.search.SearchHit;
 import io.wharf.registry.search.SearchQuery;
@@ -43,12 +44,12 @@ public class SearchResource {
             long pullCount, boolean official, boolean verifiedPublisher) {
     }
 
-    private final Gate gate;
+    private final CallerAccess access;
     private final AccessPolicy policy;
     private final SearchService search;
 
-    public SearchResource(Gate gate, AccessPolicy policy, SearchService search) {
-        this.gate = gate;
+    public SearchResource(CallerAccess access, AccessPolicy policy, SearchService search) {
+        this.access = access;
         this.policy = policy;
         this.search = search;
     }
@@ -65,7 +66,7 @@ public class SearchResource {
         SearchQuery query = new SearchQuery(text, SearchParams.kinds(kind), SearchParams.project(project),
                 SearchParams.bool("official", official), SearchParams.bool("verified", verified),
                 SearchParams.instant("pushedSince", pushedSince), SearchParams.tagGlob(tag), p, size);
-        return Viewer.of(gate.caller(), policy).chain(viewer -> search.search(query, viewer))
+        return Viewer.of(access.caller(), policy).chain(viewer -> search.search(query, viewer))
                 .map(result -> new SearchPage(text, p, size, result.total(), result.hits().stream().map(SearchResource::item).toList()));
     }
 

@@ -1,8 +1,8 @@
 package io.wharf.registry.api.manage;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,15 +21,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
 import io.smallrye.mutiny.Uni;
-import io.wharf.registry.auth.AccessPolicy;
-import io.wharf.registry.auth.Accounts;
-import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.Identities;
 import io.wharf.registry.auth.Principal;
-import io.wharf.registry.auth.Secrets;
-import io.wharf.registry.auth.Tokens;
+import io.wharf.registry.identity.AccountService;
+import io.wharf.registry.identity.TokenService;
 
-/** Accounts, personal access tokens and API tokens. */
+/** Accounts, personal access tokens and API tokens: HTTP mapping over the account and token services. */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -64,20 +61,12 @@ public class UserResource {
     public record ApiToken(String token, String tokenType, long expiresIn) {
     }
 
-    private final Gate gate;
-    private final Identities identities;
-    private final Accounts accounts;
-    private final AccessPolicy policy;
-    private final Tokens tokens;
-    private final Authenticator authenticator;
+    private final AccountService accounts;
+    private final TokenService tokens;
 
-    public UserResource(Gate gate, Identities identities, Accounts accounts, AccessPolicy policy, Tokens tokens, Authenticator authenticator) {
-        this.gate = gate;
-        this.identities = identities;
+    public UserResource(AccountService accounts, TokenService tokens) {
         this.accounts = accounts;
-        this.policy = policy;
         this.tokens = tokens;
-        this.authenticator = authenticator;
     }
 
     @POST
@@ -85,27 +74,20 @@ public class UserResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "An API token (JWT) for the caller, accepted by the registry's, notifier's and deployer's APIs")
     public Uni<ApiToken> apiToken() {
-        Principal p = gate.caller();
-        if (p.anonymous()) {
-            throw ApiException.unauthorized();
-        }
-        return policy.roles(p).map(roles -> new ApiToken(tokens.issueApi(p, roles), "Bearer", tokens.apiTtl().toSeconds()));
+        return tokens.apiToken().map(t -> new ApiToken(t.token(), "Bearer", t.ttl().toSeconds()));
     }
 
     @GET
     @Path("/users/me")
     public Uni<Me> me() {
-        Principal p = gate.caller();
-        if (p.anonymous()) {
-            throw ApiException.unauthorized();
-        }
-        return policy.roles(p).map(roles -> {
+        return accounts.me().map(me -> {
+            Principal p = me.principal();
             Map<String, String> out = new TreeMap<>();
-            roles.forEach((k, v) -> out.put(k, v.wireName()));
+            me.roles().forEach((k, v) -> out.put(k, v.wireName()));
             if (p.robot()) {
                 out.put(p.robotProject(), "robot");
             }
-            return new Me(p.name(), p.kind().name().toLowerCase(java.util.Locale.ROOT), p.systemAdmin(), out);
+            return new Me(p.name(), p.kind().name().toLowerCase(Locale.ROOT), p.systemAdmin(), out);
         });
     }
 
@@ -113,21 +95,15 @@ public class UserResource {
     @Path("/users")
     @Operation(summary = "Every account (system admins)")
     public Uni<List<UserView>> list() {
-        gate.admin();
-        return identities.accounts().map(all -> all.stream().map(UserResource::view).toList());
+        return accounts.list().map(all -> all.stream().map(UserResource::view).toList());
     }
 
     @POST
     @Path("/users")
     @Operation(summary = "Create an account and its personal project (system admins)")
     public Uni<Response> create(NewUser body) {
-        gate.admin();
-        if (body == null) {
-            throw ApiException.badRequest("body required");
-        }
-        return accounts.create(body.username(), body.password(), body.email(), Boolean.TRUE.equals(body.systemAdmin()))
-                .onFailure(IllegalArgumentException.class).transform(e -> ApiException.badRequest(e.getMessage()))
-                .onFailure(Accounts.Conflict.class).transform(e -> ApiException.conflict(e.getMessage()))
+        NewUser user = body == null ? new NewUser(null, null, null, null) : body;
+        return accounts.create(user.username(), user.password(), user.email(), Boolean.TRUE.equals(user.systemAdmin()))
                 .map(a -> Response.status(201).entity(view(a)).build());
     }
 
@@ -135,76 +111,34 @@ public class UserResource {
     @Path("/users/{username}/password")
     @Operation(summary = "Set a password (the account itself or a system admin); refresh tokens issued before stop working")
     public Uni<Response> password(@RestPath String username, PasswordChange body) {
-        Principal p = gate.user();
-        if (!p.systemAdmin() && !p.name().equals(username)) {
-            throw ApiException.denied();
-        }
-        return accounts.changePassword(username, body == null ? null : body.password())
-                .onFailure(IllegalArgumentException.class).transform(e -> ApiException.badRequest(e.getMessage()))
-                .invoke(authenticator::forgetAll)
-                .map(changed -> {
-                    if (!changed) {
-                        throw ApiException.notFound("user " + username);
-                    }
-                    return Response.noContent().build();
-                });
+        return accounts.changePassword(username, body == null ? null : body.password()).map(done -> Response.noContent().build());
     }
 
     @DELETE
     @Path("/users/{username}")
     @Operation(summary = "Delete an account (system admins); its personal project stays")
     public Uni<Response> delete(@RestPath String username) {
-        Principal p = gate.admin();
-        if (p.name().equals(username)) {
-            throw ApiException.conflict("you cannot delete your own account");
-        }
-        return identities.deleteAccount(username).invoke(authenticator::forgetAll).invoke(policy::changed).map(deleted -> {
-            if (!deleted) {
-                throw ApiException.notFound("user " + username);
-            }
-            return Response.noContent().build();
-        });
+        return accounts.delete(username).map(done -> Response.noContent().build());
     }
 
     @GET
     @Path("/users/me/tokens")
     public Uni<List<TokenView>> tokens() {
-        Principal p = gate.user();
-        return identities.personalTokens(p.accountId()).map(all -> all.stream()
-                .map(t -> new TokenView(t.name(), t.expiresAt(), t.createdAt())).toList());
+        return tokens.list().map(all -> all.stream().map(t -> new TokenView(t.name(), t.expiresAt(), t.createdAt())).toList());
     }
 
     @POST
     @Path("/users/me/tokens")
     @Operation(summary = "Create a personal access token; it is in this response only")
     public Uni<Response> createToken(NewToken body) {
-        Principal p = gate.user();
-        if (body == null || body.name() == null || body.name().isBlank() || body.name().length() > 100) {
-            throw ApiException.badRequest("name required (at most 100 characters)");
-        }
-        if (body.expiresInDays() != null && body.expiresInDays() < 0) {
-            throw ApiException.badRequest("expiresInDays must not be negative");
-        }
-        Instant expires = body.expiresInDays() == null || body.expiresInDays() == 0 ? null : Instant.now().plus(Duration.ofDays(body.expiresInDays()));
-        String secret = Secrets.newToken(Authenticator.PAT_PREFIX);
-        return identities.insertPersonalToken(p.accountId(), body.name(), expires, Secrets.sha256(secret)).map(t -> {
-            if (t == null) {
-                throw ApiException.conflict("a token named " + body.name() + " exists");
-            }
-            return Response.status(201).entity(new TokenSecret(t.name(), secret, t.expiresAt())).build();
-        });
+        return tokens.create(body == null ? null : body.name(), body == null ? null : body.expiresInDays())
+                .map(t -> Response.status(201).entity(new TokenSecret(t.token().name(), t.secret(), t.token().expiresAt())).build());
     }
 
     @DELETE
     @Path("/users/me/tokens/{name}")
     public Uni<Response> deleteToken(@RestPath String name) {
-        Principal p = gate.user();
-        return identities.deletePersonalToken(p.accountId(), name).invoke(authenticator::forgetAll).map(deleted -> {
-            if (!deleted) {
-                throw ApiException.notFound("token " + name);
-            }
-            return Response.noContent().build();
-        });
+        return tokens.delete(name).map(done -> Response.noContent().build());
     }
 
     private static UserView view(Identities.Account a) {

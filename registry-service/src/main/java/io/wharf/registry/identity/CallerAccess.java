@@ -1,5 +1,6 @@
-package io.wharf.registry.api.manage;
+package io.wharf.registry.identity;
 
+import java.util.Map;
 import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,53 +13,69 @@ import io.wharf.registry.auth.Principal;
 import io.wharf.registry.auth.Role;
 
 /**
- * The management API's authorization checks, the same rules as the registry's: anonymous callers
- * get 401, signed-in callers without the right get 403, and a project the caller may not see is 404.
+ * Who calls the management API and what it may do there, the same rules as the registry's:
+ * anonymous callers are refused {@link RequestRefused.Reason#UNAUTHENTICATED}, signed-in callers
+ * without the right {@link RequestRefused.Reason#DENIED}, and a project the caller may not see is
+ * {@link RequestRefused.Reason#NOT_FOUND}. The caller is the principal of the request's Quarkus
+ * Security identity ({@link CurrentCaller}); its project roles come from {@link AccessPolicy}.
  */
 @ApplicationScoped
-public class Gate {
+public class CallerAccess {
 
     private final CurrentCaller caller;
     private final AccessPolicy policy;
 
-    public Gate(CurrentCaller caller, AccessPolicy policy) {
+    public CallerAccess(CurrentCaller caller, AccessPolicy policy) {
         this.caller = caller;
         this.policy = policy;
     }
 
+    /** The caller, anonymous or not. */
     public Principal caller() {
         return caller.get();
     }
 
-    /** A signed-in user (not a robot). */
-    public Principal user() {
+    /** The caller's role in each project it is a member of (none for robots and anonymous callers). */
+    public Uni<Map<String, Role>> roles() {
+        return policy.roles(caller.get());
+    }
+
+    /** A signed-in caller: a user or a robot. */
+    public Principal signedIn() {
         Principal p = caller.get();
         if (p.anonymous()) {
-            throw ApiException.unauthorized();
-        }
-        if (!p.user()) {
-            throw ApiException.denied();
+            throw RequestRefused.unauthenticated();
         }
         return p;
     }
 
+    /** A signed-in user (not a robot). */
+    public Principal user() {
+        Principal p = signedIn();
+        if (!p.user()) {
+            throw RequestRefused.denied();
+        }
+        return p;
+    }
+
+    /** A system administrator. */
     public Principal admin() {
         Principal p = user();
         if (!p.systemAdmin()) {
-            throw ApiException.denied();
+            throw RequestRefused.denied();
         }
         return p;
     }
 
     /**
      * The project, when the caller may see it and its role there passes {@code allowed} (system
-     * admins always pass). Not visible: 404; visible but not allowed: 401 or 403.
+     * admins always pass). Not visible: not found; visible but not allowed: unauthenticated or denied.
      */
     public Uni<Identities.Project> project(String name, Predicate<Role> allowed) {
         Principal p = caller.get();
         return policy.project(name).chain(project -> {
             if (project == null) {
-                throw ApiException.notFound("project " + name);
+                throw RequestRefused.notFound("project " + name);
             }
             if (p.systemAdmin()) {
                 return Uni.createFrom().item(project);
@@ -66,14 +83,19 @@ public class Gate {
             return policy.role(p, name).map(role -> {
                 boolean visible = project.isPublic() || role != null || (p.robot() && name.equals(p.robotProject()));
                 if (!visible) {
-                    throw ApiException.notFound("project " + name);
+                    throw RequestRefused.notFound("project " + name);
                 }
                 if (allowed.test(role)) {
                     return project;
                 }
-                throw p.anonymous() ? ApiException.unauthorized() : ApiException.denied();
+                throw p.anonymous() ? RequestRefused.unauthenticated() : RequestRefused.denied();
             });
         });
+    }
+
+    /** Any caller who may see the project. */
+    public static boolean sees(Role role) {
+        return true;
     }
 
     /** Roles that may see a project's details (members, robots): any role but limited guest. */
@@ -84,5 +106,10 @@ public class Gate {
     /** Roles that may manage a project (members, robots, visibility). */
     public static boolean manages(Role role) {
         return role != null && role.managesProject();
+    }
+
+    /** Roles that may manage a project's automation and repository pages (project admins, maintainers). */
+    public static boolean managesAutomation(Role role) {
+        return role != null && role.managesAutomation();
     }
 }

@@ -1,0 +1,28 @@
+package io.wharf.registry.api.manage;
+
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.wharf.registry.identity.RequestRefused;
+
+/** Answers a request the services refused as the management API answers every refusal ({@link ApiException}). */
+public class RequestRefusedMapper {
+
+    private final ApiException.Mapper errors = new ApiException.Mapper();
+
+    @ServerExceptionMapper
+    Response map(RequestRefused e) {
+        return errors.map(toApi(e));
+    }
+
+    static ApiException toApi(RequestRefused e) {
+        return switch (e.reason()) {
+            case INVALID -> ApiException.badRequest(e.getMessage());
+            case UNAUTHENTICATED -> ApiException.unauthorized();
+            case DENIED -> ApiException.denied();
+            case NOT_FOUND -> new ApiException(404, "NOT_FOUND", e.getMessage());
+            case CONFLICT -> ApiException.conflict(e.getMessage());
+        };
+    }
+}

@@ -1,0 +1,154 @@
+package io.wharf.registry.identity;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.wharf.registry.auth.AccessPolicy;
+import io.wharf.registry.auth.Accounts;
+import io.wharf.registry.auth.AuthConfig;
+import io.wharf.registry.auth.Authenticator;
+import io.wharf.registry.auth.Identities;
+import io.wharf.registry.auth.Principal;
+import io.wharf.registry.auth.Role;
+import io.wharf.registry.auth.Secrets;
+
+/**
+ * Accounts and their passwords. Each account gets a personal project of its own name (as on Docker
+ * Hub) where it is project admin, in the same transaction. The system administrator is created at
+ * first start from {@code wharf.auth.admin.*}; an existing account is never changed by that
+ * configuration. A password change or a deletion applies to remembered credentials once it has
+ * committed; refresh tokens issued before a password change stop working.
+ */
+@ApplicationScoped
+public class AccountService {
+    private static final Logger LOG = Logger.getLogger(AccountService.class);
+
+    /** The caller and its role in each project it is a member of. */
+    public record CallerRoles(Principal principal, Map<String, Role> roles) {
+    }
+
+    private final CallerAccess access;
+    private final Identities identities;
+    private final AccessPolicy policy;
+    private final Authenticator authenticator;
+    private final AuthConfig config;
+    private final Vertx vertx;
+    private final Pool pool;
+
+    public AccountService(CallerAccess access, Identities identities, AccessPolicy policy, Authenticator authenticator, AuthConfig config,
+            Vertx vertx, Pool pool) {
+        this.access = access;
+        this.identities = identities;
+        this.policy = policy;
+        this.authenticator = authenticator;
+        this.config = config;
+        this.vertx = vertx;
+        this.pool = pool;
+    }
+
+    void bootstrap(@Observes StartupEvent start) {
+        String username = config.admin().username();
+        if (config.admin().password().isEmpty() || config.admin().password().get().isBlank()) {
+            LOG.warnf("wharf.auth.admin.password (WHARF_ADMIN_PASSWORD) is not set: no system administrator is created");
+            return;
+        }
+        Identities.Account existing = identities.account(username).await().indefinitely();
+        if (existing == null) {
+            insert(username, config.admin().password().get(), null, true).await().indefinitely();
+            LOG.infof("created the system administrator '%s'", username);
+        }
+    }
+
+    /** The signed-in caller (user or robot) with its project roles. */
+    public Uni<CallerRoles> me() {
+        Principal p = access.signedIn();
+        return policy.roles(p).map(roles -> new CallerRoles(p, roles));
+    }
+
+    /** Every account (system admins). */
+    public Uni<List<Identities.Account>> list() {
+        access.admin();
+        return identities.accounts();
+    }
+
+    /** Creates an account and its personal project (system admins). */
+    public Uni<Identities.Account> create(String username, String password, String email, boolean systemAdmin) {
+        access.admin();
+        return insert(username, password, email, systemAdmin);
+    }
+
+    /** Sets a password (the account itself or a system admin); refresh tokens issued before stop working. */
+    public Uni<Void> changePassword(String username, String password) {
+        Principal p = access.user();
+        if (!p.systemAdmin() && !p.name().equals(username)) {
+            throw RequestRefused.denied();
+        }
+        checkPassword(password);
+        return hash(password).chain(hash -> pool.withTransaction(db -> identities.setPassword(db, username, hash)))
+                .map(changed -> {
+                    if (!changed) {
+                        throw RequestRefused.notFound("user " + username);
+                    }
+                    return null;
+                })
+                .invoke(authenticator::forgetAll)
+                .replaceWithVoid();
+    }
+
+    /** Deletes an account (system admins, not their own); its personal project stays. */
+    public Uni<Void> delete(String username) {
+        Principal p = access.admin();
+        if (p.name().equals(username)) {
+            throw RequestRefused.conflict("you cannot delete your own account");
+        }
+        return pool.withTransaction(db -> identities.deleteAccount(db, username)).map(deleted -> {
+            if (!deleted) {
+                throw RequestRefused.notFound("user " + username);
+            }
+            return null;
+        }).invoke(() -> {
+            authenticator.forgetAll();
+            policy.changed();
+        }).replaceWithVoid();
+    }
+
+    private Uni<Identities.Account> insert(String username, String password, String email, boolean systemAdmin) {
+        if (!Accounts.validName(username)) {
+            throw RequestRefused.invalid(
+                    "username must be 2-64 characters of lowercase letters, digits and separators (. _ -), like a repository path component");
+        }
+        checkPassword(password);
+        return hash(password).chain(hash -> pool.withTransaction(db -> identities.account(db, username).chain(a -> {
+            if (a != null) {
+                throw RequestRefused.conflict("user " + username + " exists");
+            }
+            return identities.insertProject(db, username, false).chain(project -> {
+                if (project == null) {
+                    throw RequestRefused.conflict("a project named " + username + " exists: choose another username");
+                }
+                return identities.insertAccount(db, username, email, hash, systemAdmin)
+                        .call(account -> identities.putMember(db, project.id(), account.id(), Role.PROJECT_ADMIN));
+            });
+        }))).invoke(policy::changed);
+    }
+
+    private static void checkPassword(String password) {
+        if (password == null || password.length() < 8) {
+            throw RequestRefused.invalid("password must have at least 8 characters");
+        }
+    }
+
+    /** bcrypt, on a worker thread: it is slow on purpose. */
+    private Uni<String> hash(String password) {
+        return vertx.executeBlocking(Uni.createFrom().item(() -> Secrets.hashPassword(password, config.bcryptCost())), false);
+    }
+}

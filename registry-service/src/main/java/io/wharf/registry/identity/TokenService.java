@@ -1,0 +1,89 @@
+package io.wharf.registry.identity;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.wharf.registry.auth.AccessPolicy;
+import io.wharf.registry.auth.Authenticator;
+import io.wharf.registry.auth.Identities;
+import io.wharf.registry.auth.Principal;
+import io.wharf.registry.auth.Secrets;
+import io.wharf.registry.auth.Tokens;
+
+/**
+ * A user's personal access tokens (used as the password with {@code docker login}), and management
+ * API tokens for any signed-in caller. A personal token's secret is made here, stored only as a
+ * hash and returned once; a deleted token stops working as soon as the deletion has committed.
+ */
+@ApplicationScoped
+public class TokenService {
+
+    /** A personal access token with its secret: the only time the secret is known. */
+    public record TokenWithSecret(Identities.PersonalToken token, String secret) {
+    }
+
+    /** A signed management API token and how long it lives. */
+    public record ApiToken(String token, Duration ttl) {
+    }
+
+    private final CallerAccess access;
+    private final Identities identities;
+    private final AccessPolicy policy;
+    private final Tokens tokens;
+    private final Authenticator authenticator;
+    private final Pool pool;
+
+    public TokenService(CallerAccess access, Identities identities, AccessPolicy policy, Tokens tokens, Authenticator authenticator, Pool pool) {
+        this.access = access;
+        this.identities = identities;
+        this.policy = policy;
+        this.tokens = tokens;
+        this.authenticator = authenticator;
+        this.pool = pool;
+    }
+
+    /** An API token for the caller (user or robot), naming its current project roles. */
+    public Uni<ApiToken> apiToken() {
+        Principal p = access.signedIn();
+        return policy.roles(p).map(roles -> new ApiToken(tokens.issueApi(p, roles), tokens.apiTtl()));
+    }
+
+    public Uni<List<Identities.PersonalToken>> list() {
+        Principal p = access.user();
+        return identities.personalTokens(p.accountId());
+    }
+
+    /** Creates a personal access token expiring in {@code expiresInDays} (absent or 0: never). */
+    public Uni<TokenWithSecret> create(String name, Integer expiresInDays) {
+        Principal p = access.user();
+        if (name == null || name.isBlank() || name.length() > 100) {
+            throw RequestRefused.invalid("name required (at most 100 characters)");
+        }
+        if (expiresInDays != null && expiresInDays < 0) {
+            throw RequestRefused.invalid("expiresInDays must not be negative");
+        }
+        Instant expires = expiresInDays == null || expiresInDays == 0 ? null : Instant.now().plus(Duration.ofDays(expiresInDays));
+        String secret = Secrets.newToken(Authenticator.PAT_PREFIX);
+        return pool.withTransaction(db -> identities.insertPersonalToken(db, p.accountId(), name, expires, Secrets.sha256(secret)).map(t -> {
+            if (t == null) {
+                throw RequestRefused.conflict("a token named " + name + " exists");
+            }
+            return new TokenWithSecret(t, secret);
+        }));
+    }
+
+    public Uni<Void> delete(String name) {
+        Principal p = access.user();
+        return pool.withTransaction(db -> identities.deletePersonalToken(db, p.accountId(), name)).map(deleted -> {
+            if (!deleted) {
+                throw RequestRefused.notFound("token " + name);
+            }
+            return null;
+        }).invoke(authenticator::forgetAll).replaceWithVoid();
+    }
+}
