@@ -13,7 +13,7 @@ import java.util.Objects;
  *       {@code team/app} and {@code team/app/api}, {@code team/svc-**} matches {@code team/svc-a/b}.
  *       Longer runs of {@code *} mean the same as {@code **}.</li>
  *   <li>A {@code **} that is a whole segment also matches zero segments, its {@code /} with it:
- *       {@code team/**&#47;api} matches {@code team/api}, {@code **&#47;api} matches {@code api}, and
+ *       <code>team/**&#47;api</code> matches {@code team/api}, <code>**&#47;api</code> matches {@code api}, and
  *       {@code team/**} matches {@code team} itself.</li>
  *   <li>{@code ?} matches exactly one character other than {@code /}.</li>
  *   <li>Every other character stands for itself ({@code .}, {@code +}, {@code (}, {@code [}, {@code \}
@@ -40,7 +40,7 @@ public final class Glob {
     private static final byte ANY_RUN = 3;
 
     private final String pattern;
-    // Token i moves the matcher from position i to i + 1; position tokens.length accepts.
+    // Token i moves the matcher from position i to i + 1; position kinds.length accepts.
     private final byte[] kinds;
     private final char[] literals;
     /** Where a {@code /**} that is a whole segment may be skipped, from before its {@code /}: skip[i] > i, or 0. */
