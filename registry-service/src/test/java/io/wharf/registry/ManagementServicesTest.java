@@ -114,6 +114,15 @@ class ManagementServicesTest {
     }
 
     @Test
+    void anAdministratorsPushCreatesNoProjectWhoseNameTheGrammarRefuses() {
+        // A repository path component may be one character or longer than 64; a project name may not.
+        for (String project : List.of("x", "p" + "a".repeat(64))) {
+            Oci.assertError(Admin.given().post("/v2/" + project + "/app/blobs/uploads/"), 400, "NAME_INVALID");
+            Admin.given().get("/api/v1/projects/" + project).then().statusCode(404);
+        }
+    }
+
+    @Test
     void anotherUsersPushIntoAMissingProjectIsRefusedAndCreatesNothing() {
         String user = Accounts.user("no-create");
         String project = "not-created-" + Oci.suffix();

@@ -6,12 +6,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.wharf.reference.InvalidReferenceException;
+import io.wharf.reference.RepositoryNames;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.Accounts;
 import io.wharf.registry.auth.AuthConfig;
 import io.wharf.registry.auth.Identities;
 import io.wharf.registry.auth.Principal;
 import io.wharf.registry.auth.Role;
+import io.wharf.registry.oci.OciError;
+import io.wharf.registry.oci.RegistryException;
 
 /**
  * Projects: listing, creation (through the API, or by an administrator's first push), visibility
@@ -71,6 +75,12 @@ public class ProjectService {
     public Uni<Void> prepareForPush(Principal pusher, String project) {
         if (!pusher.systemAdmin()) {
             return Uni.createFrom().voidItem();
+        }
+        try {
+            // A repository path component may be a single character or longer than 64; a project may not.
+            RepositoryNames.validateProject(project);
+        } catch (InvalidReferenceException e) {
+            return Uni.createFrom().failure(new RegistryException(OciError.NAME_INVALID, e.getMessage()));
         }
         return policy.project(project).chain(existing -> existing != null ? Uni.createFrom().voidItem()
                 : pool.withTransaction(db -> identities.ensureProject(db, project, false)).invoke(policy::changed).replaceWithVoid());
