@@ -66,6 +66,11 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem(typeOf(INVALID_REQUEST), title(400), 400, detail, INVALID_REQUEST, errors);
     }
 
+    /** This problem naming the refused fields in {@code errors}. */
+    public Problem withErrors(List<FieldError> fieldErrors) {
+        return new Problem(type, title, status, detail, code, fieldErrors);
+    }
+
     /** The code a bare HTTP status stands for, when nothing more specific is known. */
     public static String codeOf(int status) {
         return switch (status) {

@@ -1,10 +1,10 @@
 package io.wharf.notifier;
 
 import static io.restassured.RestAssured.given;
+import static io.wharf.problem.ProblemAssertions.problem;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.util.Map;
@@ -16,7 +16,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 import io.wharf.infra.WharfInfraTestResource;
 import io.wharf.notifier.support.Tokens;
@@ -28,16 +27,6 @@ class ProblemAnswerTest {
 
     private static RequestSpecification as(String token) {
         return given().auth().oauth2(token).contentType(ContentType.JSON);
-    }
-
-    private static ValidatableResponse problem(ValidatableResponse response, int status, String code) {
-        return response.statusCode(status)
-                .contentType(startsWith("application/problem+json"))
-                .body("status", equalTo(status))
-                .body("code", equalTo(code))
-                .body("type", equalTo("https://wharf.io/problems/" + code.toLowerCase().replace('_', '-')))
-                .body("title", not(equalTo(null)))
-                .body(not(containsString("at io.")));
     }
 
     @Test

@@ -1,9 +1,6 @@
 package io.wharf.registry.api.manage;
 
-import java.util.Map;
-
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -65,8 +62,6 @@ public class ApiAuthFilter {
     }
 
     static Response unauthorized(String message) {
-        return Response.status(401).type(MediaType.APPLICATION_JSON)
-                .header("WWW-Authenticate", "Basic realm=\"wharf\"")
-                .entity(new ApiProblem("UNAUTHORIZED", message, Map.of())).build();
+        return ApiException.answer(401, "UNAUTHORIZED", message);
     }
 }

@@ -6,6 +6,13 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -21,8 +28,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
 import io.smallrye.mutiny.Uni;
+import io.wharf.problem.validation.Names;
+import io.wharf.problem.validation.ProjectName;
 import io.wharf.registry.auth.AccessPolicy;
-import io.wharf.registry.auth.Accounts;
 import io.wharf.registry.auth.Action;
 import io.wharf.registry.auth.AuthConfig;
 import io.wharf.registry.auth.Authenticator;
@@ -42,7 +50,7 @@ public class ProjectResource {
     public record ProjectView(String name, boolean isPublic, boolean verifiedPublisher, boolean official, String role, Instant createdAt) {
     }
 
-    public record NewProject(String name, Boolean isPublic) {
+    public record NewProject(@NotNull(message = "is required") @ProjectName String name, Boolean isPublic) {
     }
 
     public record ProjectUpdate(Boolean isPublic, Boolean verifiedPublisher) {
@@ -51,15 +59,23 @@ public class ProjectResource {
     public record MemberView(String username, String role) {
     }
 
-    public record MemberUpdate(String role) {
+    public record MemberUpdate(@NotBlank(message = "is required: projectAdmin, maintainer, developer, guest or limitedGuest") String role) {
     }
 
     public record RobotView(String name, String description, List<String> permissions, Instant expiresAt, boolean disabled, Instant createdAt) {
     }
 
     /** A robot request: permissions among pull, push, delete; expiry in days or at an instant (neither, or 0 days: never). */
-    public record NewRobot(String name, String description, List<String> permissions, Integer expiresInDays, Instant expiresAt) {
+    public record NewRobot(
+            @NotNull(message = ROBOT_NAME) @Size(min = 1, max = 64, message = ROBOT_NAME) @Pattern(regexp = Names.COMPONENT, message = ROBOT_NAME) String name,
+            @Size(max = 1024, message = "must be at most 1024 characters") String description,
+            @NotEmpty(message = "must name at least one of pull, push, delete") @Size(max = 10, message = "must list at most 10 permissions")
+            List<@NotNull(message = "must be pull, push or delete") String> permissions,
+            @Min(value = 0, message = "must not be negative") Integer expiresInDays,
+            Instant expiresAt) {
     }
+
+    private static final String ROBOT_NAME = "must be 1–64 lowercase letters, digits and separators (. _ -), starting and ending with a letter or digit";
 
     /** The robot with its secret: the only time the secret is shown. */
     public record RobotSecret(String name, String secret, List<String> permissions, Instant expiresAt) {
@@ -89,10 +105,10 @@ public class ProjectResource {
 
     @POST
     @Operation(summary = "Create a project (private unless isPublic); the creator becomes its project admin")
-    public Uni<Response> create(NewProject body) {
+    public Uni<Response> create(@Valid NewProject body) {
         Principal p = "admin".equals(config.projectCreation()) ? gate.admin() : gate.user();
-        if (body == null || !Accounts.validName(body.name())) {
-            throw ApiException.badRequest("name must be 2-64 characters of lowercase letters, digits and separators (. _ -)");
+        if (body == null) {
+            throw ApiException.badRequest("a project with a name is required");
         }
         boolean isPublic = Boolean.TRUE.equals(body.isPublic());
         return identities.pool().withTransaction(db -> identities.insertProject(db, body.name(), isPublic).chain(project -> {
@@ -156,7 +172,7 @@ public class ProjectResource {
     @PUT
     @Path("/{name}/members/{username}")
     @Operation(summary = "Add a member or change its role: projectAdmin, maintainer, developer, guest, limitedGuest")
-    public Uni<MemberView> putMember(@RestPath String name, @RestPath String username, MemberUpdate body) {
+    public Uni<MemberView> putMember(@RestPath String name, @RestPath String username, @Valid MemberUpdate body) {
         Role role;
         try {
             role = Role.fromWire(body == null ? null : body.role());
@@ -177,8 +193,8 @@ public class ProjectResource {
         return gate.project(name, Gate::manages).chain(project -> identities.account(username).chain(account -> account == null
                 ? Uni.createFrom().item(false) : identities.removeMember(project.id(), account.id())))
                 .invoke(policy::changed)
-                .map(removed -> removed ? Response.noContent().build() : Response.status(404)
-                        .entity(new ApiProblem("NOT_FOUND", username + " is not a member of " + name, java.util.Map.of())).build());
+                .map(removed -> removed ? Response.noContent().build()
+                        : ApiException.answer(404, "NOT_FOUND", username + " is not a member of " + name));
     }
 
     // ---- robots
@@ -193,14 +209,11 @@ public class ProjectResource {
     @POST
     @Path("/{name}/robots")
     @Operation(summary = "Create a robot account robot$<project>+<name>; the secret is in this response only")
-    public Uni<Response> createRobot(@RestPath String name, NewRobot body) {
-        if (body == null || body.name() == null || body.name().isEmpty() || body.name().length() > 64 || !Accounts.NAME.matcher(body.name()).matches()) {
-            throw ApiException.badRequest("robot name must be 1-64 characters of lowercase letters, digits and separators (. _ -)");
+    public Uni<Response> createRobot(@RestPath String name, @Valid NewRobot body) {
+        if (body == null) {
+            throw ApiException.badRequest("a robot with a name and permissions is required");
         }
         Set<Action> permissions = permissions(body.permissions());
-        if (body.expiresInDays() != null && body.expiresInDays() < 0) {
-            throw ApiException.badRequest("expiresInDays must not be negative");
-        }
         if (body.expiresAt() != null && (body.expiresInDays() != null || !body.expiresAt().isAfter(Instant.now()))) {
             throw ApiException.badRequest("expiresAt must be in the future, and not given with expiresInDays");
         }
@@ -243,10 +256,8 @@ public class ProjectResource {
         });
     }
 
+    /** The actions of a validated, non-empty permission list; an unknown word is refused. */
     private static Set<Action> permissions(List<String> words) {
-        if (words == null || words.isEmpty()) {
-            throw ApiException.badRequest("permissions must name at least one of pull, push, delete");
-        }
         Set<Action> actions = EnumSet.noneOf(Action.class);
         for (String w : words) {
             Set<Action> one = Action.parseList(w);

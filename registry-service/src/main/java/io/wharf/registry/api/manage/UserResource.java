@@ -6,6 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -21,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
 import io.smallrye.mutiny.Uni;
+import io.wharf.problem.validation.ProjectName;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.Accounts;
 import io.wharf.registry.auth.Authenticator;
@@ -43,17 +49,26 @@ public class UserResource {
     public record Me(String username, String kind, boolean systemAdmin, Map<String, String> projects) {
     }
 
-    public record NewUser(String username, String password, String email, Boolean systemAdmin) {
+    /** An account request; the username also names the account's personal project. */
+    public record NewUser(
+            @NotNull(message = "is required") @ProjectName String username,
+            @NotNull(message = PASSWORD) @Size(min = 8, max = 1024, message = PASSWORD) String password,
+            @Size(max = 254, message = "must be at most 254 characters") String email,
+            Boolean systemAdmin) {
     }
 
-    public record PasswordChange(String password) {
+    public record PasswordChange(@NotNull(message = PASSWORD) @Size(min = 8, max = 1024, message = PASSWORD) String password) {
     }
+
+    private static final String PASSWORD = "must have at least 8 characters (at most 1024)";
 
     public record TokenView(String name, Instant expiresAt, Instant createdAt) {
     }
 
     /** A personal access token request: expiry in days (absent or 0: never). */
-    public record NewToken(String name, Integer expiresInDays) {
+    public record NewToken(
+            @NotBlank(message = "is required (at most 100 characters)") @Size(max = 100, message = "is required (at most 100 characters)") String name,
+            @Min(value = 0, message = "must not be negative") Integer expiresInDays) {
     }
 
     /** The token itself: the only time it is shown. Use it as the password with docker login. */
@@ -120,7 +135,7 @@ public class UserResource {
     @POST
     @Path("/users")
     @Operation(summary = "Create an account and its personal project (system admins)")
-    public Uni<Response> create(NewUser body) {
+    public Uni<Response> create(@Valid NewUser body) {
         gate.admin();
         if (body == null) {
             throw ApiException.badRequest("body required");
@@ -134,7 +149,7 @@ public class UserResource {
     @PUT
     @Path("/users/{username}/password")
     @Operation(summary = "Set a password (the account itself or a system admin); refresh tokens issued before stop working")
-    public Uni<Response> password(@RestPath String username, PasswordChange body) {
+    public Uni<Response> password(@RestPath String username, @Valid PasswordChange body) {
         Principal p = gate.user();
         if (!p.systemAdmin() && !p.name().equals(username)) {
             throw ApiException.denied();
@@ -177,13 +192,10 @@ public class UserResource {
     @POST
     @Path("/users/me/tokens")
     @Operation(summary = "Create a personal access token; it is in this response only")
-    public Uni<Response> createToken(NewToken body) {
+    public Uni<Response> createToken(@Valid NewToken body) {
         Principal p = gate.user();
-        if (body == null || body.name() == null || body.name().isBlank() || body.name().length() > 100) {
-            throw ApiException.badRequest("name required (at most 100 characters)");
-        }
-        if (body.expiresInDays() != null && body.expiresInDays() < 0) {
-            throw ApiException.badRequest("expiresInDays must not be negative");
+        if (body == null) {
+            throw ApiException.badRequest("a token with a name is required");
         }
         Instant expires = body.expiresInDays() == null || body.expiresInDays() == 0 ? null : Instant.now().plus(Duration.ofDays(body.expiresInDays()));
         String secret = Secrets.newToken(Authenticator.PAT_PREFIX);
