@@ -88,7 +88,7 @@ class RuleApiTest {
                         "target", Map.of("kind", "nowhere", "settings", Map.of())));
         for (Map<String, Object> body : invalid) {
             given().auth().oauth2(Tokens.systemAdmin()).contentType(ContentType.JSON).body(body)
-                    .post("/api/v1/rules").then().statusCode(400).body("error", notNullValue());
+                    .post("/api/v1/rules").then().statusCode(400).body("code", equalTo("INVALID_REQUEST")).body("detail", notNullValue());
         }
         given().auth().oauth2(Tokens.systemAdmin()).get("/api/v1/rules?project=" + project)
                 .then().statusCode(200).body("size()", equalTo(0));
@@ -151,7 +151,7 @@ class RuleApiTest {
         Map<String, Object> badUrl = new HashMap<>(hook);
         badUrl.put("target", Map.of("kind", "http", "settings", Map.of("url", "ftp://example.com/x")));
         given().auth().oauth2(Tokens.systemAdmin()).contentType(ContentType.JSON).body(badUrl).post("/api/v1/rules")
-                .then().statusCode(400).body("error", containsString("http"));
+                .then().statusCode(400).body("detail", containsString("http"));
     }
 
     @Inject

@@ -125,7 +125,7 @@ class SubscriptionApiTest {
                 "url", "ftp://example.com/")).post("/api/v1/subscriptions").then().statusCode(400);
         as(token).body(Map.of("name", "x", "scope", "project", "project", "invalid", "channel", "webhook",
                 "url", "http://127.0.0.1:9/", "tagPattern", "([", "tagPatternSyntax", "regex"))
-                .post("/api/v1/subscriptions").then().statusCode(400).body("error", containsString("regular expression"));
+                .post("/api/v1/subscriptions").then().statusCode(400).body("code", equalTo("INVALID_REQUEST")).body("detail", containsString("regular expression"));
         as(token).body(Map.of("name", "x", "scope", "project", "project", "invalid", "channel", "webhook",
                 "url", "http://127.0.0.1:9/", "eventTypes", List.of("deployment.started")))
                 .post("/api/v1/subscriptions").then().statusCode(400);
@@ -161,7 +161,7 @@ class SubscriptionApiTest {
         for (String url : List.of("http://169.254.169.254/latest/meta-data", "http://10.1.2.3/hook",
                 "http://192.168.1.1/hook", "http://127.0.0.2:8080/hook", "http://[::1]:8080/hook", "http://0.0.0.0/")) {
             as(token).body(webhook("project", "ssrf", url)).post("/api/v1/subscriptions")
-                    .then().statusCode(400).body("error", containsString("private or reserved"));
+                    .then().statusCode(400).body("detail", containsString("private or reserved"));
         }
     }
 

@@ -28,23 +28,28 @@ export const session = {
 };
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  /** errors: the refused request fields, [{ field, message }] (empty unless the request did not validate). */
+  constructor(status, code, message, errors = []) {
     super(message);
     this.status = status;
     this.code = code;
+    this.errors = errors;
   }
 }
 
 export const NOTIFIER = '/ui-api/notifier/api/v1';
 export const DEPLOYER = '/ui-api/deployer/api/v1';
 
+// Every Wharf API refuses with one shape, RFC 9457 problem details (application/problem+json):
+// { type, title, status, detail, code, errors: [{ field, message }] }. An answer without one (a proxy,
+// an API this UI is newer than) keeps the HTTP status as its code.
 async function problem(response) {
   let body = null;
   try { body = await response.json(); } catch { /* not JSON */ }
-  const text = body?.message || body?.detail || body?.title || body?.error
-    || (Array.isArray(body?.violations) ? body.violations.map(v => v.message).join('; ') : null)
-    || `${response.status} ${response.statusText}`;
-  return new ApiError(response.status, body?.code || String(response.status), typeof text === 'string' ? text : JSON.stringify(text));
+  const fields = Array.isArray(body?.errors) && body.errors.length
+    ? body.errors.map(e => (e.field ? `${e.field} ${e.message}` : e.message)).join('; ') : null;
+  const text = fields || body?.detail || body?.title || `${response.status} ${response.statusText}`;
+  return new ApiError(response.status, body?.code || String(response.status), String(text), Array.isArray(body?.errors) ? body.errors : []);
 }
 
 /** fetch with the session's token; JSON in and out; throws ApiError on a non-2xx answer. */

@@ -231,8 +231,8 @@ class EventQueryResourceTest {
     private static void badRequest(Map<String, String> params, String parameter) {
         given().queryParams(params).get("/api/v1/events").then().statusCode(400)
                 .body("code", equalTo("INVALID_QUERY"))
-                .body("detail.parameter", equalTo(parameter))
-                .body("message", notNullValue());
+                .body("errors[0].field", equalTo(parameter))
+                .body("detail", notNullValue());
     }
 
     private static JsonPath events(Map<String, String> params) {

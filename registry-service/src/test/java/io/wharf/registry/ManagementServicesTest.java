@@ -142,7 +142,7 @@ class ManagementServicesTest {
                 Oci.anonymous().header("Authorization", "Basic Og==").get("/api/v1/projects"),
                 Accounts.bearer("not-a-token").get("/api/v1/projects"),
                 Oci.anonymous().get("/api/v1/users/me"))) {
-            refused.then().statusCode(401).contentType(ContentType.JSON).body("code", equalTo("UNAUTHORIZED"));
+            refused.then().statusCode(401).contentType("application/problem+json").body("code", equalTo("UNAUTHORIZED"));
             assertEquals(List.of("Basic realm=\"wharf\""), refused.headers().getValues("WWW-Authenticate"));
         }
         // An API token signs in; anonymous callers see public projects only.

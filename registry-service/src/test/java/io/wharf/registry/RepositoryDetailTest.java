@@ -128,7 +128,7 @@ class RepositoryDetailTest {
         json(Accounts.as(outsider)).body(Map.of("description", "no")).patch("/api/v1/repositories/" + repo).then().statusCode(404);
         json(Oci.anonymous()).body(Map.of("description", "no")).patch("/api/v1/repositories/" + repo).then().statusCode(404);
         json(Admin.given()).body(Map.of("description", "x".repeat(1001))).patch("/api/v1/repositories/" + repo).then().statusCode(400)
-                .body("message", containsString("description"));
+                .body("detail", containsString("description"));
 
         String readme = "# Service\n\nRun it with `docker run`.\n";
         Accounts.as(users.get("projectAdmin")).contentType("text/markdown").body(readme).put("/api/v1/repositories/" + repo + "/readme")

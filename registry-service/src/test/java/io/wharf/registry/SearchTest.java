@@ -222,7 +222,7 @@ class SearchTest {
         String longText = "a".repeat(256);
         for (String bad : List.of("n=0", "n=101", "page=-1", "page=0", "n=abc", "q=" + longText)) {
             Oci.anonymous().get("/v1/search?" + bad).then().statusCode(400).body("code", equalTo("INVALID_REQUEST"))
-                    .body("message", notNullValue());
+                    .body("detail", notNullValue());
         }
         Map<String, String> cases = Map.of(
                 "pageSize=1000", "pageSize",
@@ -236,6 +236,6 @@ class SearchTest {
                 "project=a..b", "project must be a project name",
                 "page=500&pageSize=100", "first 10000");
         cases.forEach((query, message) -> Oci.anonymous().get("/api/v1/search?" + query).then().statusCode(400)
-                .body("code", equalTo("INVALID_REQUEST")).body("message", containsString(message)));
+                .body("code", equalTo("INVALID_REQUEST")).body("detail", containsString(message)));
     }
 }

@@ -1,24 +1,28 @@
 package io.wharf.deployer.rest;
 
-import java.util.Map;
-
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.wharf.deployer.rule.DeployerException;
+import io.wharf.problem.Problem;
+import io.wharf.problem.rest.ProblemResponse;
 
-/** Refusals as statuses with a JSON {@code {"error": …}} body, as the notifier answers them. */
+/**
+ * Refusals as problem answers ({@link Problem}), as the notifier answers them: 400
+ * {@code INVALID_REQUEST}, 403 {@code FORBIDDEN}, 404 {@code NOT_FOUND}, 409 {@code CONFLICT}.
+ * Framework errors are answered by {@link io.wharf.problem.rest.ProblemMappers}.
+ */
 public class ApiErrors {
 
     @ServerExceptionMapper
     public Response refused(DeployerException e) {
-        Response.Status status = switch (e.kind()) {
-            case INVALID -> Response.Status.BAD_REQUEST;
-            case NOT_FOUND -> Response.Status.NOT_FOUND;
-            case FORBIDDEN -> Response.Status.FORBIDDEN;
-            case CONFLICT -> Response.Status.CONFLICT;
+        int status = switch (e.kind()) {
+            case INVALID -> 400;
+            case NOT_FOUND -> 404;
+            case FORBIDDEN -> 403;
+            case CONFLICT -> 409;
         };
-        return Response.status(status).entity(Map.of("error", e.getMessage())).build();
+        return ProblemResponse.of(status, Problem.codeOf(status), e.getMessage());
     }
 }

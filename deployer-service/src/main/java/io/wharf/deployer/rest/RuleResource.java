@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -33,7 +35,7 @@ import io.wharf.deployer.rule.RuleView;
 public class RuleResource {
 
     /** Body of a hold. */
-    public record HoldRequest(String reason) {
+    public record HoldRequest(@Size(max = 1024, message = "must be at most 1024 characters") String reason) {
     }
 
     /** Body of a manual rollback: a digest the rule deployed before. */
@@ -58,7 +60,7 @@ public class RuleResource {
 
     @POST
     @Operation(summary = "Create a rule; an HTTP hook's signing secret is in this answer only")
-    public Uni<Response> create(RuleRequest request) {
+    public Uni<Response> create(@Valid RuleRequest request) {
         return rules.create(access, request)
                 .map(view -> Response.created(URI.create("/api/v1/rules/" + view.id())).entity(view).build());
     }
@@ -72,7 +74,7 @@ public class RuleResource {
     @PUT
     @Path("/{id}")
     @Operation(summary = "Replace a rule's definition; a target secret left out is kept")
-    public Uni<RuleView> replace(UUID id, RuleRequest request) {
+    public Uni<RuleView> replace(UUID id, @Valid RuleRequest request) {
         return rules.replace(access, id, request);
     }
 
@@ -85,7 +87,7 @@ public class RuleResource {
     @POST
     @Path("/{id}/hold")
     @Operation(summary = "Hold the rule: automatic deployments are skipped until released")
-    public Uni<RuleView> hold(UUID id, HoldRequest request) {
+    public Uni<RuleView> hold(UUID id, @Valid HoldRequest request) {
         return rules.hold(access, id, request == null ? null : request.reason());
     }
 

@@ -20,7 +20,8 @@ import io.wharf.outbound.SecretBox;
 /** Creating, changing, holding and releasing deploy rules, as the caller's rights allow. */
 @ApplicationScoped
 public class RuleService {
-    private static final int MAX_APPROVALS = 10;
+    /** The most approvals a rule may require. */
+    public static final int MAX_APPROVALS = 10;
 
     private final DeployRuleRepository rules;
     private final Targets targets;
@@ -113,7 +114,8 @@ public class RuleService {
     }
 
     /**
-     * Checks the request and writes it into {@code rule}; returns the secret in clear when a new one was
+     * Checks what the request's constraints ({@link RuleRequest}, already validated) cannot say alone
+     * and writes it into {@code rule}; returns the secret in clear when a new one was
      * set (to show once), else null. Nothing is written unless everything is valid.
      */
     private String apply(Access access, DeployRule rule, RuleRequest request, DeployRule existing) {
@@ -124,19 +126,10 @@ public class RuleService {
         if (!access.canManage(repository.project())) {
             throw DeployerException.forbidden();
         }
-        if (request.tagPolicy() == null) {
-            throw DeployerException.invalid("tagPolicy is required");
-        }
         TagPolicy policy = TagPolicy.of(request.tagPolicy().kind(), request.tagPolicy().value());
-        if (request.target() == null || request.target().kind() == null) {
-            throw DeployerException.invalid("target with a kind is required");
-        }
         String kind = request.target().kind().trim().toLowerCase(Locale.ROOT);
         TargetSettings settings = targets.parse(kind, request.target().settings());
         int approvals = request.approvalsRequired() == null ? 0 : request.approvalsRequired();
-        if (approvals < 0 || approvals > MAX_APPROVALS) {
-            throw DeployerException.invalid("approvalsRequired must be between 0 and " + MAX_APPROVALS);
-        }
         Duration debounce = DurationText.parse("debounce", request.debounce());
         Duration minInterval = DurationText.parse("minInterval", request.minInterval());
         DeployWindow window = request.window() == null ? null

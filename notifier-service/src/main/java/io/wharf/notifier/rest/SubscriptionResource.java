@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.validation.Valid;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -50,7 +51,7 @@ public class SubscriptionResource {
 
     @POST
     @Operation(summary = "Create a subscription; a webhook's signing secret is in this answer only")
-    public Uni<Response> create(SubscriptionRequest request) {
+    public Uni<Response> create(@Valid SubscriptionRequest request) {
         return service.create(access, request)
                 .map(view -> Response.created(URI.create("/api/v1/subscriptions/" + view.id())).entity(view).build());
     }
@@ -64,7 +65,7 @@ public class SubscriptionResource {
     @PUT
     @Path("/{id}")
     @Operation(summary = "Replace a subscription's definition; enabled=true re-enables a disabled one")
-    public Uni<SubscriptionView> replace(UUID id, SubscriptionRequest request) {
+    public Uni<SubscriptionView> replace(UUID id, @Valid SubscriptionRequest request) {
         return service.replace(access, id, request);
     }
 

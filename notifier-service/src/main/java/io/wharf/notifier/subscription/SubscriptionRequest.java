@@ -3,9 +3,18 @@ package io.wharf.notifier.subscription;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import io.wharf.problem.validation.ProjectName;
 
 /**
- * A subscription as clients write it (create and replace).
+ * A subscription as clients write it (create and replace). The constraints are what one field
+ * alone must satisfy; {@link SubscriptionService} checks what depends on other fields (a project
+ * for scope PROJECT, a URL for webhooks, recipients for email) and on the outbound guard.
  *
  * @param name                  display name
  * @param scope                 GLOBAL (system admins), PROJECT or REPOSITORY
@@ -24,19 +33,23 @@ import java.util.Map;
  * @param enabled               replace only: true re-enables a disabled subscription, false disables it
  */
 public record SubscriptionRequest(
-        String name,
-        Subscription.Scope scope,
-        String project,
-        String repository,
-        List<String> eventTypes,
-        String tagPattern,
+        @NotBlank(message = "is required") @Size(max = 255, message = "must be at most 255 characters") String name,
+        @NotNull(message = "is required: GLOBAL, PROJECT or REPOSITORY") Subscription.Scope scope,
+        @ProjectName String project,
+        @Size(max = 255, message = "must be at most 255 characters") String repository,
+        @Size(max = 50, message = "must list at most 50 event types") List<@NotNull(message = "must not be null") String> eventTypes,
+        @Size(max = 255, message = "must be at most 255 characters") String tagPattern,
         Subscription.PatternSyntax tagPatternSyntax,
-        Subscription.ChannelKind channel,
-        String url,
-        Map<String, String> headers,
+        @NotNull(message = "is required: WEBHOOK, SLACK or EMAIL") Subscription.ChannelKind channel,
+        @Size(max = 2048, message = "must be at most 2048 characters") String url,
+        @Size(max = 50, message = "must have at most 50 headers")
+        Map<@HeaderName String,
+                @NotNull(message = "must have a value") @Size(max = 4096, message = "must be at most 4096 characters")
+                @Pattern(regexp = "[^\\r\\n]*", message = "must not contain line breaks") String> headers,
         Subscription.PayloadFormat payloadFormat,
-        List<String> recipients,
-        Long digestIntervalSeconds,
-        String ownerEmail,
+        @Size(max = 50, message = "must list at most 50 addresses")
+        List<@NotNull(message = "must be an email address") @Size(max = 254, message = "must be at most 254 characters") String> recipients,
+        @Min(value = 1, message = "must be at least 1") Long digestIntervalSeconds,
+        @Size(max = 254, message = "must be at most 254 characters") String ownerEmail,
         Boolean enabled) {
 }

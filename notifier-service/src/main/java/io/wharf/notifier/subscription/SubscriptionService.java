@@ -6,7 +6,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -45,9 +44,6 @@ import io.wharf.outbound.WebhookSignature;
 @ApplicationScoped
 public class SubscriptionService {
 
-    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
-    private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-type", "content-length",
-            "transfer-encoding", "connection");
     private static final URI TEST_SOURCE = URI.create("/wharf/notifier/test");
 
     private final SubscriptionRepository subscriptions;
@@ -243,15 +239,15 @@ public class SubscriptionService {
         to.ownerEmail = from.ownerEmail;
     }
 
-    /** Validates the request and writes its definition into {@code s}. */
+    /**
+     * Checks what the request's constraints ({@link SubscriptionRequest}, already validated) cannot
+     * say alone, and writes its definition into {@code s}.
+     */
     static void apply(SubscriptionRequest r, Subscription s) {
         if (r == null) {
             throw SubscriptionException.invalid("a subscription is required");
         }
-        s.name = required(r.name(), "name");
-        if (r.scope() == null) {
-            throw SubscriptionException.invalid("scope is required: GLOBAL, PROJECT or REPOSITORY");
-        }
+        s.name = r.name().trim();
         s.scope = r.scope();
         switch (r.scope()) {
             case GLOBAL -> {
@@ -259,7 +255,7 @@ public class SubscriptionService {
                 s.repositoryGlob = null;
             }
             case PROJECT -> {
-                s.project = projectName(required(r.project(), "project"));
+                s.project = required(r.project(), "project");
                 s.repositoryGlob = null;
             }
             case REPOSITORY -> {
@@ -288,9 +284,6 @@ public class SubscriptionService {
                 throw SubscriptionException.invalid("tagPattern is not a valid regular expression: " + e.getDescription());
             }
         }
-        if (r.channel() == null) {
-            throw SubscriptionException.invalid("channel is required: WEBHOOK, SLACK or EMAIL");
-        }
         s.channel = r.channel();
         s.ownerEmail = r.ownerEmail() == null || r.ownerEmail().isBlank() ? null : email(r.ownerEmail());
         s.url = null;
@@ -310,9 +303,6 @@ public class SubscriptionService {
                     throw SubscriptionException.invalid("recipients are required for email");
                 }
                 s.recipients = String.join(",", r.recipients().stream().map(SubscriptionService::email).toList());
-                if (r.digestIntervalSeconds() != null && r.digestIntervalSeconds() < 1) {
-                    throw SubscriptionException.invalid("digestIntervalSeconds must be at least 1");
-                }
                 s.digestIntervalSeconds = r.digestIntervalSeconds();
             }
         }
@@ -376,17 +366,6 @@ public class SubscriptionService {
     private static String headers(Map<String, String> headers) {
         if (headers == null || headers.isEmpty()) {
             return null;
-        }
-        for (String name : headers.keySet()) {
-            String lower = name.toLowerCase();
-            if (!HEADER_NAME.matcher(name).matches() || RESERVED_HEADERS.contains(lower)
-                    || lower.startsWith("webhook-") || lower.startsWith("ce-")) {
-                throw SubscriptionException.invalid("header " + name + " cannot be set");
-            }
-            String value = headers.get(name);
-            if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-                throw SubscriptionException.invalid("header " + name + " has no valid value");
-            }
         }
         try {
             return EventCodec.objectMapper().writeValueAsString(headers);

@@ -1,9 +1,6 @@
 package io.wharf.registry.api;
 
-import io.wharf.registry.api.manage.ApiProblem;
-
 import java.util.List;
-import java.util.Map;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -27,6 +24,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.wharf.problem.Problem;
+import io.wharf.problem.rest.ProblemResponse;
 import io.wharf.registry.events.EventPage;
 import io.wharf.registry.events.EventQuery;
 import io.wharf.registry.events.EventQueryService;
@@ -53,7 +52,7 @@ public class EventResource {
     @APIResponse(responseCode = "200", description = "A page of events",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventPage.class)))
     @APIResponse(responseCode = "400", description = "A filter, the cursor or the limit is invalid",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiProblem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> list(
             @Parameter(description = "Project (first segment of the repository name)") @RestQuery String project,
             @Parameter(description = "Full repository name, e.g. acme/api") @RestQuery String repository,
@@ -117,14 +116,14 @@ public class EventResource {
         return events.trace(id).map(trace -> trace == null ? notFound(id) : Response.ok(trace).build());
     }
 
+    /** 400 {@code INVALID_QUERY}, naming the query parameter in {@code errors}. */
     @ServerExceptionMapper
     Response invalidQuery(InvalidEventQueryException e) {
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiProblem("INVALID_QUERY", e.getMessage(), Map.of("parameter", e.parameter()))).build();
+        return ProblemResponse.of(Problem.of(400, "INVALID_QUERY", e.getMessage())
+                .withErrors(List.of(new Problem.FieldError(e.parameter(), e.getMessage()))));
     }
 
     private static Response notFound(String id) {
-        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiProblem("EVENT_UNKNOWN", "no event " + id, Map.of())).build();
+        return ProblemResponse.of(404, "EVENT_UNKNOWN", "no event " + id);
     }
 }

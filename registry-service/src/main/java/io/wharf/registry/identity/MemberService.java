@@ -33,7 +33,7 @@ public class MemberService {
         return access.project(project, CallerAccess::reads).chain(p -> identities.members(p.id()));
     }
 
-    /** Adds a member or changes its role (by its wire name: projectAdmin, maintainer, developer, guest, limitedGuest). */
+    /** Adds a member or changes its role (by its wire name, one of {@link io.wharf.access.ProjectRole#WIRE_NAMES}). */
     public Uni<Role> put(String project, String username, String roleName) {
         Role role;
         try {

@@ -22,9 +22,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.wharf.problem.Problem;
 
 /**
  * A same-origin pass-through for the web UI: {@code /ui-api/notifier/api/v1/...} goes to the
@@ -178,8 +179,9 @@ public class UiProxy {
         return path.startsWith(API) ? PREFIX + service + path : null;
     }
 
+    /** The pass-through's own refusals, in the management APIs' one error shape ({@link Problem}). */
     private static void problem(HttpServerResponse response, int status, String code, String message) {
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(new JsonObject().put("code", code).put("message", message).put("detail", new JsonObject()).encode());
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .end(Json.encode(Problem.of(status, code, message)));
     }
 }

@@ -110,7 +110,7 @@ class WebUiTest {
     void refusesPathsOutsideTheAllowedPrefixes(String path) {
         given().urlEncodingEnabled(false).header("Authorization", "Bearer t")
                 .when().get(path)
-                .then().statusCode(404).body("code", equalTo("NOT_FOUND"));
+                .then().statusCode(404).contentType("application/problem+json").body("code", equalTo("NOT_FOUND"));
         assertTrue(RecordingUpstream.SEEN.isEmpty(), "nothing may reach the upstream for " + path);
     }
 

@@ -1,13 +1,16 @@
 package io.wharf.registry.api.manage;
 
-import java.util.Map;
-
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** A management API request refused with a status and a stable code; nothing was changed. */
+import io.wharf.problem.Problem;
+import io.wharf.problem.rest.ProblemResponse;
+
+/**
+ * A management API request refused with a status and a stable code; nothing was changed. Answered as
+ * a {@link Problem} (RFC 9457) whose {@code code} is this code and {@code detail} this message.
+ */
 public class ApiException extends RuntimeException {
 
     private final int status;
@@ -39,16 +42,20 @@ public class ApiException extends RuntimeException {
         return new ApiException(409, "CONFLICT", message);
     }
 
-    /** Writes the error body (and the Basic challenge on a 401). */
+    /** The problem answer for a refusal. */
+    public static Response answer(int status, String code, String message) {
+        Response.ResponseBuilder r = ProblemResponse.builder(Problem.of(status, code, message));
+        if (status == 401) {
+            r.header("WWW-Authenticate", "Basic realm=\"wharf\"");
+        }
+        return r.build();
+    }
+
+    /** Writes the problem body (and the Basic challenge on a 401). */
     static final class Mapper {
         @ServerExceptionMapper
         Response map(ApiException e) {
-            Response.ResponseBuilder r = Response.status(e.status).type(MediaType.APPLICATION_JSON)
-                    .entity(new ApiProblem(e.code, e.getMessage(), Map.of()));
-            if (e.status == 401) {
-                r.header("WWW-Authenticate", "Basic realm=\"wharf\"");
-            }
-            return r.build();
+            return answer(e.status, e.code, e.getMessage());
         }
     }
 }

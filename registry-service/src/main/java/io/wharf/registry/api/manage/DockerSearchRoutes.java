@@ -1,7 +1,6 @@
 package io.wharf.registry.api.manage;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import jakarta.ws.rs.GET;
@@ -18,6 +17,8 @@ import org.jboss.resteasy.reactive.RestQuery;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.smallrye.mutiny.Uni;
+import io.wharf.problem.Problem;
+import io.wharf.problem.rest.ProblemResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.wharf.registry.api.RegistryGuard;
 import io.wharf.registry.auth.AccessPolicy;
@@ -90,10 +91,10 @@ public class DockerSearchRoutes {
         SearchQuery query = new SearchQuery(text, Set.of(SearchQuery.Kind.REPOSITORY), null, null, null, null, null, p, size);
         return caller(authorization).chain(principal -> {
             if (principal == null) {
-                return Uni.createFrom().item(Response.status(401).type(MediaType.APPLICATION_JSON)
+                return Uni.createFrom().item(ProblemResponse.builder(Problem.of(401, Problem.UNAUTHORIZED, "invalid credentials"))
                         .header("WWW-Authenticate", "Bearer realm=\"" + guard.realm(request) + "\",service=\"" + config.service()
                                 + "\",scope=\"registry:catalog:search\"")
-                        .entity(new ApiProblem("UNAUTHORIZED", "invalid credentials", Map.of())).build());
+                        .build());
             }
             return Viewer.of(principal, policy).chain(viewer -> search.search(query, viewer)).map(result -> {
                 List<DockerResult> results = result.hits().stream().map(h -> new DockerResult(h.name(),

@@ -4,6 +4,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -20,6 +26,7 @@ import org.jboss.resteasy.reactive.RestPath;
 
 import io.smallrye.mutiny.Uni;
 import io.wharf.access.ProjectRole;
+import io.wharf.problem.validation.ProjectName;
 import io.wharf.registry.auth.Action;
 import io.wharf.registry.auth.Identities;
 import io.wharf.registry.identity.MemberService;
@@ -37,7 +44,7 @@ public class ProjectResource {
     public record ProjectView(String name, boolean isPublic, boolean verifiedPublisher, boolean official, String role, Instant createdAt) {
     }
 
-    public record NewProject(String name, Boolean isPublic) {
+    public record NewProject(@NotNull(message = "is required") @ProjectName String name, Boolean isPublic) {
     }
 
     public record ProjectUpdate(Boolean isPublic, Boolean verifiedPublisher) {
@@ -46,15 +53,23 @@ public class ProjectResource {
     public record MemberView(String username, String role) {
     }
 
-    public record MemberUpdate(String role) {
+    public record MemberUpdate(@NotBlank(message = "is required: one of " + ProjectRole.WIRE_NAMES) String role) {
     }
 
     public record RobotView(String name, String description, List<String> permissions, Instant expiresAt, boolean disabled, Instant createdAt) {
     }
 
     /** A robot request: permissions among pull, push, delete; expiry in days or at an instant (neither, or 0 days: never). */
-    public record NewRobot(String name, String description, List<String> permissions, Integer expiresInDays, Instant expiresAt) {
+    public record NewRobot(
+            @NotNull(message = ROBOT_NAME) @Size(min = 1, max = 64, message = ROBOT_NAME) String name,
+            @Size(max = 1024, message = "must be at most 1024 characters") String description,
+            @NotEmpty(message = "must name at least one of pull, push, delete") @Size(max = 10, message = "must list at most 10 permissions")
+            List<@NotNull(message = "must be pull, push or delete") String> permissions,
+            @Min(value = 0, message = "must not be negative") Integer expiresInDays,
+            Instant expiresAt) {
     }
+
+    private static final String ROBOT_NAME = "must be 1–64 lowercase letters, digits and separators (. _ -), starting and ending with a letter or digit";
 
     /** The robot with its secret: the only time the secret is shown. */
     public record RobotSecret(String name, String secret, List<String> permissions, Instant expiresAt) {
@@ -78,7 +93,7 @@ public class ProjectResource {
 
     @POST
     @Operation(summary = "Create a project (private unless isPublic); the creator becomes its project admin")
-    public Uni<Response> create(NewProject body) {
+    public Uni<Response> create(@Valid NewProject body) {
         return projects.create(body == null ? null : body.name(), body == null ? null : body.isPublic())
                 .map(created -> Response.status(201).entity(view(created)).build());
     }
@@ -117,7 +132,7 @@ public class ProjectResource {
     @PUT
     @Path("/{name}/members/{username}")
     @Operation(summary = "Add a member or change its role: " + ProjectRole.WIRE_NAMES)
-    public Uni<MemberView> putMember(@RestPath String name, @RestPath String username, MemberUpdate body) {
+    public Uni<MemberView> putMember(@RestPath String name, @RestPath String username, @Valid MemberUpdate body) {
         return members.put(name, username, body == null ? null : body.role()).map(role -> new MemberView(username, role.wireName()));
     }
 
@@ -138,7 +153,7 @@ public class ProjectResource {
     @POST
     @Path("/{name}/robots")
     @Operation(summary = "Create a robot account robot$<project>+<name>; the secret is in this response only")
-    public Uni<Response> createRobot(@RestPath String name, NewRobot body) {
+    public Uni<Response> createRobot(@RestPath String name, @Valid NewRobot body) {
         if (body == null) {
             throw ApiException.badRequest("robot name must be 1-64 characters of lowercase letters, digits and separators (. _ -)");
         }

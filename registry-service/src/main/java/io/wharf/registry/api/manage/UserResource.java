@@ -6,6 +6,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -21,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
 import io.smallrye.mutiny.Uni;
+import io.wharf.problem.validation.ProjectName;
 import io.wharf.registry.auth.Identities;
 import io.wharf.registry.auth.Principal;
 import io.wharf.registry.identity.AccountService;
@@ -40,17 +46,26 @@ public class UserResource {
     public record Me(String username, String kind, boolean systemAdmin, Map<String, String> projects) {
     }
 
-    public record NewUser(String username, String password, String email, Boolean systemAdmin) {
+    /** An account request; the username also names the account's personal project. */
+    public record NewUser(
+            @NotNull(message = "is required") @ProjectName String username,
+            @NotNull(message = PASSWORD) @Size(min = 8, max = 1024, message = PASSWORD) String password,
+            @Size(max = 254, message = "must be at most 254 characters") String email,
+            Boolean systemAdmin) {
     }
 
-    public record PasswordChange(String password) {
+    public record PasswordChange(@NotNull(message = PASSWORD) @Size(min = 8, max = 1024, message = PASSWORD) String password) {
     }
+
+    private static final String PASSWORD = "must have at least 8 characters (at most 1024)";
 
     public record TokenView(String name, Instant expiresAt, Instant createdAt) {
     }
 
     /** A personal access token request: expiry in days (absent or 0: never). */
-    public record NewToken(String name, Integer expiresInDays) {
+    public record NewToken(
+            @NotBlank(message = "is required (at most 100 characters)") @Size(max = 100, message = "is required (at most 100 characters)") String name,
+            @Min(value = 0, message = "must not be negative") Integer expiresInDays) {
     }
 
     /** The token itself: the only time it is shown. Use it as the password with docker login. */
@@ -101,7 +116,7 @@ public class UserResource {
     @POST
     @Path("/users")
     @Operation(summary = "Create an account and its personal project (system admins)")
-    public Uni<Response> create(NewUser body) {
+    public Uni<Response> create(@Valid NewUser body) {
         NewUser user = body == null ? new NewUser(null, null, null, null) : body;
         return accounts.create(user.username(), user.password(), user.email(), Boolean.TRUE.equals(user.systemAdmin()))
                 .map(a -> Response.status(201).entity(view(a)).build());
@@ -110,7 +125,7 @@ public class UserResource {
     @PUT
     @Path("/users/{username}/password")
     @Operation(summary = "Set a password (the account itself or a system admin); refresh tokens issued before stop working")
-    public Uni<Response> password(@RestPath String username, PasswordChange body) {
+    public Uni<Response> password(@RestPath String username, @Valid PasswordChange body) {
         return accounts.changePassword(username, body == null ? null : body.password()).map(done -> Response.noContent().build());
     }
 
@@ -130,7 +145,7 @@ public class UserResource {
     @POST
     @Path("/users/me/tokens")
     @Operation(summary = "Create a personal access token; it is in this response only")
-    public Uni<Response> createToken(NewToken body) {
+    public Uni<Response> createToken(@Valid NewToken body) {
         return tokens.create(body == null ? null : body.name(), body == null ? null : body.expiresInDays())
                 .map(t -> Response.status(201).entity(new TokenSecret(t.token().name(), t.secret(), t.token().expiresAt())).build());
     }
