@@ -3,6 +3,8 @@ package io.wharf.notifier.subscription;
 import java.util.List;
 import java.util.Map;
 
+import io.wharf.notifier.channel.ChannelKind;
+import io.wharf.notifier.channel.PayloadFormat;
 
 /**
  * A subscription as clients write it (create and replace).
@@ -31,10 +33,10 @@ public record SubscriptionRequest(
         List<String> eventTypes,
         String tagPattern,
         Subscription.PatternSyntax tagPatternSyntax,
-        Subscription.ChannelKind channel,
+        ChannelKind channel,
         String url,
         Map<String, String> headers,
-        Subscription.PayloadFormat payloadFormat,
+        PayloadFormat payloadFormat,
         List<String> recipients,
         Long digestIntervalSeconds,
         String ownerEmail,
