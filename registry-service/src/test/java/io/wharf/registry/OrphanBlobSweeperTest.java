@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.wharf.registry.blobs.OrphanBlobSweeper;
 import io.wharf.registry.storage.BlobStore;
-import io.wharf.registry.storage.OrphanBlobSweeper;
 
 /** A blob file committed to storage but never recorded (a crash between the two) is removed later. */
 @QuarkusTest

@@ -19,6 +19,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.wharf.deployer.rule.DeployRule;
+import io.wharf.deployer.rule.Targets;
 import io.wharf.deployer.targets.TargetSettings;
 import io.wharf.events.DeploymentEventData;
 import io.wharf.events.EventCodec;
@@ -120,7 +121,7 @@ public class DeploymentOutbox {
                 });
     }
 
-    @Scheduled(every = "${wharf.deployer.sweep-interval:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${wharf.deployer.sweep-interval}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return relay();
     }

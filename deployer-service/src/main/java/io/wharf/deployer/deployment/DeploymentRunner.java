@@ -25,6 +25,7 @@ import io.wharf.deployer.rule.DeployRule;
 import io.wharf.deployer.rule.DeployRuleRepository;
 import io.wharf.deployer.rule.DeployWindow;
 import io.wharf.deployer.rule.TagPolicy;
+import io.wharf.deployer.rule.Targets;
 import io.wharf.deployer.targets.DeployOrder;
 import io.wharf.deployer.targets.DeployTarget;
 import io.wharf.deployer.targets.TargetSettings;
@@ -125,7 +126,7 @@ public class DeploymentRunner {
                 });
     }
 
-    @Scheduled(every = "${wharf.deployer.sweep-interval:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${wharf.deployer.sweep-interval}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return Panache.withSession(() -> deployments.due(OffsetDateTime.now()))
                 .onItem().transformToMulti(list -> Multi.createFrom().iterable(list))

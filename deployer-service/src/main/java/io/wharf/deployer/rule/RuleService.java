@@ -12,7 +12,6 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.wharf.access.Access;
-import io.wharf.deployer.deployment.Targets;
 import io.wharf.deployer.secret.SecretSettings;
 import io.wharf.deployer.targets.TargetSettings;
 import io.wharf.outbound.SecretBox;

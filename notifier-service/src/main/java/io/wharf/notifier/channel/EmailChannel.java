@@ -1,6 +1,5 @@
 package io.wharf.notifier.channel;
 
-import java.util.Arrays;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +9,6 @@ import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.smallrye.mutiny.Uni;
 import io.wharf.events.WharfEvent;
 import io.wharf.notifier.config.NotifierConfig;
-import io.wharf.notifier.subscription.Subscription;
 
 /**
  * Email over SMTP (Quarkus Mailer): multipart plain text and HTML. With a digest interval, all
@@ -28,8 +26,8 @@ public class EmailChannel implements NotificationChannel {
     }
 
     @Override
-    public Subscription.ChannelKind kind() {
-        return Subscription.ChannelKind.EMAIL;
+    public ChannelKind kind() {
+        return ChannelKind.EMAIL;
     }
 
     @Override
@@ -38,12 +36,12 @@ public class EmailChannel implements NotificationChannel {
     }
 
     @Override
-    public String target(Subscription subscription) {
-        return recipients(subscription).length + " recipient(s)";
+    public String target(Destination destination) {
+        return destination.recipients().size() + " recipient(s)";
     }
 
     @Override
-    public Uni<SendResult> send(Subscription subscription, String messageId, List<WharfEvent<?>> events) {
+    public Uni<SendResult> send(Destination destination, String messageId, List<WharfEvent<?>> events) {
         String subject = "[Wharf] " + EventSummary.headline(events);
         StringBuilder text = new StringBuilder();
         StringBuilder html = new StringBuilder("<html><body><h2>").append(escape(EventSummary.headline(events))).append("</h2><ul>");
@@ -63,7 +61,7 @@ public class EmailChannel implements NotificationChannel {
             html.append("</li>");
         }
         html.append("</ul></body></html>");
-        Mail mail = new Mail().setTo(Arrays.asList(recipients(subscription))).setSubject(subject)
+        Mail mail = new Mail().setTo(destination.recipients()).setSubject(subject)
                 .setText(text.toString()).setHtml(html.toString()).addHeader("X-Wharf-Message-Id", messageId);
         return sendMail(mail);
     }
@@ -75,11 +73,6 @@ public class EmailChannel implements NotificationChannel {
                 .map(ignored -> SendResult.delivered(250, (System.nanoTime() - started) / 1_000_000, null))
                 .onFailure().recoverWithItem(failure -> SendResult.retry("SMTP: " + failure.getMessage(),
                         (System.nanoTime() - started) / 1_000_000));
-    }
-
-    static String[] recipients(Subscription subscription) {
-        return Arrays.stream(subscription.recipients == null ? new String[0] : subscription.recipients.split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
     }
 
     private static String escape(String value) {

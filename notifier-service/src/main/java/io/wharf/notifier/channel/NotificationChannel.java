@@ -4,7 +4,6 @@ import java.util.List;
 
 import io.smallrye.mutiny.Uni;
 import io.wharf.events.WharfEvent;
-import io.wharf.notifier.subscription.Subscription;
 
 /**
  * One way of telling someone about registry events. Contract: {@link #send} never fails its Uni;
@@ -12,7 +11,7 @@ import io.wharf.notifier.subscription.Subscription;
  */
 public interface NotificationChannel {
 
-    Subscription.ChannelKind kind();
+    ChannelKind kind();
 
     /**
      * True when all pending deliveries of a subscription go out as one message (Slack summaries,
@@ -23,12 +22,12 @@ public interface NotificationChannel {
     }
 
     /**
-     * Sends {@code events} to the subscription's target.
+     * Sends {@code events} to the subscription's {@code destination}.
      *
      * @param messageId stable across retries of the same message (the first delivery's id)
      */
-    Uni<SendResult> send(Subscription subscription, String messageId, List<WharfEvent<?>> events);
+    Uni<SendResult> send(Destination destination, String messageId, List<WharfEvent<?>> events);
 
     /** Where the subscription's messages go, for logs and pipeline events; contains no secret. */
-    String target(Subscription subscription);
+    String target(Destination destination);
 }

@@ -14,7 +14,6 @@ import io.smallrye.mutiny.Uni;
 import io.wharf.events.EventCodec;
 import io.wharf.events.WharfEvent;
 import io.wharf.notifier.config.NotifierConfig;
-import io.wharf.notifier.subscription.Subscription;
 
 /**
  * Slack incoming webhooks. One event: a header, repository:tag, digest, who did it and a link.
@@ -36,8 +35,8 @@ public class SlackChannel implements NotificationChannel {
     }
 
     @Override
-    public Subscription.ChannelKind kind() {
-        return Subscription.ChannelKind.SLACK;
+    public ChannelKind kind() {
+        return ChannelKind.SLACK;
     }
 
     @Override
@@ -46,19 +45,19 @@ public class SlackChannel implements NotificationChannel {
     }
 
     @Override
-    public String target(Subscription subscription) {
-        return URI.create(subscription.url).getHost();
+    public String target(Destination destination) {
+        return destination.host();
     }
 
     @Override
-    public Uni<SendResult> send(Subscription subscription, String messageId, List<WharfEvent<?>> events) {
+    public Uni<SendResult> send(Destination destination, String messageId, List<WharfEvent<?>> events) {
         byte[] body;
         try {
             body = EventCodec.objectMapper().writeValueAsBytes(message(events));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return http.post(URI.create(subscription.url), Map.of("Content-Type", "application/json"), body);
+        return http.post(URI.create(destination.url()), Map.of("Content-Type", "application/json"), body);
     }
 
     ObjectNode message(List<WharfEvent<?>> events) {

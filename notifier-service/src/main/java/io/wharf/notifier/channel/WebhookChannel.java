@@ -2,7 +2,6 @@ package io.wharf.notifier.channel;
 
 import java.net.URI;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +9,6 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.cloudevents.CloudEvent;
@@ -18,7 +16,6 @@ import io.smallrye.mutiny.Uni;
 import io.wharf.events.EventCodec;
 import io.wharf.events.RegistryEventData;
 import io.wharf.events.WharfEvent;
-import io.wharf.notifier.subscription.Subscription;
 import io.wharf.outbound.WebhookSignature;
 
 /**
@@ -29,9 +26,6 @@ import io.wharf.outbound.WebhookSignature;
 @ApplicationScoped
 public class WebhookChannel implements NotificationChannel {
 
-    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
-    };
-
     private final OutboundHttp http;
 
     public WebhookChannel(OutboundHttp http) {
@@ -39,21 +33,21 @@ public class WebhookChannel implements NotificationChannel {
     }
 
     @Override
-    public Subscription.ChannelKind kind() {
-        return Subscription.ChannelKind.WEBHOOK;
+    public ChannelKind kind() {
+        return ChannelKind.WEBHOOK;
     }
 
     @Override
-    public String target(Subscription subscription) {
-        return URI.create(subscription.url).getHost();
+    public String target(Destination destination) {
+        return destination.host();
     }
 
     @Override
-    public Uni<SendResult> send(Subscription subscription, String messageId, List<WharfEvent<?>> events) {
+    public Uni<SendResult> send(Destination destination, String messageId, List<WharfEvent<?>> events) {
         WharfEvent<?> event = events.get(0);
-        Map<String, String> headers = new LinkedHashMap<>(customHeaders(subscription));
-        byte[] body = switch (subscription.payloadFormat == null ? Subscription.PayloadFormat.CLOUDEVENTS_STRUCTURED
-                : subscription.payloadFormat) {
+        Map<String, String> headers = new LinkedHashMap<>(destination.headers());
+        byte[] body = switch (destination.payloadFormat() == null ? PayloadFormat.CLOUDEVENTS_STRUCTURED
+                : destination.payloadFormat()) {
             case CLOUDEVENTS_STRUCTURED -> {
                 headers.put("Content-Type", EventCodec.STRUCTURED_CONTENT_TYPE);
                 yield EventCodec.toStructuredJson(event);
@@ -77,19 +71,8 @@ public class WebhookChannel implements NotificationChannel {
             }
         };
         long timestamp = OffsetDateTime.now().toEpochSecond();
-        headers.putAll(WebhookSignature.headers(secrets(subscription), messageId, timestamp, body));
-        return http.post(URI.create(subscription.url), headers, body);
-    }
-
-    /** The secrets that sign: the current one, and the previous one until its overlap ends. */
-    static List<String> secrets(Subscription subscription) {
-        List<String> secrets = new ArrayList<>();
-        secrets.add(subscription.secret);
-        if (subscription.previousSecret != null && subscription.previousSecretExpiresAt != null
-                && subscription.previousSecretExpiresAt.isAfter(OffsetDateTime.now())) {
-            secrets.add(subscription.previousSecret);
-        }
-        return secrets;
+        headers.putAll(WebhookSignature.headers(destination.secrets(), messageId, timestamp, body));
+        return http.post(URI.create(destination.url()), headers, body);
     }
 
     /** {@code {id, type, time, repository, tag, digest, project, actor}}: the few fields most hooks need. */
@@ -111,17 +94,6 @@ public class WebhookChannel implements NotificationChannel {
             return EventCodec.objectMapper().writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    public static Map<String, String> customHeaders(Subscription subscription) {
-        if (subscription.headers == null || subscription.headers.isBlank()) {
-            return Map.of();
-        }
-        try {
-            return EventCodec.objectMapper().readValue(subscription.headers, HEADERS);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored headers are not JSON", e);
         }
     }
 }

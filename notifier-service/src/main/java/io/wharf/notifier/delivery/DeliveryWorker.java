@@ -26,6 +26,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.wharf.events.EventCodec;
 import io.wharf.events.WharfEvent;
+import io.wharf.notifier.channel.ChannelKind;
 import io.wharf.notifier.channel.EmailChannel;
 import io.wharf.notifier.channel.NotificationChannel;
 import io.wharf.notifier.channel.SendResult;
@@ -53,7 +54,7 @@ public class DeliveryWorker {
     private final SubscriptionRepository subscriptions;
     private final OutcomeRelay outcomes;
     private final EmailChannel email;
-    private final Map<Subscription.ChannelKind, NotificationChannel> channels;
+    private final Map<ChannelKind, NotificationChannel> channels;
     private final NotifierConfig config;
     private final RetryPolicy retries;
     private final Vertx vertx;
@@ -72,7 +73,7 @@ public class DeliveryWorker {
         this.retries = new RetryPolicy(config.delivery());
     }
 
-    @Scheduled(every = "${wharf.notifier.delivery.poll-interval:1s}", delayed = "1s",
+    @Scheduled(every = "${wharf.notifier.delivery.poll-interval}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> poll() {
         return queue.dueSubscriptions(config.delivery().batchSize())
@@ -130,7 +131,7 @@ public class DeliveryWorker {
                     for (Delivery delivery : group) {
                         events.add(EventCodec.fromStructuredJson(delivery.event));
                     }
-                    return channel.send(subscription, group.get(0).id.toString(), events);
+                    return channel.send(subscription.destination(), group.get(0).id.toString(), events);
                 })
                 .onFailure().recoverWithItem(failure -> SendResult.retry(failure.getClass().getSimpleName(), 0))
                 .chain(result -> record(subscription.id, group, result, channel, subscription));
@@ -200,7 +201,7 @@ public class DeliveryWorker {
         if (result.retryAfter() != null) {
             pause = result.retryAfter();
         } else if (channel.coalesces()) {
-            pause = subscription.channel == Subscription.ChannelKind.SLACK ? config.slack().minInterval()
+            pause = subscription.channel == ChannelKind.SLACK ? config.slack().minInterval()
                     : subscription.digestIntervalSeconds == null ? null : Duration.ofSeconds(subscription.digestIntervalSeconds);
         }
         subscription.pausedUntil = pause == null ? null : now.plus(pause);

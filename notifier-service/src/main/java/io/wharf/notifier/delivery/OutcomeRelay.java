@@ -22,6 +22,7 @@ import io.wharf.events.EventCodec;
 import io.wharf.events.EventType;
 import io.wharf.events.NotificationEventData;
 import io.wharf.events.WharfEvent;
+import io.wharf.notifier.channel.ChannelKind;
 import io.wharf.notifier.channel.NotificationChannel;
 import io.wharf.notifier.config.NotifierConfig;
 import io.wharf.notifier.subscription.Subscription;
@@ -41,7 +42,7 @@ public class OutcomeRelay {
     private final NotificationPublisher publisher;
     private final DeliveryRepository deliveries;
     private final SubscriptionRepository subscriptions;
-    private final Map<Subscription.ChannelKind, NotificationChannel> channels;
+    private final Map<ChannelKind, NotificationChannel> channels;
     private final Duration sweepAge;
 
     public OutcomeRelay(NotificationPublisher publisher, DeliveryRepository deliveries,
@@ -71,7 +72,7 @@ public class OutcomeRelay {
                 });
     }
 
-    @Scheduled(every = "${wharf.notifier.delivery.outcome-sweep-interval:30s}", delayed = "5s",
+    @Scheduled(every = "${wharf.notifier.delivery.outcome-sweep-interval}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return Panache.withSession(() -> deliveries.list(
@@ -94,7 +95,7 @@ public class OutcomeRelay {
                 .subscriptionId(subscription.id.toString())
                 .deliveryId(delivery.id.toString())
                 .channel(NotificationEventData.Channel.valueOf(subscription.channel.name()))
-                .target(channels.get(subscription.channel).target(subscription))
+                .target(channels.get(subscription.channel).target(subscription.destination()))
                 .attempt(delivery.attempts)
                 .statusCode(delivery.lastStatusCode)
                 .error(delivery.state == Delivery.State.DELIVERED ? null : delivery.lastError)

@@ -14,8 +14,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.wharf.access.Access;
+import io.wharf.notifier.delivery.DeliveryService;
 import io.wharf.notifier.delivery.DeliveryView;
-import io.wharf.notifier.subscription.SubscriptionService;
 
 /** One delivery: its attempt log, and redelivery. */
 @Path("/api/v1/deliveries")
@@ -24,10 +24,10 @@ import io.wharf.notifier.subscription.SubscriptionService;
 @SecurityRequirement(name = "bearer")
 public class DeliveryResource {
 
-    private final SubscriptionService service;
+    private final DeliveryService service;
     private final Access access;
 
-    public DeliveryResource(SubscriptionService service, Access access) {
+    public DeliveryResource(DeliveryService service, Access access) {
         this.service = service;
         this.access = access;
     }

@@ -23,6 +23,7 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.wharf.access.Access;
 import io.wharf.notifier.delivery.Delivery;
+import io.wharf.notifier.delivery.DeliveryService;
 import io.wharf.notifier.delivery.DeliveryView;
 import io.wharf.notifier.subscription.SubscriptionRequest;
 import io.wharf.notifier.subscription.SubscriptionService;
@@ -36,10 +37,12 @@ import io.wharf.notifier.subscription.SubscriptionView;
 public class SubscriptionResource {
 
     private final SubscriptionService service;
+    private final DeliveryService deliveries;
     private final Access access;
 
-    public SubscriptionResource(SubscriptionService service, Access access) {
+    public SubscriptionResource(SubscriptionService service, DeliveryService deliveries, Access access) {
         this.service = service;
+        this.deliveries = deliveries;
         this.access = access;
     }
 
@@ -86,7 +89,7 @@ public class SubscriptionResource {
     @Path("/{id}/test")
     @Operation(summary = "Send a made-up artifact.pushed event to this subscription")
     public Uni<Response> sendTest(UUID id) {
-        return service.sendTest(access, id).map(view -> Response.accepted(view).build());
+        return deliveries.sendTest(access, id).map(view -> Response.accepted(view).build());
     }
 
     @GET
@@ -94,13 +97,13 @@ public class SubscriptionResource {
     @Operation(summary = "The subscription's deliveries, newest first")
     public Uni<List<DeliveryView>> deliveries(UUID id, @QueryParam("state") Delivery.State state,
             @QueryParam("limit") @DefaultValue("100") int limit) {
-        return service.deliveries(access, id, state, limit);
+        return deliveries.deliveries(access, id, state, limit);
     }
 
     @POST
     @Path("/{id}/deliveries/redeliver")
     @Operation(summary = "Redeliver everything dead-lettered for this subscription")
     public Uni<Response> redeliverDead(UUID id) {
-        return service.redeliverDead(access, id).map(count -> Response.accepted(Map.of("redelivered", count)).build());
+        return deliveries.redeliverDead(access, id).map(count -> Response.accepted(Map.of("redelivered", count)).build());
     }
 }

@@ -1,6 +1,10 @@
 package io.wharf.notifier.subscription;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -11,6 +15,14 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import io.wharf.events.EventCodec;
+import io.wharf.notifier.channel.ChannelKind;
+import io.wharf.notifier.channel.Destination;
+import io.wharf.notifier.channel.PayloadFormat;
+
 /**
  * Who wants to hear about which registry events, and through which channel. Secrets
  * ({@link #secret}, {@link #previousSecret}, the Slack URL, header values) never leave the service
@@ -19,6 +31,10 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "subscription")
 public class Subscription {
+
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
+    };
+
     @Id
     public UUID id;
 
@@ -103,9 +119,29 @@ public class Subscription {
     /** How a tag pattern is read. */
     public enum PatternSyntax { GLOB, REGEX }
 
-    /** Where notifications go. */
-    public enum ChannelKind { WEBHOOK, SLACK, EMAIL }
+    /** What its channel needs for one send, read now (a rotated-out secret signs until its overlap ends). */
+    public Destination destination() {
+        List<String> secrets = new ArrayList<>();
+        if (secret != null) {
+            secrets.add(secret);
+        }
+        if (previousSecret != null && previousSecretExpiresAt != null && previousSecretExpiresAt.isAfter(OffsetDateTime.now())) {
+            secrets.add(previousSecret);
+        }
+        List<String> addresses = recipients == null ? List.of() : Arrays.stream(recipients.split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return new Destination(channel, url, customHeaders(), payloadFormat, secrets, addresses);
+    }
 
-    /** The body of a webhook request. */
-    public enum PayloadFormat { CLOUDEVENTS_STRUCTURED, CLOUDEVENTS_BINARY, COMPACT }
+    /** The extra webhook request headers, by name (empty when none). */
+    public Map<String, String> customHeaders() {
+        if (headers == null || headers.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return EventCodec.objectMapper().readValue(headers, HEADERS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored headers are not JSON", e);
+        }
+    }
 }

@@ -11,6 +11,9 @@ import jakarta.validation.constraints.Size;
 
 import io.wharf.problem.validation.ProjectName;
 
+import io.wharf.notifier.channel.ChannelKind;
+import io.wharf.notifier.channel.PayloadFormat;
+
 /**
  * A subscription as clients write it (create and replace). The constraints are what one field
  * alone must satisfy; {@link SubscriptionService} checks what depends on other fields (a project
@@ -40,13 +43,13 @@ public record SubscriptionRequest(
         @Size(max = 50, message = "must list at most 50 event types") List<@NotNull(message = "must not be null") String> eventTypes,
         @Size(max = 255, message = "must be at most 255 characters") String tagPattern,
         Subscription.PatternSyntax tagPatternSyntax,
-        @NotNull(message = "is required: WEBHOOK, SLACK or EMAIL") Subscription.ChannelKind channel,
+        @NotNull(message = "is required: WEBHOOK, SLACK or EMAIL") ChannelKind channel,
         @Size(max = 2048, message = "must be at most 2048 characters") String url,
         @Size(max = 50, message = "must have at most 50 headers")
         Map<@HeaderName String,
                 @NotNull(message = "must have a value") @Size(max = 4096, message = "must be at most 4096 characters")
                 @Pattern(regexp = "[^\\r\\n]*", message = "must not contain line breaks") String> headers,
-        Subscription.PayloadFormat payloadFormat,
+        PayloadFormat payloadFormat,
         @Size(max = 50, message = "must list at most 50 addresses")
         List<@NotNull(message = "must be an email address") @Size(max = 254, message = "must be at most 254 characters") String> recipients,
         @Min(value = 1, message = "must be at least 1") Long digestIntervalSeconds,

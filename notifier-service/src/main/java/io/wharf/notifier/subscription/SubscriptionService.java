@@ -21,15 +21,12 @@ import io.wharf.events.EventCodec;
 import io.wharf.events.EventType;
 import io.wharf.events.RegistryEventData;
 import io.wharf.events.WharfEvent;
+import io.wharf.notifier.channel.ChannelKind;
 import io.wharf.notifier.channel.OutboundGuard;
+import io.wharf.notifier.channel.PayloadFormat;
 import io.wharf.notifier.channel.RefusedTargetException;
 import io.wharf.notifier.channel.UnreachableTargetException;
 import io.wharf.notifier.config.NotifierConfig;
-import io.wharf.notifier.delivery.Delivery;
-import io.wharf.notifier.delivery.DeliveryAttempt;
-import io.wharf.notifier.delivery.DeliveryPlanner;
-import io.wharf.notifier.delivery.DeliveryRepository;
-import io.wharf.notifier.delivery.DeliveryView;
 import io.wharf.reference.Glob;
 import io.wharf.reference.InvalidPatternException;
 import io.wharf.reference.InvalidReferenceException;
@@ -38,25 +35,20 @@ import io.wharf.reference.RepositoryNames;
 import io.wharf.outbound.WebhookSignature;
 
 /**
- * Managing subscriptions and their delivery log, with the access rules of {@link Access}: global
- * subscriptions for system admins, a project's for its managers (read: its members but limited guests).
+ * Managing subscriptions, with the access rules of {@link Access}: global subscriptions for system
+ * admins, a project's for its managers (read: its members but limited guests). Their delivery log
+ * is {@code DeliveryService}'s, under the same rules ({@link #readable}, {@link #manageable}).
  */
 @ApplicationScoped
 public class SubscriptionService {
 
-    private static final URI TEST_SOURCE = URI.create("/wharf/notifier/test");
 
     private final SubscriptionRepository subscriptions;
-    private final DeliveryRepository deliveries;
-    private final DeliveryPlanner planner;
     private final OutboundGuard guard;
     private final NotifierConfig config;
 
-    public SubscriptionService(SubscriptionRepository subscriptions, DeliveryRepository deliveries,
-            DeliveryPlanner planner, OutboundGuard guard, NotifierConfig config) {
+    public SubscriptionService(SubscriptionRepository subscriptions, OutboundGuard guard, NotifierConfig config) {
         this.subscriptions = subscriptions;
-        this.deliveries = deliveries;
-        this.planner = planner;
         this.guard = guard;
         this.config = config;
     }
@@ -82,7 +74,7 @@ public class SubscriptionService {
         subscription.updatedAt = subscription.createdAt;
         apply(request, subscription);
         authorize(access, subscription.project);
-        String secret = subscription.channel == Subscription.ChannelKind.WEBHOOK ? WebhookSignature.newSecret() : null;
+        String secret = subscription.channel == ChannelKind.WEBHOOK ? WebhookSignature.newSecret() : null;
         subscription.secret = secret;
         return checkTarget(subscription)
                 .chain(() -> Panache.withTransaction(() -> subscriptions.persist(subscription)))
@@ -95,9 +87,9 @@ public class SubscriptionService {
             apply(request, changed);
             authorize(access, changed.project);
             return checkTarget(changed).chain(() -> Panache.withTransaction(() -> manageable(access, id).map(s -> {
-                boolean wasWebhook = s.channel == Subscription.ChannelKind.WEBHOOK;
+                boolean wasWebhook = s.channel == ChannelKind.WEBHOOK;
                 copyDefinition(changed, s);
-                if (s.channel == Subscription.ChannelKind.WEBHOOK && (!wasWebhook || s.secret == null)) {
+                if (s.channel == ChannelKind.WEBHOOK && (!wasWebhook || s.secret == null)) {
                     s.secret = WebhookSignature.newSecret();
                 }
                 if (request.enabled() != null && request.enabled() != s.enabled) {
@@ -121,7 +113,7 @@ public class SubscriptionService {
     public Uni<SubscriptionView> rotateSecret(Access access, UUID id) {
         String secret = WebhookSignature.newSecret();
         return Panache.withTransaction(() -> manageable(access, id).map(s -> {
-            if (s.channel != Subscription.ChannelKind.WEBHOOK) {
+            if (s.channel != ChannelKind.WEBHOOK) {
                 throw SubscriptionException.invalid("only webhooks have a signing secret");
             }
             s.previousSecret = s.secret;
@@ -132,66 +124,13 @@ public class SubscriptionService {
         }));
     }
 
-    /** Queues a made-up {@code artifact.pushed} for the subscription alone; returns its delivery. */
-    public Uni<DeliveryView> sendTest(Access access, UUID id) {
-        return Panache.withTransaction(() -> manageable(access, id).chain(s -> {
-            String project = s.project == null ? "library" : s.project;
-            String repository = s.scope == Subscription.Scope.REPOSITORY && !Glob.hasWildcard(s.repositoryGlob)
-                    ? s.repositoryGlob : project + "/wharf-test";
-            WharfEvent<RegistryEventData> event = WharfEvent.create(EventType.ARTIFACT_PUSHED, TEST_SOURCE,
-                    RegistryEventData.builder(repository, "sha256:" + "0".repeat(64)).tag("test").project(project)
-                            .mediaType("application/vnd.oci.image.manifest.v1+json")
-                            .actor(RegistryEventData.Actor.user(access.user())).build());
-            UUID deliveryId = DeliveryPlanner.deliveryId(event.id(), s.id);
-            return planner.record(event, s, true).chain(() -> deliveries.findById(deliveryId));
-        })).map(d -> DeliveryView.of(d, null));
-    }
-
-    public Uni<List<DeliveryView>> deliveries(Access access, UUID id, Delivery.State state, int limit) {
-        return Panache.withSession(() -> readable(access, id)
-                .chain(s -> deliveries.ofSubscription(id, state, Math.min(Math.max(limit, 1), 500))))
-                .map(list -> list.stream().map(d -> DeliveryView.of(d, null)).toList());
-    }
-
-    public Uni<DeliveryView> delivery(Access access, UUID deliveryId) {
-        return Panache.withSession(() -> existingDelivery(deliveryId)
-                .call(d -> readable(access, d.subscriptionId))
-                .chain(d -> deliveries.attempts(d.id).map(attempts -> DeliveryView.of(d, attempts))));
-    }
-
-    /** Puts one delivery back in the queue, due now (delivered ones too: a deliberate resend). */
-    public Uni<DeliveryView> redeliver(Access access, UUID deliveryId) {
-        return Panache.withTransaction(() -> existingDelivery(deliveryId)
-                .call(d -> manageable(access, d.subscriptionId))
-                .map(d -> {
-                    if (d.state != Delivery.State.PENDING) {
-                        d.state = Delivery.State.PENDING;
-                        d.retries = 0;
-                        d.completedAt = null;
-                        d.nextAttemptAt = OffsetDateTime.now();
-                        d.leaseUntil = null;
-                        d.updatedAt = OffsetDateTime.now();
-                    }
-                    return DeliveryView.of(d, (List<DeliveryAttempt>) null);
-                }));
-    }
-
-    /** Puts every dead delivery of the subscription back in the queue; how many. */
-    public Uni<Integer> redeliverDead(Access access, UUID id) {
-        return Panache.withTransaction(() -> manageable(access, id).chain(s -> deliveries.redeliverDead(id)));
-    }
-
-    private Uni<Delivery> existingDelivery(UUID id) {
-        return deliveries.findById(id).onItem().ifNull()
-                .failWith(() -> SubscriptionException.notFound("no delivery " + id));
-    }
-
     private Uni<Subscription> existing(UUID id) {
         return subscriptions.findById(id).onItem().ifNull()
                 .failWith(() -> SubscriptionException.notFound("no subscription " + id));
     }
 
-    private Uni<Subscription> readable(Access access, UUID id) {
+    /** The subscription, when {@code access} may read it (404, 403 otherwise); within a session. */
+    public Uni<Subscription> readable(Access access, UUID id) {
         return existing(id).invoke(s -> {
             if (!access.canRead(s.project)) {
                 throw SubscriptionException.forbidden("you may not see this subscription");
@@ -199,7 +138,8 @@ public class SubscriptionService {
         });
     }
 
-    private Uni<Subscription> manageable(Access access, UUID id) {
+    /** The subscription, when {@code access} may change it (404, 403 otherwise); within a session. */
+    public Uni<Subscription> manageable(Access access, UUID id) {
         return existing(id).invoke(s -> authorize(access, s.project));
     }
 
@@ -295,7 +235,7 @@ public class SubscriptionService {
             case WEBHOOK -> {
                 s.url = url(r.url());
                 s.headers = headers(r.headers());
-                s.payloadFormat = r.payloadFormat() == null ? Subscription.PayloadFormat.CLOUDEVENTS_STRUCTURED : r.payloadFormat();
+                s.payloadFormat = r.payloadFormat() == null ? PayloadFormat.CLOUDEVENTS_STRUCTURED : r.payloadFormat();
             }
             case SLACK -> s.url = url(r.url());
             case EMAIL -> {

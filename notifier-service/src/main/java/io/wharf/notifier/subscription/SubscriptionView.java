@@ -10,7 +10,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import io.wharf.notifier.channel.WebhookChannel;
+import io.wharf.notifier.channel.ChannelKind;
+import io.wharf.notifier.channel.PayloadFormat;
 
 /**
  * A subscription as clients read it. Secrets are masked: header values, the Slack URL's path and
@@ -27,10 +28,10 @@ public record SubscriptionView(
         List<String> eventTypes,
         String tagPattern,
         Subscription.PatternSyntax tagPatternSyntax,
-        Subscription.ChannelKind channel,
+        ChannelKind channel,
         String url,
         Map<String, String> headers,
-        Subscription.PayloadFormat payloadFormat,
+        PayloadFormat payloadFormat,
         List<String> recipients,
         Long digestIntervalSeconds,
         String owner,
@@ -50,7 +51,7 @@ public record SubscriptionView(
 
     public static SubscriptionView of(Subscription s, String secret) {
         Map<String, String> headers = new LinkedHashMap<>();
-        WebhookChannel.customHeaders(s).keySet().forEach(name -> headers.put(name, MASK));
+        s.customHeaders().keySet().forEach(name -> headers.put(name, MASK));
         return new SubscriptionView(s.id, s.name, s.scope, s.project, s.repositoryGlob,
                 s.eventTypes == null ? List.of() : Arrays.asList(s.eventTypes.split(",")),
                 s.tagPattern, s.tagPatternSyntax, s.channel, maskedUrl(s), headers.isEmpty() ? null : headers,
@@ -65,7 +66,7 @@ public record SubscriptionView(
         }
         URI url = URI.create(s.url);
         String base = url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "");
-        if (s.channel == Subscription.ChannelKind.SLACK) {
+        if (s.channel == ChannelKind.SLACK) {
             return base + "/" + MASK;
         }
         return base + (url.getRawPath() == null ? "" : url.getRawPath()) + (url.getRawQuery() == null ? "" : "?" + MASK);

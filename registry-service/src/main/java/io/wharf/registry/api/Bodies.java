@@ -6,12 +6,13 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
+import io.wharf.registry.api.fastpath.FastPath;
 import io.wharf.registry.oci.OciError;
 
 /** Request bodies: the upload stream, small bodies (manifests) read whole with a hard size limit, and {@code Expect: 100-continue}. */
 final class Bodies {
 
-    /** Routing-context key of the request's {@link TappedBody}, when {@link BodyTap} took it. */
+    /** Routing-context key of the request's tapped body, when {@link FastPath#claimBody} gave one. */
     static final String TAPPED = "wharf.tapped-body";
 
     private static final String CONTINUED = "wharf.continued";
@@ -20,13 +21,13 @@ final class Bodies {
     }
 
     /**
-     * The request's body as a stream: the {@link TappedBody} when the upload's body was tapped,
+     * The request's body as a stream: the tapped body when the upload's body was tapped,
      * else the (paused) request itself. Either must be resumed, or read to its end, before the
      * connection can take its next request.
      */
     static ReadStream<Buffer> stream(RoutingContext ctx) {
         proceed(ctx);
-        TappedBody tapped = ctx.get(TAPPED);
+        ReadStream<Buffer> tapped = ctx.get(TAPPED);
         return tapped != null ? tapped : ctx.request();
     }
 

@@ -5,11 +5,13 @@ import jakarta.enterprise.event.Observes;
 
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.impl.HttpServerRequestInternal;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.wharf.registry.api.fastpath.FastPath;
 import io.wharf.registry.oci.OciError;
 
 /**
@@ -20,15 +22,15 @@ import io.wharf.registry.oci.OciError;
 @ApplicationScoped
 public class RegistryRoutes {
 
-    /** Where Quarkus's HTTP server metrics look for a request's path template (a context local). */
-    private static final String METRICS_PATH_TEMPLATE = "UrlPathTemplate";
-
     private final BlobEndpoints blobs;
     private final ManifestEndpoints manifests;
     private final ListingEndpoints listings;
     private final RegistryGuard guard;
+    private final FastPath fastPath;
 
-    public RegistryRoutes(BlobEndpoints blobs, ManifestEndpoints manifests, ListingEndpoints listings, RegistryGuard guard) {
+    public RegistryRoutes(BlobEndpoints blobs, ManifestEndpoints manifests, ListingEndpoints listings, RegistryGuard guard,
+            FastPath fastPath) {
+        this.fastPath = fastPath;
         this.blobs = blobs;
         this.manifests = manifests;
         this.listings = listings;
@@ -42,7 +44,7 @@ public class RegistryRoutes {
 
     void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        TappedBody tapped = BodyTap.claim(request);
+        ReadStream<Buffer> tapped = fastPath.claimBody(request);
         if (tapped != null) {
             ctx.put(Bodies.TAPPED, tapped); // Vert.x's own view of this request has an empty body
         } else {
@@ -96,7 +98,7 @@ public class RegistryRoutes {
     private Uni<Void> dispatch(RoutingContext ctx, HttpServerRequest request) {
         RegistryRequest r = RegistryPaths.parse(request.path());
         // The metrics' uri label: the endpoint, not the path (which names repositories and digests).
-        ((HttpServerRequestInternal) request).context().putLocal(METRICS_PATH_TEMPLATE, r == null ? "/v2/*" : r.kind().template);
+        fastPath.labelMetrics(request, r == null ? "/v2/*" : r.kind().template);
         if (r == null) {
             return Uni.createFrom().failure(OciError.NAME_UNKNOWN.exception("no such endpoint: " + request.path()));
         }

@@ -69,8 +69,10 @@ public interface AuthConfig {
     RateLimit rateLimit();
 
     interface Admin {
-        /** The system administrator created at first start. */
-        @WithDefault("admin")
+        /**
+         * The system administrator created at first start: {@code WHARF_ADMIN_USER}, else {@code admin}
+         * (both set in application.properties, which maps the variable).
+         */
         String username();
 
         /** Its password (the quickstart passes {@code WHARF_ADMIN_PASSWORD}); without one no admin is created. */

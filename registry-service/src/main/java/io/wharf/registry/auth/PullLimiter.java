@@ -128,7 +128,7 @@ public class PullLimiter {
     }
 
     /** Adds this instance's pulls to the shared counters and reads back every subject's total. */
-    @Scheduled(every = "${wharf.auth.rate-limit.sync-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${wharf.auth.rate-limit.sync-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sync() {
         if (counters.isEmpty() || !syncing.compareAndSet(false, true)) {
             return Uni.createFrom().voidItem();

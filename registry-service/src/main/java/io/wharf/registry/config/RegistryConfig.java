@@ -15,6 +15,8 @@ public interface RegistryConfig {
 
     Cache cache();
 
+    FastPath fastPath();
+
     /** Largest manifest accepted, in bytes (the spec's common limit is 4 MiB). */
     @WithDefault("4194304")
     int maxManifestSize();
@@ -22,6 +24,20 @@ public interface RegistryConfig {
     /** Most entries one tags or catalog page returns, whatever {@code n} asks. */
     @WithDefault("10000")
     int maxPageSize();
+
+    /**
+     * The speed tricks that rely on Vert.x and Quarkus internals (package
+     * {@code io.wharf.registry.api.fastpath}), under {@code wharf.registry.fast-path}.
+     */
+    interface FastPath {
+        /**
+         * Upload bodies taken straight from Netty, and request metrics labelled by the parsed
+         * endpoint. Off: bodies go through Vert.x's own handling and the metrics are labelled by
+         * Quarkus match patterns (same labels); turn it off if a Quarkus upgrade breaks either.
+         */
+        @WithDefault("true")
+        boolean enabled();
+    }
 
     interface Cache {
         /** How long a tag's target and a repository's tag list are cached (moves made through other instances show up after this). */
@@ -60,6 +76,14 @@ public interface RegistryConfig {
         /** How long published events stay queryable. */
         @WithDefault("90d")
         Duration retention();
+
+        /**
+         * How often the pulls counted in memory are written to the database (and their
+         * {@code artifact.pulled} events recorded): pulls of the last interval are lost if the
+         * process dies.
+         */
+        @WithDefault("5s")
+        Duration pullFlushInterval();
 
         /** How often each live tail ({@code /api/v1/events/stream}) looks for newly published events. */
         @WithDefault("500ms")

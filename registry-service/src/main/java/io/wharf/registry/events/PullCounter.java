@@ -42,7 +42,7 @@ public class PullCounter {
         counts.computeIfAbsent(new Key(repository, digest, mediaType, tag, actor), k -> new LongAdder()).increment();
     }
 
-    @Scheduled(every = "${wharf.registry.events.pull-flush-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${wharf.registry.events.pull-flush-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
         return flush().onFailure().invoke(e -> LOG.warnf("recording pulls failed: %s", e.toString()))
                 .onFailure().recoverWithItem(0).replaceWithVoid();

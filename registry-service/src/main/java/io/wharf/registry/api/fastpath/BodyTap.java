@@ -1,4 +1,4 @@
-package io.wharf.registry.api;
+package io.wharf.registry.api.fastpath;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -36,7 +36,7 @@ import io.vertx.core.net.impl.ConnectionBase;
  * internal header (any such header a client sends is removed), so pipelined requests cannot
  * mix bodies up. HTTP/2 bodies are never tapped.
  */
-public final class BodyTap extends ChannelInboundHandlerAdapter {
+final class BodyTap extends ChannelInboundHandlerAdapter {
 
     /** Internal request header carrying the serial of a tapped body. */
     static final String HEADER = "x-wharf-tapped-body";
@@ -60,7 +60,7 @@ public final class BodyTap extends ChannelInboundHandlerAdapter {
     }
 
     /** How many body bytes reached endpoints through taps (not through Vert.x) in this process. */
-    public static long tappedBytes() {
+    static long tappedBytes() {
         return TAPPED_BYTES.sum();
     }
 

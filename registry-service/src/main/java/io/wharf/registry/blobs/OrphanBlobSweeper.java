@@ -1,4 +1,4 @@
-package io.wharf.registry.storage;
+package io.wharf.registry.blobs;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.wharf.registry.storage.BlobStore;
 
 /**
  * Removes blob files that no metadata knows: a blob is committed to storage and then recorded in

@@ -1,4 +1,4 @@
-package io.wharf.registry.api;
+package io.wharf.registry.api.fastpath;
 
 import java.util.ArrayDeque;
 

@@ -1,4 +1,4 @@
-package io.wharf.deployer.deployment;
+package io.wharf.deployer.rule;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,11 +11,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.wharf.deployer.rule.DeployerException;
 import io.wharf.deployer.targets.DeployTarget;
 import io.wharf.deployer.targets.TargetSettings;
 
-/** The deploy target beans by {@link DeployTarget#kind()}, and their settings to and from JSON. */
+/**
+ * The deploy target beans by {@link DeployTarget#kind()}, and their settings to and from JSON: a rule
+ * stores a target kind and its settings, and deployments read them back through this.
+ */
 @ApplicationScoped
 public class Targets {
 

@@ -1,4 +1,4 @@
-package io.wharf.registry.storage;
+package io.wharf.registry.blobs;
 
 import java.nio.file.Path;
 
@@ -9,6 +9,8 @@ import org.jboss.logging.Logger;
 
 import io.vertx.core.Vertx;
 import io.wharf.registry.config.RegistryConfig;
+import io.wharf.registry.storage.BlobStore;
+import io.wharf.registry.storage.FilesystemBlobStore;
 
 /** Provides the {@link BlobStore} the registry is configured with. */
 @ApplicationScoped

@@ -1,4 +1,4 @@
-package io.wharf.registry.storage;
+package io.wharf.registry.blobs;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -7,6 +7,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.wharf.registry.config.RegistryConfig;
+import io.wharf.registry.storage.BlobStore;
 
 /** Removes uploads nobody has written to for {@code wharf.registry.storage.upload-max-age}. */
 @ApplicationScoped
@@ -21,7 +22,7 @@ public class UploadPurger {
         this.config = config;
     }
 
-    @Scheduled(every = "${wharf.registry.storage.upload-purge-interval:1h}", delayed = "1m",
+    @Scheduled(every = "${wharf.registry.storage.upload-purge-interval}", delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> purge() {
         return store.purgeUploadsOlderThan(config.storage().uploadMaxAge())

@@ -1,0 +1,4 @@
+package io.wharf.notifier.channel;
+
+/** Where notifications go: one {@link NotificationChannel} per kind. */
+public enum ChannelKind { WEBHOOK, SLACK, EMAIL }
