@@ -144,15 +144,15 @@ class SubscriptionApiTest {
                 .then().statusCode(201).body("repository", equalTo("my--team/**"));
         as(token).body(Map.of("name", "x", "scope", "repository", "repository", "my--team/App-*",
                 "channel", "webhook", "url", "http://127.0.0.1:9/hook")).post("/api/v1/subscriptions")
-                .then().statusCode(400).body("error", containsString("not a valid repository pattern"));
+                .then().statusCode(400).body("detail", containsString("not a valid repository pattern"));
         as(token).body(Map.of("name", "x", "scope", "repository", "repository", "my--team/" + "*".repeat(300),
                 "channel", "webhook", "url", "http://127.0.0.1:9/hook")).post("/api/v1/subscriptions")
-                .then().statusCode(400).body("error", containsString("must not be more than 256 characters"));
+                .then().statusCode(400).body("errors.field", hasItem("repository"));
         as(token).body(Map.of("name", "x", "scope", "project", "project", "my--team", "tagPattern", "v" + "?".repeat(300),
                 "channel", "webhook", "url", "http://127.0.0.1:9/hook")).post("/api/v1/subscriptions")
-                .then().statusCode(400).body("error", containsString("tagPattern"));
+                .then().statusCode(400).body("errors.field", hasItem("tagPattern"));
         as(token).body(webhook("project", "my___team", "http://127.0.0.1:9/hook")).post("/api/v1/subscriptions")
-                .then().statusCode(400).body("error", containsString("not a project name"));
+                .then().statusCode(400).body("errors.field", hasItem("project"));
     }
 
     @Test

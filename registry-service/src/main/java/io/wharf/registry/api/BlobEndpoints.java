@@ -11,7 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.wharf.registry.oci.OciError;
 import io.wharf.registry.oci.RegistryException;
 import io.wharf.registry.service.BlobService;
-import io.wharf.registry.service.Names;
+import io.wharf.registry.oci.Names;
 import io.wharf.registry.storage.BlobNotFoundException;
 import io.wharf.registry.storage.BlobStore;
 import io.wharf.registry.storage.DigestMismatchException;

@@ -16,7 +16,7 @@ import io.wharf.registry.oci.MediaTypes;
 import io.wharf.registry.oci.OciError;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.service.ManifestService;
-import io.wharf.registry.service.Names;
+import io.wharf.registry.oci.Names;
 
 /** Tags list, catalog (both paginated with {@code n}, {@code last} and {@code Link}) and referrers. */
 @ApplicationScoped

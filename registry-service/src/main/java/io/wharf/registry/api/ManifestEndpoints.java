@@ -12,7 +12,7 @@ import io.wharf.registry.metadata.ManifestEntity;
 import io.wharf.registry.oci.MediaTypes;
 import io.wharf.registry.oci.OciError;
 import io.wharf.registry.service.ManifestService;
-import io.wharf.registry.service.Names;
+import io.wharf.registry.oci.Names;
 
 /** GET/HEAD/PUT/DELETE {@code /v2/<name>/manifests/<reference>}. */
 @ApplicationScoped

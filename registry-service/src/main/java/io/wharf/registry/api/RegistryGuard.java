@@ -24,7 +24,7 @@ import io.wharf.registry.auth.Tokens;
 import io.wharf.registry.identity.ProjectService;
 import io.wharf.registry.oci.OciError;
 import io.wharf.registry.oci.RegistryException;
-import io.wharf.registry.service.Names;
+import io.wharf.registry.oci.Names;
 
 /**
  * Authenticates and authorizes every {@code /v2/} request before its endpoint runs, and counts

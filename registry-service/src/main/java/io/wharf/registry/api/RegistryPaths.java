@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import io.wharf.registry.api.RegistryRequest.Kind;
-import io.wharf.registry.service.Names;
+import io.wharf.registry.oci.Names;
 
 /**
  * Splits a {@code /v2/} path into endpoint, repository name and reference. Repository names contain

@@ -26,7 +26,7 @@ import io.wharf.registry.auth.Grant;
 import io.wharf.registry.auth.Principal;
 import io.wharf.registry.auth.Tokens;
 import io.wharf.registry.oci.RegistryException;
-import io.wharf.registry.service.Names;
+import io.wharf.registry.oci.Names;
 
 /**
  * The Docker token endpoint, {@code /token}:

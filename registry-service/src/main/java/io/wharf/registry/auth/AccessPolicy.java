@@ -18,7 +18,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.wharf.registry.events.ReadableProjects;
 
 /**
  * Who may do what, from project visibility and membership. Visibility and memberships are cached

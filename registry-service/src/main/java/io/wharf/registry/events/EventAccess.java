@@ -1,6 +1,7 @@
 package io.wharf.registry.events;
 
 import io.smallrye.mutiny.Uni;
+import io.wharf.registry.auth.ReadableProjects;
 
 /**
  * Which projects' events the current caller may read: the one access seam of the event query API.

@@ -24,6 +24,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.wharf.events.EventType;
+import io.wharf.registry.auth.ReadableProjects;
 import io.wharf.registry.config.RegistryConfig;
 
 /**

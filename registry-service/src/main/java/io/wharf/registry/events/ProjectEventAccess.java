@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.CurrentCaller;
+import io.wharf.registry.auth.ReadableProjects;
 
 /**
  * Events are readable by whoever may read their project: members other than limited guests,

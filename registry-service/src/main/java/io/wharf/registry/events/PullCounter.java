@@ -14,7 +14,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.wharf.events.EventType;
 import io.wharf.events.RegistryEventData;
-import io.wharf.registry.service.Names;
+import io.wharf.registry.oci.Names;
 
 /**
  * Aggregates manifest pulls into {@code artifact.pulled} events: pulls of one (repository, digest,

@@ -6,6 +6,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.wharf.registry.metadata.BlobLinks;
 import io.wharf.registry.metadata.Repositories;
+import io.wharf.registry.oci.Names;
 
 /**
  * Which blobs a repository may serve. The bytes are the {@code BlobStore}'s. Each write here is

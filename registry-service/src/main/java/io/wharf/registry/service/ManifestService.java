@@ -23,6 +23,7 @@ import io.wharf.registry.metadata.Repositories;
 import io.wharf.registry.metadata.RepositoryEntity;
 import io.wharf.registry.metadata.Tags;
 import io.wharf.registry.oci.ManifestParser;
+import io.wharf.registry.oci.Names;
 import io.wharf.registry.oci.OciError;
 import io.wharf.registry.oci.ParsedManifest;
 
@@ -284,7 +285,7 @@ public class ManifestService {
 
     /** A page of repository names. */
     @WithSession
-    public Uni<List<String>> catalog(String last, int limit, io.wharf.registry.events.ReadableProjects visible) {
+    public Uni<List<String>> catalog(String last, int limit, io.wharf.registry.auth.ReadableProjects visible) {
         if (limit == 0 || visible.none()) {
             return Uni.createFrom().item(List.of());
         }

@@ -16,18 +16,18 @@ import io.wharf.registry.search.SearchQuery;
  * Turns search query parameters into a {@link SearchQuery}, refusing what is not valid with 400 and
  * a message naming the parameter. Numbers are parsed here (not by JAX-RS, which would answer 404).
  */
-final class SearchParams {
+public final class SearchParams {
 
-    static final int MAX_TEXT = 255;
-    static final int MAX_PAGE_SIZE = 100;
+    public static final int MAX_TEXT = 255;
+    public static final int MAX_PAGE_SIZE = 100;
     /** Deep pages cost a sort of everything before them; past this, narrow the query instead. */
-    static final int MAX_RESULTS = 10_000;
+    public static final int MAX_RESULTS = 10_000;
     private static final Pattern TAG_GLOB = Pattern.compile("[A-Za-z0-9_.*?-]{1,128}");
 
     private SearchParams() {
     }
 
-    static String text(String q) {
+    public static String text(String q) {
         String t = q == null ? "" : q.trim();
         if (t.length() > MAX_TEXT) {
             throw ApiException.badRequest("q must be at most " + MAX_TEXT + " characters");
@@ -35,7 +35,7 @@ final class SearchParams {
         return t.toLowerCase(Locale.ROOT);
     }
 
-    static int number(String name, String value, int fallback, int min, int max) {
+    public static int number(String name, String value, int fallback, int min, int max) {
         if (value == null || value.isEmpty()) {
             return fallback;
         }
@@ -51,13 +51,13 @@ final class SearchParams {
         return n;
     }
 
-    static void checkDepth(int page, int pageSize) {
+    public static void checkDepth(int page, int pageSize) {
         if ((long) page * pageSize > MAX_RESULTS) {
             throw ApiException.badRequest("only the first " + MAX_RESULTS + " results are served (page x page size); narrow the query");
         }
     }
 
-    static Set<SearchQuery.Kind> kinds(String value) {
+    public static Set<SearchQuery.Kind> kinds(String value) {
         if (value == null || value.isBlank()) {
             return EnumSet.allOf(SearchQuery.Kind.class);
         }
@@ -72,7 +72,7 @@ final class SearchParams {
         return kinds;
     }
 
-    static Boolean bool(String name, String value) {
+    public static Boolean bool(String name, String value) {
         if (value == null || value.isEmpty()) {
             return null;
         }
@@ -83,7 +83,7 @@ final class SearchParams {
         };
     }
 
-    static Instant instant(String name, String value) {
+    public static Instant instant(String name, String value) {
         if (value == null || value.isEmpty()) {
             return null;
         }
@@ -94,7 +94,7 @@ final class SearchParams {
         }
     }
 
-    static String tagGlob(String value) {
+    public static String tagGlob(String value) {
         if (value == null || value.isEmpty()) {
             return null;
         }
@@ -104,7 +104,7 @@ final class SearchParams {
         return value;
     }
 
-    static String project(String value) {
+    public static String project(String value) {
         if (value == null || value.isEmpty()) {
             return null;
         }

@@ -1,4 +1,4 @@
-package io.wharf.registry.events;
+package io.wharf.registry.auth;
 
 import java.util.Set;
 

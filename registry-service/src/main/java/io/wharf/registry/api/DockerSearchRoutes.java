@@ -1,4 +1,4 @@
-package io.wharf.registry.api.manage;
+package io.wharf.registry.api;
 
 import java.util.List;
 import java.util.Set;
@@ -20,13 +20,13 @@ import io.smallrye.mutiny.Uni;
 import io.wharf.problem.Problem;
 import io.wharf.problem.rest.ProblemResponse;
 import io.vertx.core.http.HttpServerRequest;
-import io.wharf.registry.api.RegistryGuard;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.AuthConfig;
 import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.InvalidTokenException;
 import io.wharf.registry.auth.Principal;
 import io.wharf.registry.auth.Tokens;
+import io.wharf.registry.api.manage.SearchParams;
 import io.wharf.registry.search.SearchQuery;
 import io.wharf.registry.search.SearchService;
 import io.wharf.registry.search.Viewer;

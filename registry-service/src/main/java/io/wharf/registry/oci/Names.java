@@ -1,4 +1,4 @@
-package io.wharf.registry.service;
+package io.wharf.registry.oci;
 
 import io.wharf.reference.Digest;
 import io.wharf.reference.InvalidReferenceException;
