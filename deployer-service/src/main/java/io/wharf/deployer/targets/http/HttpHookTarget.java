@@ -80,9 +80,10 @@ public class HttpHookTarget implements DeployTarget<HttpHookSettings> {
 
     @Override
     public void validate(HttpHookSettings settings) {
+        String given = require(settings.url(), "url");
         URI url;
         try {
-            url = URI.create(require(settings.url(), "url"));
+            url = URI.create(given);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("url is not a URL: " + settings.url());
         }

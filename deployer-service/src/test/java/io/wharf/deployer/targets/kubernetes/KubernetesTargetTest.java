@@ -29,22 +29,29 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.wharf.deployer.targets.DeployOrder;
+import io.wharf.deployer.targets.DeployTarget;
+import io.wharf.deployer.targets.DeployTargetContract;
 import io.wharf.deployer.targets.TargetException;
 import io.wharf.deployer.targets.Verification;
+import io.wharf.infra.Net;
 
 /**
  * The Kubernetes target against fabric8's mock API server in CRUD mode, which simulates the
  * Kubernetes API server: it stores workloads and applies patches as the real one does, but runs no
  * controllers, so each test plays the controller by writing the workload's status itself (rolled out,
- * still progressing, or stalled with {@code ProgressDeadlineExceeded}).
+ * still progressing, or stalled with {@code ProgressDeadlineExceeded}). It passes the
+ * {@link DeployTargetContract}; the tests here add what is particular to Kubernetes.
  */
-class KubernetesTargetTest {
+class KubernetesTargetTest extends DeployTargetContract<KubernetesSettings> {
 
     private static final String NS = "shop";
     private static final String OLD = "registry.example:5000/shop/web:v1@sha256:" + "1".repeat(64);
@@ -54,6 +61,8 @@ class KubernetesTargetTest {
     private KubernetesMockServer server;
     private NamespacedKubernetesClient client;
     private KubernetesTarget target;
+    private KubernetesClient unreachableClient;
+    private int workloads;
 
     @BeforeEach
     void startApiServer() {
@@ -65,6 +74,9 @@ class KubernetesTargetTest {
 
     @AfterEach
     void stopApiServer() {
+        if (unreachableClient != null) {
+            unreachableClient.close();
+        }
         client.close();
         server.destroy();
     }
@@ -97,40 +109,6 @@ class KubernetesTargetTest {
         Verification result = verification.join();
         assertTrue(result.succeeded(), result.reason());
         assertEquals(NEW, result.runningImage());
-    }
-
-    @Test
-    void failsWithTheControllersReasonWhenTheProgressDeadlineIsExceeded() {
-        client.resource(deployment("api", 2)).create();
-        KubernetesSettings settings = settings(WorkloadKind.DEPLOYMENT, "api");
-        DeployOrder order = order();
-        target.apply(settings, order).await().indefinitely();
-
-        CompletableFuture<Verification> verification = verifyInBackground(settings, order, Duration.ofSeconds(20));
-        client.apps().deployments().inNamespace(NS).withName("api").editStatus(d -> new DeploymentBuilder(d).editOrNewStatus()
-                .withObservedGeneration(generation(d.getMetadata().getGeneration())).withReplicas(3)
-                .withUpdatedReplicas(1).withAvailableReplicas(2)
-                .withConditions(new DeploymentConditionBuilder().withType("Progressing").withStatus("False")
-                        .withReason("ProgressDeadlineExceeded")
-                        .withMessage("ReplicaSet \"api-7d9\" has timed out progressing.").build())
-                .endStatus().build());
-
-        Verification result = verification.join();
-        assertFalse(result.succeeded());
-        assertTrue(result.reason().contains("ProgressDeadlineExceeded")
-                && result.reason().contains("has timed out progressing"), result.reason());
-    }
-
-    @Test
-    void failsWhenTheRolloutDoesNotFinishBeforeTheDeadline() {
-        client.resource(deployment("slow", 2)).create();
-        KubernetesSettings settings = settings(WorkloadKind.DEPLOYMENT, "slow");
-        DeployOrder order = order();
-        target.apply(settings, order).await().indefinitely();
-
-        Verification result = target.verify(settings, order, Duration.ofMillis(400)).await().indefinitely();
-        assertFalse(result.succeeded());
-        assertTrue(result.reason().contains("before the deadline") && result.reason().contains("observe generation"), result.reason());
     }
 
     @Test
@@ -209,6 +187,88 @@ class KubernetesTargetTest {
         assertEquals("StatefulSet", json.valueToTree(read).path("workload").asText());
         assertEquals(read, json.readValue(json.writeValueAsString(read), KubernetesSettings.class));
         assertEquals("StatefulSet shop/db container app", read.displayName());
+    }
+
+    @Override
+    protected DeployTarget<KubernetesSettings> target() {
+        return target;
+    }
+
+    @Override
+    protected KubernetesSettings freshWorkload() {
+        String name = "web-" + ++workloads;
+        client.resource(deployment(name, 2)).create();
+        return settings(WorkloadKind.DEPLOYMENT, name);
+    }
+
+    @Override
+    protected KubernetesSettings settingsMissingARequiredField() {
+        return new KubernetesSettings(WorkloadKind.DEPLOYMENT, NS, "web", null, null);
+    }
+
+    @Override
+    protected String initialImage() {
+        return OLD;
+    }
+
+    @Override
+    protected String imageTheWorkloadWasGiven(KubernetesSettings settings) {
+        return client.apps().deployments().inNamespace(NS).withName(settings.name()).get()
+                .getSpec().getTemplate().getSpec().getContainers().get(1).getImage();
+    }
+
+    @Override
+    protected boolean knowsWhatItRuns() {
+        return true;
+    }
+
+    @Override
+    protected boolean watchesRollouts() {
+        return true;
+    }
+
+    @Override
+    protected void rollOutHealthy(KubernetesSettings settings) {
+        client.apps().deployments().inNamespace(NS).withName(settings.name()).editStatus(d -> new DeploymentBuilder(d)
+                .editOrNewStatus().withObservedGeneration(generation(d.getMetadata().getGeneration())).withReplicas(2)
+                .withUpdatedReplicas(2).withAvailableReplicas(2).endStatus().build());
+    }
+
+    /** The controller gives up: the rollout has not progressed within its progress deadline. */
+    @Override
+    protected String rollOutUnhealthy(KubernetesSettings settings) {
+        client.apps().deployments().inNamespace(NS).withName(settings.name()).editStatus(d -> new DeploymentBuilder(d)
+                .editOrNewStatus().withObservedGeneration(generation(d.getMetadata().getGeneration())).withReplicas(3)
+                .withUpdatedReplicas(1).withAvailableReplicas(2)
+                .withConditions(new DeploymentConditionBuilder().withType("Progressing").withStatus("False")
+                        .withReason("ProgressDeadlineExceeded")
+                        .withMessage("ReplicaSet \"web-7d9\" has timed out progressing.").build())
+                .endStatus().build());
+        return "has timed out progressing";
+    }
+
+    /** An API server nothing listens on, and a client that does not retry. */
+    @Override
+    protected KubernetesSettings unreachableWorkload() {
+        unreachableClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+                .withMasterUrl("http://127.0.0.1:" + Net.freePort()).withRequestRetryBackoffLimit(0).build()).build();
+        return settings(WorkloadKind.DEPLOYMENT, "web");
+    }
+
+    @Override
+    protected DeployTarget<KubernetesSettings> targetForUnreachable() {
+        return new KubernetesTarget(unreachableClient, () -> Duration.ofMillis(50));
+    }
+
+    @Override
+    protected List<String> secretsIn(KubernetesSettings settings) {
+        return List.of();
+    }
+
+    /** An API error names the workload. */
+    @Override
+    protected String nameIn(KubernetesSettings settings) {
+        return settings.name();
     }
 
     private CompletableFuture<Verification> verifyInBackground(KubernetesSettings settings, DeployOrder order, Duration deadline) {
