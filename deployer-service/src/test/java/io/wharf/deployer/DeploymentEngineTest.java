@@ -157,7 +157,7 @@ class DeploymentEngineTest {
     void waitsForTheDeployWindowToOpenThenApplies() {
         String project = Api.project();
         String repo = project + "/app";
-        OffsetDateTime opens = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(4).withNano(0);
+        OffsetDateTime opens = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(8).withNano(0);
         DateTimeFormatter hms = DateTimeFormatter.ofPattern("HH:mm:ss");
         List<String> days = List.of("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN");
         Map<String, Object> window = Map.of("days", days, "start", opens.format(hms),
