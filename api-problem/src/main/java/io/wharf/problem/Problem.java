@@ -46,6 +46,9 @@ public record Problem(String type, String title, int status, String detail, Stri
     /** The code of a failure of the service itself (500); its detail never carries internals. */
     public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 
+    /** The message of a request whose JSON body is missing, for {@code @NotNull(message = BODY_REQUIRED)} on a body parameter. */
+    public static final String BODY_REQUIRED = "a JSON body is required";
+
     /** One refused field: a path into the request body ({@code headers[X-Team]}, {@code window.start}) and why. */
     public record FieldError(String field, String message) {
     }

@@ -58,6 +58,32 @@ class ProblemAnswerTest {
                 .body("errors.field", hasItem("password"));
     }
 
+    /** The request records' constraints own single-field rules: the services repeat none of them. */
+    @Test
+    void robotNamesAndExpiriesAreCheckedByTheRequestConstraints() {
+        String project = Accounts.project("robot-names", false);
+        problem(admin().body(Map.of("name", "-ci-", "permissions", List.of("pull"))).post("/api/v1/projects/" + project + "/robots").then(),
+                400, "INVALID_REQUEST")
+                .body("errors[0].field", equalTo("name"))
+                .body("errors[0].message", containsString("starting and ending with a letter or digit"));
+        problem(admin().body(Map.of("name", "ci", "permissions", List.of("pull"), "expiresInDays", -1))
+                .post("/api/v1/projects/" + project + "/robots").then(), 400, "INVALID_REQUEST")
+                .body("errors[0].field", equalTo("expiresInDays"));
+        Admin.given().get("/api/v1/projects/" + project + "/robots").then().statusCode(200).body("size()", equalTo(0));
+        problem(admin().body(Map.of("password", "short")).put("/api/v1/users/admin/password").then(), 400, "INVALID_REQUEST")
+                .body("errors[0].field", equalTo("password"))
+                .body("errors[0].message", equalTo("must have at least 8 characters (at most 1024)"));
+    }
+
+    @Test
+    void aMissingBodyIsABadRequestThatSaysSo() {
+        for (String path : List.of("/api/v1/projects", "/api/v1/users", "/api/v1/users/me/tokens",
+                "/api/v1/projects/" + Accounts.project("bodiless", false) + "/robots")) {
+            problem(admin().post(path).then(), 400, "INVALID_REQUEST")
+                    .body("errors[0].message", equalTo("a JSON body is required"));
+        }
+    }
+
     @Test
     void missingOrWrongCredentialsAre401WithTheBasicChallenge() {
         problem(Oci.anonymous().get("/api/v1/users/me").then(), 401, "UNAUTHORIZED")

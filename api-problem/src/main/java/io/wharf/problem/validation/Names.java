@@ -16,4 +16,9 @@ public final class Names {
     public static boolean isProjectName(String name) {
         return RepositoryNames.isValidProject(name);
     }
+
+    /** Whether {@code name} is one repository path component (robot names), of any length. */
+    public static boolean isPathComponent(String name) {
+        return RepositoryNames.isValidPathComponent(name);
+    }
 }

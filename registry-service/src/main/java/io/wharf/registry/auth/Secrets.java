@@ -16,6 +16,9 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
  */
 public final class Secrets {
 
+    /** The shortest password an account may have (the API's request constraints and the bootstrap administrator). */
+    public static final int MIN_PASSWORD_LENGTH = 8;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Secrets() {

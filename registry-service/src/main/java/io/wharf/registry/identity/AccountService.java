@@ -13,7 +13,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.wharf.registry.auth.AccessPolicy;
-import io.wharf.registry.auth.Accounts;
 import io.wharf.registry.auth.AuthConfig;
 import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.Identities;
@@ -61,6 +60,10 @@ public class AccountService {
             LOG.warnf("wharf.auth.admin.password (WHARF_ADMIN_PASSWORD) is not set: no system administrator is created");
             return;
         }
+        if (config.admin().password().get().length() < Secrets.MIN_PASSWORD_LENGTH) {
+            throw new IllegalStateException("wharf.auth.admin.password (WHARF_ADMIN_PASSWORD) must have at least "
+                    + Secrets.MIN_PASSWORD_LENGTH + " characters");
+        }
         Identities.Account existing = identities.account(username).await().indefinitely();
         if (existing == null) {
             insert(username, config.admin().password().get(), null, true).await().indefinitely();
@@ -92,7 +95,6 @@ public class AccountService {
         if (!p.systemAdmin() && !p.name().equals(username)) {
             throw RequestRefused.denied();
         }
-        checkPassword(password);
         return hash(password).chain(hash -> pool.withTransaction(db -> identities.setPassword(db, username, hash)))
                 .map(changed -> {
                     if (!changed) {
@@ -122,11 +124,7 @@ public class AccountService {
     }
 
     private Uni<Identities.Account> insert(String username, String password, String email, boolean systemAdmin) {
-        if (!Accounts.validName(username)) {
-            throw RequestRefused.invalid(
-                    "username must be 2-64 characters of lowercase letters, digits and separators (. _ -), like a repository path component");
-        }
-        checkPassword(password);
+        RequestRefused.unlessProjectName(username);
         return hash(password).chain(hash -> pool.withTransaction(db -> identities.account(db, username).chain(a -> {
             if (a != null) {
                 throw RequestRefused.conflict("user " + username + " exists");
@@ -139,12 +137,6 @@ public class AccountService {
                         .call(account -> identities.putMember(db, project.id(), account.id(), Role.PROJECT_ADMIN));
             });
         }))).invoke(policy::changed);
-    }
-
-    private static void checkPassword(String password) {
-        if (password == null || password.length() < 8) {
-            throw RequestRefused.invalid("password must have at least 8 characters");
-        }
     }
 
     /** bcrypt, on a worker thread: it is slow on purpose. */

@@ -9,7 +9,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.wharf.reference.InvalidReferenceException;
 import io.wharf.reference.RepositoryNames;
 import io.wharf.registry.auth.AccessPolicy;
-import io.wharf.registry.auth.Accounts;
 import io.wharf.registry.auth.AuthConfig;
 import io.wharf.registry.auth.Identities;
 import io.wharf.registry.auth.Principal;
@@ -56,9 +55,7 @@ public class ProjectService {
     /** Creates a project (private unless {@code isPublic}); the creator becomes its project admin. */
     public Uni<ProjectAndRole> create(String name, Boolean isPublic) {
         Principal p = "admin".equals(config.projectCreation()) ? access.admin() : access.user();
-        if (!Accounts.validName(name)) {
-            throw RequestRefused.invalid("name must be 2-64 characters of lowercase letters, digits and separators (. _ -)");
-        }
+        RequestRefused.unlessProjectName(name);
         return pool.withTransaction(db -> identities.insertProject(db, name, Boolean.TRUE.equals(isPublic)).chain(project -> {
             if (project == null) {
                 throw RequestRefused.conflict("project " + name + " exists");

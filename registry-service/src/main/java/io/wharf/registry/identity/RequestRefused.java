@@ -1,5 +1,8 @@
 package io.wharf.registry.identity;
 
+import io.wharf.reference.InvalidReferenceException;
+import io.wharf.reference.RepositoryNames;
+
 /**
  * A management request the services refused; nothing was changed. The reason says which answer
  * the caller gets (the HTTP layer maps it to a status), the message what to do about it.
@@ -33,6 +36,23 @@ public class RequestRefused extends RuntimeException {
 
     public static RequestRefused invalid(String message) {
         return new RequestRefused(Reason.INVALID, message);
+    }
+
+    /**
+     * Refuses a name that cannot be a project's (nor an account's, whose personal project has its
+     * name) with the message of {@link RepositoryNames}, the owner of that rule. The request records'
+     * {@code @ProjectName} refuses such names first; this keeps one that reaches a service some other
+     * way out of the database.
+     */
+    static void unlessProjectName(String name) {
+        if (name == null) {
+            throw invalid("a name is required");
+        }
+        try {
+            RepositoryNames.validateProject(name);
+        } catch (InvalidReferenceException e) {
+            throw invalid(e.getMessage());
+        }
     }
 
     public static RequestRefused unauthenticated() {

@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.wharf.reference.RepositoryNames;
 import io.wharf.registry.auth.Action;
 import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.Identities;
@@ -52,13 +51,7 @@ public class RobotService {
      */
     public Uni<RobotWithSecret> create(String project, String name, String description, List<String> permissions, Integer expiresInDays,
             Instant expiresAt) {
-        if (name == null || name.isEmpty() || name.length() > 64 || !RepositoryNames.isValidPathComponent(name)) {
-            throw RequestRefused.invalid("robot name must be 1-64 characters of lowercase letters, digits and separators (. _ -)");
-        }
         Set<Action> actions = permissions(permissions);
-        if (expiresInDays != null && expiresInDays < 0) {
-            throw RequestRefused.invalid("expiresInDays must not be negative");
-        }
         if (expiresAt != null && (expiresInDays != null || !expiresAt.isAfter(Instant.now()))) {
             throw RequestRefused.invalid("expiresAt must be in the future, and not given with expiresInDays");
         }

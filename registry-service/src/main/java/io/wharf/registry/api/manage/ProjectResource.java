@@ -26,6 +26,8 @@ import org.jboss.resteasy.reactive.RestPath;
 
 import io.smallrye.mutiny.Uni;
 import io.wharf.access.ProjectRole;
+import io.wharf.problem.Problem;
+import io.wharf.problem.validation.PathComponent;
 import io.wharf.problem.validation.ProjectName;
 import io.wharf.registry.auth.Action;
 import io.wharf.registry.auth.Identities;
@@ -61,7 +63,7 @@ public class ProjectResource {
 
     /** A robot request: permissions among pull, push, delete; expiry in days or at an instant (neither, or 0 days: never). */
     public record NewRobot(
-            @NotNull(message = ROBOT_NAME) @Size(min = 1, max = 64, message = ROBOT_NAME) String name,
+            @NotNull(message = ROBOT_NAME) @Size(min = 1, max = 64, message = ROBOT_NAME) @PathComponent(message = ROBOT_NAME) String name,
             @Size(max = 1024, message = "must be at most 1024 characters") String description,
             @NotEmpty(message = "must name at least one of pull, push, delete") @Size(max = 10, message = "must list at most 10 permissions")
             List<@NotNull(message = "must be pull, push or delete") String> permissions,
@@ -93,8 +95,8 @@ public class ProjectResource {
 
     @POST
     @Operation(summary = "Create a project (private unless isPublic); the creator becomes its project admin")
-    public Uni<Response> create(@Valid NewProject body) {
-        return projects.create(body == null ? null : body.name(), body == null ? null : body.isPublic())
+    public Uni<Response> create(@NotNull(message = Problem.BODY_REQUIRED) @Valid NewProject body) {
+        return projects.create(body.name(), body.isPublic())
                 .map(created -> Response.status(201).entity(view(created)).build());
     }
 
@@ -107,10 +109,7 @@ public class ProjectResource {
     @PUT
     @Path("/{name}")
     @Operation(summary = "Change visibility (project admins) or the verified-publisher badge (system admins)")
-    public Uni<ProjectView> update(@RestPath String name, ProjectUpdate body) {
-        if (body == null) {
-            throw ApiException.badRequest("body required");
-        }
+    public Uni<ProjectView> update(@RestPath String name, @NotNull(message = Problem.BODY_REQUIRED) ProjectUpdate body) {
         return projects.update(name, body.isPublic(), body.verifiedPublisher()).map(ProjectResource::view);
     }
 
@@ -132,8 +131,8 @@ public class ProjectResource {
     @PUT
     @Path("/{name}/members/{username}")
     @Operation(summary = "Add a member or change its role: " + ProjectRole.WIRE_NAMES)
-    public Uni<MemberView> putMember(@RestPath String name, @RestPath String username, @Valid MemberUpdate body) {
-        return members.put(name, username, body == null ? null : body.role()).map(role -> new MemberView(username, role.wireName()));
+    public Uni<MemberView> putMember(@RestPath String name, @RestPath String username, @NotNull(message = Problem.BODY_REQUIRED) @Valid MemberUpdate body) {
+        return members.put(name, username, body.role()).map(role -> new MemberView(username, role.wireName()));
     }
 
     @DELETE
@@ -153,10 +152,7 @@ public class ProjectResource {
     @POST
     @Path("/{name}/robots")
     @Operation(summary = "Create a robot account robot$<project>+<name>; the secret is in this response only")
-    public Uni<Response> createRobot(@RestPath String name, @Valid NewRobot body) {
-        if (body == null) {
-            throw ApiException.badRequest("robot name must be 1-64 characters of lowercase letters, digits and separators (. _ -)");
-        }
+    public Uni<Response> createRobot(@RestPath String name, @NotNull(message = Problem.BODY_REQUIRED) @Valid NewRobot body) {
         return robots.create(name, body.name(), body.description(), body.permissions(), body.expiresInDays(), body.expiresAt())
                 .map(created -> Response.status(201).entity(secret(created)).build());
     }

@@ -26,9 +26,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
 import io.smallrye.mutiny.Uni;
+import io.wharf.problem.Problem;
 import io.wharf.problem.validation.ProjectName;
 import io.wharf.registry.auth.Identities;
 import io.wharf.registry.auth.Principal;
+import io.wharf.registry.auth.Secrets;
 import io.wharf.registry.identity.AccountService;
 import io.wharf.registry.identity.TokenService;
 
@@ -49,15 +51,15 @@ public class UserResource {
     /** An account request; the username also names the account's personal project. */
     public record NewUser(
             @NotNull(message = "is required") @ProjectName String username,
-            @NotNull(message = PASSWORD) @Size(min = 8, max = 1024, message = PASSWORD) String password,
+            @NotNull(message = PASSWORD) @Size(min = Secrets.MIN_PASSWORD_LENGTH, max = 1024, message = PASSWORD) String password,
             @Size(max = 254, message = "must be at most 254 characters") String email,
             Boolean systemAdmin) {
     }
 
-    public record PasswordChange(@NotNull(message = PASSWORD) @Size(min = 8, max = 1024, message = PASSWORD) String password) {
+    public record PasswordChange(@NotNull(message = PASSWORD) @Size(min = Secrets.MIN_PASSWORD_LENGTH, max = 1024, message = PASSWORD) String password) {
     }
 
-    private static final String PASSWORD = "must have at least 8 characters (at most 1024)";
+    private static final String PASSWORD = "must have at least {min} characters (at most {max})";
 
     public record TokenView(String name, Instant expiresAt, Instant createdAt) {
     }
@@ -116,17 +118,16 @@ public class UserResource {
     @POST
     @Path("/users")
     @Operation(summary = "Create an account and its personal project (system admins)")
-    public Uni<Response> create(@Valid NewUser body) {
-        NewUser user = body == null ? new NewUser(null, null, null, null) : body;
-        return accounts.create(user.username(), user.password(), user.email(), Boolean.TRUE.equals(user.systemAdmin()))
+    public Uni<Response> create(@NotNull(message = Problem.BODY_REQUIRED) @Valid NewUser body) {
+        return accounts.create(body.username(), body.password(), body.email(), Boolean.TRUE.equals(body.systemAdmin()))
                 .map(a -> Response.status(201).entity(view(a)).build());
     }
 
     @PUT
     @Path("/users/{username}/password")
     @Operation(summary = "Set a password (the account itself or a system admin); refresh tokens issued before stop working")
-    public Uni<Response> password(@RestPath String username, @Valid PasswordChange body) {
-        return accounts.changePassword(username, body == null ? null : body.password()).map(done -> Response.noContent().build());
+    public Uni<Response> password(@RestPath String username, @NotNull(message = Problem.BODY_REQUIRED) @Valid PasswordChange body) {
+        return accounts.changePassword(username, body.password()).map(done -> Response.noContent().build());
     }
 
     @DELETE
@@ -145,8 +146,8 @@ public class UserResource {
     @POST
     @Path("/users/me/tokens")
     @Operation(summary = "Create a personal access token; it is in this response only")
-    public Uni<Response> createToken(@Valid NewToken body) {
-        return tokens.create(body == null ? null : body.name(), body == null ? null : body.expiresInDays())
+    public Uni<Response> createToken(@NotNull(message = Problem.BODY_REQUIRED) @Valid NewToken body) {
+        return tokens.create(body.name(), body.expiresInDays())
                 .map(t -> Response.status(201).entity(new TokenSecret(t.token().name(), t.secret(), t.token().expiresAt())).build());
     }
 
