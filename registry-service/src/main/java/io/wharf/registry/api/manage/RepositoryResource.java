@@ -37,6 +37,7 @@ import io.wharf.registry.search.RepositoryDetails;
 public class RepositoryResource {
 
     static final int MAX_DESCRIPTION = 1000;
+    /** The largest README, checked before its body is read ({@link ApiBodyLimits}). */
     static final int MAX_README_BYTES = 64 * 1024;
 
     public record RepositoryView(String name, String project, String description, String readme, boolean official,

@@ -1,0 +1,130 @@
+package io.wharf.registry.api.manage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.wharf.problem.Problem;
+
+/**
+ * Bounds every request body of the management API ({@code /api/}) before any of it is read: the
+ * server-wide limit ({@code quarkus.http.limits.max-body-size}) is as large as the biggest layer an
+ * upload to {@code /v2/} may carry, which must not be what an anonymous JSON request may send.
+ * <p>
+ * A body announced larger than its route's limit is refused with 413 and a problem body at once, its
+ * bytes never read (the connection is closed after the answer, so the client stops sending). A body of
+ * unknown length (chunked) is read through Vert.x's {@link BodyHandler} up to the limit, which refuses
+ * the same way when the limit is crossed; Quarkus REST then takes the body already read. The UI's
+ * pass-through ({@code /ui-api/}) streams bodies on, so there a body must announce its size.
+ */
+@ApplicationScoped
+public class ApiBodyLimits {
+
+    /** The largest JSON body of any management request. */
+    public static final long MAX_JSON_BYTES = 1024 * 1024;
+
+    private static final String README_SUFFIX = "/readme";
+
+    private final BodyHandler jsonBodies = BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES);
+    private final BodyHandler readmeBodies = BodyHandler.create(false).setBodyLimit(RepositoryResource.MAX_README_BYTES);
+
+    void install(@Observes Router router) {
+        // Before Quarkus REST and the UI pass-through read anything.
+        router.route("/ui-api/*").order(-900).handler(ApiBodyLimits::announcedOnly);
+        router.route("/api/*").order(-900).handler(this::limit).failureHandler(ctx -> {
+            if (ctx.statusCode() == 413) {
+                tooLarge(ctx, limitOf(ctx.request())); // the body handler crossed the limit of a chunked body
+            } else {
+                ctx.next();
+            }
+        });
+    }
+
+    /** The limit of a request's body: a README has its own, every other management body is JSON. */
+    static long limitOf(HttpServerRequest request) {
+        return request.method() == HttpMethod.PUT && request.path().endsWith(README_SUFFIX)
+                ? RepositoryResource.MAX_README_BYTES : MAX_JSON_BYTES;
+    }
+
+    private void limit(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        HttpMethod method = request.method();
+        if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
+            ctx.next();
+            return;
+        }
+        long limit = limitOf(request);
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            long announced;
+            try {
+                announced = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                refuse(ctx, 400, Problem.INVALID_REQUEST, "Content-Length must be a number of bytes");
+                return;
+            }
+            if (announced > limit) {
+                tooLarge(ctx, limit);
+                return;
+            }
+            ctx.next();
+            return;
+        }
+        // Unknown length: chunked, or HTTP/2 (which needs no Content-Length); an empty body passes through.
+        (limit == MAX_JSON_BYTES ? jsonBodies : readmeBodies).handle(ctx);
+    }
+
+    /**
+     * The UI's pass-through to the notifier and deployer streams bodies on as they come, so a body's
+     * size must be announced: over the JSON limit is 413, unknown is 411 (a browser always announces it).
+     */
+    private static void announcedOnly(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        HttpMethod method = request.method();
+        boolean carriesBody = method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
+        if (length == null && carriesBody && !request.isEnded()) {
+            refuse(ctx, 411, "LENGTH_REQUIRED", "a request body must announce its Content-Length here");
+        } else if (length != null && !withinJsonLimit(length)) {
+            tooLarge(ctx, MAX_JSON_BYTES);
+        } else {
+            ctx.next();
+        }
+    }
+
+    private static boolean withinJsonLimit(String length) {
+        try {
+            return Long.parseLong(length.trim()) <= MAX_JSON_BYTES;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static void tooLarge(RoutingContext ctx, long limit) {
+        refuse(ctx, 413, "TOO_LARGE", "the request body must be at most " + limit + " bytes here");
+    }
+
+    private static void refuse(RoutingContext ctx, int status, String code, String detail) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        HttpServerRequest request = ctx.request();
+        boolean unread = !request.isEnded();
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        if (unread && request.version() != HttpVersion.HTTP_2) {
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        ctx.response().end(Json.encode(Problem.of(status, code, detail))).onComplete(sent -> {
+            if (unread && request.version() != HttpVersion.HTTP_2) {
+                request.connection().close(); // the client may still be sending the body: stop it here
+            }
+        });
+    }
+}
