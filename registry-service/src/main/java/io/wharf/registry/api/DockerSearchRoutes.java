@@ -25,6 +25,7 @@ import io.wharf.registry.auth.AuthConfig;
 import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.InvalidTokenException;
 import io.wharf.registry.auth.Principal;
+import io.wharf.registry.auth.SignInThrottle;
 import io.wharf.registry.auth.Tokens;
 import io.wharf.registry.api.manage.SearchParams;
 import io.wharf.registry.search.SearchQuery;
@@ -89,7 +90,7 @@ public class DockerSearchRoutes {
         int p = SearchParams.number("page", page, 1, 1, Integer.MAX_VALUE);
         SearchParams.checkDepth(p, size);
         SearchQuery query = new SearchQuery(text, Set.of(SearchQuery.Kind.REPOSITORY), null, null, null, null, null, p, size);
-        return caller(authorization).chain(principal -> {
+        return caller(authorization, SignInThrottle.addressOf(request)).chain(principal -> {
             if (principal == null) {
                 return Uni.createFrom().item(ProblemResponse.builder(Problem.of(401, Problem.UNAUTHORIZED, "invalid credentials"))
                         .header("WWW-Authenticate", "Bearer realm=\"" + guard.realm(request) + "\",service=\"" + config.service()
@@ -106,7 +107,7 @@ public class DockerSearchRoutes {
     }
 
     /** Who the Authorization header proves; anonymous without one; null when it proves nothing. */
-    private Uni<Principal> caller(String header) {
+    private Uni<Principal> caller(String header, String address) {
         if (header == null || header.isBlank()) {
             return Uni.createFrom().item(Principal.ANONYMOUS);
         }
@@ -126,6 +127,6 @@ public class DockerSearchRoutes {
         if (basic == null) {
             return Uni.createFrom().nullItem();
         }
-        return authenticator.password(basic[0], basic[1]).map(a -> a == null ? null : a.principal());
+        return authenticator.password(basic[0], basic[1], address).map(a -> a == null ? null : a.principal());
     }
 }

@@ -20,6 +20,8 @@ import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.InvalidTokenException;
 import io.wharf.registry.auth.Principal;
 import io.wharf.registry.auth.PullLimiter;
+import io.wharf.registry.auth.SignInThrottled;
+import io.wharf.registry.auth.SignInThrottle;
 import io.wharf.registry.auth.Tokens;
 import io.wharf.registry.identity.ProjectService;
 import io.wharf.registry.oci.OciError;
@@ -96,7 +98,10 @@ public class RegistryGuard {
         if (basic == null) {
             return Uni.createFrom().failure(challenge(ctx, r, needed, null));
         }
-        return authenticator.password(basic[0], basic[1]).chain(a -> {
+        return authenticator.password(basic[0], basic[1], SignInThrottle.addressOf(ctx.request()))
+                .onFailure(SignInThrottled.class).transform(t -> new RegistryException(OciError.TOOMANYREQUESTS, t.getMessage(),
+                        Map.of("Retry-After", Long.toString(((SignInThrottled) t).retryAfterSeconds()))))
+                .chain(a -> {
             if (a == null) {
                 return Uni.createFrom().failure(challenge(ctx, r, needed, "invalid_token"));
             }

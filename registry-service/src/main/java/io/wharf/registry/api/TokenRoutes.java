@@ -24,6 +24,8 @@ import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.Authenticator.Authenticated;
 import io.wharf.registry.auth.Grant;
 import io.wharf.registry.auth.Principal;
+import io.wharf.registry.auth.SignInThrottled;
+import io.wharf.registry.auth.SignInThrottle;
 import io.wharf.registry.auth.Tokens;
 import io.wharf.registry.oci.RegistryException;
 import io.wharf.registry.oci.Names;
@@ -68,7 +70,7 @@ public class TokenRoutes {
             who = Uni.createFrom().item(new Authenticated(Principal.ANONYMOUS, 0));
         } else {
             String[] basic = Authenticator.parseBasic(header);
-            who = basic == null ? Uni.createFrom().nullItem() : authenticator.password(basic[0], basic[1]);
+            who = basic == null ? Uni.createFrom().nullItem() : authenticator.password(basic[0], basic[1], SignInThrottle.addressOf(ctx.request()));
         }
         boolean offline = "true".equalsIgnoreCase(q.get("offline_token"));
         respond(ctx, who, scopes(q.getAll("scope")), offline, false);
@@ -85,7 +87,7 @@ public class TokenRoutes {
             String user = form.get("username");
             String password = form.get("password");
             who = user == null || password == null || user.isEmpty() || password.isEmpty() ? Uni.createFrom().nullItem()
-                    : authenticator.password(user, password);
+                    : authenticator.password(user, password, SignInThrottle.addressOf(ctx.request()));
             refresh = "offline".equals(form.get("access_type"));
         } else if ("refresh_token".equals(grantType)) {
             String token = form.get("refresh_token");
@@ -141,7 +143,12 @@ public class TokenRoutes {
                 body -> ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
                         .putHeader("Cache-Control", "no-store").end(body.encode()),
                 failure -> {
-                    if (failure instanceof BadCredentials) {
+                    if (failure instanceof SignInThrottled throttled) {
+                        JsonObject entry = new JsonObject().put("code", "TOOMANYREQUESTS").put("message", throttled.getMessage());
+                        ctx.response().setStatusCode(429).putHeader("Content-Type", "application/json")
+                                .putHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()))
+                                .end(new JsonObject().put("errors", new JsonArray().add(entry)).put("details", throttled.getMessage()).encode());
+                    } else if (failure instanceof BadCredentials) {
                         JsonObject entry = new JsonObject().put("code", "UNAUTHORIZED").put("message", "incorrect username or password");
                         ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
                                 .end(new JsonObject().put("errors", new JsonArray().add(entry)).put("details", "incorrect username or password").encode());

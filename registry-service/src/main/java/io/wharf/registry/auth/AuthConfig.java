@@ -68,6 +68,8 @@ public interface AuthConfig {
 
     RateLimit rateLimit();
 
+    SignIn signIn();
+
     interface Admin {
         /**
          * The system administrator created at first start: {@code WHARF_ADMIN_USER}, else {@code admin}
@@ -99,5 +101,20 @@ public interface AuthConfig {
         /** How often each instance adds its counts to the shared counters in PostgreSQL. */
         @WithDefault("1s")
         Duration syncInterval();
+    }
+
+    /** Backing off password guessing ({@link SignInThrottle}). */
+    interface SignIn {
+        /** Failed sign-ins for one account within the window after which its sign-ins are refused (0 = never). */
+        @WithDefault("10")
+        int maxFailures();
+
+        /** Failed sign-ins from one address (an IPv6 /64) within the window after which its sign-ins are refused (0 = never). */
+        @WithDefault("50")
+        int maxFailuresPerAddress();
+
+        /** How long a failure counts. */
+        @WithDefault("15m")
+        Duration window();
     }
 }

@@ -35,14 +35,16 @@ public class Authenticator {
     private final Identities identities;
     private final Tokens tokens;
     private final Vertx vertx;
+    private final SignInThrottle throttle;
     private final Cache<String, Authenticated> checked;
     /** Bumped by {@link #forgetAll()}: a check that was under way then is not remembered. */
     private final AtomicLong generation = new AtomicLong();
 
-    public Authenticator(Identities identities, Tokens tokens, Vertx vertx, AuthConfig config) {
+    public Authenticator(Identities identities, Tokens tokens, Vertx vertx, SignInThrottle throttle, AuthConfig config) {
         this.identities = identities;
         this.tokens = tokens;
         this.vertx = vertx;
+        this.throttle = throttle;
         this.checked = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(config.credentialCacheTtl()).build();
     }
 
@@ -64,18 +66,27 @@ public class Authenticator {
         return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
 
-    /** The identity these credentials prove, or null. */
-    public Uni<Authenticated> password(String username, String secret) {
+    /**
+     * The identity these credentials prove, or null. Credentials not remembered from an earlier check
+     * pass {@link SignInThrottle} first: when the account or {@code address} has failed too often, the
+     * item is a {@link SignInThrottled} failure and nothing is checked.
+     */
+    public Uni<Authenticated> password(String username, String secret, String address) {
         String key = Secrets.sha256(username + "\u0000" + secret);
         Authenticated known = checked.getIfPresent(key);
         if (known != null && !expired(known.principal())) {
             return Uni.createFrom().item(known);
         }
         long seen = generation.get();
-        Uni<Authenticated> check = RobotNames.isRobot(username) ? robot(username, secret)
-                : secret.startsWith(PAT_PREFIX) ? personalToken(username, secret)
-                : account(username, secret);
-        return check.invoke(a -> {
+        return throttle.wait(username, address).chain(wait -> {
+            if (wait != null) {
+                return Uni.createFrom().<Authenticated>failure(new SignInThrottled(wait));
+            }
+            Uni<Authenticated> check = RobotNames.isRobot(username) ? robot(username, secret)
+                    : secret.startsWith(PAT_PREFIX) ? personalToken(username, secret)
+                    : account(username, secret);
+            return check.call(a -> a == null ? throttle.failed(username, address) : throttle.succeeded(username));
+        }).invoke(a -> {
             if (a != null) {
                 checked.put(key, a);
                 if (generation.get() != seen) {

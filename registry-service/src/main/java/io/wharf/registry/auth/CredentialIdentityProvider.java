@@ -7,7 +7,9 @@ import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Checks {@code Basic} credentials through {@link Authenticator#password}: an account's password,
@@ -30,7 +32,9 @@ public class CredentialIdentityProvider implements IdentityProvider<UsernamePass
 
     @Override
     public Uni<SecurityIdentity> authenticate(UsernamePasswordAuthenticationRequest request, AuthenticationRequestContext context) {
-        return authenticator.password(request.getUsername(), new String(request.getPassword().getPassword())).map(a -> {
+        RoutingContext http = HttpSecurityUtils.getRoutingContextAttribute(request);
+        String address = http == null ? null : SignInThrottle.addressOf(http.request());
+        return authenticator.password(request.getUsername(), new String(request.getPassword().getPassword()), address).map(a -> {
             if (a == null) {
                 throw new AuthenticationFailedException("incorrect username or password");
             }

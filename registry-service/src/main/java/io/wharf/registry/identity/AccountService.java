@@ -19,6 +19,7 @@ import io.wharf.registry.auth.Identities;
 import io.wharf.registry.auth.Principal;
 import io.wharf.registry.auth.Role;
 import io.wharf.registry.auth.Secrets;
+import io.wharf.registry.auth.SignInThrottle;
 
 /**
  * Accounts and their passwords. Each account gets a personal project of its own name (as on Docker
@@ -42,9 +43,10 @@ public class AccountService {
     private final AuthConfig config;
     private final Vertx vertx;
     private final Pool pool;
+    private final SignInThrottle throttle;
 
     public AccountService(CallerAccess access, Identities identities, AccessPolicy policy, Authenticator authenticator, AuthConfig config,
-            Vertx vertx, Pool pool) {
+            Vertx vertx, Pool pool, SignInThrottle throttle) {
         this.access = access;
         this.identities = identities;
         this.policy = policy;
@@ -52,6 +54,7 @@ public class AccountService {
         this.config = config;
         this.vertx = vertx;
         this.pool = pool;
+        this.throttle = throttle;
     }
 
     void bootstrap(@Observes StartupEvent start) {
@@ -104,6 +107,12 @@ public class AccountService {
                 })
                 .invoke(authenticator::forgetAll)
                 .replaceWithVoid();
+    }
+
+    /** Clears an account's failed sign-ins so it may sign in at once (system admins); false when there were none. */
+    public Uni<Boolean> unlock(String username) {
+        access.admin();
+        return throttle.unlock(username);
     }
 
     /** Deletes an account (system admins, not their own); its personal project stays. */

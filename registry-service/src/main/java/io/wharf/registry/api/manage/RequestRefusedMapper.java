@@ -4,9 +4,12 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.wharf.problem.Problem;
+import io.wharf.problem.rest.ProblemResponse;
+import io.wharf.registry.auth.SignInThrottled;
 import io.wharf.registry.identity.RequestRefused;
 
-/** Answers a request the services refused as the management API answers every refusal ({@link ApiException}). */
+/** Answers a request the services (or the sign-in throttle) refused as the management API answers every refusal ({@link ApiException}). */
 public class RequestRefusedMapper {
 
     private final ApiException.Mapper errors = new ApiException.Mapper();
@@ -14,6 +17,13 @@ public class RequestRefusedMapper {
     @ServerExceptionMapper
     Response map(RequestRefused e) {
         return errors.map(toApi(e));
+    }
+
+    /** Too many failed sign-ins for the account or the address: 429 with when to try again. */
+    @ServerExceptionMapper
+    Response throttled(SignInThrottled e) {
+        return ProblemResponse.builder(Problem.of(429, Problem.codeOf(429), e.getMessage()))
+                .header("Retry-After", Long.toString(e.retryAfterSeconds())).build();
     }
 
     static ApiException toApi(RequestRefused e) {

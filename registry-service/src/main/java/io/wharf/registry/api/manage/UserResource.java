@@ -131,6 +131,13 @@ public class UserResource {
     }
 
     @DELETE
+    @Path("/users/{username}/sign-in-failures")
+    @Operation(summary = "Clear an account's failed sign-ins, so a throttled account may sign in at once (system admins)")
+    public Uni<Response> unlock(@RestPath String username) {
+        return accounts.unlock(username).map(done -> Response.noContent().build());
+    }
+
+    @DELETE
     @Path("/users/{username}")
     @Operation(summary = "Delete an account (system admins); its personal project stays")
     public Uni<Response> delete(@RestPath String username) {
