@@ -12,7 +12,8 @@ import io.quarkus.test.junit.TestProfile;
  * Pull limits: a pull is a manifest GET (HEAD is free), manifest GET and HEAD responses carry the
  * RateLimit headers (other endpoints do not, as on Docker Hub), and past the limit the answer is
  * 429 TOOMANYREQUESTS. Anonymous callers are counted per address, signed-in users per account,
- * robots not at all unless configured.
+ * robots against their project's budget, system administrators not at all; {@code docker-ratelimit-source}
+ * says what was counted.
  */
 @QuarkusTest
 @TestProfile(PullLimitTest.LowLimits.class)
@@ -23,6 +24,7 @@ class PullLimitTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("wharf.auth.rate-limit.anonymous", "3", "wharf.auth.rate-limit.authenticated", "2",
+                    "wharf.auth.rate-limit.authenticated-daily", "3", "wharf.auth.rate-limit.robots-per-project", "4",
                     "wharf.auth.rate-limit.window", "6h");
         }
     }
@@ -33,7 +35,8 @@ class PullLimitTest {
         Oci.pushImage(project + "/app", "v1");
         String path = "/v2/" + project + "/app/manifests/v1";
         // HEAD costs nothing and shows what is left.
-        Oci.anonymous().head(path).then().statusCode(200).header("RateLimit-Limit", "3;w=21600").header("RateLimit-Remaining", "3;w=21600");
+        Oci.anonymous().head(path).then().statusCode(200).header("RateLimit-Limit", "3;w=21600").header("RateLimit-Remaining", "3;w=21600")
+                .header("docker-ratelimit-source", "127.0.0.1");
         for (int left = 2; left >= 0; left--) {
             Oci.anonymous().accept(Oci.OCI_MANIFEST).get(path).then().statusCode(200)
                     .header("RateLimit-Limit", "3;w=21600").header("RateLimit-Remaining", left + ";w=21600");
@@ -47,7 +50,7 @@ class PullLimitTest {
     }
 
     @Test
-    void signedInUsersHaveTheirOwnCountAndRobotsAreUnlimited() {
+    void signedInUsersHaveTheirOwnCountAndRobotsShareTheirProjectsBudget() {
         String user = Accounts.user("limited");
         String project = Accounts.project("limited", false);
         Accounts.member(project, user, "guest");
@@ -61,12 +64,30 @@ class PullLimitTest {
         String token = Accounts.token(user, Accounts.PASSWORD, "repository:" + project + "/app:pull");
         Oci.assertError(Accounts.bearer(token).accept(Oci.OCI_MANIFEST).get(path), 429, "TOOMANYREQUESTS");
 
+        // Robots do not escape it either: all robots of a project share the project's budget (4 here).
         String[] robot = Accounts.robot(project, "puller", java.util.List.of("pull"));
-        for (int i = 0; i < 5; i++) {
-            Accounts.as(robot[0], robot[1]).accept(Oci.OCI_MANIFEST).get(path).then().statusCode(200);
+        String[] other = Accounts.robot(project, "another", java.util.List.of("pull"));
+        for (int left = 3; left >= 2; left--) {
+            Accounts.as(robot[0], robot[1]).accept(Oci.OCI_MANIFEST).get(path).then().statusCode(200)
+                    .header("RateLimit-Remaining", left + ";w=21600").header("docker-ratelimit-source", "project:" + project);
         }
+        Accounts.as(other[0], other[1]).accept(Oci.OCI_MANIFEST).get(path).then().statusCode(200).header("RateLimit-Remaining", "1;w=21600");
+        Accounts.as(other[0], other[1]).accept(Oci.OCI_MANIFEST).get(path).then().statusCode(200).header("RateLimit-Remaining", "0;w=21600");
+        Oci.assertError(Accounts.as(robot[0], robot[1]).accept(Oci.OCI_MANIFEST).get(path), 429, "TOOMANYREQUESTS")
+                .header("RateLimit-Limit", "4;w=21600");
         // The counts are shared through PostgreSQL for every instance to see.
-        TestDatabase.awaitRow("select pulls from pull_count where subject = 'user:" + user + "' and pulls = 2");
-        Admin.given().get("/v2/").then().statusCode(200).header("RateLimit-Limit", org.hamcrest.Matchers.nullValue());
+        TestDatabase.awaitRow("select pulls from pull_count where subject = 'user:" + user + "@21600' and pulls = 2");
+        TestDatabase.awaitRow("select pulls from pull_count where subject = 'user-day:" + user + "@86400' and pulls = 2");
+        TestDatabase.awaitRow("select pulls from pull_count where subject = 'project:" + project + "@21600' and pulls = 4");
+    }
+
+    @Test
+    void systemAdministratorsAreNotLimited() {
+        String project = Accounts.project("admin-pulls", false);
+        Oci.pushImage(project + "/app", "v1");
+        for (int i = 0; i < 6; i++) {
+            Admin.given().accept(Oci.OCI_MANIFEST).get("/v2/" + project + "/app/manifests/v1").then().statusCode(200)
+                    .header("RateLimit-Limit", org.hamcrest.Matchers.nullValue());
+        }
     }
 }

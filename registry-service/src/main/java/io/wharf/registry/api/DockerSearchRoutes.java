@@ -20,14 +20,14 @@ import io.smallrye.mutiny.Uni;
 import io.wharf.problem.Problem;
 import io.wharf.problem.rest.ProblemResponse;
 import io.vertx.core.http.HttpServerRequest;
+import io.wharf.registry.api.manage.SearchParams;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.AuthConfig;
 import io.wharf.registry.auth.Authenticator;
+import io.wharf.registry.auth.ClientAddress;
 import io.wharf.registry.auth.InvalidTokenException;
 import io.wharf.registry.auth.Principal;
-import io.wharf.registry.auth.SignInThrottle;
 import io.wharf.registry.auth.Tokens;
-import io.wharf.registry.api.manage.SearchParams;
 import io.wharf.registry.search.SearchQuery;
 import io.wharf.registry.search.SearchService;
 import io.wharf.registry.search.Viewer;
@@ -90,7 +90,7 @@ public class DockerSearchRoutes {
         int p = SearchParams.number("page", page, 1, 1, Integer.MAX_VALUE);
         SearchParams.checkDepth(p, size);
         SearchQuery query = new SearchQuery(text, Set.of(SearchQuery.Kind.REPOSITORY), null, null, null, null, null, p, size);
-        return caller(authorization, SignInThrottle.addressOf(request)).chain(principal -> {
+        return caller(authorization, ClientAddress.of(request)).chain(principal -> {
             if (principal == null) {
                 return Uni.createFrom().item(ProblemResponse.builder(Problem.of(401, Problem.UNAUTHORIZED, "invalid credentials"))
                         .header("WWW-Authenticate", "Bearer realm=\"" + guard.realm(request) + "\",service=\"" + config.service()

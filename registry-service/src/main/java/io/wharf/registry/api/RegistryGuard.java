@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.reference.RepositoryNames;
 import io.wharf.registry.auth.AccessPolicy;
@@ -17,16 +16,16 @@ import io.wharf.registry.auth.AccessToken;
 import io.wharf.registry.auth.Action;
 import io.wharf.registry.auth.AuthConfig;
 import io.wharf.registry.auth.Authenticator;
+import io.wharf.registry.auth.ClientAddress;
 import io.wharf.registry.auth.InvalidTokenException;
 import io.wharf.registry.auth.Principal;
 import io.wharf.registry.auth.PullLimiter;
 import io.wharf.registry.auth.SignInThrottled;
-import io.wharf.registry.auth.SignInThrottle;
 import io.wharf.registry.auth.Tokens;
 import io.wharf.registry.identity.ProjectService;
+import io.wharf.registry.oci.Names;
 import io.wharf.registry.oci.OciError;
 import io.wharf.registry.oci.RegistryException;
-import io.wharf.registry.oci.Names;
 
 /**
  * Authenticates and authorizes every {@code /v2/} request before its endpoint runs, and counts
@@ -98,7 +97,7 @@ public class RegistryGuard {
         if (basic == null) {
             return Uni.createFrom().failure(challenge(ctx, r, needed, null));
         }
-        return authenticator.password(basic[0], basic[1], SignInThrottle.addressOf(ctx.request()))
+        return authenticator.password(basic[0], basic[1], ClientAddress.of(ctx.request()))
                 .onFailure(SignInThrottled.class).transform(t -> new RegistryException(OciError.TOOMANYREQUESTS, t.getMessage(),
                         Map.of("Retry-After", Long.toString(((SignInThrottled) t).retryAfterSeconds()))))
                 .chain(a -> {
@@ -119,7 +118,8 @@ public class RegistryGuard {
         PullLimiter.Quota quota = countPull(ctx, r, method, p);
         if (quota != null && !quota.allowed()) {
             return Uni.createFrom().failure(new RegistryException(OciError.TOOMANYREQUESTS, "pull limit reached; it resets when the window ends",
-                    Map.of("RateLimit-Limit", quota.limitHeader(), "RateLimit-Remaining", quota.remainingHeader())));
+                    Map.of("RateLimit-Limit", quota.limitHeader(), "RateLimit-Remaining", quota.remainingHeader(),
+                            "docker-ratelimit-source", quota.source())));
         }
         Uni<Void> mount = null;
         String from = mountSource(ctx, r);
@@ -157,8 +157,7 @@ public class RegistryGuard {
         if (r.kind() != RegistryRequest.Kind.MANIFEST || !(method == HttpMethod.GET || method == HttpMethod.HEAD)) {
             return null;
         }
-        SocketAddress remote = ctx.request().remoteAddress();
-        PullLimiter.Subject subject = limiter.subject(p, remote == null ? "unknown" : remote.hostAddress());
+        PullLimiter.Subject subject = limiter.subject(p, ClientAddress.of(ctx.request()));
         if (subject == null) {
             return null;
         }
@@ -166,6 +165,7 @@ public class RegistryGuard {
         PullLimiter.Quota quota = pull ? limiter.pull(subject) : limiter.peek(subject);
         ctx.response().putHeader("RateLimit-Limit", quota.limitHeader());
         ctx.response().putHeader("RateLimit-Remaining", quota.remainingHeader());
+        ctx.response().putHeader("docker-ratelimit-source", quota.source());
         return pull ? quota : null;
     }
 

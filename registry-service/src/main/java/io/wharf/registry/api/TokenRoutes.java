@@ -20,15 +20,15 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.Action;
-import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.Authenticator.Authenticated;
+import io.wharf.registry.auth.Authenticator;
+import io.wharf.registry.auth.ClientAddress;
 import io.wharf.registry.auth.Grant;
 import io.wharf.registry.auth.Principal;
 import io.wharf.registry.auth.SignInThrottled;
-import io.wharf.registry.auth.SignInThrottle;
 import io.wharf.registry.auth.Tokens;
-import io.wharf.registry.oci.RegistryException;
 import io.wharf.registry.oci.Names;
+import io.wharf.registry.oci.RegistryException;
 
 /**
  * The Docker token endpoint, {@code /token}:
@@ -70,7 +70,7 @@ public class TokenRoutes {
             who = Uni.createFrom().item(new Authenticated(Principal.ANONYMOUS, 0));
         } else {
             String[] basic = Authenticator.parseBasic(header);
-            who = basic == null ? Uni.createFrom().nullItem() : authenticator.password(basic[0], basic[1], SignInThrottle.addressOf(ctx.request()));
+            who = basic == null ? Uni.createFrom().nullItem() : authenticator.password(basic[0], basic[1], ClientAddress.of(ctx.request()));
         }
         boolean offline = "true".equalsIgnoreCase(q.get("offline_token"));
         respond(ctx, who, scopes(q.getAll("scope")), offline, false);
@@ -87,7 +87,7 @@ public class TokenRoutes {
             String user = form.get("username");
             String password = form.get("password");
             who = user == null || password == null || user.isEmpty() || password.isEmpty() ? Uni.createFrom().nullItem()
-                    : authenticator.password(user, password, SignInThrottle.addressOf(ctx.request()));
+                    : authenticator.password(user, password, ClientAddress.of(ctx.request()));
             refresh = "offline".equals(form.get("access_type"));
         } else if ("refresh_token".equals(grantType)) {
             String token = form.get("refresh_token");

@@ -2,7 +2,6 @@ package io.wharf.registry.auth;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -91,8 +90,13 @@ public interface AuthConfig {
         @WithDefault("200")
         int authenticated();
 
-        /** Pulls per window for each robot account; unset = unlimited. */
-        OptionalInt robots();
+        /** Pulls per day for each signed-in account, besides the window's limit (0 = no daily cap). */
+        @WithDefault("5000")
+        int authenticatedDaily();
+
+        /** Pulls per window for all robots of one project together (0 = unlimited). */
+        @WithDefault("10000")
+        int robotsPerProject();
 
         /** The window the limits count over. */
         @WithDefault("6h")

@@ -33,7 +33,7 @@ public class CredentialIdentityProvider implements IdentityProvider<UsernamePass
     @Override
     public Uni<SecurityIdentity> authenticate(UsernamePasswordAuthenticationRequest request, AuthenticationRequestContext context) {
         RoutingContext http = HttpSecurityUtils.getRoutingContextAttribute(request);
-        String address = http == null ? null : SignInThrottle.addressOf(http.request());
+        String address = http == null ? null : ClientAddress.of(http.request());
         return authenticator.password(request.getUsername(), new String(request.getPassword().getPassword()), address).map(a -> {
             if (a == null) {
                 throw new AuthenticationFailedException("incorrect username or password");

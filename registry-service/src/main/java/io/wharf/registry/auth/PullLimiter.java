@@ -1,6 +1,7 @@
 package io.wharf.registry.auth;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -21,9 +23,19 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Pull limits over fixed windows ({@code wharf.auth.rate-limit.window}, aligned to the epoch).
+ * Docker Hub's pull limits. A pull is a manifest GET; HEAD shows what is left and costs nothing.
+ * <ul>
+ * <li>anonymous callers: {@code anonymous} pulls per {@code window} per address, an IPv6 address
+ * counted as its /64 ({@link ClientAddress#key});</li>
+ * <li>accounts: {@code authenticated} per {@code window} and {@code authenticated-daily} per day;</li>
+ * <li>robots: their project's budget, {@code robots-per-project} per {@code window}, shared by all
+ * robots of the project (a user cannot escape the account limits by making robots);</li>
+ * <li>system administrators: not limited.</li>
+ * </ul>
+ * Every limit that applies must have a pull left; the answer's RateLimit headers show the one with
+ * the fewest left (the binding one), and {@code docker-ratelimit-source} what was counted.
  *
- * <p>Where the counters live: in PostgreSQL ({@code pull_count}, one row per subject and window),
+ * <p>Where the counters live: in PostgreSQL ({@code pull_count}, one row per counter and window),
  * which every registry instance already shares, so a subject's pulls are counted across instances.
  * A pull is decided locally, without a database round trip on the request path: each instance
  * counts its own pulls in memory and, every {@code sync-interval}, adds them to the shared row and
@@ -34,8 +46,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class PullLimiter {
     private static final Logger LOG = Logger.getLogger(PullLimiter.class);
 
-    /** The outcome of a pull or a look: the limit, what is left, and the window in seconds. */
-    public record Quota(int limit, long remaining, long windowSeconds, boolean allowed) {
+    private static final Duration DAY = Duration.ofDays(1);
+
+    /** The outcome of a pull or a look: the binding limit, what is left of it, its window in seconds, and whether the pull may go. */
+    public record Quota(int limit, long remaining, long windowSeconds, boolean allowed, String source) {
 
         public String limitHeader() {
             return limit + ";w=" + windowSeconds;
@@ -46,17 +60,27 @@ public class PullLimiter {
         }
     }
 
+    /** One limit: {@code limit} pulls per {@code window}, counted under {@code key}. */
+    public record Bucket(String key, int limit, Duration window) {
+    }
+
+    /** Whom a caller's pulls are counted for ({@code source}, as Docker Hub names it) and the limits that apply. */
+    public record Subject(String source, List<Bucket> buckets) {
+    }
+
     private static final class Counter {
         final long windowStart;
+        final long windowMillis;
         long shared;
         long pending;
         long sending;
 
-        Counter(long windowStart) {
+        Counter(long windowStart, long windowMillis) {
             this.windowStart = windowStart;
+            this.windowMillis = windowMillis;
         }
 
-        synchronized long used() {
+        long used() {
             return shared + pending + sending;
         }
     }
@@ -67,77 +91,118 @@ public class PullLimiter {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final AtomicBoolean syncing = new AtomicBoolean();
 
+    @Inject
     public PullLimiter(AuthConfig config, Pool pool) {
-        this.config = config.rateLimit();
+        this(config.rateLimit(), pool);
+    }
+
+    PullLimiter(AuthConfig.RateLimit config, Pool pool) {
+        this.config = config;
         this.pool = pool;
         this.clock = Clock.systemUTC();
     }
 
-    /** The subject a caller's pulls are counted under and its limit; null when unlimited. */
+    /** The subject a caller's pulls are counted under and its limits; null when unlimited. */
     public Subject subject(Principal p, String remoteAddress) {
+        List<Bucket> buckets = new ArrayList<>(2);
+        String source;
         if (p.anonymous()) {
-            return config.anonymous() > 0 ? new Subject("ip:" + remoteAddress, config.anonymous()) : null;
+            source = ClientAddress.key(remoteAddress == null ? "unknown" : remoteAddress);
+            add(buckets, "ip:" + source, config.anonymous(), config.window());
+        } else if (p.systemAdmin()) {
+            return null;
+        } else if (p.robot()) {
+            source = "project:" + p.robotProject();
+            add(buckets, source, config.robotsPerProject(), config.window());
+        } else {
+            source = p.name();
+            add(buckets, "user:" + p.name(), config.authenticated(), config.window());
+            add(buckets, "user-day:" + p.name(), config.authenticatedDaily(), DAY);
         }
-        if (p.robot()) {
-            return config.robots().isPresent() && config.robots().getAsInt() > 0 ? new Subject("robot:" + p.name(), config.robots().getAsInt()) : null;
-        }
-        return config.authenticated() > 0 ? new Subject("user:" + p.name(), config.authenticated()) : null;
+        return buckets.isEmpty() ? null : new Subject(source, buckets);
     }
 
-    /** Whom pulls are counted for, and how many a window allows. */
-    public record Subject(String key, int limit) {
+    private static void add(List<Bucket> buckets, String key, int limit, Duration window) {
+        if (limit > 0) {
+            buckets.add(new Bucket(key, limit, window));
+        }
     }
 
-    /** Counts one pull if the subject has any left. */
+    /** Counts one pull against every limit of the subject, if each has one left. */
     public Quota pull(Subject s) {
-        Counter c = counter(s.key());
-        synchronized (c) {
-            long used = c.used();
-            if (used >= s.limit()) {
-                return new Quota(s.limit(), 0, windowSeconds(), false);
+        List<Counter> cs = counters(s);
+        // At most two counters, always in the subject's order: locking both in that order cannot deadlock.
+        synchronized (cs.get(0)) {
+            if (cs.size() == 1) {
+                return take(s, cs);
             }
-            c.pending++;
-            return new Quota(s.limit(), s.limit() - used - 1, windowSeconds(), true);
+            synchronized (cs.get(1)) {
+                return take(s, cs);
+            }
         }
+    }
+
+    private Quota take(Subject s, List<Counter> cs) {
+        for (int i = 0; i < cs.size(); i++) {
+            if (cs.get(i).used() >= s.buckets().get(i).limit()) {
+                return binding(s, cs, false);
+            }
+        }
+        cs.forEach(c -> c.pending++);
+        return binding(s, cs, true);
     }
 
     /** What the subject has left, counting nothing. */
     public Quota peek(Subject s) {
-        Counter c = counter(s.key());
-        long used = c.used();
-        return new Quota(s.limit(), Math.max(0, s.limit() - used), windowSeconds(), used < s.limit());
-    }
-
-    private long windowSeconds() {
-        return config.window().toSeconds();
-    }
-
-    private Counter counter(String key) {
-        long window = windowStart(clock.millis());
-        Counter c = counters.get(key);
-        if (c == null || c.windowStart != window) {
-            Counter fresh = new Counter(window);
-            c = counters.compute(key, (k, old) -> old == null || old.windowStart != window ? fresh : old);
+        List<Counter> cs = counters(s);
+        boolean allowed = true;
+        for (int i = 0; i < cs.size(); i++) {
+            allowed &= cs.get(i).used() < s.buckets().get(i).limit();
         }
-        return c;
+        return binding(s, cs, allowed);
     }
 
-    private long windowStart(long millis) {
-        long w = config.window().toMillis();
-        return millis - Math.floorMod(millis, w);
+    /** The limit with the fewest pulls left. */
+    private static Quota binding(Subject s, List<Counter> cs, boolean allowed) {
+        Quota tightest = null;
+        for (int i = 0; i < cs.size(); i++) {
+            Bucket b = s.buckets().get(i);
+            long left = Math.max(0, b.limit() - cs.get(i).used());
+            if (tightest == null || left < tightest.remaining()) {
+                tightest = new Quota(b.limit(), left, b.window().toSeconds(), allowed, s.source());
+            }
+        }
+        return tightest;
     }
 
-    /** Adds this instance's pulls to the shared counters and reads back every subject's total. */
+    private List<Counter> counters(Subject s) {
+        List<Counter> cs = new ArrayList<>(s.buckets().size());
+        long now = clock.millis();
+        for (Bucket b : s.buckets()) {
+            long windowMillis = b.window().toMillis();
+            long start = now - Math.floorMod(now, windowMillis);
+            String key = b.key() + "@" + b.window().toSeconds();
+            Counter c = counters.get(key);
+            if (c == null || c.windowStart != start) {
+                c = counters.compute(key, (k, old) -> old == null || old.windowStart != start ? new Counter(start, windowMillis) : old);
+            }
+            cs.add(c);
+        }
+        return cs;
+    }
+
+    /** Adds this instance's pulls to the shared counters and reads back every counter's total. */
     @Scheduled(every = "${wharf.auth.rate-limit.sync-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sync() {
         if (counters.isEmpty() || !syncing.compareAndSet(false, true)) {
             return Uni.createFrom().voidItem();
         }
-        long current = windowStart(clock.millis());
-        counters.entrySet().removeIf(e -> e.getValue().windowStart != current);
+        long now = clock.millis();
+        counters.entrySet().removeIf(e -> e.getValue().windowStart != now - Math.floorMod(now, e.getValue().windowMillis));
         List<String> keys = new ArrayList<>();
         List<Counter> batch = new ArrayList<>();
         List<Long> deltas = new ArrayList<>();
+        List<String> windows = new ArrayList<>();
         counters.forEach((k, c) -> {
             synchronized (c) {
                 c.sending = c.pending;
@@ -145,13 +210,13 @@ public class PullLimiter {
                 keys.add(k);
                 batch.add(c);
                 deltas.add(c.sending);
+                windows.add(Instant.ofEpochMilli(c.windowStart).atOffset(ZoneOffset.UTC).toString());
             }
         });
-        Instant window = Instant.ofEpochMilli(current);
         return pool.preparedQuery("insert into pull_count (subject, window_start, pulls) "
-                + "select s, $2, d from unnest($1::varchar[], $3::bigint[]) as t(s, d) "
+                + "select s, w::timestamptz, d from unnest($1::varchar[], $2::text[], $3::bigint[]) as t(s, w, d) "
                 + "on conflict (subject, window_start) do update set pulls = pull_count.pulls + excluded.pulls returning subject, pulls")
-                .execute(Tuple.of(keys.toArray(String[]::new), window.atOffset(ZoneOffset.UTC), deltas.toArray(Long[]::new)))
+                .execute(Tuple.of(keys.toArray(String[]::new), windows.toArray(String[]::new), deltas.toArray(Long[]::new)))
                 .invoke(rows -> {
                     Map<String, Long> totals = new HashMap<>();
                     for (Row r : rows) {
@@ -182,10 +247,10 @@ public class PullLimiter {
                 .replaceWithVoid();
     }
 
-    /** Old windows' rows are of no use: drop them hourly. */
+    /** Rows of windows that have ended are of no use: drop them hourly (a day's windows are the longest). */
     @Scheduled(every = "1h", delayed = "1m")
     Uni<Void> purge() {
-        Instant current = Instant.ofEpochMilli(windowStart(clock.millis()));
-        return pool.preparedQuery("delete from pull_count where window_start < $1").execute(Tuple.of(current.atOffset(ZoneOffset.UTC))).replaceWithVoid();
+        Instant oldest = Instant.ofEpochMilli(clock.millis()).minus(DAY).minus(config.window());
+        return pool.preparedQuery("delete from pull_count where window_start < $1").execute(Tuple.of(oldest.atOffset(ZoneOffset.UTC))).replaceWithVoid();
     }
 }

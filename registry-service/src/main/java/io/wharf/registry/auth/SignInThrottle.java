@@ -1,7 +1,5 @@
 package io.wharf.registry.auth;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -16,8 +14,6 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -57,7 +53,7 @@ public class SignInThrottle {
         Map<String, Integer> limits = new TreeMap<>();
         limits.put(ACCOUNT + username, config.maxFailures());
         if (address != null && config.maxFailuresPerAddress() > 0) {
-            limits.put(ADDRESS + addressKey(address), config.maxFailuresPerAddress());
+            limits.put(ADDRESS + ClientAddress.key(address), config.maxFailuresPerAddress());
         }
         return pool.preparedQuery("""
                         select subject, failed_at from sign_in_failure
@@ -93,7 +89,7 @@ public class SignInThrottle {
         }
         List<String> subjects = new ArrayList<>(List.of(ACCOUNT + username));
         if (address != null) {
-            subjects.add(ADDRESS + addressKey(address));
+            subjects.add(ADDRESS + ClientAddress.key(address));
         }
         return pool.preparedQuery("insert into sign_in_failure (subject) select unnest($1::text[])")
                 .execute(Tuple.of(subjects.toArray(String[]::new))).replaceWithVoid();
@@ -123,31 +119,5 @@ public class SignInThrottle {
 
     private boolean enabled() {
         return config.maxFailures() > 0;
-    }
-
-    /** The caller's address as the connection gives it (no forwarding header is trusted), or null. */
-    public static String addressOf(HttpServerRequest request) {
-        SocketAddress remote = request.remoteAddress();
-        return remote == null ? null : remote.hostAddress();
-    }
-
-    /** What an address counts as: an IPv4 address itself, an IPv6 address its /64 (IPv4-mapped ones as IPv4). */
-    static String addressKey(String address) {
-        if (address.indexOf(':') < 0) {
-            return address;
-        }
-        try {
-            byte[] bytes = InetAddress.getByName(address).getAddress();
-            if (bytes.length == 4) {
-                return InetAddress.getByAddress(bytes).getHostAddress();
-            }
-            StringBuilder prefix = new StringBuilder();
-            for (int i = 0; i < 8; i += 2) {
-                prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
-            }
-            return prefix.append(":/64").toString();
-        } catch (UnknownHostException e) {
-            return address; // a literal the socket gave us: never a name lookup
-        }
     }
 }
