@@ -1,5 +1,8 @@
 package io.wharf.registry;
 
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -89,5 +92,49 @@ class PullLimitTest {
             Admin.given().accept(Oci.OCI_MANIFEST).get("/v2/" + project + "/app/manifests/v1").then().statusCode(200)
                     .header("RateLimit-Limit", org.hamcrest.Matchers.nullValue());
         }
+    }
+
+    @Test
+    void administratorsSetAnAccountsOrAProjectsRobotsLimitsAndOnlyThey() {
+        String user = Accounts.user("ci");
+        String project = Accounts.project("ci-limits", false);
+        Accounts.member(project, user, "guest");
+        Oci.pushImage(project + "/app", "v1");
+        String path = "/v2/" + project + "/app/manifests/v1";
+        String limitPath = "/api/v1/users/" + user + "/pull-limit";
+
+        // Nobody but a system administrator sees or sets them.
+        Accounts.as(user).get(limitPath).then().statusCode(403);
+        Accounts.as(user).contentType("application/json").body(Map.of()).put(limitPath).then().statusCode(403);
+        Oci.anonymous().contentType("application/json").body(Map.of()).put(limitPath).then().statusCode(401);
+        Admin.given().get(limitPath).then().statusCode(200).body("perWindow", equalTo(2)).body("perDay", equalTo(3))
+                .body("windowSeconds", equalTo(21600)).body("overridden", equalTo(false));
+        Admin.given().contentType("application/json").body(Map.of("perWindow", 0)).put(limitPath).then().statusCode(400);
+
+        // An unlimited CI account: no limit, no RateLimit headers.
+        Admin.given().contentType("application/json").body(Map.of()).put(limitPath).then().statusCode(200)
+                .body("perWindow", nullValue()).body("perDay", nullValue()).body("overridden", equalTo(true));
+        for (int i = 0; i < 5; i++) {
+            Accounts.as(user).accept(Oci.OCI_MANIFEST).get(path).then().statusCode(200).header("RateLimit-Limit", nullValue());
+        }
+        // A number in place of the configured limit; then back to the configured ones (the 5 pulls above were not counted).
+        Admin.given().contentType("application/json").body(Map.of("perWindow", 1)).put(limitPath).then().statusCode(200)
+                .body("perWindow", equalTo(1));
+        Accounts.as(user).accept(Oci.OCI_MANIFEST).get(path).then().statusCode(200).header("RateLimit-Limit", "1;w=21600");
+        Oci.assertError(Accounts.as(user).accept(Oci.OCI_MANIFEST).get(path), 429, "TOOMANYREQUESTS");
+        Admin.given().delete(limitPath).then().statusCode(200).body("perWindow", equalTo(2)).body("overridden", equalTo(false));
+        Accounts.as(user).accept(Oci.OCI_MANIFEST).get(path).then().statusCode(200).header("RateLimit-Remaining", "0;w=21600");
+
+        // The budget of a project's robots.
+        String robotLimit = "/api/v1/projects/" + project + "/robot-pull-limit";
+        String[] robot = Accounts.robot(project, "builder", java.util.List.of("pull"));
+        Admin.given().contentType("application/json").body(Map.of("perWindow", 1)).put(robotLimit).then().statusCode(200)
+                .body("perWindow", equalTo(1)).body("perDay", nullValue());
+        Accounts.as(robot[0], robot[1]).accept(Oci.OCI_MANIFEST).get(path).then().statusCode(200).header("RateLimit-Limit", "1;w=21600");
+        Oci.assertError(Accounts.as(robot[0], robot[1]).accept(Oci.OCI_MANIFEST).get(path), 429, "TOOMANYREQUESTS");
+        Accounts.as(user).contentType("application/json").body(Map.of()).put(robotLimit).then().statusCode(403);
+        Admin.given().contentType("application/json").body(Map.of()).put("/api/v1/projects/none-" + Oci.suffix() + "/robot-pull-limit")
+                .then().statusCode(404);
+        Admin.given().delete(robotLimit).then().statusCode(200).body("perWindow", equalTo(4));
     }
 }

@@ -32,6 +32,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * robots of the project (a user cannot escape the account limits by making robots);</li>
  * <li>system administrators: not limited.</li>
  * </ul>
+ * An administrator may set other limits for one account or for one project's robots
+ * ({@link PullLimitOverrides}, e.g. an unlimited CI account).
  * Every limit that applies must have a pull left; the answer's RateLimit headers show the one with
  * the fewest left (the binding one), and {@code docker-ratelimit-source} what was counted.
  *
@@ -90,16 +92,51 @@ public class PullLimiter {
     private final Clock clock;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final AtomicBoolean syncing = new AtomicBoolean();
+    private final PullLimitOverrides store;
+    private volatile Map<String, PullLimitOverrides.Override> overrides = Map.of();
 
     @Inject
-    public PullLimiter(AuthConfig config, Pool pool) {
-        this(config.rateLimit(), pool);
+    public PullLimiter(AuthConfig config, Pool pool, PullLimitOverrides store) {
+        this(config.rateLimit(), pool, store);
     }
 
-    PullLimiter(AuthConfig.RateLimit config, Pool pool) {
+    PullLimiter(AuthConfig.RateLimit config, Pool pool, PullLimitOverrides store) {
         this.config = config;
         this.pool = pool;
+        this.store = store;
         this.clock = Clock.systemUTC();
+    }
+
+    /** The limits in force for an account or a project's robots (override or configuration): what the API shows. */
+    public PullLimitOverrides.Override limitsOf(String subject) {
+        PullLimitOverrides.Override o = overrides.get(subject);
+        if (o != null) {
+            return o;
+        }
+        return subject.startsWith("project:") ? new PullLimitOverrides.Override(positive(config.robotsPerProject()), null)
+                : new PullLimitOverrides.Override(positive(config.authenticated()), positive(config.authenticatedDaily()));
+    }
+
+    /** Whether an administrator set the limits of {@code subject}. */
+    public boolean overridden(String subject) {
+        return overrides.containsKey(subject);
+    }
+
+    /** The window the per-window limits count over. */
+    public Duration window() {
+        return config.window();
+    }
+
+    private static Integer positive(int limit) {
+        return limit > 0 ? limit : null;
+    }
+
+    /** Reads the administrators' overrides again (every sync interval, and at once after a change here). */
+    @Scheduled(every = "${wharf.auth.rate-limit.sync-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public Uni<Void> refreshOverrides() {
+        return store.all().invoke(all -> overrides = Map.copyOf(all))
+                .onFailure().invoke(e -> LOG.warnf("could not read pull-limit overrides (kept the last ones): %s", e.toString()))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /** The subject a caller's pulls are counted under and its limits; null when unlimited. */
@@ -108,22 +145,23 @@ public class PullLimiter {
         String source;
         if (p.anonymous()) {
             source = ClientAddress.key(remoteAddress == null ? "unknown" : remoteAddress);
-            add(buckets, "ip:" + source, config.anonymous(), config.window());
+            add(buckets, "ip:" + source, positive(config.anonymous()), config.window());
         } else if (p.systemAdmin()) {
             return null;
         } else if (p.robot()) {
             source = "project:" + p.robotProject();
-            add(buckets, source, config.robotsPerProject(), config.window());
+            add(buckets, source, limitsOf(source).perWindow(), config.window());
         } else {
             source = p.name();
-            add(buckets, "user:" + p.name(), config.authenticated(), config.window());
-            add(buckets, "user-day:" + p.name(), config.authenticatedDaily(), DAY);
+            PullLimitOverrides.Override limits = limitsOf("user:" + p.name());
+            add(buckets, "user:" + p.name(), limits.perWindow(), config.window());
+            add(buckets, "user-day:" + p.name(), limits.perDay(), DAY);
         }
         return buckets.isEmpty() ? null : new Subject(source, buckets);
     }
 
-    private static void add(List<Bucket> buckets, String key, int limit, Duration window) {
-        if (limit > 0) {
+    private static void add(List<Bucket> buckets, String key, Integer limit, Duration window) {
+        if (limit != null) {
             buckets.add(new Bucket(key, limit, window));
         }
     }

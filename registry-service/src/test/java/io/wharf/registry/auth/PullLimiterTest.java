@@ -45,7 +45,7 @@ class PullLimiterTest {
     }
 
     private static PullLimiter limiter(AuthConfig.RateLimit limits) {
-        return new PullLimiter(limits, null);
+        return new PullLimiter(limits, null, null);
     }
 
     @Test

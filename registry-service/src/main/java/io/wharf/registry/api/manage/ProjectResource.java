@@ -33,6 +33,7 @@ import io.wharf.registry.auth.Action;
 import io.wharf.registry.auth.Identities;
 import io.wharf.registry.identity.MemberService;
 import io.wharf.registry.identity.ProjectService;
+import io.wharf.registry.identity.PullLimitService;
 import io.wharf.registry.identity.RobotService;
 
 /** Projects, their members and robot accounts: HTTP mapping over the project, member and robot services. */
@@ -80,8 +81,10 @@ public class ProjectResource {
     private final ProjectService projects;
     private final MemberService members;
     private final RobotService robots;
+    private final PullLimitService pullLimits;
 
-    public ProjectResource(ProjectService projects, MemberService members, RobotService robots) {
+    public ProjectResource(ProjectService projects, MemberService members, RobotService robots, PullLimitService pullLimits) {
+        this.pullLimits = pullLimits;
         this.projects = projects;
         this.members = members;
         this.robots = robots;
@@ -118,6 +121,34 @@ public class ProjectResource {
     @Operation(summary = "Delete an empty project (project admins)")
     public Uni<Response> delete(@RestPath String name) {
         return projects.delete(name).map(done -> Response.noContent().build());
+    }
+
+    // ---- pull limit of the project's robots
+
+    /** The budget all robots of the project share per window; a limit left out or null is unlimited. */
+    public record RobotPullLimitUpdate(@Min(value = 1, message = "must be at least 1, or null for unlimited") Integer perWindow) {
+    }
+
+    @GET
+    @Path("/{name}/robot-pull-limit")
+    @Operation(summary = "The pull budget the project's robots share (system admins)")
+    public Uni<UserResource.PullLimitView> robotPullLimit(@RestPath String name) {
+        return pullLimits.ofProject(name).map(UserResource.PullLimitView::of);
+    }
+
+    @PUT
+    @Path("/{name}/robot-pull-limit")
+    @Operation(summary = "Set the pull budget the project's robots share per window; null is unlimited (system admins)")
+    public Uni<UserResource.PullLimitView> setRobotPullLimit(@RestPath String name,
+            @NotNull(message = Problem.BODY_REQUIRED) @Valid RobotPullLimitUpdate body) {
+        return pullLimits.setForProject(name, body.perWindow()).map(UserResource.PullLimitView::of);
+    }
+
+    @DELETE
+    @Path("/{name}/robot-pull-limit")
+    @Operation(summary = "Back to the configured budget of the project's robots (system admins)")
+    public Uni<UserResource.PullLimitView> clearRobotPullLimit(@RestPath String name) {
+        return pullLimits.clearForProject(name).map(UserResource.PullLimitView::of);
     }
 
     // ---- members

@@ -32,6 +32,7 @@ import io.wharf.registry.auth.Identities;
 import io.wharf.registry.auth.Principal;
 import io.wharf.registry.auth.Secrets;
 import io.wharf.registry.identity.AccountService;
+import io.wharf.registry.identity.PullLimitService;
 import io.wharf.registry.identity.TokenService;
 
 /** Accounts, personal access tokens and API tokens: HTTP mapping over the account and token services. */
@@ -61,6 +62,18 @@ public class UserResource {
 
     private static final String PASSWORD = "must have at least {min} characters (at most {max})";
 
+    /** Pull limits in force: per window and per day, null when unlimited; {@code overridden} when an administrator set them. */
+    public record PullLimitView(Integer perWindow, Integer perDay, long windowSeconds, boolean overridden) {
+        static PullLimitView of(PullLimitService.Limits l) {
+            return new PullLimitView(l.perWindow(), l.perDay(), l.window().toSeconds(), l.overridden());
+        }
+    }
+
+    /** Limits in place of the configured ones; a limit left out or null is unlimited. */
+    public record PullLimitUpdate(@Min(value = 1, message = "must be at least 1, or null for unlimited") Integer perWindow,
+            @Min(value = 1, message = "must be at least 1, or null for unlimited") Integer perDay) {
+    }
+
     public record TokenView(String name, Instant expiresAt, Instant createdAt) {
     }
 
@@ -79,9 +92,11 @@ public class UserResource {
     }
 
     private final AccountService accounts;
+    private final PullLimitService pullLimits;
     private final TokenService tokens;
 
-    public UserResource(AccountService accounts, TokenService tokens) {
+    public UserResource(AccountService accounts, TokenService tokens, PullLimitService pullLimits) {
+        this.pullLimits = pullLimits;
         this.accounts = accounts;
         this.tokens = tokens;
     }
@@ -128,6 +143,27 @@ public class UserResource {
     @Operation(summary = "Set a password (the account itself or a system admin); refresh tokens issued before stop working")
     public Uni<Response> password(@RestPath String username, @NotNull(message = Problem.BODY_REQUIRED) @Valid PasswordChange body) {
         return accounts.changePassword(username, body.password()).map(done -> Response.noContent().build());
+    }
+
+    @GET
+    @Path("/users/{username}/pull-limit")
+    @Operation(summary = "The account's pull limits in force (system admins)")
+    public Uni<PullLimitView> pullLimit(@RestPath String username) {
+        return pullLimits.ofAccount(username).map(PullLimitView::of);
+    }
+
+    @PUT
+    @Path("/users/{username}/pull-limit")
+    @Operation(summary = "Set the account's pull limits in place of the configured ones; a limit left out or null is unlimited (system admins)")
+    public Uni<PullLimitView> setPullLimit(@RestPath String username, @NotNull(message = Problem.BODY_REQUIRED) @Valid PullLimitUpdate body) {
+        return pullLimits.setForAccount(username, body.perWindow(), body.perDay()).map(PullLimitView::of);
+    }
+
+    @DELETE
+    @Path("/users/{username}/pull-limit")
+    @Operation(summary = "Back to the configured pull limits (system admins)")
+    public Uni<PullLimitView> clearPullLimit(@RestPath String username) {
+        return pullLimits.clearForAccount(username).map(PullLimitView::of);
     }
 
     @DELETE
