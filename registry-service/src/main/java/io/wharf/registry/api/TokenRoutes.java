@@ -20,8 +20,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.Action;
-import io.wharf.registry.auth.Authenticator.Authenticated;
 import io.wharf.registry.auth.Authenticator;
+import io.wharf.registry.auth.Authenticator.Authenticated;
+import io.wharf.registry.auth.Binding;
 import io.wharf.registry.auth.ClientAddress;
 import io.wharf.registry.auth.Grant;
 import io.wharf.registry.auth.Principal;
@@ -67,7 +68,7 @@ public class TokenRoutes {
         String header = ctx.request().getHeader("Authorization");
         Uni<Authenticated> who;
         if (header == null) {
-            who = Uni.createFrom().item(new Authenticated(Principal.ANONYMOUS, 0));
+            who = Uni.createFrom().item(new Authenticated(Principal.ANONYMOUS, Binding.NONE));
         } else {
             String[] basic = Authenticator.parseBasic(header);
             who = basic == null ? Uni.createFrom().nullItem() : authenticator.password(basic[0], basic[1], ClientAddress.of(ctx.request()));
@@ -135,7 +136,7 @@ public class TokenRoutes {
                     body.put("token_type", "Bearer").put("scope", String.join(" ", scopes));
                 }
                 if (withRefresh && !a.principal().anonymous()) {
-                    body.put("refresh_token", tokens.issueRefresh(a.principal(), a.tokenVersion()));
+                    body.put("refresh_token", tokens.issueRefresh(a.principal(), a.binding()));
                 }
                 return body;
             });

@@ -25,8 +25,8 @@ import io.vertx.mutiny.core.Vertx;
 @ApplicationScoped
 public class Authenticator {
 
-    /** A checked identity and the token version refresh tokens must carry. */
-    public record Authenticated(Principal principal, int tokenVersion) {
+    /** A checked identity and what its credentials were (tokens minted for it carry that). */
+    public record Authenticated(Principal principal, Binding binding) {
     }
 
     public static final String PAT_PREFIX = "wharf_pat_";
@@ -74,7 +74,7 @@ public class Authenticator {
     public Uni<Authenticated> password(String username, String secret, String address) {
         String key = Secrets.sha256(username + "\u0000" + secret);
         Authenticated known = checked.getIfPresent(key);
-        if (known != null && !expired(known.principal())) {
+        if (known != null && !known.binding().expired(Instant.now())) {
             return Uni.createFrom().item(known);
         }
         long seen = generation.get();
@@ -96,27 +96,58 @@ public class Authenticator {
         });
     }
 
-    /** The identity a refresh token names, if the token is valid and the account still is. */
+    /** The identity a refresh token names, if the token is valid and what it was made with still holds. */
     public Uni<Authenticated> refresh(String refreshToken) {
-        JWTClaimsSet claims;
-        Principal claimed;
         try {
-            claims = tokens.verify(refreshToken, tokens.refreshAudience());
-            claimed = Tokens.principalOf(claims);
+            return bound(tokens.verify(refreshToken, tokens.refreshAudience()));
         } catch (InvalidTokenException e) {
             return Uni.createFrom().nullItem();
         }
-        Object tv = claims.getClaim("tv");
-        if (claimed.robot()) {
-            String[] parts = RobotNames.parse(claimed.name());
-            return parts == null ? Uni.createFrom().nullItem() : identities.robot(parts[0], parts[1]).map(r -> usableRobot(r, claimed.accountId()));
-        }
-        if (!claimed.user()) {
+    }
+
+    /**
+     * The caller a verified refresh or API token names, as the database has it now, if the
+     * credentials the token was made with still hold ({@link Binding}: the same account at the same
+     * token version, the personal access token still there and unexpired, the robot enabled,
+     * unexpired and with the same secret); null otherwise.
+     */
+    public Uni<Authenticated> bound(JWTClaimsSet claims) {
+        Principal claimed;
+        Object tv;
+        Long pat;
+        String robotSecret;
+        try {
+            claimed = Tokens.principalOf(claims);
+            tv = claims.getClaim(Tokens.TOKEN_VERSION_CLAIM);
+            pat = claims.getLongClaim(Tokens.PERSONAL_TOKEN_CLAIM);
+            robotSecret = claims.getStringClaim(Tokens.ROBOT_SECRET_CLAIM);
+        } catch (InvalidTokenException | java.text.ParseException e) {
             return Uni.createFrom().nullItem();
         }
-        return identities.account(claimed.name()).map(a -> a == null || a.id() != claimed.accountId()
-                || !(tv instanceof Number n) || n.intValue() != a.tokenVersion() ? null
-                : new Authenticated(Principal.user(a.id(), a.username(), a.systemAdmin()), a.tokenVersion()));
+        if (claimed.robot()) {
+            String[] parts = RobotNames.parse(claimed.name());
+            if (parts == null || robotSecret == null) {
+                return Uni.createFrom().nullItem();
+            }
+            return identities.robot(parts[0], parts[1]).chain(r -> {
+                if (r == null || r.id() != claimed.accountId() || r.disabled() || r.expired(Instant.now())) {
+                    return Uni.createFrom().nullItem();
+                }
+                return identities.robotSecretHash(r.id()).map(hash -> robotSecret.equals(Binding.fingerprint(hash)) ? robot(r, hash) : null);
+            });
+        }
+        if (!claimed.user() || !(tv instanceof Number version)) {
+            return Uni.createFrom().nullItem();
+        }
+        return identities.account(claimed.name()).chain(a -> {
+            if (a == null || a.id() != claimed.accountId() || version.intValue() != a.tokenVersion()) {
+                return Uni.createFrom().nullItem();
+            }
+            if (pat == null) {
+                return Uni.createFrom().item(user(a, null));
+            }
+            return identities.personalTokenById(pat).map(t -> t == null || t.accountId() != a.id() || expired(t) ? null : user(a, t));
+        });
     }
 
     /**
@@ -135,17 +166,16 @@ public class Authenticator {
                 return Uni.createFrom().nullItem();
             }
             return vertx.executeBlocking(Uni.createFrom().item(() -> Secrets.passwordMatches(password, a.passwordHash())), false)
-                    .map(ok -> ok ? new Authenticated(Principal.user(a.id(), a.username(), a.systemAdmin()), a.tokenVersion()) : null);
+                    .map(ok -> ok ? user(a, null) : null);
         });
     }
 
     private Uni<Authenticated> personalToken(String username, String secret) {
         return identities.personalToken(Secrets.sha256(secret)).chain(t -> {
-            if (t == null || (t.expiresAt() != null && !Instant.now().isBefore(t.expiresAt()))) {
+            if (t == null || expired(t)) {
                 return Uni.createFrom().nullItem();
             }
-            return identities.account(username).map(a -> a == null || a.id() != t.accountId() ? null
-                    : new Authenticated(Principal.user(a.id(), a.username(), a.systemAdmin()), a.tokenVersion()));
+            return identities.account(username).map(a -> a == null || a.id() != t.accountId() ? null : user(a, t));
         });
     }
 
@@ -155,23 +185,26 @@ public class Authenticator {
             return Uni.createFrom().nullItem();
         }
         return identities.robot(parts[0], parts[1]).chain(r -> {
-            Authenticated usable = usableRobot(r, r == null ? 0 : r.id());
-            if (usable == null) {
+            if (r == null || r.disabled() || r.expired(Instant.now())) {
                 return Uni.createFrom().nullItem();
             }
             return identities.robotSecretHash(r.id()).map(hash -> hash != null && MessageDigest.isEqual(
-                    hash.getBytes(StandardCharsets.US_ASCII), Secrets.sha256(secret).getBytes(StandardCharsets.US_ASCII)) ? usable : null);
+                    hash.getBytes(StandardCharsets.US_ASCII), Secrets.sha256(secret).getBytes(StandardCharsets.US_ASCII)) ? robot(r, hash) : null);
         });
     }
 
-    private static Authenticated usableRobot(Identities.Robot r, long expectedId) {
-        if (r == null || r.id() != expectedId || r.disabled() || r.expired(Instant.now())) {
-            return null;
-        }
-        return new Authenticated(Principal.robot(r.id(), r.fullName(), r.project(), r.permissions(), r.expiresAt()), 0);
+    private static Authenticated user(Identities.Account a, Identities.PersonalToken t) {
+        return new Authenticated(Principal.user(a.id(), a.username(), a.systemAdmin()),
+                new Binding(a.tokenVersion(), t == null ? null : t.id(), null, t == null ? null : t.expiresAt()));
     }
 
-    private static boolean expired(Principal p) {
-        return p.expiresAt() != null && !Instant.now().isBefore(p.expiresAt());
+    private static Authenticated robot(Identities.Robot r, String secretHash) {
+        return new Authenticated(Principal.robot(r.id(), r.fullName(), r.project(), r.permissions(), r.expiresAt()),
+                new Binding(0, null, Binding.fingerprint(secretHash), r.expiresAt()));
     }
+
+    private static boolean expired(Identities.PersonalToken t) {
+        return t.expiresAt() != null && !Instant.now().isBefore(t.expiresAt());
+    }
+
 }

@@ -17,10 +17,18 @@ public final class CallerIdentity {
     private CallerIdentity() {
     }
 
-    /** The identity of a checked principal (anonymous when the principal is). */
-    public static SecurityIdentity of(Principal p) {
-        QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder().addAttribute(PRINCIPAL, p);
+    /** The {@link SecurityIdentity} attribute holding what the caller's credentials were ({@link Binding}). */
+    public static final String BINDING = "wharf.binding";
+
+    /** The identity of a checked principal (anonymous when the principal is) and what its credentials were. */
+    public static SecurityIdentity of(Principal p, Binding binding) {
+        QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder().addAttribute(PRINCIPAL, p).addAttribute(BINDING, binding);
         return p.anonymous() ? b.setAnonymous(true).build() : b.setPrincipal(new QuarkusPrincipal(p.name())).build();
+    }
+
+    /** What the credentials of an identity were ({@link Binding#NONE} when it has none). */
+    public static Binding binding(SecurityIdentity identity) {
+        return identity != null && identity.getAttribute(BINDING) instanceof Binding b ? b : Binding.NONE;
     }
 
     /** The principal an identity stands for. */

@@ -38,7 +38,7 @@ public class CredentialIdentityProvider implements IdentityProvider<UsernamePass
             if (a == null) {
                 throw new AuthenticationFailedException("incorrect username or password");
             }
-            return CallerIdentity.of(a.principal());
+            return CallerIdentity.of(a.principal(), a.binding());
         });
     }
 }

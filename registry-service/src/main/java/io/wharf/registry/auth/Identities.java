@@ -222,6 +222,11 @@ public class Identities {
         return one(pool, "select * from access_token where secret_hash = $1", Tuple.of(secretHash)).map(r -> r == null ? null : token(r));
     }
 
+    /** A personal access token by id (what a refresh or API token made with it names), or null. */
+    public Uni<PersonalToken> personalTokenById(long id) {
+        return one(pool, "select * from access_token where id = $1", Tuple.of(id)).map(r -> r == null ? null : token(r));
+    }
+
     public Uni<List<PersonalToken>> personalTokens(long accountId) {
         return pool.preparedQuery("select * from access_token where account_id = $1 order by name").execute(Tuple.of(accountId))
                 .map(rows -> map(rows, Identities::token));

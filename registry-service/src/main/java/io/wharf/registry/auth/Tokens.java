@@ -56,6 +56,12 @@ public class Tokens {
 
     /** The API token's audience, {@link ApiToken#AUDIENCE}. */
     public static final String API_AUDIENCE = ApiToken.AUDIENCE;
+    /** The account's token version when the token was made (bumped by a password change). */
+    static final String TOKEN_VERSION_CLAIM = "tv";
+    /** The id of the personal access token a token was made with. */
+    static final String PERSONAL_TOKEN_CLAIM = "pat";
+    /** The fingerprint of the robot secret a token was made with. */
+    static final String ROBOT_SECRET_CLAIM = "rsf";
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
     private final AuthConfig config;
@@ -99,16 +105,19 @@ public class Tokens {
         return sign(claims.build());
     }
 
-    /** A refresh token for an account (user or robot) at its current token version. */
-    public String issueRefresh(Principal principal, int tokenVersion) {
-        return sign(base(principal, refreshAudience(), config.refreshTokenTtl()).claim("tv", tokenVersion).build());
+    /** A refresh token for an account (user or robot), bound to its credentials; it lives no longer than they do. */
+    public String issueRefresh(Principal principal, Binding binding) {
+        return sign(bind(base(principal, refreshAudience(), lifetime(config.refreshTokenTtl(), binding)), binding).build());
     }
 
-    /** A management API token: who, whether a system admin, and the caller's role in each project. */
-    public String issueApi(Principal principal, Map<String, Role> projects) {
+    /**
+     * A management API token: who, whether a system admin, and the caller's role in each project;
+     * bound to the caller's credentials, and living no longer than they do.
+     */
+    public String issueApi(Principal principal, Map<String, Role> projects, Binding binding) {
         Map<String, Object> roles = new LinkedHashMap<>();
         projects.forEach((project, role) -> roles.put(project, role.wireName()));
-        JWTClaimsSet.Builder claims = base(principal, API_AUDIENCE, config.apiTokenTtl())
+        JWTClaimsSet.Builder claims = bind(base(principal, API_AUDIENCE, lifetime(config.apiTokenTtl(), binding)), binding)
                 .claim(ApiToken.GROUPS_CLAIM, principal.systemAdmin() ? List.of(ApiToken.ADMIN_GROUP) : List.of())
                 .claim(ApiToken.PROJECTS_CLAIM, roles);
         return sign(claims.build());
@@ -118,8 +127,9 @@ public class Tokens {
         return config.tokenTtl();
     }
 
-    public Duration apiTtl() {
-        return config.apiTokenTtl();
+    /** How long an API token for a caller with these credentials lives: the configured lifetime, or less when they expire first. */
+    public Duration apiTtl(Binding binding) {
+        return lifetime(config.apiTokenTtl(), binding);
     }
 
     /** Verifies an access token for this service. */
@@ -197,6 +207,27 @@ public class Tokens {
         } catch (ParseException e) {
             throw new InvalidTokenException("malformed claims");
         }
+    }
+
+    /** The claims that name what a token was made with ({@link Binding}). */
+    private static JWTClaimsSet.Builder bind(JWTClaimsSet.Builder b, Binding binding) {
+        b.claim(TOKEN_VERSION_CLAIM, binding.tokenVersion());
+        if (binding.personalTokenId() != null) {
+            b.claim(PERSONAL_TOKEN_CLAIM, binding.personalTokenId());
+        }
+        if (binding.robotSecret() != null) {
+            b.claim(ROBOT_SECRET_CLAIM, binding.robotSecret());
+        }
+        return b;
+    }
+
+    /** {@code ttl}, cut short to when the credentials expire. */
+    private static Duration lifetime(Duration ttl, Binding binding) {
+        if (binding.expiresAt() == null) {
+            return ttl;
+        }
+        Duration left = Duration.between(Instant.now(), binding.expiresAt());
+        return left.compareTo(ttl) < 0 ? (left.isNegative() ? Duration.ZERO : left) : ttl;
     }
 
     private JWTClaimsSet.Builder base(Principal principal, String audience, Duration ttl) {

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import io.wharf.registry.auth.AccessPolicy;
+import io.wharf.registry.auth.Binding;
 import io.wharf.registry.auth.CurrentCaller;
 import io.wharf.registry.auth.Identities;
 import io.wharf.registry.auth.Principal;
@@ -33,6 +34,11 @@ public class CallerAccess {
     /** The caller, anonymous or not. */
     public Principal caller() {
         return caller.get();
+    }
+
+    /** What the caller's credentials were: tokens minted for the caller carry it. */
+    public Binding binding() {
+        return caller.binding();
     }
 
     /** The caller's role in each project it is a member of (none for robots and anonymous callers). */

@@ -50,7 +50,7 @@ public class TokenService {
     /** An API token for the caller (user or robot), naming its current project roles. */
     public Uni<ApiToken> apiToken() {
         Principal p = access.signedIn();
-        return policy.roles(p).map(roles -> new ApiToken(tokens.issueApi(p, roles), tokens.apiTtl()));
+        return policy.roles(p).map(roles -> new ApiToken(tokens.issueApi(p, roles, access.binding()), tokens.apiTtl(access.binding())));
     }
 
     public Uni<List<Identities.PersonalToken>> list() {

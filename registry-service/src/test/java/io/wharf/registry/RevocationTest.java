@@ -1,0 +1,120 @@
+package io.wharf.registry;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Revocation that sticks (issue 21): refresh and API tokens are bound to the credentials that made
+ * them (the account's password generation, the personal access token, the robot's secret) and die
+ * with them. Each case failed on the code before: API tokens re-issued themselves from their claims,
+ * refresh chains outlived the PAT that started them, robot refresh ignored a rotated secret, and an
+ * expired PAT kept working from the credential cache.
+ */
+@QuarkusTest
+class RevocationTest {
+
+    private static String apiToken(io.restassured.specification.RequestSpecification as) {
+        return as.post("/api/v1/auth/token").then().statusCode(200).extract().path("token");
+    }
+
+    private static String pat(String user, String name) {
+        return Accounts.as(user).contentType(ContentType.JSON).body(Map.of("name", name)).post("/api/v1/users/me/tokens")
+                .then().statusCode(201).extract().path("token");
+    }
+
+    private static String dockerLogin(String user, String secret) {
+        return RestAssured.given().auth().preemptive().basic(user, secret).queryParam("offline_token", "true")
+                .queryParam("client_id", "docker").queryParam("service", "wharf-registry").get("/token")
+                .then().statusCode(200).extract().path("refresh_token");
+    }
+
+    private static int refreshGrant(String refresh) {
+        return RestAssured.given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", refresh).formParam("service", "wharf-registry").post("/token").statusCode();
+    }
+
+    private static long expiryOf(String jwt) {
+        return new JsonObject(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]))).getLong("exp");
+    }
+
+    @Test
+    void aDeletedAdministratorsApiTokenNeitherWorksNorRenewsItself() {
+        String admin = "second-admin-" + Oci.suffix();
+        Admin.given().contentType(ContentType.JSON).body(Map.of("username", admin, "password", Accounts.PASSWORD, "systemAdmin", true))
+                .post("/api/v1/users").then().statusCode(201);
+        String token = apiToken(Accounts.as(admin));
+        Accounts.bearer(token).get("/api/v1/users").then().statusCode(200);
+        Admin.given().delete("/api/v1/users/" + admin).then().statusCode(204);
+
+        Accounts.bearer(token).get("/api/v1/users").then().statusCode(401);
+        Accounts.bearer(token).post("/api/v1/auth/token").then().statusCode(401);
+        Accounts.bearer(token).contentType(ContentType.JSON).body(Map.of("username", "mallory-" + Oci.suffix(), "password", Accounts.PASSWORD,
+                "systemAdmin", true)).post("/api/v1/users").then().statusCode(401);
+    }
+
+    @Test
+    void aPasswordChangeEndsApiTokensMadeWithTheOldOne() {
+        String user = Accounts.user("changes");
+        String token = apiToken(Accounts.as(user));
+        String renewed = apiToken(Accounts.bearer(token));
+        Accounts.bearer(renewed).get("/api/v1/users/me").then().statusCode(200).body("username", equalTo(user));
+        Admin.given().contentType(ContentType.JSON).body(Map.of("password", "another-long-password"))
+                .put("/api/v1/users/" + user + "/password").then().statusCode(204);
+        Accounts.bearer(token).get("/api/v1/users/me").then().statusCode(401);
+        Accounts.bearer(renewed).get("/api/v1/users/me").then().statusCode(401);
+    }
+
+    @Test
+    void aRefreshChainStartedWithAPersonalTokenEndsWithIt() {
+        String user = Accounts.user("pat-login");
+        String secret = pat(user, "laptop");
+        String refresh = dockerLogin(user, secret);
+        assertTrue(refreshGrant(refresh) == 200);
+        String patApi = apiToken(Accounts.as(user, secret));
+        Accounts.as(user).delete("/api/v1/users/me/tokens/laptop").then().statusCode(204);
+
+        assertTrue(refreshGrant(refresh) == 401, "the PAT is gone, so is every token made with it");
+        Accounts.bearer(patApi).get("/api/v1/users/me").then().statusCode(401);
+        Accounts.as(user, secret).get("/v2/").then().statusCode(401);
+        // The password's own sessions are untouched.
+        assertTrue(refreshGrant(dockerLogin(user, Accounts.PASSWORD)) == 200);
+    }
+
+    @Test
+    void aRotatedRobotSecretEndsTheRobotsSessions() {
+        String project = Accounts.project("rotates", false);
+        String[] robot = Accounts.robot(project, "ci", List.of("pull"));
+        String refresh = dockerLogin(robot[0], robot[1]);
+        assertTrue(refreshGrant(refresh) == 200);
+        Admin.given().post("/api/v1/projects/" + project + "/robots/ci/secret").then().statusCode(200);
+        assertTrue(refreshGrant(refresh) == 401, "a rotated secret ends the robot's docker login");
+    }
+
+    @Test
+    void anExpiringPersonalTokenStopsWhenItExpiresNotWhenTheCacheForgetsIt() {
+        String user = Accounts.user("expiring");
+        String secret = pat(user, "short");
+        TestDatabase.execute("update access_token set expires_at = now() + interval '3 seconds' where name = 'short' "
+                + "and account_id = (select id from account where username = '" + user + "')");
+        Accounts.as(user, secret).get("/v2/").then().statusCode(200); // checked and remembered
+        String api = apiToken(Accounts.as(user, secret));
+        assertTrue(expiryOf(api) <= Instant.now().getEpochSecond() + 4, "an API token made with a PAT lives no longer than the PAT");
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
+                .until(() -> Accounts.as(user, secret).get("/v2/").statusCode() == 401);
+        Accounts.bearer(api).get("/api/v1/users/me").then().statusCode(401);
+    }
+}
