@@ -58,7 +58,7 @@ class ManagementServicesTest {
         Accounts.as(user).get("/api/v1/users/me").then().statusCode(200);
         Accounts.as(user).get("/v2/").then().statusCode(200);
 
-        Accounts.as(user).contentType(ContentType.JSON).body(Map.of("password", "the-next-long-password"))
+        Accounts.as(user).contentType(ContentType.JSON).body(Map.of("password", "the-next-long-password", "currentPassword", Accounts.PASSWORD))
                 .put("/api/v1/users/" + user + "/password").then().statusCode(204);
 
         Accounts.as(user).get("/api/v1/users/me").then().statusCode(401);

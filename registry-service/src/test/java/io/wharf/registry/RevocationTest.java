@@ -31,8 +31,10 @@ class RevocationTest {
         return as.post("/api/v1/auth/token").then().statusCode(200).extract().path("token");
     }
 
+    /** A personal access token that may also use the management API. */
     private static String pat(String user, String name) {
-        return Accounts.as(user).contentType(ContentType.JSON).body(Map.of("name", name)).post("/api/v1/users/me/tokens")
+        return Accounts.as(user).contentType(ContentType.JSON).body(Map.of("name", name, "scopes", List.of("pull", "push", "api")))
+                .post("/api/v1/users/me/tokens")
                 .then().statusCode(201).extract().path("token");
     }
 

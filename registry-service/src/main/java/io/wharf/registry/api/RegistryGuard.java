@@ -107,7 +107,7 @@ public class RegistryGuard {
             if (r.repository() == null) {
                 return allowed(ctx, r, method, a.principal(), null);
             }
-            return policy.actions(a.principal(), Names.project(r.repository()))
+            return policy.actions(a.principal(), Names.project(r.repository())).map(a.binding()::limit)
                     .chain(actions -> actions.containsAll(needed) ? allowed(ctx, r, method, a.principal(), null)
                             : Uni.createFrom().failure(OciError.DENIED.exception()));
         });

@@ -124,7 +124,7 @@ public class TokenRoutes {
             if (a == null) {
                 return Uni.createFrom().failure(new BadCredentials());
             }
-            return grants(a.principal(), scopes).map(grants -> {
+            return grants(a.principal(), a.binding(), scopes).map(grants -> {
                 Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
                 String token = tokens.issueAccess(a.principal(), grants);
                 JsonObject body = new JsonObject()
@@ -159,8 +159,8 @@ public class TokenRoutes {
                 });
     }
 
-    /** The granted access for each requested scope ({@code type:name:actions}). */
-    private Uni<List<Grant>> grants(Principal p, List<String> scopes) {
+    /** The granted access for each requested scope ({@code type:name:actions}), within what the credentials allow. */
+    private Uni<List<Grant>> grants(Principal p, Binding binding, List<String> scopes) {
         List<Uni<Grant>> each = new ArrayList<>();
         for (String scope : scopes) {
             int first = scope.indexOf(':');
@@ -185,7 +185,7 @@ public class TokenRoutes {
             } catch (RegistryException invalidName) {
                 continue;
             }
-            each.add(policy.actions(p, Names.project(repository)).map(allowed -> {
+            each.add(policy.actions(p, Names.project(repository)).map(binding::limit).map(allowed -> {
                 Set<Action> granted = EnumSet.noneOf(Action.class);
                 granted.addAll(wanted);
                 granted.retainAll(allowed);

@@ -195,12 +195,13 @@ public class Authenticator {
 
     private static Authenticated user(Identities.Account a, Identities.PersonalToken t) {
         return new Authenticated(Principal.user(a.id(), a.username(), a.systemAdmin()),
-                new Binding(a.tokenVersion(), t == null ? null : t.id(), null, t == null ? null : t.expiresAt()));
+                t == null ? new Binding(a.tokenVersion(), null, null, null, null)
+                        : new Binding(a.tokenVersion(), t.id(), null, t.expiresAt(), t.scopes()));
     }
 
     private static Authenticated robot(Identities.Robot r, String secretHash) {
         return new Authenticated(Principal.robot(r.id(), r.fullName(), r.project(), r.permissions(), r.expiresAt()),
-                new Binding(0, null, Binding.fingerprint(secretHash), r.expiresAt()));
+                new Binding(0, null, Binding.fingerprint(secretHash), r.expiresAt(), null));
     }
 
     private static boolean expired(Identities.PersonalToken t) {

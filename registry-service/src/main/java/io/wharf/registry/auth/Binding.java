@@ -1,18 +1,41 @@
 package io.wharf.registry.auth;
 
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * What a signed-in caller's credentials were, so that tokens minted for it die with them: the
  * account's token version (bumped by a password change), the personal access token used (null for a
  * password), or a fingerprint of the robot's current secret; and when those credentials expire
- * (null: never). Refresh and API tokens carry it ({@code tv}, {@code pat}, {@code rsf}) and are
+ * (null: never); a personal access token's scopes (null: not limited). Refresh and API tokens carry it ({@code tv}, {@code pat}, {@code rsf}) and are
  * refused once it no longer matches the database ({@link Authenticator#bound}).
  */
-public record Binding(int tokenVersion, Long personalTokenId, String robotSecret, Instant expiresAt) {
+public record Binding(int tokenVersion, Long personalTokenId, String robotSecret, Instant expiresAt, Set<TokenScope> scopes) {
 
     /** No credentials: an anonymous caller. */
-    public static final Binding NONE = new Binding(0, null, null, null);
+    public static final Binding NONE = new Binding(0, null, null, null, null);
+
+    /** Whether the caller signed in with a personal access token (then {@link #scopes} limit it). */
+    public boolean personalToken() {
+        return personalTokenId != null;
+    }
+
+    /** Whether the credentials may use the management API (a password or robot secret may; a token needs {@code api}). */
+    public boolean allowsApi() {
+        return scopes == null || scopes.contains(TokenScope.API);
+    }
+
+    /** What the credentials allow of what the caller may do in a project's repositories. */
+    public Set<Action> limit(Set<Action> allowed) {
+        if (scopes == null) {
+            return allowed;
+        }
+        Set<Action> left = EnumSet.noneOf(Action.class);
+        left.addAll(allowed);
+        left.retainAll(TokenScope.actions(scopes));
+        return left;
+    }
 
     /** Whether the credentials have expired at {@code now}. */
     public boolean expired(Instant now) {

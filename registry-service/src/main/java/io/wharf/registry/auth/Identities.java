@@ -48,7 +48,7 @@ public class Identities {
     }
 
     /** A personal access token row (never with its secret). */
-    public record PersonalToken(long id, long accountId, String name, Instant expiresAt, Instant createdAt) {
+    public record PersonalToken(long id, long accountId, String name, Instant expiresAt, Instant createdAt, Set<TokenScope> scopes) {
     }
 
     /** A member of a project. */
@@ -232,9 +232,10 @@ public class Identities {
                 .map(rows -> map(rows, Identities::token));
     }
 
-    public Uni<PersonalToken> insertPersonalToken(SqlClient db, long accountId, String name, Instant expiresAt, String secretHash) {
-        return one(db, "insert into access_token (account_id, name, secret_hash, expires_at) values ($1, $2, $3, $4) "
-                + "on conflict (account_id, name) do nothing returning *", Tuple.of(accountId, name, secretHash, ts(expiresAt)))
+    public Uni<PersonalToken> insertPersonalToken(SqlClient db, long accountId, String name, Instant expiresAt, String secretHash,
+            Set<TokenScope> scopes) {
+        return one(db, "insert into access_token (account_id, name, secret_hash, expires_at, scopes) values ($1, $2, $3, $4, $5) "
+                + "on conflict (account_id, name) do nothing returning *", Tuple.of(accountId, name, secretHash, ts(expiresAt), TokenScope.join(scopes)))
                 .map(r -> r == null ? null : token(r));
     }
 
@@ -272,7 +273,8 @@ public class Identities {
     }
 
     private static PersonalToken token(Row r) {
-        return new PersonalToken(r.getLong("id"), r.getLong("account_id"), r.getString("name"), instant(r, "expires_at"), instant(r, "created_at"));
+        return new PersonalToken(r.getLong("id"), r.getLong("account_id"), r.getString("name"), instant(r, "expires_at"), instant(r, "created_at"),
+                TokenScope.parse(r.getString("scopes")));
     }
 
     private static Instant instant(Row r, String column) {

@@ -92,13 +92,33 @@ public class AccountService {
         return insert(username, password, email, systemAdmin);
     }
 
-    /** Sets a password (the account itself or a system admin); refresh tokens issued before stop working. */
-    public Uni<Void> changePassword(String username, String password) {
+    /**
+     * Sets a password (the account itself, with its current password and not through an access token,
+     * or a system admin for another account); every session and token made with the old one stops working.
+     */
+    public Uni<Void> changePassword(String username, String password, String currentPassword) {
         Principal p = access.user();
-        if (!p.systemAdmin() && !p.name().equals(username)) {
+        boolean own = p.name().equals(username);
+        if (!p.systemAdmin() && !own) {
             throw RequestRefused.denied();
         }
-        return hash(password).chain(hash -> pool.withTransaction(db -> identities.setPassword(db, username, hash)))
+        Uni<Void> proven = Uni.createFrom().voidItem();
+        if (own) {
+            access.userWithPassword();
+            if (currentPassword == null || currentPassword.isEmpty()) {
+                throw RequestRefused.invalid("currentPassword is required to change your own password");
+            }
+            proven = identities.account(username).chain(a -> a == null ? Uni.createFrom().item(false)
+                    : vertx.executeBlocking(Uni.createFrom().item(() -> Secrets.passwordMatches(currentPassword, a.passwordHash())), false))
+                    .call(right -> right ? Uni.createFrom().voidItem() : throttle.failed(username, null))
+                    .map(right -> {
+                        if (!right) {
+                            throw RequestRefused.denied("currentPassword is not your current password");
+                        }
+                        return null;
+                    });
+        }
+        return proven.chain(() -> hash(password)).chain(hash -> pool.withTransaction(db -> identities.setPassword(db, username, hash)))
                 .map(changed -> {
                     if (!changed) {
                         throw RequestRefused.notFound("user " + username);

@@ -46,11 +46,26 @@ public class CallerAccess {
         return policy.roles(caller.get());
     }
 
-    /** A signed-in caller: a user or a robot. */
+    /**
+     * A signed-in caller: a user or a robot, whose credentials may use the management API (a
+     * personal access token needs the {@code api} scope).
+     */
     public Principal signedIn() {
         Principal p = caller.get();
         if (p.anonymous()) {
             throw RequestRefused.unauthenticated();
+        }
+        if (!caller.binding().allowsApi()) {
+            throw RequestRefused.denied("this personal access token may not use the management API: make one with the api scope");
+        }
+        return p;
+    }
+
+    /** A user signed in with its password (or a token made with it), not with a personal access token: for the account's own security. */
+    public Principal userWithPassword() {
+        Principal p = user();
+        if (caller.binding().personalToken()) {
+            throw RequestRefused.denied("changing the password or making access tokens needs your password, not an access token");
         }
         return p;
     }
@@ -64,7 +79,7 @@ public class CallerAccess {
         return p;
     }
 
-    /** A system administrator. */
+    /** A system administrator (with any credentials that may use the management API). */
     public Principal admin() {
         Principal p = user();
         if (!p.systemAdmin()) {

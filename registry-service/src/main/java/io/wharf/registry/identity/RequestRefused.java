@@ -60,7 +60,12 @@ public class RequestRefused extends RuntimeException {
     }
 
     public static RequestRefused denied() {
-        return new RequestRefused(Reason.DENIED, "requested access to the resource is denied");
+        return denied("requested access to the resource is denied");
+    }
+
+    /** Denied, saying why (when the reason is the caller's own credentials, not a secret). */
+    public static RequestRefused denied(String why) {
+        return new RequestRefused(Reason.DENIED, why);
     }
 
     public static RequestRefused notFound(String what) {

@@ -3,6 +3,8 @@ package io.wharf.registry.identity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,6 +15,7 @@ import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.Identities;
 import io.wharf.registry.auth.Principal;
 import io.wharf.registry.auth.Secrets;
+import io.wharf.registry.auth.TokenScope;
 import io.wharf.registry.auth.Tokens;
 
 /**
@@ -58,18 +61,22 @@ public class TokenService {
         return identities.personalTokens(p.accountId());
     }
 
-    /** Creates a personal access token expiring in {@code expiresInDays} (absent or 0: never). */
-    public Uni<TokenWithSecret> create(String name, Integer expiresInDays) {
-        Principal p = access.user();
-        if (name == null || name.isBlank() || name.length() > 100) {
-            throw RequestRefused.invalid("name required (at most 100 characters)");
-        }
-        if (expiresInDays != null && expiresInDays < 0) {
-            throw RequestRefused.invalid("expiresInDays must not be negative");
+    /**
+     * Creates a personal access token expiring in {@code expiresInDays} (absent or 0: never) with
+     * these scopes (absent or empty: {@link TokenScope#DEFAULT}); only with the account's password.
+     */
+    public Uni<TokenWithSecret> create(String name, Integer expiresInDays, List<String> scopes) {
+        Principal p = access.userWithPassword();
+        Set<TokenScope> granted;
+        try {
+            granted = scopes == null || scopes.isEmpty() ? TokenScope.DEFAULT
+                    : scopes.stream().map(TokenScope::fromWire).collect(Collectors.toUnmodifiableSet());
+        } catch (IllegalArgumentException e) {
+            throw RequestRefused.invalid(e.getMessage());
         }
         Instant expires = expiresInDays == null || expiresInDays == 0 ? null : Instant.now().plus(Duration.ofDays(expiresInDays));
         String secret = Secrets.newToken(Authenticator.PAT_PREFIX);
-        return pool.withTransaction(db -> identities.insertPersonalToken(db, p.accountId(), name, expires, Secrets.sha256(secret)).map(t -> {
+        return pool.withTransaction(db -> identities.insertPersonalToken(db, p.accountId(), name, expires, Secrets.sha256(secret), granted).map(t -> {
             if (t == null) {
                 throw RequestRefused.conflict("a token named " + name + " exists");
             }

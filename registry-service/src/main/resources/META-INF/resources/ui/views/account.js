@@ -1,4 +1,4 @@
-import { h, field, timeEl, announce, message, replace } from '../dom.js';
+import { h, field, checkbox, timeEl, announce, message, replace } from '../dom.js';
 import { api, session } from '../api.js';
 import { failure, secretBox, table } from './common.js';
 
@@ -20,7 +20,8 @@ export async function accountView(ctx) {
   const render = async () => {
     const kept = [...tokens.querySelectorAll('.secret-box')];
     replace(tokens, h('h2', { id: 'tokens-title' }, 'Personal access tokens'),
-      h('p', {}, 'Use a token instead of your password with docker login and the API.'), ...kept);
+      h('p', {}, 'Use a token instead of your password with docker login (pull and push by default) and, with the api scope, '
+        + 'the API. No token can change your password or make tokens.'), ...kept);
     let list;
     try {
       list = await api('/api/v1/users/me/tokens', { signal: ctx.signal });
@@ -28,8 +29,8 @@ export async function accountView(ctx) {
       tokens.append(failure(e, 'your tokens'));
       return;
     }
-    tokens.append(table('Your tokens', ['Name', 'Created', 'Expires', ''], list.map(t => h('tr', {},
-      h('th', { scope: 'row' }, t.name), h('td', {}, timeEl(t.createdAt)), h('td', {}, t.expiresAt ? timeEl(t.expiresAt) : 'never'),
+    tokens.append(table('Your tokens', ['Name', 'Scopes', 'Created', 'Expires', ''], list.map(t => h('tr', {},
+      h('th', { scope: 'row' }, t.name), h('td', {}, (t.scopes || []).join(', ')), h('td', {}, timeEl(t.createdAt)), h('td', {}, t.expiresAt ? timeEl(t.expiresAt) : 'never'),
       h('td', {}, h('button', {
         type: 'button', class: 'danger', onclick: async () => {
           if (!window.confirm(`Revoke the token ${t.name}? Clients using it stop working.`)) return;
@@ -47,7 +48,8 @@ export async function accountView(ctx) {
         const data = new FormData(form);
         try {
           const created = await api('/api/v1/users/me/tokens', {
-            method: 'POST', body: { name: data.get('name'), expiresInDays: Number(data.get('expiresInDays') || 0) },
+            method: 'POST',
+            body: { name: data.get('name'), expiresInDays: Number(data.get('expiresInDays') || 0), scopes: data.getAll('scopes') },
           });
           await render();
           tokens.querySelector('h2').after(secretBox(`Token ${created.name}`, created.token,
@@ -60,6 +62,11 @@ export async function accountView(ctx) {
     }, h('h3', {}, 'Create token'), error,
     field('Name', { name: 'name', required: true, maxlength: 100, autocomplete: 'off' }),
     field('Expires after (days, 0 for never)', { name: 'expiresInDays', type: 'number', min: 0, value: '90' }),
+    h('fieldset', {}, h('legend', {}, 'Scopes'),
+      checkbox('pull images', { name: 'scopes', value: 'pull', checked: true }),
+      checkbox('push images', { name: 'scopes', value: 'push', checked: true }),
+      checkbox('delete images', { name: 'scopes', value: 'delete' }),
+      checkbox('use the API (projects, webhooks, deploy rules)', { name: 'scopes', value: 'api' })),
     h('button', { type: 'submit', class: 'primary' }, 'Create token'));
     tokens.append(form);
   };

@@ -30,7 +30,7 @@ public class RequestRefusedMapper {
         return switch (e.reason()) {
             case INVALID -> ApiException.badRequest(e.getMessage());
             case UNAUTHENTICATED -> ApiException.unauthorized();
-            case DENIED -> ApiException.denied();
+            case DENIED -> new ApiException(403, "DENIED", e.getMessage());
             case NOT_FOUND -> new ApiException(404, "NOT_FOUND", e.getMessage());
             case CONFLICT -> ApiException.conflict(e.getMessage());
         };

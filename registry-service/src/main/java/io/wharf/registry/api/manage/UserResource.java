@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import jakarta.validation.Valid;
@@ -31,6 +32,7 @@ import io.wharf.problem.validation.ProjectName;
 import io.wharf.registry.auth.Identities;
 import io.wharf.registry.auth.Principal;
 import io.wharf.registry.auth.Secrets;
+import io.wharf.registry.auth.TokenScope;
 import io.wharf.registry.identity.AccountService;
 import io.wharf.registry.identity.PullLimitService;
 import io.wharf.registry.identity.TokenService;
@@ -57,7 +59,9 @@ public class UserResource {
             Boolean systemAdmin) {
     }
 
-    public record PasswordChange(@NotNull(message = PASSWORD) @Size(min = Secrets.MIN_PASSWORD_LENGTH, max = 1024, message = PASSWORD) String password) {
+    /** A new password; changing one's own needs the current one too (an administrator setting another account's does not). */
+    public record PasswordChange(@NotNull(message = PASSWORD) @Size(min = Secrets.MIN_PASSWORD_LENGTH, max = 1024, message = PASSWORD) String password,
+            @Size(max = 1024, message = "must be at most 1024 characters") String currentPassword) {
     }
 
     private static final String PASSWORD = "must have at least {min} characters (at most {max})";
@@ -74,17 +78,21 @@ public class UserResource {
             @Min(value = 1, message = "must be at least 1, or null for unlimited") Integer perDay) {
     }
 
-    public record TokenView(String name, Instant expiresAt, Instant createdAt) {
+    public record TokenView(String name, Instant expiresAt, Instant createdAt, List<String> scopes) {
     }
 
-    /** A personal access token request: expiry in days (absent or 0: never). */
+    /**
+     * A personal access token request: expiry in days (absent or 0: never) and scopes among pull, push,
+     * delete and api (absent: pull and push).
+     */
     public record NewToken(
             @NotBlank(message = "is required (at most 100 characters)") @Size(max = 100, message = "is required (at most 100 characters)") String name,
-            @Min(value = 0, message = "must not be negative") Integer expiresInDays) {
+            @Min(value = 0, message = "must not be negative") Integer expiresInDays,
+            @Size(max = 4, message = "must list at most 4 scopes") List<@NotNull(message = "must be pull, push, delete or api") String> scopes) {
     }
 
     /** The token itself: the only time it is shown. Use it as the password with docker login. */
-    public record TokenSecret(String name, String token, Instant expiresAt) {
+    public record TokenSecret(String name, String token, Instant expiresAt, List<String> scopes) {
     }
 
     /** A management API token for this and the other Wharf services' APIs. */
@@ -142,7 +150,7 @@ public class UserResource {
     @Path("/users/{username}/password")
     @Operation(summary = "Set a password (the account itself or a system admin); refresh tokens issued before stop working")
     public Uni<Response> password(@RestPath String username, @NotNull(message = Problem.BODY_REQUIRED) @Valid PasswordChange body) {
-        return accounts.changePassword(username, body.password()).map(done -> Response.noContent().build());
+        return accounts.changePassword(username, body.password(), body.currentPassword()).map(done -> Response.noContent().build());
     }
 
     @GET
@@ -183,21 +191,25 @@ public class UserResource {
     @GET
     @Path("/users/me/tokens")
     public Uni<List<TokenView>> tokens() {
-        return tokens.list().map(all -> all.stream().map(t -> new TokenView(t.name(), t.expiresAt(), t.createdAt())).toList());
+        return tokens.list().map(all -> all.stream().map(t -> new TokenView(t.name(), t.expiresAt(), t.createdAt(), scopeNames(t.scopes()))).toList());
     }
 
     @POST
     @Path("/users/me/tokens")
     @Operation(summary = "Create a personal access token; it is in this response only")
     public Uni<Response> createToken(@NotNull(message = Problem.BODY_REQUIRED) @Valid NewToken body) {
-        return tokens.create(body.name(), body.expiresInDays())
-                .map(t -> Response.status(201).entity(new TokenSecret(t.token().name(), t.secret(), t.token().expiresAt())).build());
+        return tokens.create(body.name(), body.expiresInDays(), body.scopes())
+                .map(t -> Response.status(201).entity(new TokenSecret(t.token().name(), t.secret(), t.token().expiresAt(), scopeNames(t.token().scopes()))).build());
     }
 
     @DELETE
     @Path("/users/me/tokens/{name}")
     public Uni<Response> deleteToken(@RestPath String name) {
         return tokens.delete(name).map(done -> Response.noContent().build());
+    }
+
+    private static List<String> scopeNames(Set<TokenScope> scopes) {
+        return java.util.EnumSet.copyOf(scopes).stream().map(TokenScope::wireName).toList();
     }
 
     private static UserView view(Identities.Account a) {
