@@ -119,4 +119,20 @@ class RevocationTest {
                 .until(() -> Accounts.as(user, secret).get("/v2/").statusCode() == 401);
         Accounts.bearer(api).get("/api/v1/users/me").then().statusCode(401);
     }
+
+    /**
+     * Another instance deleted a token and announced it ({@code NOTIFY wharf_credentials}): this
+     * instance forgets the credentials it remembered at once, not a minute later.
+     */
+    @Test
+    void aRevocationAnnouncedByAnotherInstanceIsHonouredAtOnce() {
+        String user = Accounts.user("elsewhere");
+        String secret = pat(user, "shared");
+        Accounts.as(user, secret).get("/v2/").then().statusCode(200); // checked and remembered here
+        TestDatabase.execute("delete from access_token where name = 'shared' and account_id = (select id from account where username = '" + user + "')");
+        Accounts.as(user, secret).get("/v2/").then().statusCode(200); // still remembered: nobody said anything yet
+        TestDatabase.execute("select pg_notify('wharf_credentials', 'another-instance')");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Accounts.as(user, secret).get("/v2/").statusCode() == 401);
+    }
 }

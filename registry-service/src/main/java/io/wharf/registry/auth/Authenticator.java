@@ -39,6 +39,7 @@ public class Authenticator {
     private final Cache<String, Authenticated> checked;
     /** Bumped by {@link #forgetAll()}: a check that was under way then is not remembered. */
     private final AtomicLong generation = new AtomicLong();
+    private volatile Runnable onForget;
 
     public Authenticator(Identities identities, Tokens tokens, Vertx vertx, SignInThrottle throttle, AuthConfig config) {
         this.identities = identities;
@@ -151,13 +152,28 @@ public class Authenticator {
     }
 
     /**
-     * Forgets remembered credentials. Call it after a password change, or a deletion or rotation of
-     * a robot, a token or an account has committed: from then on the next request checks the
-     * database, and a check that read the old state before the commit is not remembered.
+     * Forgets remembered credentials, here and on every other instance ({@link CredentialRevocations}).
+     * Call it after a password change, or a deletion or rotation of a robot, a token or an account has
+     * committed: from then on the next request checks the database, and a check that read the old state
+     * before the commit is not remembered.
      */
     public void forgetAll() {
+        forgetLocally();
+        Runnable announce = onForget;
+        if (announce != null) {
+            announce.run();
+        }
+    }
+
+    /** Forgets the credentials this instance remembers (another instance announced a revocation). */
+    void forgetLocally() {
         generation.incrementAndGet();
         checked.invalidateAll();
+    }
+
+    /** What {@link #forgetAll()} also does: tell the other instances. */
+    void onForget(Runnable announce) {
+        this.onForget = announce;
     }
 
     private Uni<Authenticated> account(String username, String password) {
