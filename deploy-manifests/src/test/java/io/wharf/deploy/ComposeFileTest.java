@@ -119,6 +119,17 @@ class ComposeFileTest {
     }
 
     @Test
+    void deployerReachesTheRegistryApiThatSaysWhoMayApprove() {
+        ServiceModule deployer = ServiceModule.named("deployer-service");
+        ServiceModule registry = ServiceModule.named("registry-service");
+        String url = deployer.resolve("wharf.deployer.registry-url", environment(deployer.name()));
+        assertNotNull(url, "deployer-service gets no wharf.deployer.registry-url");
+        URI api = URI.create(url);
+        assertEquals(registry.name(), api.getHost(), "the deployer asks " + url + " for approvers' roles");
+        assertEquals(registry.httpPort(), api.getPort(), "the deployer asks " + url + " for approvers' roles");
+    }
+
+    @Test
     void everyWharfServiceIsBuiltFromItsDockerfileAndTaggedWithTheProjectVersion() {
         for (ServiceModule module : ServiceModule.all()) {
             JsonNode service = service(module.name());

@@ -92,6 +92,14 @@ public class Deployment {
     @Column(name = "requested_by")
     public String requestedBy;
 
+    /** Approvals by distinct users it needs before it is applied: its rule's count when it was planned. */
+    @Column(name = "approvals_required")
+    public int approvalsRequired;
+
+    /** The actor of the push that triggered it (null for rollbacks and anonymous pushes): may not approve it. */
+    @Column(name = "pushed_by")
+    public String pushedBy;
+
     @Column(name = "event_time")
     public OffsetDateTime eventTime;
 

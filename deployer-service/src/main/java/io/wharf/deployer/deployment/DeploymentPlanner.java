@@ -130,14 +130,16 @@ public class DeploymentPlanner {
         d.createdAt = now;
         d.updatedAt = now;
         d.notBefore = now.plusNanos(rule.debounceMs * 1_000_000);
+        d.approvalsRequired = rule.approvalsRequired;
+        d.pushedBy = data.actor() == null ? null : data.actor().name();
         if (rule.onHold) {
             d.finish(Deployment.State.SKIPPED, "rule on hold: " + rule.holdReason);
         } else if (match.candidate().tags().ordered() && TagPolicy.isDowngrade(data.tag(), rule.lastVersion)) {
             d.finish(Deployment.State.SKIPPED, "downgrade: " + data.tag() + " is lower than " + rule.lastVersion
                     + ", which the rule deployed last");
-        } else if (rule.approvalsRequired > 0) {
+        } else if (d.approvalsRequired > 0) {
             d.state = Deployment.State.AWAITING_APPROVAL;
-            d.reason = "needs " + rule.approvalsRequired + " approval(s)";
+            d.reason = "needs " + d.approvalsRequired + " approval(s)";
         } else {
             d.state = Deployment.State.WAITING;
         }

@@ -60,17 +60,18 @@ public class DeploymentRepository implements PanacheRepositoryBase<Deployment, U
         }
         return getSession().chain(session -> session.createNativeQuery("""
                 INSERT INTO deployment (id, rule_id, trigger, event_id, project, repository, tag, digest, image, state,
-                    reason, dry_run, event_time, not_before, created_at, finished_at, updated_at)
+                    reason, dry_run, event_time, not_before, created_at, finished_at, updated_at, approvals_required, pushed_by)
                 SELECT CAST(r.id AS UUID), CAST(r.rule AS UUID), 'EVENT', r.event, r.project, r.repository, r.tag, r.digest,
                     r.image, r.state, r.reason, CAST(r.dry_run AS BOOLEAN), CAST(r.event_time AS TIMESTAMPTZ),
                     CAST(r.not_before AS TIMESTAMPTZ), CAST(r.created AS TIMESTAMPTZ), CAST(r.finished AS TIMESTAMPTZ),
-                    CAST(r.updated AS TIMESTAMPTZ)
+                    CAST(r.updated AS TIMESTAMPTZ), CAST(r.approvals AS INTEGER), r.pushed_by
                 FROM unnest(CAST(:ids AS TEXT[]), CAST(:rules AS TEXT[]), CAST(:events AS TEXT[]), CAST(:projects AS TEXT[]),
                     CAST(:repositories AS TEXT[]), CAST(:tags AS TEXT[]), CAST(:digests AS TEXT[]), CAST(:images AS TEXT[]),
                     CAST(:states AS TEXT[]), CAST(:reasons AS TEXT[]), CAST(:dryRuns AS TEXT[]), CAST(:eventTimes AS TEXT[]),
-                    CAST(:notBefores AS TEXT[]), CAST(:created AS TEXT[]), CAST(:finished AS TEXT[]), CAST(:updated AS TEXT[]))
+                    CAST(:notBefores AS TEXT[]), CAST(:created AS TEXT[]), CAST(:finished AS TEXT[]), CAST(:updated AS TEXT[]),
+                    CAST(:approvals AS TEXT[]), CAST(:pushedBy AS TEXT[]))
                     AS r(id, rule, event, project, repository, tag, digest, image, state, reason, dry_run, event_time,
-                         not_before, created, finished, updated)
+                         not_before, created, finished, updated, approvals, pushed_by)
                 ON CONFLICT (rule_id, digest) WHERE trigger = 'EVENT' AND state NOT IN ('SKIPPED', 'SUPERSEDED', 'REJECTED')
                 DO NOTHING
                 RETURNING CAST(id AS TEXT)""", String.class)
@@ -90,6 +91,8 @@ public class DeploymentRepository implements PanacheRepositoryBase<Deployment, U
                 .setParameter("created", column(rows, d -> d.createdAt))
                 .setParameter("finished", column(rows, d -> d.finishedAt))
                 .setParameter("updated", column(rows, d -> d.updatedAt))
+                .setParameter("approvals", column(rows, d -> d.approvalsRequired))
+                .setParameter("pushedBy", column(rows, d -> d.pushedBy))
                 .getResultList()
                 .map(ids -> ids.stream().map(UUID::fromString).collect(Collectors.toSet())));
     }

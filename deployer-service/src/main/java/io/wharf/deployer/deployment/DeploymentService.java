@@ -4,17 +4,22 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.wharf.access.Access;
+import io.wharf.access.ApiToken;
 import io.wharf.deployer.config.DeployerConfig;
-import io.wharf.deployer.rule.DeployRuleRepository;
+import io.wharf.deployer.registry.RegistryRoles;
+import io.wharf.deployer.registry.RegistryUnavailableException;
 import io.wharf.deployer.rule.DeployerException;
 import io.wharf.deployer.rule.RuleService;
 
@@ -24,17 +29,17 @@ public class DeploymentService {
     private static final int MAX_PAGE = 500;
 
     private final DeploymentRepository deployments;
-    private final DeployRuleRepository rules;
     private final RuleService ruleService;
     private final DeploymentRunner runner;
+    private final RegistryRoles registry;
     private final String registryHost;
 
-    public DeploymentService(DeploymentRepository deployments, DeployRuleRepository rules, RuleService ruleService,
-            DeploymentRunner runner, DeployerConfig config) {
+    public DeploymentService(DeploymentRepository deployments, RuleService ruleService, DeploymentRunner runner,
+            RegistryRoles registry, DeployerConfig config) {
         this.deployments = deployments;
-        this.rules = rules;
         this.ruleService = ruleService;
         this.runner = runner;
+        this.registry = registry;
         this.registryHost = config.registryHost();
     }
 
@@ -85,38 +90,75 @@ public class DeploymentService {
     }
 
     /**
-     * The caller approves a deployment awaiting approval (once per user); with enough approvals it
-     * waits for its time as any other deployment and is then applied.
+     * The caller approves a deployment awaiting approval (once per user); once it has the approvals it was
+     * planned with ({@link Deployment#approvalsRequired}, whatever its rule says now) it waits for its time
+     * as any other deployment and is then applied.
+     *
+     * <p>Who may approve: whoever may manage the deployment's project ({@link Access#canManage}) with the
+     * role the registry gives them now, asked with their own API token {@code credentials} (a role taken
+     * away since the token was minted counts), except the actor of the push that triggered it. While the
+     * registry cannot say, nobody may approve ({@link RegistryUnavailableException}). The registry is
+     * asked outside any transaction; the approval is then recorded with the deployment's row locked, its
+     * state checked again, so concurrent approvals count one after the other.
      */
-    public Uni<DeploymentView> approve(Access access, UUID id) {
-        return Panache.withTransaction(() -> managed(access, id).chain(d -> {
-            if (d.state != Deployment.State.AWAITING_APPROVAL) {
-                throw DeployerException.conflict("deployment " + id + " is " + d.state.label() + ", not awaiting approval");
-            }
-            return deployments.approve(d.id, access.user()).chain(isNew -> {
-                if (!isNew) {
-                    throw DeployerException.conflict(access.user() + " approved this deployment already");
-                }
-                // One session: its queries run one after the other.
-                return rules.lock(d.ruleId).chain(rule -> deployments.approvers(d.id)
-                        .map(approvers -> new Approvals(rule.approvalsRequired, approvers)));
-            }).map(t -> {
-                int required = t.required();
-                int given = t.approvers().size();
-                if (given >= required) {
-                    d.state = Deployment.State.WAITING;
-                    d.reason = "approved by " + String.join(", ", t.approvers());
-                } else {
-                    d.reason = "approved by " + given + " of " + required;
-                }
-                d.updatedAt = OffsetDateTime.now();
-                return d;
-            });
-        })).invoke(d -> {
-            if (d.state == Deployment.State.WAITING) {
-                runner.schedule(d.id, d.notBefore);
-            }
-        }).chain(d -> Panache.withSession(() -> view(d)));
+    public Uni<DeploymentView> approve(Access access, String credentials, UUID id) {
+        return Panache.withSession(() -> managed(access, id).invoke(d -> approvable(access, d)))
+                .chain(d -> registry.standing(credentials, d.project).invoke(standing -> mayApproveNow(access, d.project, standing)))
+                .chain(() -> Panache.withTransaction(() -> deployments.findById(id, LockModeType.PESSIMISTIC_WRITE).chain(d -> {
+                    if (d == null) {
+                        throw DeployerException.notFound("no deployment " + id);
+                    }
+                    approvable(access, d);
+                    return deployments.approve(d.id, access.user()).chain(isNew -> {
+                        if (!isNew) {
+                            throw DeployerException.conflict(access.user() + " approved this deployment already");
+                        }
+                        return deployments.approvers(d.id);
+                    }).map(approvers -> {
+                        if (approvers.size() >= d.approvalsRequired) {
+                            d.state = Deployment.State.WAITING;
+                            d.reason = "approved by " + String.join(", ", approvers);
+                        } else {
+                            d.reason = "approved by " + approvers.size() + " of " + d.approvalsRequired;
+                        }
+                        d.updatedAt = OffsetDateTime.now();
+                        return d;
+                    });
+                })))
+                .invoke(d -> {
+                    if (d.state == Deployment.State.WAITING) {
+                        runner.schedule(d.id, d.notBefore);
+                    }
+                })
+                .chain(d -> Panache.withSession(() -> view(d)));
+    }
+
+    /** Refuses to approve a deployment that does not await approval, or the caller's own push. */
+    private static void approvable(Access access, Deployment d) {
+        if (d.state != Deployment.State.AWAITING_APPROVAL) {
+            throw DeployerException.conflict("deployment " + d.id + " is " + d.state.label() + ", not awaiting approval");
+        }
+        if (access.user().equals(d.pushedBy)) {
+            throw new DeployerException(DeployerException.Kind.FORBIDDEN, d.pushedBy + " pushed " + d.image
+                    + ", which this deployment applies: it needs the approval of someone else");
+        }
+    }
+
+    /** Refuses the approval unless the caller, with the role the registry gives them now, may manage the project. */
+    private static void mayApproveNow(Access access, String project, RegistryRoles.Standing standing) {
+        if (!standing.tokenAccepted()) {
+            throw new DeployerException(DeployerException.Kind.FORBIDDEN,
+                    "the registry no longer accepts your token: sign in again to approve");
+        }
+        Access now = Access.of(access.user(), access.isSystemAdmin() ? Set.of(ApiToken.ADMIN_GROUP) : Set.of(),
+                standing.role().map(role -> Map.of(project, role.wireName())).orElse(Map.of()));
+        if (!now.canManage(project)) {
+            throw new DeployerException(DeployerException.Kind.FORBIDDEN, standing.role()
+                    .map(role -> "the registry says you are " + role.wireName() + " in project " + project
+                            + " now, a role that may not approve deployments")
+                    .orElse("the registry says you are not a member of project " + project + " now: you may not approve"
+                            + " its deployments"));
+        }
     }
 
     @io.quarkus.hibernate.reactive.panache.common.WithTransaction
@@ -167,9 +209,6 @@ public class DeploymentService {
                 })))
                 .invoke(d -> runner.schedule(d.id, d.notBefore))
                 .chain(d -> Panache.withSession(() -> view(d)));
-    }
-
-    private record Approvals(int required, List<String> approvers) {
     }
 
     private Uni<Deployment> readable(Access access, UUID id) {

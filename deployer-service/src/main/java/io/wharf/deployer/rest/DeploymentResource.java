@@ -8,6 +8,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -27,10 +28,12 @@ public class DeploymentResource {
 
     private final DeploymentService deployments;
     private final Access access;
+    private final JsonWebToken token;
 
-    public DeploymentResource(DeploymentService deployments, Access access) {
+    public DeploymentResource(DeploymentService deployments, Access access, JsonWebToken token) {
         this.deployments = deployments;
         this.access = access;
+        this.token = token;
     }
 
     @GET
@@ -49,9 +52,12 @@ public class DeploymentResource {
 
     @POST
     @Path("/{id}/approvals")
-    @Operation(summary = "Approve the deployment as the caller (one approval per user)")
+    @Operation(summary = "Approve the deployment as the caller (one approval per user)", description = "Needs the role"
+            + " to manage the project as the registry knows it now (asked with the caller's token), not only as the token"
+            + " says; the person whose push triggered the deployment may not approve it (403). 503 while the registry"
+            + " cannot answer: nothing is approved then.")
     public Uni<DeploymentView> approve(UUID id) {
-        return deployments.approve(access, id);
+        return deployments.approve(access, token.getRawToken(), id);
     }
 
     @POST

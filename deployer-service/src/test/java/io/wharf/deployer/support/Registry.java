@@ -44,11 +44,21 @@ public final class Registry {
         return event(EventType.ARTIFACT_PUSHED, repository, tag, digest);
     }
 
+    /** A push by the user {@code pusher} (the event's actor). */
+    public static WharfEvent<RegistryEventData> pushedBy(String pusher, String repository, String tag, String digest) {
+        return event(EventType.ARTIFACT_PUSHED, repository, tag, digest, RegistryEventData.Actor.user(pusher));
+    }
+
     public static WharfEvent<RegistryEventData> event(EventType type, String repository, String tag, String digest) {
+        return event(type, repository, tag, digest, RegistryEventData.Actor.user("pusher"));
+    }
+
+    private static WharfEvent<RegistryEventData> event(EventType type, String repository, String tag, String digest,
+            RegistryEventData.Actor actor) {
         return WharfEvent.create(type, URI.create("/wharf/registry"), RegistryEventData.builder(repository, digest)
                 .tag(tag).project(repository.substring(0, repository.indexOf('/')))
                 .mediaType("application/vnd.oci.image.manifest.v1+json")
-                .actor(RegistryEventData.Actor.user("pusher")).build());
+                .actor(actor).build());
     }
 
     public static void send(String bootstrap, WharfEvent<?>... events) {

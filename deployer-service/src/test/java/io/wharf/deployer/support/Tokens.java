@@ -17,8 +17,13 @@ public final class Tokens {
                 .expiresIn(600).sign(KEY);
     }
 
-    /** {@code user} with {@code role} in {@code project} and no other rights. */
+    /**
+     * {@code user} with {@code role} in {@code project} and no other rights. As the registry mints such a
+     * token only for a member, the registry stand-in makes the user a member with that role now
+     * ({@link RegistryStandIn#setRole} changes it later).
+     */
     public static String user(String user, String project, String role) {
+        RegistryStandIn.setRole(project, user, role);
         return Jwt.issuer("wharf").audience("wharf-api").subject(user).claim("projects", Map.of(project, role))
                 .expiresIn(600).sign(KEY);
     }
