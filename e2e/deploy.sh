@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Push-to-deploy through the real system, with a real Docker engine as the target: a container runs
-# <registry>/<project>/app:prod on a private dockerd; a deploy rule (docker target, tag policy exact
-# "prod") is created through the deployer's API; pushing v2 as prod makes the deployer pull it by digest
-# (with the rule's registry credentials: the project is private) and replace the container; the
+# <registry>/<project>/app:prod on a private dockerd; a docker target for that dockerd (granted to the
+# project for that container) and a deploy rule naming it (tag policy exact "prod") are created through
+# the deployer's API; pushing v2 as prod makes the deployer pull it by digest (with the target's registry
+# credentials: the project is private) and replace the container; the
 # container then runs the v2 digest and serves v2's page, and the deployer's history shows the
 # deployment.
 #
@@ -89,11 +90,21 @@ answers() { [ "$(curl -fsS "http://127.0.0.1:$APP_PORT/" 2>/dev/null)" = "$1" ];
 for _ in $(seq 100); do answers v1 && break; sleep 0.1; done
 if answers v1; then ok "container $APP runs $REPO:prod and answers v1"; else not_ok "container $APP runs $REPO:prod and answers v1"; sed 's/^/#   /' "$WORK/run.log"; finish; fi
 
-# The rule: docker target on this dockerd, exact tag "prod", pulling with the admin's credentials.
+# The target (created by the registry's administrator): this dockerd, pulling with the admin's
+# credentials, granted to the project for the app's container only.
+TARGET_NAME="e2e-docker-$(date +%s)"
+TARGET_BODY=$(python3 -c 'import json,sys; print(json.dumps({"name": sys.argv[1], "kind": "docker", "endpoint": "unix://" + sys.argv[2],
+  "settings": {"registryAuth": {"username": sys.argv[3], "password": sys.argv[4]}},
+  "grants": [{"project": sys.argv[5], "containers": sys.argv[6]}]}))' \
+  "$TARGET_NAME" "$DOCKER_DIR/docker.sock" "$E2E_USER" "$E2E_PASS" "$PROJECT" "$APP")
+TARGET=$(curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' --data "$TARGET_BODY" \
+  "$DEPLOYER/api/v1/targets" 2>"$WORK/target.err" | tee "$WORK/target.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' 2>/dev/null)
+if [ -n "$TARGET" ]; then ok "docker target created through the deployer's API ($TARGET)"; else not_ok "docker target created through the deployer's API"; cat "$WORK/target.err" "$WORK/target.json" 2>/dev/null | sed 's/^/#   /'; finish; fi
+if grep -q "$E2E_PASS" "$WORK/target.json"; then not_ok "the target's answer does not render the registry secret back"; else ok "the target's answer does not render the registry secret back"; fi
+
+# The rule: that target, the app's container, exact tag "prod".
 RULE_BODY=$(python3 -c 'import json,sys; print(json.dumps({"repository": sys.argv[1], "tagPolicy": {"kind": "exact", "value": "prod"},
-  "target": {"kind": "docker", "settings": {"host": "unix://" + sys.argv[2], "container": sys.argv[3],
-  "registryAuth": {"username": sys.argv[4], "password": sys.argv[5]}}}, "enabled": True}))' \
-  "$REPO" "$DOCKER_DIR/docker.sock" "$APP" "$E2E_USER" "$E2E_PASS")
+  "target": sys.argv[2], "workload": {"container": sys.argv[3]}, "enabled": True}))' "$REPO" "$TARGET_NAME" "$APP")
 RULE=$(curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' --data "$RULE_BODY" \
   "$DEPLOYER/api/v1/rules" 2>"$WORK/rule.err" | tee "$WORK/rule.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' 2>/dev/null)
 if [ -n "$RULE" ]; then ok "deploy rule created through the deployer's API ($RULE)"; else not_ok "deploy rule created through the deployer's API"; cat "$WORK/rule.err" "$WORK/rule.json" 2>/dev/null | sed 's/^/#   /'; finish; fi

@@ -299,6 +299,27 @@ try {
     expect(login.status === 200, `the shown token does not sign in: ${login.status}`);
   });
 
+  const hookTarget = `ui-hook-${Date.now()}`;
+  await step(page, 'a system administrator defines a deploy target on the Targets page; its secret is shown once', async () => {
+    await page.getByRole('link', { name: 'Targets' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Deploy targets' }).waitFor();
+    const form = page.getByRole('form', { name: 'Create deploy target' });
+    await form.getByLabel('Name').fill(hookTarget);
+    await form.getByLabel('Kind').selectOption('http');
+    await form.getByLabel('Endpoint').fill(`${HOOK_URL}?token=ui-query-secret`);
+    await form.getByLabel(/^Settings/).fill(JSON.stringify({ headers: { Authorization: 'Bearer ui-header-secret' } }));
+    await form.getByLabel(/^Grants/).fill(JSON.stringify([{ project: 'library' }]));
+    await form.getByRole('button', { name: 'Create deploy target' }).click();
+    await page.getByRole('rowheader', { name: hookTarget, exact: true }).waitFor();
+    const box = page.locator('.secret-box');
+    await box.waitFor();
+    const secret = (await box.locator('.secret-value').textContent()).trim();
+    await box.getByRole('button', { name: /dismiss/ }).click();
+    const content = await page.content();
+    expect(!content.includes(secret), 'the target secret is still in the page after dismissing');
+    expect(!content.includes('ui-query-secret') && !content.includes('ui-header-secret'), 'a query or header value is shown');
+  });
+
   await step(page, 'the deploy rules tab reaches the deployer through the proxy', async () => {
     await page.goto(`${BASE}/ui/#/projects/library/deploy`);
     await page.getByRole('heading', { level: 2, name: 'Deploy rules' }).waitFor();
@@ -309,18 +330,12 @@ try {
       await form.getByLabel('Repository').fill(repository);
       await form.getByLabel('Tag policy').selectOption('glob');
       await form.getByLabel('Tag pattern').fill('*');
-      await form.getByLabel('Target kind').fill('http');
-      await form.getByLabel('Target settings (JSON)').fill(JSON.stringify({ url: HOOK_URL }));
+      await form.getByLabel('Target', { exact: true }).selectOption({ label: `${hookTarget} (http)` });
+      await form.getByText('The hook is the whole target').waitFor();
       await form.getByLabel(/Dry run/).check();
       await form.getByRole('button', { name: 'Create deploy rule' }).click();
       const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: `deploy-${repoName}`, exact: true }) });
       await row.waitFor();
-      const box = page.locator('.secret-box');
-      if (await box.count()) {
-        const secret = (await box.locator('.secret-value').textContent()).trim();
-        await box.getByRole('button', { name: /dismiss/ }).click();
-        expect(!(await page.content()).includes(secret), 'the rule secret is still in the page after dismissing');
-      }
       await row.getByRole('button', { name: `Hold deploy-${repoName}` }).click();
       await page.getByRole('row').filter({ hasText: `deploy-${repoName}` }).filter({ hasText: 'on hold' }).waitFor();
       await page.getByRole('button', { name: `Release deploy-${repoName}` }).click();

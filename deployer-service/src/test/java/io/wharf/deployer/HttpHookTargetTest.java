@@ -32,11 +32,15 @@ class HttpHookTargetTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
-    private static Map<String, Object> hookRule(String repository, String url, Map<String, Object> extra) {
-        Map<String, Object> settings = new java.util.HashMap<>(Map.of("url", url));
-        settings.putAll(extra);
+    /** The secret of the last hook target {@link #hookRule} created (shown once, when it was created). */
+    private String secret;
+
+    /** A rule for {@code repository} through a new hook target at {@code url} granted to its project. */
+    private Map<String, Object> hookRule(String repository, String url, Map<String, Object> settings) {
+        JsonPath target = Api.createTarget("http", url, settings, repository.split("/")[0], Map.of());
+        secret = target.getString("secret");
         return Map.of("repository", repository, "tagPolicy", Map.of("kind", "exact", "value", "main"),
-                "target", Map.of("kind", "http", "settings", settings));
+                "target", target.getString("name"));
     }
 
     @Test
@@ -47,7 +51,6 @@ class HttpHookTargetTest {
             JsonPath created = Api.createRule(hookRule(repo, receiver.url("/hooks/deploy?env=prod"),
                     Map.of("headers", Map.of("X-Team", "web"))));
             String rule = created.getString("id");
-            String secret = created.getString("secret");
             String digest = Registry.digest();
 
             Registry.send(bootstrap, Registry.pushed(repo, "main", digest));

@@ -108,10 +108,12 @@ class KubernetesRolloutTest {
         assertEquals(old, image("api-" + project));
     }
 
+    /** A rule for {@code repo} through the cluster's target, granted to its project for the namespace {@value #NS}. */
     private static Map<String, Object> rule(String repo, String deployment) {
-        return Map.of("repository", repo, "tagPolicy", Map.of("kind", "exact", "value", "prod"),
-                "target", Map.of("kind", "kubernetes", "settings",
-                        Map.of("workload", "Deployment", "namespace", NS, "name", deployment, "container", "app")));
+        String target = Api.createTarget("kubernetes", "in-cluster", Map.of(), repo.split("/")[0], Map.of("namespaces", java.util.List.of(NS)))
+                .getString("name");
+        return Map.of("repository", repo, "tagPolicy", Map.of("kind", "exact", "value", "prod"), "target", target,
+                "workload", Map.of("workload", "Deployment", "namespace", NS, "name", deployment, "container", "app"));
     }
 
     private void createDeployment(String name, String image) {

@@ -7,17 +7,10 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
-import static org.hamcrest.Matchers.startsWith;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-
-import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +22,7 @@ import io.wharf.deployer.support.Api;
 import io.wharf.deployer.support.Tokens;
 import io.wharf.infra.WharfInfraTestResource;
 
-/** The rules API: validation, who may do what, secrets shown once. */
+/** The rules API: validation, who may do what. Targets and their secrets: {@link TargetApiTest}. */
 @QuarkusTest
 @QuarkusTestResource(value = WharfInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "wharf_deployer_test"))
 class RuleApiTest {
@@ -125,68 +118,5 @@ class RuleApiTest {
                 .then().statusCode(200).body("hold.reason", equalTo("freeze"));
         given().auth().oauth2(Tokens.user("max", project, "maintainer")).delete("/api/v1/rules/" + id + "/hold")
                 .then().statusCode(200).body("hold", nullValue());
-    }
-
-    @Test
-    void showsAGeneratedHookSecretOnceAndKeepsItAcrossChanges() {
-        String project = Api.project();
-        Map<String, Object> hook = new HashMap<>(Map.of("repository", project + "/api",
-                "tagPolicy", Map.of("kind", "exact", "value", "main"),
-                "target", Map.of("kind", "http", "settings", Map.of("url", "http://127.0.0.1:9/deploy"))));
-        var created = Api.createRule(hook);
-        String id = created.getString("id");
-        String secret = created.getString("secret");
-        org.hamcrest.MatcherAssert.assertThat(secret, startsWith("whsec_"));
-        assertEquals("********", created.getString("target.settings.secret"));
-
-        String shown = given().auth().oauth2(Tokens.systemAdmin()).get("/api/v1/rules/" + id).then().statusCode(200)
-                .body("secret", nullValue()).body("target.settings.secret", equalTo("********")).extract().asString();
-        assertFalse(shown.contains(secret.substring(6)), "the secret is never shown again");
-        String listed = given().auth().oauth2(Tokens.systemAdmin()).get("/api/v1/rules").then().extract().asString();
-        assertFalse(listed.contains(secret.substring(6)));
-
-        given().auth().oauth2(Tokens.systemAdmin()).contentType(ContentType.JSON).body(hook).put("/api/v1/rules/" + id)
-                .then().statusCode(200).body("secret", nullValue());
-
-        Map<String, Object> badUrl = new HashMap<>(hook);
-        badUrl.put("target", Map.of("kind", "http", "settings", Map.of("url", "ftp://example.com/x")));
-        given().auth().oauth2(Tokens.systemAdmin()).contentType(ContentType.JSON).body(badUrl).post("/api/v1/rules")
-                .then().statusCode(400).body("detail", containsString("http"));
-    }
-
-    @Inject
-    io.vertx.mutiny.sqlclient.Pool database;
-
-    @Test
-    void storesADockerRulesRegistryPasswordSealedAndNeverShowsIt() {
-        String project = Api.project();
-        String password = "robot-secret-" + UUID.randomUUID();
-        Map<String, Object> rule = new HashMap<>(Map.of("repository", project + "/app",
-                "tagPolicy", Map.of("kind", "exact", "value", "prod"),
-                "target", Map.of("kind", "docker", "settings", Map.of("host", "unix:///run/nowhere.sock", "container", "app",
-                        "registryAuth", Map.of("username", "robot$" + project + "+deployer", "password", password)))));
-        var created = Api.createRule(rule);
-        String id = created.getString("id");
-        assertNull(created.getString("secret"), "a password the user brought is not echoed");
-        assertEquals("********", created.getString("target.settings.registryAuth.password"));
-        String shown = given().auth().oauth2(Tokens.systemAdmin()).get("/api/v1/rules/" + id).then().statusCode(200).extract().asString();
-        assertFalse(shown.contains(password));
-
-        String stored = database.preparedQuery("SELECT target_settings FROM deploy_rule WHERE id = $1")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(id))).await().atMost(Api.WAIT)
-                .iterator().next().getString(0);
-        assertFalse(stored.contains(password), "stored sealed, not in clear");
-        org.hamcrest.MatcherAssert.assertThat(stored, containsString("sealed:v1:"));
-
-        // Replaced with the redacted marker: the stored password is kept.
-        Map<String, Object> again = new HashMap<>(rule);
-        again.put("target", Map.of("kind", "docker", "settings", Map.of("host", "unix:///run/nowhere.sock", "container", "app",
-                "registryAuth", Map.of("username", "robot$" + project + "+deployer", "password", "********"))));
-        given().auth().oauth2(Tokens.systemAdmin()).contentType(ContentType.JSON).body(again).put("/api/v1/rules/" + id)
-                .then().statusCode(200);
-        String kept = database.preparedQuery("SELECT target_settings FROM deploy_rule WHERE id = $1")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(id))).await().atMost(Api.WAIT)
-                .iterator().next().getString(0);
-        assertEquals(stored, kept);
     }
 }

@@ -20,7 +20,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.wharf.deployer.rule.DeployRule;
 import io.wharf.deployer.rule.Targets;
-import io.wharf.deployer.targets.TargetSettings;
 import io.wharf.events.DeploymentEventData;
 import io.wharf.events.EventCodec;
 import io.wharf.events.EventType;
@@ -59,7 +58,6 @@ public class DeploymentOutbox {
     }
 
     private WharfEvent<DeploymentEventData> event(EventType type, Deployment d, DeployRule rule, String message) {
-        TargetSettings settings = targets.read(rule.targetKind, rule.targetSettings).redacted();
         DeploymentEventData.TargetKind kind = switch (rule.targetKind) {
             case "kubernetes" -> DeploymentEventData.TargetKind.KUBERNETES;
             case "docker" -> DeploymentEventData.TargetKind.DOCKER;
@@ -71,7 +69,7 @@ public class DeploymentOutbox {
                 .eventId(d.eventId)
                 .ruleId(rule.id.toString())
                 .deploymentId(d.id.toString())
-                .target(new DeploymentEventData.DeployTarget(kind, settings.displayName(), null, null))
+                .target(new DeploymentEventData.DeployTarget(kind, targets.describe(rule.targetKind, rule.workload), null, null))
                 .repository(d.repository)
                 .tag(d.tag)
                 .digest(d.digest)

@@ -24,8 +24,9 @@ import io.wharf.deployer.config.DeployerConfig;
 import io.wharf.deployer.rule.DeployRule;
 import io.wharf.deployer.rule.DeployRuleRepository;
 import io.wharf.deployer.rule.DeployWindow;
+import io.wharf.deployer.rule.DeployerException;
 import io.wharf.deployer.rule.TagPolicy;
-import io.wharf.deployer.rule.Targets;
+import io.wharf.deployer.rule.TargetService;
 import io.wharf.deployer.targets.DeployOrder;
 import io.wharf.deployer.targets.DeployTarget;
 import io.wharf.deployer.targets.TargetSettings;
@@ -52,12 +53,12 @@ public class DeploymentRunner {
 
     private final DeploymentRepository deployments;
     private final DeployRuleRepository rules;
-    private final Targets targets;
+    private final TargetService targets;
     private final DeploymentOutbox outbox;
     private final Vertx vertx;
     private final Duration verifyTimeout;
 
-    public DeploymentRunner(DeploymentRepository deployments, DeployRuleRepository rules, Targets targets,
+    public DeploymentRunner(DeploymentRepository deployments, DeployRuleRepository rules, TargetService targets,
             DeploymentOutbox outbox, Vertx vertx, DeployerConfig config) {
         this.deployments = deployments;
         this.rules = rules;
@@ -206,11 +207,27 @@ public class DeploymentRunner {
         return new Started(d, rule);
     }
 
+    /**
+     * Checks the rule against its target as it is now (a target changed since the rule was saved may no
+     * longer grant its workload: the deployment fails without touching anything), then applies it.
+     */
     private Uni<Void> execute(Started started) {
         Deployment d = started.deployment();
         DeployRule rule = started.rule();
-        DeployTarget<TargetSettings> target = targets.get(rule.targetKind);
-        TargetSettings settings = targets.read(rule.targetKind, rule.targetSettings);
+        return Panache.withSession(() -> targets.resolve(rule))
+                .onItemOrFailure().transformToUni((resolved, failure) -> {
+                    if (failure instanceof DeployerException refused) {
+                        return finish(d.id, rule.id, Deployment.State.FAILED, "refused by the target: " + refused.getMessage(), false,
+                                EventType.DEPLOYMENT_FAILED);
+                    }
+                    if (failure != null) {
+                        return Uni.createFrom().<Void>failure(failure);
+                    }
+                    return execute(d, rule, resolved.target(), resolved.settings());
+                });
+    }
+
+    private Uni<Void> execute(Deployment d, DeployRule rule, DeployTarget<TargetSettings> target, TargetSettings settings) {
         return backOnContext(target.current(settings))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("target of rule %s cannot say what it runs: %s", rule.id, failure.getMessage());

@@ -59,7 +59,7 @@ public class RuleResource {
     }
 
     @POST
-    @Operation(summary = "Create a rule; an HTTP hook's signing secret is in this answer only")
+    @Operation(summary = "Create a rule naming a target granted to its project and a workload inside the grant")
     public Uni<Response> create(@Valid RuleRequest request) {
         return rules.create(access, request)
                 .map(view -> Response.created(URI.create("/api/v1/rules/" + view.id())).entity(view).build());
@@ -73,7 +73,7 @@ public class RuleResource {
 
     @PUT
     @Path("/{id}")
-    @Operation(summary = "Replace a rule's definition; a target secret left out is kept")
+    @Operation(summary = "Replace a rule's definition")
     public Uni<RuleView> replace(UUID id, @Valid RuleRequest request) {
         return rules.replace(access, id, request);
     }

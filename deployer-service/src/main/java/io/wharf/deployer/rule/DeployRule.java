@@ -12,9 +12,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * A deploy rule: pushes to {@link #repository} whose tag {@link #policy} accepts update the target of
- * kind {@link #targetKind}. {@link #targetSettings} is JSON whose secrets are sealed; it never leaves the
- * service unredacted.
+ * A deploy rule: pushes to {@link #repository} whose tag {@link #policy} accepts update {@link #workload}
+ * on the target {@link #targetId} (a {@link TargetEntity} of kind {@link #targetKind}), which must be
+ * granted to the rule's project with bounds that hold the workload. The rule holds no endpoint and no
+ * credential.
  */
 @Entity
 @Table(name = "deploy_rule")
@@ -34,11 +35,15 @@ public class DeployRule {
 
     public String policy;
 
+    @Column(name = "target_id")
+    public UUID targetId;
+
+    /** The target's kind, as the target has it (a target's kind never changes). */
     @Column(name = "target_kind")
     public String targetKind;
 
-    @Column(name = "target_settings")
-    public String targetSettings;
+    /** JSON of the workload on the target: Kubernetes workload, namespace, name, container; Docker container; HTTP {}. */
+    public String workload;
 
     public boolean enabled;
 

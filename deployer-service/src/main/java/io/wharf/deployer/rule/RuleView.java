@@ -7,16 +7,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * A rule as the API shows it: target settings redacted. {@code secret} is present only in the answer
- * that created the rule (or replaced its secret), the one time it is shown.
+ * A rule as the API shows it: its target by id, name and kind, and its workload there. A rule holds no
+ * endpoint and no secret (those are its target's, see {@link TargetView}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RuleView(UUID id, String name, String project, String repository, RuleRequest.Policy tagPolicy,
-        TargetView target, boolean enabled, boolean dryRun, int approvalsRequired, String debounce,
+        TargetRef target, JsonNode workload, boolean enabled, boolean dryRun, int approvalsRequired, String debounce,
         String minInterval, RuleRequest.Window window, Hold hold, String lastVersion, String createdBy,
-        OffsetDateTime createdAt, OffsetDateTime updatedAt, String secret) {
+        OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
-    public record TargetView(String kind, String displayName, JsonNode settings) {
+    /** The target a rule names. */
+    public record TargetRef(UUID id, String name, String kind) {
     }
 
     /** Present while the rule is on hold: automatic deployments are skipped until it is released. */

@@ -8,15 +8,16 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.wharf.deployer.targets.DeployTarget;
 import io.wharf.deployer.targets.TargetSettings;
 
 /**
- * The deploy target beans by {@link DeployTarget#kind()}, and their settings to and from JSON: a rule
- * stores a target kind and its settings, and deployments read them back through this.
+ * The deploy target beans by {@link DeployTarget#kind()}, and their settings to and from JSON.
  */
 @ApplicationScoped
 public class Targets {
@@ -41,41 +42,55 @@ public class Targets {
         return target;
     }
 
-    /** Reads request settings for {@code kind} and lets the target check them (400 when they are wrong). */
-    public TargetSettings parse(String kind, JsonNode settings) {
-        DeployTarget<TargetSettings> target = get(kind);
-        TargetSettings parsed;
-        try {
-            parsed = json.treeToValue(settings == null ? json.createObjectNode() : settings, target.settingsType());
-        } catch (JsonProcessingException e) {
-            throw DeployerException.invalid("invalid " + kind + " target settings: " + e.getOriginalMessage());
+    /** {@code node} as an object: null and a missing node as an empty one; 400 naming {@code what} for anything else. */
+    public ObjectNode object(String what, JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return json.createObjectNode();
         }
-        try {
-            target.validate(parsed);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw DeployerException.invalid("invalid " + kind + " target settings: " + e.getMessage());
+        if (!node.isObject()) {
+            throw DeployerException.invalid(what + " must be a JSON object");
         }
-        return parsed;
+        return (ObjectNode) node;
     }
 
-    /** Reads stored settings. */
-    public TargetSettings read(String kind, String stored) {
+    /** Reads stored JSON (an object); the service wrote it. */
+    public ObjectNode readObject(String stored) {
         try {
-            return json.readValue(stored, get(kind).settingsType());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored " + kind + " settings unreadable", e);
+            return stored == null ? json.createObjectNode() : (ObjectNode) json.readTree(stored);
+        } catch (JsonProcessingException | ClassCastException e) {
+            throw new IllegalStateException("stored JSON unreadable", e);
         }
     }
 
-    public String write(TargetSettings settings) {
+    public String write(Object value) {
         try {
-            return json.writeValueAsString(settings);
+            return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("settings not writable as JSON", e);
+            throw new IllegalStateException("not writable as JSON", e);
         }
     }
 
-    public JsonNode tree(TargetSettings settings) {
-        return json.valueToTree(settings);
+    public <T> T read(String stored, TypeReference<T> type) {
+        try {
+            return json.readValue(stored, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON unreadable", e);
+        }
+    }
+
+    /**
+     * A display name of a rule's workload without its target (for events): Kubernetes
+     * {@code Deployment shop/web container app}, Docker {@code container web}, HTTP {@code http hook}.
+     */
+    public String describe(String kind, String workload) {
+        ObjectNode w = readObject(workload);
+        if (w.hasNonNull("namespace")) {
+            return w.path("workload").asText() + " " + w.path("namespace").asText() + "/" + w.path("name").asText()
+                    + " container " + w.path("container").asText();
+        }
+        if (w.hasNonNull("container")) {
+            return "container " + w.path("container").asText();
+        }
+        return w.isEmpty() ? kind + " hook" : w.toString();
     }
 }

@@ -24,15 +24,50 @@ public final class Api {
         return "p" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** A rule body deploying to the fake place {@code place}; {@code options} override or add fields. */
+    /**
+     * A rule body deploying to the fake place {@code place}, through the fake target of the repository's
+     * project (created and granted to it, any place, when the project name is valid); {@code options}
+     * override or add fields.
+     */
     public static Map<String, Object> fakeRule(String repository, String policyKind, String policy, String place,
             Map<String, Object> options) {
+        String project = repository.split("/")[0];
+        String target = project.matches("[a-z0-9]{2,50}") ? fakeTarget(project) : "no-such-target";
         Map<String, Object> body = new HashMap<>();
         body.put("repository", repository);
         body.put("tagPolicy", Map.of("kind", policyKind, "value", policy));
-        body.put("target", Map.of("kind", "test-fake", "settings", Map.of("place", place)));
+        body.put("target", target);
+        body.put("workload", Map.of("place", place));
         body.putAll(options);
         return body;
+    }
+
+    /** The name of a fake target granted to {@code project} for any place (created by the first call). */
+    public static String fakeTarget(String project) {
+        String name = "fake-" + project;
+        int status = given().auth().oauth2(Tokens.systemAdmin()).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "kind", "test-fake", "endpoint", "fake://" + project,
+                        "grants", List.of(Map.of("project", project, "containers", "*"))))
+                .post("/api/v1/targets").then().extract().statusCode();
+        if (status != 201 && status != 409) {
+            throw new IllegalStateException("fake target " + name + " not created: " + status);
+        }
+        return name;
+    }
+
+    /** Creates a target as a system admin; returns the answer. */
+    public static JsonPath createTarget(Map<String, Object> body) {
+        return given().auth().oauth2(Tokens.systemAdmin()).contentType(ContentType.JSON).body(body)
+                .post("/api/v1/targets").then().statusCode(201).extract().jsonPath();
+    }
+
+    /** Creates a target of {@code kind} at {@code endpoint} granted to {@code project} (with {@code grant}'s bounds). */
+    public static JsonPath createTarget(String kind, String endpoint, Map<String, Object> settings, String project,
+            Map<String, Object> grant) {
+        Map<String, Object> g = new HashMap<>(grant);
+        g.put("project", project);
+        return createTarget(Map.of("name", kind + "-" + UUID.randomUUID().toString().substring(0, 8), "kind", kind,
+                "endpoint", endpoint, "settings", settings, "grants", List.of(g)));
     }
 
     public static JsonPath createRule(Map<String, Object> body) {

@@ -8,16 +8,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.smallrye.mutiny.Uni;
 import io.wharf.deployer.targets.DeployOrder;
 import io.wharf.deployer.targets.DeployTarget;
+import io.wharf.deployer.targets.GrantBounds;
+import io.wharf.deployer.targets.TargetDefinition;
 import io.wharf.deployer.targets.TargetSettings;
 import io.wharf.deployer.targets.Verification;
 
 /**
  * Test-only target (kind {@code test-fake}): each named place records the orders it received and runs
  * the last image applied; verification fails for digests a test marked as broken. It tests the engine,
- * not a real target.
+ * not a real target. Its endpoint is any text; a rule's workload is {@code {"place": …}}, bounded by a
+ * grant's {@code containers} glob.
  */
 @ApplicationScoped
 public class FakeTarget implements DeployTarget<FakeTarget.Settings> {
@@ -59,6 +65,44 @@ public class FakeTarget implements DeployTarget<FakeTarget.Settings> {
     @Override
     public Class<Settings> settingsType() {
         return Settings.class;
+    }
+
+    @Override
+    public GrantBounds bounds() {
+        return GrantBounds.NAME;
+    }
+
+    @Override
+    public String endpointOf(String endpoint) {
+        if (endpoint == null || endpoint.isBlank()) {
+            throw new IllegalArgumentException("endpoint is required");
+        }
+        return endpoint.trim();
+    }
+
+    @Override
+    public TargetDefinition define(String endpoint, ObjectNode settings, ObjectNode kept) {
+        if (!settings.isEmpty()) {
+            throw new IllegalArgumentException("test-fake targets take no settings");
+        }
+        return new TargetDefinition(endpointOf(endpoint), null, null, null);
+    }
+
+    @Override
+    public Settings settings(TargetDefinition target, boolean allowWharf, ObjectNode workload) {
+        Settings s = new Settings(workload.path("place").asText(null));
+        validate(s);
+        return s;
+    }
+
+    @Override
+    public io.wharf.deployer.targets.Place place(Settings settings) {
+        return new io.wharf.deployer.targets.Place(null, settings.place());
+    }
+
+    @Override
+    public ObjectNode workload(Settings settings) {
+        return JsonNodeFactory.instance.objectNode().put("place", settings.place());
     }
 
     @Override

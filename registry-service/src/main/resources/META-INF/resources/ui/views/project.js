@@ -184,12 +184,11 @@ async function deployTab(ctx, project, panel, refresh) {
       try { await run(); announce(`${label}: done`); refresh(); } catch (e) { announce(`${label} failed: ${e.message}`); }
     },
   }, label);
-  const secretSlot = h('div', { class: 'secret-slot' });
-  panel.append(secretSlot, table(`Deploy rules of ${project}`, ['Rule', 'Repository', 'Tags', 'Target', 'State', ''], rules.map(r => h('tr', {},
+  panel.append(table(`Deploy rules of ${project}`, ['Rule', 'Repository', 'Tags', 'Target', 'State', ''], rules.map(r => h('tr', {},
     h('th', { scope: 'row' }, r.name),
     h('td', {}, r.repository),
     h('td', {}, r.tagPolicy ? `${r.tagPolicy.kind} ${r.tagPolicy.value}` : '—'),
-    h('td', {}, r.target ? `${r.target.kind}: ${r.target.displayName || ''}` : '—'),
+    h('td', {}, r.target ? `${r.target.name || r.target.id} (${r.target.kind})${describeWorkload(r.workload)}` : '—'),
     h('td', {}, [r.enabled ? 'enabled' : 'disabled', r.dryRun ? 'dry run' : null, r.hold ? `on hold${r.hold.reason ? ` (${r.hold.reason})` : ''}` : null, r.lastVersion ? `last ${r.lastVersion}` : null].filter(Boolean).join(' · ')),
     h('td', { class: 'row-actions' },
       r.hold ? act(`Release ${r.name}`, () => api(`${DEPLOYER}/rules/${r.id}/hold`, { method: 'DELETE' }))
@@ -209,29 +208,83 @@ async function deployTab(ctx, project, panel, refresh) {
       h('td', {}, d.state === 'awaiting_approval'
         ? act('Approve', () => api(`${DEPLOYER}/deployments/${d.id}/approvals`, { method: 'POST', body: {} })) : null)))));
   }).catch(e => deployments.append(failure(e, 'deployments')));
-  panel.append(actionForm('Create deploy rule', [
+  let targets = [];
+  try {
+    targets = await api(`${DEPLOYER}/targets`, { signal: ctx.signal, query: { project } });
+  } catch (e) {
+    panel.append(failure(e, 'the deploy targets of this project'));
+    return;
+  }
+  if (!targets.length) {
+    panel.append(message('info', 'No deploy target is granted to this project yet: a system administrator defines targets and grants them to projects.'));
+    return;
+  }
+  const targetFields = h('div', { class: 'target-fields' });
+  const showFields = (id) => replace(targetFields, ...workloadFields(targets.find(t => t.id === id), project));
+  const picker = field('Target', {
+    tag: 'select', name: 'target', required: true,
+    options: targets.map(t => ({ value: t.id, label: `${t.name} (${t.kind})` })),
+    onchange: (e) => showFields(e.target.value),
+  }, 'The targets a system administrator granted to this project.');
+  showFields(targets[0].id);
+  const form = actionForm('Create deploy rule', [
     field('Name', { name: 'name', required: true }),
     field('Repository', { name: 'repository', required: true, placeholder: `${project}/api` }),
     field('Tag policy', { tag: 'select', name: 'policyKind', options: ['semver', 'glob', 'exact', 'regex'] }),
     field('Tag pattern', { name: 'policyValue', required: true, placeholder: '>=1.0.0 or v* or latest' }),
-    field('Target kind', { name: 'targetKind', required: true, value: 'http' }),
-    field('Target settings (JSON)', { tag: 'textarea', name: 'targetSettings', rows: 4, required: true, value: '{"url": "https://deploy.example/hook"}' }),
+    picker,
+    targetFields,
     field('Approvals required', { name: 'approvalsRequired', type: 'number', min: 0, value: '0' }),
     checkbox('Dry run (plan only, deploy nothing)', { name: 'dryRun', value: 'true' }),
   ], async (data) => {
-    let settings;
-    try { settings = JSON.parse(data.get('targetSettings')); } catch { throw new Error('Target settings must be JSON, e.g. {"url": "https://…"}'); }
+    const target = targets.find(t => t.id === data.get('target'));
+    const workload = {};
+    for (const name of WORKLOAD_FIELDS[target.kind] || []) workload[name] = data.get(`workload.${name}`);
     const created = await api(`${DEPLOYER}/rules`, {
       method: 'POST',
       body: {
         name: data.get('name'), repository: data.get('repository'), tagPolicy: { kind: data.get('policyKind'), value: data.get('policyValue') },
-        target: { kind: data.get('targetKind'), settings }, dryRun: data.get('dryRun') === 'true', approvalsRequired: Number(data.get('approvalsRequired') || 0),
+        target: target.id, workload, dryRun: data.get('dryRun') === 'true', approvalsRequired: Number(data.get('approvalsRequired') || 0),
       },
     });
     await refresh();
-    if (created.secret) document.querySelector('#tab-panel .secret-slot')?.append(secretBox(`Secret of rule ${created.name}`, created.secret));
     announce(`Rule ${created.name} created`);
-  }));
+  });
+  form.addEventListener('reset', () => setTimeout(() => showFields(form.querySelector('select[name=target]').value)));
+  panel.append(form);
+}
+
+/** What a rule names on its target, for the rules table. */
+function describeWorkload(w) {
+  if (!w) return '';
+  if (w.namespace) return ` — ${w.workload} ${w.namespace}/${w.name}, container ${w.container}`;
+  if (w.container) return ` — container ${w.container}`;
+  return '';
+}
+
+/** The workload fields of each target kind, as a rule sends them. */
+const WORKLOAD_FIELDS = { kubernetes: ['workload', 'namespace', 'name', 'container'], docker: ['container'], http: [] };
+
+/** The fields a rule fills in for {@code target}, with the bounds its project was granted as hints. */
+function workloadFields(target, project) {
+  if (!target) return [];
+  const grants = (target.grants || []).filter(g => g.project === project);
+  if (target.kind === 'kubernetes') {
+    const namespaces = [...new Set(grants.flatMap(g => g.namespaces || []))].join(', ');
+    const workloads = [...new Set(grants.map(g => g.workloads || '*'))].join(', ');
+    return [
+      field('Workload kind', { tag: 'select', name: 'workload.workload', options: ['Deployment', 'StatefulSet', 'DaemonSet'] }),
+      field('Namespace', { name: 'workload.namespace', required: true, autocomplete: 'off' }, `Granted: ${namespaces || 'none'}`),
+      field('Workload name', { name: 'workload.name', required: true, autocomplete: 'off' }, `Granted: ${workloads}`),
+      field('Container', { name: 'workload.container', required: true, autocomplete: 'off' }, 'The container in the pod template whose image is replaced.'),
+    ];
+  }
+  if (target.kind === 'docker') {
+    const containers = [...new Set(grants.map(g => g.containers))].join(', ');
+    return [field('Container name', { name: 'workload.container', required: true, autocomplete: 'off' }, `Granted: ${containers}`)];
+  }
+  if (target.kind === 'http') return [h('p', { class: 'hint' }, 'The hook is the whole target: there is nothing to choose.')];
+  return [h('p', { class: 'hint' }, `Targets of kind ${target.kind} cannot be used from the web UI yet.`)];
 }
 
 async function eventsTab(ctx, project, panel) {

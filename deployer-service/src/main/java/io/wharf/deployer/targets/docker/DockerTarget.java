@@ -4,6 +4,7 @@ import static io.wharf.deployer.targets.docker.DockerEngineClient.encode;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,12 +18,17 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.wharf.deployer.targets.DeployOrder;
 import io.wharf.deployer.targets.DeployTarget;
+import io.wharf.deployer.targets.GrantBounds;
+import io.wharf.deployer.targets.Place;
+import io.wharf.deployer.targets.TargetDefinition;
 import io.wharf.deployer.targets.TargetException;
 import io.wharf.deployer.targets.Verification;
 import io.wharf.outbound.SecretBox;
@@ -96,6 +102,81 @@ public class DockerTarget implements DeployTarget<DockerSettings> {
     @Override
     public Class<DockerSettings> settingsType() {
         return DockerSettings.class;
+    }
+
+    @Override
+    public GrantBounds bounds() {
+        return GrantBounds.NAME;
+    }
+
+    @Override
+    public String endpointOf(String endpoint) {
+        String host = endpoint == null ? "" : endpoint.trim();
+        if (!HOST.matcher(host).matches()) {
+            throw new IllegalArgumentException("endpoint '" + host + "' must be unix:///path/to/docker.sock or tcp://host:port");
+        }
+        return host;
+    }
+
+    /**
+     * Settings: {@code registryAuth} ({@code username}, {@code password}), the pull credentials sent to this
+     * host as {@code X-Registry-Auth}: shown with the password masked; a masked password keeps the stored
+     * one, and without one (a new endpoint) the credentials are dropped and pulls are anonymous.
+     */
+    @Override
+    public TargetDefinition define(String endpoint, ObjectNode settings, ObjectNode kept) {
+        String host = endpointOf(endpoint);
+        for (Iterator<String> names = settings.fieldNames(); names.hasNext(); ) {
+            String field = names.next();
+            if (!field.equals("registryAuth")) {
+                throw new IllegalArgumentException("unknown docker target setting '" + field + "'; the container is the rule's");
+            }
+        }
+        JsonNode auth = settings.path("registryAuth");
+        if (auth.isMissingNode() || auth.isNull()) {
+            return new TargetDefinition(host, null, null, null);
+        }
+        String username = auth.path("username").asText("");
+        String password = auth.path("password").asText("");
+        if (MASK.equals(password)) {
+            password = kept.path("registryAuth").path("password").asText("");
+            if (password.isEmpty()) {
+                return new TargetDefinition(host, null, null, null);
+            }
+        }
+        if (username.isBlank() || password.isEmpty()) {
+            throw new IllegalArgumentException("registryAuth needs both username and password");
+        }
+        ObjectNode shown = JsonNodeFactory.instance.objectNode();
+        shown.putObject("registryAuth").put("username", username).put("password", MASK);
+        ObjectNode credentials = JsonNodeFactory.instance.objectNode();
+        credentials.putObject("registryAuth").put("username", username).put("password", password);
+        return new TargetDefinition(host, shown, credentials, null);
+    }
+
+    @Override
+    public DockerSettings settings(TargetDefinition target, boolean allowWharf, ObjectNode workload) {
+        for (Iterator<String> names = workload.fieldNames(); names.hasNext(); ) {
+            String field = names.next();
+            if (!field.equals("container")) {
+                throw new IllegalArgumentException("unknown workload field '" + field + "'; a docker workload has [container]");
+            }
+        }
+        JsonNode auth = target.credentials().path("registryAuth");
+        DockerSettings s = new DockerSettings(target.endpoint(), workload.path("container").isTextual() ? workload.get("container").asText() : null,
+                auth.isObject() ? new DockerSettings.RegistryAuth(auth.path("username").asText(), auth.path("password").asText()) : null);
+        validate(s);
+        return s;
+    }
+
+    @Override
+    public Place place(DockerSettings s) {
+        return new Place(null, s.container());
+    }
+
+    @Override
+    public ObjectNode workload(DockerSettings s) {
+        return JsonNodeFactory.instance.objectNode().put("container", s.container());
     }
 
     @Override

@@ -2,8 +2,10 @@ package io.wharf.deployer.targets.kubernetes;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -12,6 +14,10 @@ import java.util.stream.Collectors;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -31,6 +37,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.wharf.deployer.targets.DeployOrder;
 import io.wharf.deployer.targets.DeployTarget;
+import io.wharf.deployer.targets.GrantBounds;
+import io.wharf.deployer.targets.Place;
+import io.wharf.deployer.targets.TargetDefinition;
 import io.wharf.deployer.targets.TargetException;
 import io.wharf.deployer.targets.Verification;
 
@@ -46,15 +55,30 @@ import io.wharf.deployer.targets.Verification;
  * checks {@code kubectl rollout status} makes), until a Deployment reports
  * {@code ProgressDeadlineExceeded}, or until the deadline. The API calls need get and patch on the
  * workload kinds (granted in {@code k8s/}).
+ *
+ * <p>A target's endpoint is {@value #IN_CLUSTER} (the deployer's own client: its service account, or the
+ * {@code quarkus.kubernetes-client.*} settings) or {@code kubeconfig:<context>}; it holds no credentials.
+ * Unless the target allows Wharf's own workloads, a rule may not name the deployer's namespace, and a
+ * workload labelled {@value #PART_OF}{@code : wharf} (on the object or its pod template) is refused
+ * whenever it is read, so a label added after the rule was saved still protects it.
  */
 @ApplicationScoped
 public class KubernetesTarget implements DeployTarget<KubernetesSettings> {
+
+    /** The endpoint of the deployer's own client. */
+    public static final String IN_CLUSTER = "in-cluster";
+    /** The prefix of an endpoint naming a kubeconfig context. */
+    public static final String KUBECONFIG = "kubeconfig:";
+    /** The label that marks Wharf's own workloads. */
+    public static final String PART_OF = "app.kubernetes.io/part-of";
+    private static final Set<String> WORKLOAD_FIELDS = Set.of("workload", "namespace", "name", "container");
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     private final KubernetesClient defaultClient;
     private final Duration pollInterval;
+    private final String ownNamespace;
     private final Map<String, KubernetesClient> contextClients = new ConcurrentHashMap<>();
     /** Generation written by apply, per deployment id; verify falls back to the live generation after a restart. */
     private final Map<String, Long> appliedGenerations = new ConcurrentHashMap<>();
@@ -63,6 +87,7 @@ public class KubernetesTarget implements DeployTarget<KubernetesSettings> {
     public KubernetesTarget(KubernetesClient client, KubernetesTargetConfig config) {
         this.defaultClient = client;
         this.pollInterval = config.pollInterval();
+        this.ownNamespace = config.ownNamespace().orElseGet(client::getNamespace);
     }
 
     /** Closes the clients made for kubeconfig contexts (the default client belongs to the extension). */
@@ -79,6 +104,68 @@ public class KubernetesTarget implements DeployTarget<KubernetesSettings> {
     @Override
     public Class<KubernetesSettings> settingsType() {
         return KubernetesSettings.class;
+    }
+
+    @Override
+    public GrantBounds bounds() {
+        return GrantBounds.NAMESPACES_AND_NAME;
+    }
+
+    @Override
+    public String endpointOf(String endpoint) {
+        String given = endpoint == null ? "" : endpoint.trim();
+        if (given.equals(IN_CLUSTER) || given.startsWith(KUBECONFIG) && !given.substring(KUBECONFIG.length()).isBlank()) {
+            return given;
+        }
+        throw new IllegalArgumentException("endpoint must be " + IN_CLUSTER + " or " + KUBECONFIG + "<context>");
+    }
+
+    @Override
+    public TargetDefinition define(String endpoint, ObjectNode settings, ObjectNode kept) {
+        if (!settings.isEmpty()) {
+            throw new IllegalArgumentException("kubernetes targets take no settings: credentials come from the "
+                    + "deployer's service account or the kubeconfig context");
+        }
+        return new TargetDefinition(endpointOf(endpoint), settings, null, null);
+    }
+
+    @Override
+    public KubernetesSettings settings(TargetDefinition target, boolean allowWharf, ObjectNode workload) {
+        for (Iterator<String> names = workload.fieldNames(); names.hasNext(); ) {
+            String field = names.next();
+            if (!WORKLOAD_FIELDS.contains(field)) {
+                throw new IllegalArgumentException("unknown workload field '" + field + "'; a kubernetes workload has " + WORKLOAD_FIELDS);
+            }
+        }
+        String kind = text(workload, "workload");
+        KubernetesSettings s = new KubernetesSettings(kind == null ? null : WorkloadKind.of(kind), text(workload, "namespace"),
+                text(workload, "name"), text(workload, "container"),
+                target.endpoint().startsWith(KUBECONFIG) ? target.endpoint().substring(KUBECONFIG.length()) : null, allowWharf);
+        validate(s);
+        if (!allowWharf && s.namespace().equals(ownNamespace)) {
+            throw new IllegalArgumentException("namespace " + ownNamespace + " is the deployer's own: no rule may deploy there "
+                    + "unless its target allows Wharf's own workloads");
+        }
+        return s;
+    }
+
+    @Override
+    public Place place(KubernetesSettings s) {
+        return new Place(s.namespace(), s.name());
+    }
+
+    @Override
+    public ObjectNode workload(KubernetesSettings s) {
+        return JsonNodeFactory.instance.objectNode().put("workload", s.workload().label()).put("namespace", s.namespace())
+                .put("name", s.name()).put("container", s.container());
+    }
+
+    private static String text(ObjectNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value != null && !value.isNull() && !value.isTextual()) {
+            throw new IllegalArgumentException(field + " must be a string");
+        }
+        return value == null || value.isNull() ? null : value.asText();
     }
 
     @Override
@@ -198,8 +285,19 @@ public class KubernetesTarget implements DeployTarget<KubernetesSettings> {
         return Rollout.waiting(progress);
     }
 
+    /** The workload, or null when it does not exist; refused when it is Wharf's own and the target may not change those. */
     private HasMetadata read(KubernetesSettings s) {
-        return resource(s).get();
+        HasMetadata workload = resource(s).get();
+        if (workload != null && !s.allowWharf() && (isWharf(workload.getMetadata().getLabels())
+                || isWharf(template(workload).getMetadata() == null ? null : template(workload).getMetadata().getLabels()))) {
+            throw new TargetException(s.describe() + " is labelled " + PART_OF + "=wharf: Wharf's own workloads are deployed "
+                    + "only through a target that allows them");
+        }
+        return workload;
+    }
+
+    private static boolean isWharf(Map<String, String> labels) {
+        return labels != null && "wharf".equals(labels.get(PART_OF));
     }
 
     private Resource<? extends HasMetadata> resource(KubernetesSettings s) {

@@ -1,6 +1,11 @@
 package io.wharf.deployer.targets.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,14 +17,17 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.vertx.mutiny.core.Vertx;
 import io.wharf.deployer.config.DeployerConfig;
 import io.wharf.deployer.support.HookReceiver;
 import io.wharf.deployer.targets.DeployTarget;
 import io.wharf.deployer.targets.DeployTargetContract;
+import io.wharf.deployer.targets.TargetDefinition;
 import io.wharf.infra.Net;
 import io.wharf.outbound.SecretBox;
 import io.wharf.outbound.WebhookSignature;
@@ -102,6 +110,43 @@ class HttpHookTargetContractTest extends DeployTargetContract<HttpHookSettings> 
     @Override
     protected List<String> secretsIn(HttpHookSettings settings) {
         return List.of(SECRET, settings.secret(), TOKEN);
+    }
+
+    @Test
+    void masksTheQueryTheHeaderValuesAndTheSecretAndKeepsThemOnlyWhileTheEndpointStays() {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode given = json.createObjectNode().put("method", "PUT");
+        given.putObject("headers").put("Authorization", TOKEN);
+        TargetDefinition defined = target.define("https://ci.example.com/deploy?token=t-1&env=prod", given, json.createObjectNode());
+        assertEquals("https://ci.example.com/deploy?token=********&env=********", defined.endpoint());
+        assertEquals("********", defined.settings().path("headers").path("Authorization").asText());
+        assertEquals("********", defined.settings().path("secret").asText());
+        assertFalse(defined.settings().toString().contains("t-1") || defined.settings().toString().contains(TOKEN));
+        String secret = defined.newSecret();
+        assertTrue(secret.startsWith("whsec_"), "a generated secret, shown once");
+        HttpHookSettings joined = target.settings(defined, false, json.createObjectNode());
+        assertEquals("https://ci.example.com/deploy?token=t-1&env=prod", joined.url());
+        assertEquals(secret, joined.secret());
+        assertEquals(TOKEN, joined.headers().get("Authorization"));
+
+        ObjectNode masked = json.createObjectNode().put("method", "PUT").put("secret", "********");
+        masked.putObject("headers").put("Authorization", "********");
+        String same = "https://ci.example.com/deploy?token=********&env=********";
+        assertEquals(same, target.endpointOf(same));
+        TargetDefinition kept = target.define(same, masked, defined.credentials());
+        assertNull(kept.newSecret());
+        assertEquals(joined, target.settings(kept, false, json.createObjectNode()), "the same endpoint keeps every credential");
+
+        TargetDefinition moved = target.define("https://elsewhere.example.com/deploy?token=********", masked, json.createObjectNode());
+        HttpHookSettings fresh = target.settings(moved, false, json.createObjectNode());
+        assertEquals("https://elsewhere.example.com/deploy", fresh.url());
+        assertNull(fresh.headers().get("Authorization"));
+        assertNotEquals(secret, fresh.secret());
+        assertEquals(fresh.secret(), moved.newSecret());
+
+        assertThrows(IllegalArgumentException.class, () -> target.define("https://ci.example.com/x",
+                json.createObjectNode().put("url", "https://other"), json.createObjectNode()));
+        assertThrows(IllegalArgumentException.class, () -> target.settings(defined, false, json.createObjectNode().put("container", "x")));
     }
 
     private static HttpHookSettings settings(String url) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -40,6 +41,8 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.wharf.deployer.targets.DeployOrder;
 import io.wharf.deployer.targets.DeployTarget;
 import io.wharf.deployer.targets.DeployTargetContract;
+import io.wharf.deployer.targets.Place;
+import io.wharf.deployer.targets.TargetDefinition;
 import io.wharf.deployer.targets.TargetException;
 import io.wharf.deployer.targets.Verification;
 import io.wharf.infra.Net;
@@ -69,7 +72,7 @@ class KubernetesTargetTest extends DeployTargetContract<KubernetesSettings> {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
         client = server.createClient();
-        target = new KubernetesTarget(client, () -> Duration.ofMillis(50));
+        target = new KubernetesTarget(client, config());
     }
 
     @AfterEach
@@ -179,14 +182,53 @@ class KubernetesTargetTest extends DeployTargetContract<KubernetesSettings> {
     }
 
     @Test
-    void settingsReadAndWriteAsTheRuleApiStoresThem() throws Exception {
+    void joinsATargetAndARuleWorkloadIntoSettingsAndBack() {
         ObjectMapper json = new ObjectMapper();
-        KubernetesSettings read = json.readValue(
-                "{\"workload\":\"StatefulSet\",\"namespace\":\"shop\",\"name\":\"db\",\"container\":\"app\"}", KubernetesSettings.class);
-        assertEquals(new KubernetesSettings(WorkloadKind.STATEFUL_SET, NS, "db", "app", null), read);
-        assertEquals("StatefulSet", json.valueToTree(read).path("workload").asText());
-        assertEquals(read, json.readValue(json.writeValueAsString(read), KubernetesSettings.class));
-        assertEquals("StatefulSet shop/db container app", read.displayName());
+        ObjectNode workload = json.createObjectNode().put("workload", "statefulset").put("namespace", "shop").put("name", "db")
+                .put("container", "app");
+        KubernetesSettings inCluster = target.settings(TargetDefinition.stored("in-cluster", null, null), false, workload);
+        assertEquals(new KubernetesSettings(WorkloadKind.STATEFUL_SET, NS, "db", "app", null), inCluster);
+        assertEquals("StatefulSet shop/db container app", inCluster.displayName());
+        assertEquals(new Place(NS, "db"), target.place(inCluster));
+        assertEquals("StatefulSet", target.workload(inCluster).path("workload").asText());
+        assertEquals(inCluster, target.settings(TargetDefinition.stored("in-cluster", null, null), false, target.workload(inCluster)));
+        assertEquals("prod", target.settings(TargetDefinition.stored("kubeconfig:prod", null, null), false, workload).context());
+
+        assertEquals("kubeconfig:prod", target.endpointOf(" kubeconfig:prod "));
+        assertThrows(IllegalArgumentException.class, () -> target.endpointOf("https://10.0.0.1:6443"));
+        assertThrows(IllegalArgumentException.class, () -> target.define("in-cluster", json.createObjectNode().put("token", "x"),
+                json.createObjectNode()));
+        assertThrows(IllegalArgumentException.class, () -> target.settings(TargetDefinition.stored("in-cluster", null, null), false,
+                workload.deepCopy().put("image", "x")));
+    }
+
+    @Test
+    void refusesTheDeployersOwnNamespaceUnlessTheTargetAllowsWharfsOwnWorkloads() {
+        ObjectNode workload = new ObjectMapper().createObjectNode().put("workload", "Deployment").put("namespace", "wharf")
+                .put("name", "registry-service").put("container", "registry-service");
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> target.settings(TargetDefinition.stored("in-cluster", null, null), false, workload));
+        assertTrue(refused.getMessage().contains("deployer's own"), refused.getMessage());
+        assertTrue(target.settings(TargetDefinition.stored("in-cluster", null, null), true, workload).allowWharf());
+    }
+
+    @Test
+    void neverTouchesAWorkloadLabelledAsWharfsOwnUnlessTheTargetAllowsIt() {
+        Deployment registry = deployment("registry-service", 1);
+        registry.getMetadata().setLabels(java.util.Map.of(KubernetesTarget.PART_OF, "wharf"));
+        client.resource(registry).create();
+        KubernetesSettings refused = settings(WorkloadKind.DEPLOYMENT, "registry-service");
+
+        TargetException failure = assertThrows(TargetException.class, () -> target.apply(refused, order()).await().indefinitely());
+        assertTrue(failure.getMessage().contains("labelled app.kubernetes.io/part-of=wharf"), failure.getMessage());
+        assertThrows(TargetException.class, () -> target.current(refused).await().indefinitely());
+        assertEquals(OLD, client.apps().deployments().inNamespace(NS).withName("registry-service").get()
+                .getSpec().getTemplate().getSpec().getContainers().get(1).getImage(), "nothing was changed");
+
+        KubernetesSettings allowed = new KubernetesSettings(WorkloadKind.DEPLOYMENT, NS, "registry-service", "app", null, true);
+        target.apply(allowed, order()).await().indefinitely();
+        assertEquals(NEW, client.apps().deployments().inNamespace(NS).withName("registry-service").get()
+                .getSpec().getTemplate().getSpec().getContainers().get(1).getImage());
     }
 
     @Override
@@ -257,7 +299,7 @@ class KubernetesTargetTest extends DeployTargetContract<KubernetesSettings> {
 
     @Override
     protected DeployTarget<KubernetesSettings> targetForUnreachable() {
-        return new KubernetesTarget(unreachableClient, () -> Duration.ofMillis(50));
+        return new KubernetesTarget(unreachableClient, config());
     }
 
     @Override
@@ -302,5 +344,18 @@ class KubernetesTargetTest extends DeployTargetContract<KubernetesSettings> {
                 .withContainers(new ContainerBuilder().withName("proxy").withImage(SIDECAR).build(),
                         new ContainerBuilder().withName("app").withImage(OLD).build())
                 .endSpec().build();
+    }
+
+    /** Polls every 50 ms; the deployer's own namespace is {@code wharf}. */
+    private static KubernetesTargetConfig config() {
+        return new KubernetesTargetConfig() {
+            public Duration pollInterval() {
+                return Duration.ofMillis(50);
+            }
+
+            public java.util.Optional<String> ownNamespace() {
+                return java.util.Optional.of("wharf");
+            }
+        };
     }
 }
