@@ -304,7 +304,7 @@ try {
     await page.getByRole('link', { name: 'Targets' }).click();
     await page.getByRole('heading', { level: 1, name: 'Deploy targets' }).waitFor();
     const form = page.getByRole('form', { name: 'Create deploy target' });
-    await form.getByLabel('Name').fill(hookTarget);
+    await form.getByLabel('Name', { exact: true }).fill(hookTarget);
     await form.getByLabel('Kind').selectOption('http');
     await form.getByLabel('Endpoint').fill(`${HOOK_URL}?token=ui-query-secret`);
     await form.getByLabel(/^Settings/).fill(JSON.stringify({ headers: { Authorization: 'Bearer ui-header-secret' } }));
@@ -326,7 +326,7 @@ try {
     if (deployerRules) {
       await page.getByRole('table', { name: 'Deploy rules of library' }).waitFor();
       const form = page.getByRole('form', { name: 'Create deploy rule' });
-      await form.getByLabel('Name').fill(`deploy-${repoName}`);
+      await form.getByLabel('Name', { exact: true }).fill(`deploy-${repoName}`);
       await form.getByLabel('Repository').fill(repository);
       await form.getByLabel('Tag policy').selectOption('glob');
       await form.getByLabel('Tag pattern').fill('*');
