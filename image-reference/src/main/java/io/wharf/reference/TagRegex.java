@@ -1,7 +1,6 @@
 package io.wharf.reference;
 
 import java.util.Arrays;
-import java.util.Objects;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
@@ -56,13 +55,7 @@ public final class TagRegex {
      * @throws NullPointerException    when it is null
      */
     public static TagRegex compile(String pattern) {
-        Objects.requireNonNull(pattern, "pattern");
-        if (pattern.isEmpty()) {
-            throw new InvalidPatternException("pattern must not be empty");
-        }
-        if (pattern.length() > MAX_LENGTH) {
-            throw new InvalidPatternException("pattern must not be more than " + MAX_LENGTH + " characters");
-        }
+        Glob.requireLength(pattern);
         new Scan(pattern).run();
         Pattern compiled;
         try {
@@ -87,16 +80,6 @@ public final class TagRegex {
     /** True when the whole of {@code value} matches; false for null. */
     public boolean matches(CharSequence value) {
         return value != null && compiled.matcher(value).matches();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof TagRegex other && pattern.equals(other.pattern);
-    }
-
-    @Override
-    public int hashCode() {
-        return pattern.hashCode();
     }
 
     @Override
