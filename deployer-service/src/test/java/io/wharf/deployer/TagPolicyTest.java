@@ -1,8 +1,14 @@
 package io.wharf.deployer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -55,12 +61,28 @@ class TagPolicyTest {
             "exact  | ''",
             "regex  | (unclosed",
             "regex  | [z-a]",
+            "regex  | (v)-\\1",
+            "regex  | v(?=1)\\d+",
+            "regex  | v1.*+",
             "semver | not-a-range",
             "semver | >=banana",
             "calver | 2024.1",
     })
     void refusesInvalidPolicies(String kind, String policy) {
         assertThrows(DeployerException.class, () -> TagPolicy.of(kind, policy));
+    }
+
+    @Test
+    void aStoredPolicyThatIsNoLongerValidMatchesNoTagAndSaysWhy() {
+        // java.util.regex accepted this; the linear-time grammar refuses backreferences.
+        TagPolicy stale = TagPolicy.stored(UUID.randomUUID(), TagPolicy.Kind.REGEX, "(v)[0-9]+\\1?");
+        assertFalse(stale.matches("v1"));
+        assertFalse(stale.ordered());
+        assertTrue(stale.problem().startsWith("not a valid tag regex: backreference \\1 is not allowed"), stale.problem());
+        TagPolicy valid = TagPolicy.stored(UUID.randomUUID(), TagPolicy.Kind.REGEX, "v[0-9]+");
+        assertNull(valid.problem());
+        assertTrue(valid.matches("v1"));
+        assertThrows(DeployerException.class, () -> TagPolicy.of(TagPolicy.Kind.REGEX, "x".repeat(257)));
     }
 
     @ParameterizedTest(name = "{0} after {1} is a downgrade: {2}")

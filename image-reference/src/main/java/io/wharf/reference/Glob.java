@@ -65,13 +65,7 @@ public final class Glob {
      * @throws NullPointerException    when it is null
      */
     public static Glob compile(String pattern) {
-        Objects.requireNonNull(pattern, "pattern");
-        if (pattern.isEmpty()) {
-            throw new InvalidPatternException("pattern must not be empty");
-        }
-        if (pattern.length() > MAX_LENGTH) {
-            throw new InvalidPatternException("pattern must not be more than " + MAX_LENGTH + " characters");
-        }
+        requireLength(pattern);
         int n = pattern.length();
         byte[] kinds = new byte[n];
         char[] literals = new char[n];
@@ -108,6 +102,22 @@ public final class Glob {
             }
         }
         return new Glob(pattern, Arrays.copyOf(kinds, t), Arrays.copyOf(literals, t), Arrays.copyOf(skip, t + 1), startSkip);
+    }
+
+    /**
+     * The bound every user pattern shares (globs and {@link TagRegex}es): 1 to {@value #MAX_LENGTH} characters.
+     *
+     * @throws InvalidPatternException when {@code pattern} is empty or longer
+     * @throws NullPointerException    when it is null
+     */
+    static void requireLength(String pattern) {
+        Objects.requireNonNull(pattern, "pattern");
+        if (pattern.isEmpty()) {
+            throw new InvalidPatternException("pattern must not be empty");
+        }
+        if (pattern.length() > MAX_LENGTH) {
+            throw new InvalidPatternException("pattern must not be more than " + MAX_LENGTH + " characters");
+        }
     }
 
     /** True when {@code text} contains a wildcard ({@code *} or {@code ?}), i.e. is no literal name. */

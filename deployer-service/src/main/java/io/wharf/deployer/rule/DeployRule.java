@@ -89,8 +89,9 @@ public class DeployRule {
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
 
+    /** The stored tag policy; one that is no longer valid matches no tag ({@link TagPolicy#stored}). */
     public TagPolicy tagPolicy() {
-        return TagPolicy.of(policyKind, policy);
+        return TagPolicy.stored(id, policyKind, policy);
     }
 
     public RepositoryPattern repositoryPattern() {

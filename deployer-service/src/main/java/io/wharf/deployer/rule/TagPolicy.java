@@ -1,8 +1,11 @@
 package io.wharf.deployer.rule;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jboss.logging.Logger;
 
 import org.semver4j.Semver;
 import org.semver4j.range.RangeList;
@@ -11,6 +14,7 @@ import org.semver4j.range.RangeListFactory;
 import io.wharf.reference.Glob;
 import io.wharf.reference.InvalidPatternException;
 import io.wharf.reference.RepositoryNames;
+import io.wharf.reference.TagRegex;
 
 /**
  * Which tags of a repository a rule deploys.
@@ -18,29 +22,58 @@ import io.wharf.reference.RepositoryNames;
  * <li>{@code EXACT}: the tag itself ({@code stable}).</li>
  * <li>{@code GLOB}: a {@link Glob} ({@code release-*}): {@code *} any run of characters, {@code ?} one
  * character (tags contain no {@code /}, so {@code **} means the same as {@code *}).</li>
- * <li>{@code REGEX}: a Java regular expression that must match the whole tag.</li>
+ * <li>{@code REGEX}: a {@link TagRegex} (RE2 syntax, matched in linear time) that must match the whole tag;
+ * backreferences, lookaround, atomic groups and possessive quantifiers are refused, naming the construct.</li>
  * <li>{@code SEMVER}: an npm-style range ({@code ^1.2.0}, {@code ~1.4}, {@code >=2.0.0 <3}); tags may carry
  * a {@code v} prefix. A pre-release tag matches only when the range names a pre-release of the same
  * major.minor.patch ({@code >=1.3.0-rc.1} matches {@code 1.3.0-rc.2}, not {@code 1.4.0-rc.1}), as npm does.
  * Versions are ordered, which is what the downgrade guard compares.</li>
  * </ul>
+ * A stored policy that no longer parses (a regex an older version accepted with java.util.regex) is read with
+ * {@link #stored}: it matches no tag, so taking events in never fails on it; {@link #problem()} says why.
  */
 public final class TagPolicy {
 
     public enum Kind { EXACT, GLOB, REGEX, SEMVER }
 
+    private static final Logger LOG = Logger.getLogger(TagPolicy.class);
+    /** Rule id and policy of each stored policy already logged as refused. */
+    private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
+
     private final Kind kind;
     private final String value;
     private final Glob glob;
-    private final Pattern pattern;
+    private final TagRegex regex;
     private final RangeList range;
+    private final String problem;
 
-    private TagPolicy(Kind kind, String value, Glob glob, Pattern pattern, RangeList range) {
+    private TagPolicy(Kind kind, String value, Glob glob, TagRegex regex, RangeList range) {
+        this(kind, value, glob, regex, range, null);
+    }
+
+    private TagPolicy(Kind kind, String value, Glob glob, TagRegex regex, RangeList range, String problem) {
         this.kind = kind;
         this.value = value;
         this.glob = glob;
-        this.pattern = pattern;
+        this.regex = regex;
         this.range = range;
+        this.problem = problem;
+    }
+
+    /**
+     * A rule's stored policy: as {@link #of(Kind, String)}, but one that is no longer valid matches no tag
+     * (logged once per rule and policy) rather than failing whoever reads the rule.
+     */
+    public static TagPolicy stored(UUID ruleId, Kind kind, String value) {
+        try {
+            return of(kind, value);
+        } catch (DeployerException e) {
+            if (REPORTED.add(ruleId + " " + kind + " " + value)) {
+                LOG.warnf("deploy rule %s deploys no tag until its tag policy is changed: %s %s is refused: %s",
+                        ruleId, kind, value, e.getMessage());
+            }
+            return new TagPolicy(kind, value, null, null, null, e.getMessage());
+        }
     }
 
     /** Parses a policy; {@link DeployerException} (400) when it is not valid. */
@@ -74,9 +107,9 @@ public final class TagPolicy {
             }
             case REGEX -> {
                 try {
-                    yield new TagPolicy(kind, value, null, Pattern.compile(value), null);
-                } catch (PatternSyntaxException e) {
-                    throw DeployerException.invalid("not a valid regular expression: " + e.getDescription());
+                    yield new TagPolicy(kind, value, null, TagRegex.compile(value), null);
+                } catch (InvalidPatternException e) {
+                    throw DeployerException.invalid("not a valid tag regex: " + e.getMessage());
                 }
             }
             case SEMVER -> new TagPolicy(kind, value, null, null, range(value));
@@ -105,15 +138,20 @@ public final class TagPolicy {
         return value;
     }
 
+    /** Why this stored policy matches no tag (it is no longer valid), or null when it is valid. */
+    public String problem() {
+        return problem;
+    }
+
     /** True when the rule deploys {@code tag}. */
     public boolean matches(String tag) {
-        if (tag == null) {
+        if (tag == null || problem != null) {
             return false;
         }
         return switch (kind) {
             case EXACT -> value.equals(tag);
             case GLOB -> glob.matches(tag);
-            case REGEX -> pattern.matcher(tag).matches();
+            case REGEX -> regex.matches(tag);
             case SEMVER -> {
                 Semver version = version(tag);
                 yield version != null && range.isSatisfiedBy(version);
@@ -123,7 +161,7 @@ public final class TagPolicy {
 
     /** True when versions of this policy are ordered (semver), so the downgrade guard applies. */
     public boolean ordered() {
-        return kind == Kind.SEMVER;
+        return kind == Kind.SEMVER && problem == null;
     }
 
     /** The semantic version a tag names ({@code 1.2.3}, {@code v1.2.3-rc.1}), or null. */

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -32,6 +30,7 @@ import io.wharf.reference.InvalidPatternException;
 import io.wharf.reference.InvalidReferenceException;
 import io.wharf.reference.RepositoryGlob;
 import io.wharf.reference.RepositoryNames;
+import io.wharf.reference.TagRegex;
 import io.wharf.outbound.WebhookSignature;
 
 /**
@@ -211,17 +210,15 @@ public class SubscriptionService {
         s.tagPattern = r.tagPattern() == null || r.tagPattern().isBlank() ? null : r.tagPattern();
         s.tagPatternSyntax = s.tagPattern == null ? null
                 : r.tagPatternSyntax() == null ? Subscription.PatternSyntax.GLOB : r.tagPatternSyntax();
-        if (s.tagPatternSyntax == Subscription.PatternSyntax.GLOB) {
+        if (s.tagPattern != null) {
             try {
-                Glob.compile(s.tagPattern);
+                if (s.tagPatternSyntax == Subscription.PatternSyntax.REGEX) {
+                    TagRegex.compile(s.tagPattern);
+                } else {
+                    Glob.compile(s.tagPattern);
+                }
             } catch (InvalidPatternException e) {
                 throw SubscriptionException.invalid("tagPattern: " + e.getMessage());
-            }
-        } else if (s.tagPatternSyntax == Subscription.PatternSyntax.REGEX) {
-            try {
-                Pattern.compile(s.tagPattern);
-            } catch (PatternSyntaxException e) {
-                throw SubscriptionException.invalid("tagPattern is not a valid regular expression: " + e.getDescription());
             }
         }
         s.channel = r.channel();

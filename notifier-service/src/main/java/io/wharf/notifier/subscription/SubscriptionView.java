@@ -16,7 +16,9 @@ import io.wharf.notifier.channel.PayloadFormat;
 /**
  * A subscription as clients read it. Secrets are masked: header values, the Slack URL's path and
  * any URL query are never shown; {@code secret} is present only in the answer that created or
- * rotated it.
+ * rotated it. {@code tagPatternProblem} is present when the stored tag pattern is one the grammar now
+ * refuses (stored by an older version, e.g. a regex with a backreference): it says why, and the
+ * subscription matches no event until it is given a pattern the grammar accepts.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SubscriptionView(
@@ -28,6 +30,7 @@ public record SubscriptionView(
         List<String> eventTypes,
         String tagPattern,
         Subscription.PatternSyntax tagPatternSyntax,
+        String tagPatternProblem,
         ChannelKind channel,
         String url,
         Map<String, String> headers,
@@ -54,7 +57,8 @@ public record SubscriptionView(
         s.customHeaders().keySet().forEach(name -> headers.put(name, MASK));
         return new SubscriptionView(s.id, s.name, s.scope, s.project, s.repositoryGlob,
                 s.eventTypes == null ? List.of() : Arrays.asList(s.eventTypes.split(",")),
-                s.tagPattern, s.tagPatternSyntax, s.channel, maskedUrl(s), headers.isEmpty() ? null : headers,
+                s.tagPattern, s.tagPatternSyntax, SubscriptionMatcher.tagPatternProblem(s), s.channel, maskedUrl(s),
+                headers.isEmpty() ? null : headers,
                 s.payloadFormat, s.recipients == null ? null : Arrays.asList(s.recipients.split(",")),
                 s.digestIntervalSeconds, s.owner, s.ownerEmail, s.enabled, s.disabledReason, s.disabledAt,
                 s.failingSince, s.createdAt, secret);

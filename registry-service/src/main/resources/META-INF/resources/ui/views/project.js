@@ -132,7 +132,8 @@ async function webhooksTab(ctx, project, panel, refresh) {
     h('th', { scope: 'row' }, s.name),
     h('td', {}, (s.eventTypes || []).length ? s.eventTypes.join(', ') : 'all'),
     h('td', {}, `${s.channel} `, h('code', {}, s.url || (s.recipients || []).join(', '))),
-    h('td', {}, s.enabled ? 'enabled' : `disabled${s.disabledReason ? `: ${s.disabledReason}` : ''}`),
+    h('td', {}, s.enabled ? 'enabled' : `disabled${s.disabledReason ? `: ${s.disabledReason}` : ''}`,
+      s.tagPatternProblem ? `; matches nothing: ${s.tagPatternProblem}` : ''),
     h('td', { class: 'row-actions' },
       h('button', {
         type: 'button', onclick: async () => {
