@@ -2,11 +2,14 @@ package io.wharf.notifier;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.wharf.infra.IntakeThroughput;
 import io.wharf.infra.WharfInfraTestResource;
 
@@ -19,8 +22,11 @@ import io.wharf.infra.WharfInfraTestResource;
 @QuarkusTestResource(value = WharfInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "wharf_notifier_bench"))
 class IntakeThroughputBench {
 
+    @Inject
+    KafkaClientService clients;
+
     @Test
     void measuresIntakeThroughput() {
-        assertFalse(IntakeThroughput.bench("notifier").isEmpty());
+        assertFalse(IntakeThroughput.bench("notifier", clients).isEmpty());
     }
 }
