@@ -19,7 +19,10 @@ import io.wharf.events.WharfEvent;
  * V1 is the file each service once shipped itself, byte for byte, so databases migrated before keep
  * validating: it never changes; a change to the table is a new migration here, with a version above the
  * latest of every service that includes the location (Flyway merges both locations into one sequence
- * and refuses one below what a database already holds). Recording an event id in the
+ * and refuses one below what a database already holds). The location's versions so far: V1 (this
+ * table) and V6 ({@code parked_event}, see {@link ParkedEvent}), above the services' own V2 to V5; a
+ * service's next migration takes V7 or later, and so does this location's next one, chosen above every
+ * service's latest at the time. Recording an event id in the
  * transaction that acts on the event makes the service act on each event once, however often Kafka
  * delivers it.
  */

@@ -7,15 +7,22 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Reports how many registry events this process has taken in, and the last one's id. */
+/**
+ * Reports how many registry events this process has taken in, the last one's id and the records
+ * waiting ({@code lag}, once counted). Always UP: a stalled intake is the liveness check's business
+ * ({@link RegistryEventsLivenessCheck}); taking the service out of its Kubernetes Service would only hide
+ * the API through which parked events are replayed.
+ */
 @Readiness
 @ApplicationScoped
 public class RegistryEventsHealthCheck implements HealthCheck {
 
     private final EventIntake intake;
+    private final IntakeProgress progress;
 
-    public RegistryEventsHealthCheck(EventIntake intake) {
+    public RegistryEventsHealthCheck(EventIntake intake, IntakeProgress progress) {
         this.intake = intake;
+        this.progress = progress;
     }
 
     @Override
@@ -25,6 +32,7 @@ public class RegistryEventsHealthCheck implements HealthCheck {
         if (intake.lastEventId() != null) {
             builder.withData("lastEventId", intake.lastEventId());
         }
+        progress.lag().ifPresent(lag -> builder.withData("lag", lag));
         return builder.build();
     }
 }

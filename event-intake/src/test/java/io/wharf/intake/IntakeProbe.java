@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,7 +21,12 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.agroal.api.AgroalDataSource;
@@ -33,9 +39,9 @@ import io.wharf.events.WharfEvent;
 import io.wharf.infra.KafkaTraffic;
 
 /**
- * What the intake's tests see of the test application: its readiness check, what the
- * {@link RecordingHandler} was handed, the rows the intake and the handler wrote, the consumer group's
- * offsets; and registry events to send it.
+ * What the intake's tests see of the test application: its health checks, what the
+ * {@link RecordingHandler} was handed, the rows the intake and the handler wrote, the parked events and
+ * their dead letters, the consumer group's offsets; and registry events to send it.
  */
 @ApplicationScoped
 public class IntakeProbe {
@@ -122,6 +128,62 @@ public class IntakeProbe {
     static void awaitTakenIn(String eventId) {
         await("event " + eventId + " taken in").atMost(WAIT)
                 .until(() -> eventId.equals(intake(readiness()).get("lastEventId")));
+    }
+
+    /** The topic the intake reads. */
+    static final String REGISTRY_TOPIC = Topics.REGISTRY_EVENTS;
+
+    /** The dead-letter topic of the test application ({@code wharf.intake.service-name=intake-test}). */
+    static final String DEAD_LETTERS = Topics.intakeDeadLetters("intake-test");
+
+    static Response liveness() {
+        return given().get("/q/health/live");
+    }
+
+    /** The intake's liveness data and status in the response to a liveness request. */
+    static Map<String, Object> livenessCheck(Response liveness) {
+        return liveness.jsonPath().getMap("checks.find { it.name == 'registry-events intake' }");
+    }
+
+    /** The records on the dead-letter topic whose {@code ce_id} header is {@code eventId}, once at least one is there. */
+    List<ConsumerRecord<String, byte[]>> awaitDeadLetters(String eventId) {
+        Map<String, Object> config = Map.of("bootstrap.servers", bootstrapServers, "auto.offset.reset", "earliest",
+                "enable.auto.commit", false, "group.id", "probe-" + UUID.randomUUID());
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(DEAD_LETTERS));
+            List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+            await("event " + eventId + " on " + DEAD_LETTERS).atMost(WAIT).pollDelay(Duration.ZERO).until(() -> {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    Header id = record.headers().lastHeader("ce_id");
+                    if (id != null && eventId.equals(new String(id.value(), StandardCharsets.UTF_8))) {
+                        found.add(record);
+                    }
+                }
+                return !found.isEmpty();
+            });
+            return found;
+        }
+    }
+
+    /** The {@code parked_event} rows of the event ({@code state}, {@code attempts}, {@code error_class}, ... by column). */
+    List<Map<String, Object>> parkedRows(String eventId) {
+        try (Connection connection = db.getConnection();
+                PreparedStatement query = connection.prepareStatement("SELECT * FROM intake.parked_event WHERE event_id = ?")) {
+            query.setString(1, eventId);
+            try (ResultSet result = query.executeQuery()) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                while (result.next()) {
+                    Map<String, Object> row = new java.util.HashMap<>();
+                    for (int c = 1; c <= result.getMetaData().getColumnCount(); c++) {
+                        row.put(result.getMetaData().getColumnName(c), result.getObject(c));
+                    }
+                    rows.add(row);
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** How many rows of {@code table} ({@code received_event} or {@code handled_event}, schema {@code intake}) name one of the events. */

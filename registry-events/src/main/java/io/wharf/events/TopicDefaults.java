@@ -9,6 +9,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigValue;
 import io.smallrye.config.PropertiesConfigSource;
 
 /**
@@ -20,6 +21,10 @@ import io.smallrye.config.PropertiesConfigSource;
  * appear, without a connector). Its ordinal, {@value #ORDINAL}, is below application.properties
  * (250) and the environment (300): {@code MP_MESSAGING_INCOMING_REGISTRY_EVENTS_TOPIC} and the
  * like still override a topic.
+ * <p>
+ * The channel {@value #INTAKE_DEAD_LETTERS} (event-intake's parked events) gets
+ * {@link Topics#intakeDeadLetters(String)} of the service's {@value #SERVICE_NAME}; without that setting it
+ * gets no topic here, and event-intake refuses to start for the missing setting.
  *
  * <p>Registered for SmallRye Config (Quarkus) in {@code META-INF/services}; a service that
  * depends on this module picks it up without further configuration.
@@ -35,6 +40,12 @@ public class TopicDefaults implements ConfigSourceFactory {
             "pipeline-events", Topics.PIPELINE_EVENTS,
             "notifications-dlq", Topics.NOTIFICATIONS_DLQ);
 
+    /** The channel on which event-intake publishes the events it parked. */
+    public static final String INTAKE_DEAD_LETTERS = "intake-dlq";
+
+    /** The setting naming the consuming service, which its intake's dead-letter topic carries. */
+    public static final String SERVICE_NAME = "wharf.intake.service-name";
+
     private static final List<String> DIRECTIONS = List.of("mp.messaging.incoming.", "mp.messaging.outgoing.");
 
     @Override
@@ -46,7 +57,7 @@ public class TopicDefaults implements ConfigSourceFactory {
                 int dot = name.indexOf('.', direction.length());
                 if (name.startsWith(direction) && dot > direction.length()) {
                     String channel = name.substring(direction.length(), dot);
-                    String topic = CHANNELS.get(channel);
+                    String topic = channel.equals(INTAKE_DEAD_LETTERS) ? intakeDeadLetters(context) : CHANNELS.get(channel);
                     if (topic != null) {
                         topics.put(direction + channel + ".topic", topic);
                     }
@@ -54,5 +65,10 @@ public class TopicDefaults implements ConfigSourceFactory {
             }
         }
         return List.of(new PropertiesConfigSource(topics, "Wharf topics (io.wharf.events.Topics)", ORDINAL));
+    }
+
+    private static String intakeDeadLetters(ConfigSourceContext context) {
+        ConfigValue service = context.getValue(SERVICE_NAME);
+        return service == null || service.getValue() == null ? null : Topics.intakeDeadLetters(service.getValue().trim());
     }
 }

@@ -21,6 +21,22 @@ public final class Topics {
      */
     public static final String NOTIFICATIONS_DLQ = "wharf.notifications.dlq";
 
+    /**
+     * Dead letters of one consuming service's intake, {@code wharf.<service>.intake-dlq} (for example
+     * {@code wharf.notifier.intake-dlq}): registry events it parked because it could not take them in.
+     * Records keep the original key, headers and value, plus {@code wharf-*} headers saying where the
+     * record was and why it was parked.
+     *
+     * @param service the service's short name: lower-case letters and digits, dash-separated
+     * @throws IllegalArgumentException for any other name
+     */
+    public static String intakeDeadLetters(String service) {
+        if (service == null || !service.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
+            throw new IllegalArgumentException("a service name is lower-case letters and digits, dash-separated: '" + service + "'");
+        }
+        return "wharf." + service + ".intake-dlq";
+    }
+
     private Topics() {
     }
 }

@@ -53,4 +53,26 @@ class TopicDefaultsTest {
         assertEquals("staging.registry", config.getValue("mp.messaging.incoming.registry-events.topic", String.class));
         assertEquals("staging.pipeline", config.getValue("mp.messaging.outgoing.pipeline-events.topic", String.class));
     }
+
+    @Test
+    void givesTheIntakesDeadLetterChannelTheTopicOfTheServiceItNames() {
+        SmallRyeConfig config = config(Map.of(
+                "wharf.intake.service-name", "notifier",
+                "mp.messaging.outgoing.intake-dlq.connector", "smallrye-kafka"), Map.of());
+        assertEquals("wharf.notifier.intake-dlq", config.getValue("mp.messaging.outgoing.intake-dlq.topic", String.class));
+        assertEquals("wharf.notifier.intake-dlq", Topics.intakeDeadLetters("notifier"));
+    }
+
+    @Test
+    void givesTheIntakesDeadLetterChannelNoTopicWithoutAServiceName() {
+        SmallRyeConfig config = config(Map.of("mp.messaging.outgoing.intake-dlq.connector", "smallrye-kafka"), Map.of());
+        assertTrue(config.getOptionalValue("mp.messaging.outgoing.intake-dlq.topic", String.class).isEmpty());
+    }
+
+    @Test
+    void refusesAServiceNameThatIsNoTopicSegment() {
+        for (String bad : new String[] {"Notifier", "a.b", "", "-x", "x-", "a b"}) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Topics.intakeDeadLetters(bad), bad);
+        }
+    }
 }
