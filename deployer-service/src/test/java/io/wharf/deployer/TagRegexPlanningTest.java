@@ -119,5 +119,8 @@ class TagRegexPlanningTest {
         awaitSucceeded(plain, nextDigest);
         assertTrue(Api.deployments(stale).isEmpty(), "the rule with the refused pattern matched nothing");
         assertEquals(List.of(), FakeTarget.place(project).appliedImages());
+        String problem = Api.rule(stale).getString("tagPolicyProblem");
+        assertTrue(problem != null && problem.contains("backreference"), "the API says why the rule deploys nothing: " + problem);
+        assertEquals(null, Api.rule(plain).getString("tagPolicyProblem"));
     }
 }

@@ -168,7 +168,7 @@ public class RuleService {
     public RuleView view(DeployRule rule, String targetName) {
         DeployWindow window = rule.window();
         return new RuleView(rule.id, rule.name, rule.project, rule.repository,
-                new RuleRequest.Policy(rule.policyKind.name().toLowerCase(Locale.ROOT), rule.policy),
+                new RuleRequest.Policy(rule.policyKind.name().toLowerCase(Locale.ROOT), rule.policy), rule.tagPolicy().problem(),
                 new RuleView.TargetRef(rule.targetId, targetName, rule.targetKind), kinds.readObject(rule.workload),
                 rule.enabled, rule.dryRun, rule.approvalsRequired, DurationText.format(rule.debounceMs),
                 DurationText.format(rule.minIntervalMs),

@@ -8,11 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A rule as the API shows it: its target by id, name and kind, and its workload there. A rule holds no
- * endpoint and no secret (those are its target's, see {@link TargetView}).
+ * endpoint and no secret (those are its target's, see {@link TargetView}). {@code tagPolicyProblem} says
+ * why a stored tag policy is no longer accepted (such a rule deploys no tag); absent otherwise.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RuleView(UUID id, String name, String project, String repository, RuleRequest.Policy tagPolicy,
-        TargetRef target, JsonNode workload, boolean enabled, boolean dryRun, int approvalsRequired, String debounce,
+        String tagPolicyProblem, TargetRef target, JsonNode workload, boolean enabled, boolean dryRun, int approvalsRequired, String debounce,
         String minInterval, RuleRequest.Window window, Hold hold, String lastVersion, String createdBy,
         OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
