@@ -78,8 +78,19 @@ public abstract class DeployTargetContract<S extends TargetSettings> {
         return settings.displayName();
     }
 
-    protected static DeployOrder order(String previousImage) {
-        return new DeployOrder(UUID.randomUUID().toString(), "rule-1", "event-1", "shop/web", "v2", DIGEST, IMAGE, previousImage);
+    /**
+     * The reference the tests deploy: by default {@link #IMAGE}, which nothing can pull; a target that
+     * pulls for real (Docker) answers one its registry holds, a tag pinned to its digest.
+     */
+    protected String deployedImage() {
+        return IMAGE;
+    }
+
+    /** The order the tests hand the target: {@link #deployedImage()} replacing {@code previousImage}. */
+    protected DeployOrder order(String previousImage) {
+        String image = deployedImage();
+        String digest = image.contains("@") ? image.substring(image.indexOf('@') + 1) : DIGEST;
+        return new DeployOrder(UUID.randomUUID().toString(), "rule-1", "event-1", "shop/web", "v2", digest, image, previousImage);
     }
 
     @Test
@@ -101,9 +112,9 @@ public abstract class DeployTargetContract<S extends TargetSettings> {
         S settings = freshWorkload();
         target().apply(settings, order(initialImage())).await().atMost(Duration.ofSeconds(30));
 
-        assertEquals(IMAGE, imageTheWorkloadWasGiven(settings));
+        assertEquals(deployedImage(), imageTheWorkloadWasGiven(settings));
         String current = target().current(settings).await().atMost(Duration.ofSeconds(30));
-        assertEquals(knowsWhatItRuns() ? IMAGE : null, current, "current() after apply");
+        assertEquals(knowsWhatItRuns() ? deployedImage() : null, current, "current() after apply");
     }
 
     @Test
@@ -116,7 +127,7 @@ public abstract class DeployTargetContract<S extends TargetSettings> {
         Verification verification = target().verify(settings, order, Duration.ofSeconds(20)).await().atMost(Duration.ofSeconds(30));
         assertTrue(verification.succeeded(), verification.reason());
         if (knowsWhatItRuns()) {
-            assertEquals(IMAGE, verification.runningImage());
+            assertEquals(deployedImage(), verification.runningImage());
         }
     }
 

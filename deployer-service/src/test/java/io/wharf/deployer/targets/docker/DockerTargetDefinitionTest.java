@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.Base64;
 
 import org.junit.jupiter.api.AfterAll;
@@ -31,23 +30,7 @@ class DockerTargetDefinitionTest {
     @BeforeAll
     static void createTarget() {
         vertx = Vertx.vertx();
-        target = new DockerTarget(vertx, JSON, new DockerTargetConfig() {
-            public Duration pollInterval() {
-                return Duration.ofMillis(200);
-            }
-
-            public Duration minUptime() {
-                return Duration.ofSeconds(1);
-            }
-
-            public Duration stopTimeout() {
-                return Duration.ofSeconds(2);
-            }
-
-            public Duration callIdleTimeout() {
-                return Duration.ofSeconds(60);
-            }
-        }, new SecretBox(Base64.getEncoder().encodeToString(new byte[32])));
+        target = PrivateDockerHost.target(vertx, new SecretBox(Base64.getEncoder().encodeToString(new byte[32])));
     }
 
     @AfterAll

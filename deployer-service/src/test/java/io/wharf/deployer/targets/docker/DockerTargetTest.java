@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +19,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.wharf.deployer.targets.DeployOrder;
 import io.wharf.deployer.targets.TargetException;
 import io.wharf.deployer.targets.Verification;
@@ -48,14 +45,7 @@ class DockerTargetTest {
 
     @BeforeAll
     static void startEngineAndRegistry() throws Exception {
-        String missing = PrivateDockerHost.missingPrerequisite();
-        if (missing != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("the Docker target test needs a real dockerd in CI: " + missing);
-            }
-            Assumptions.abort("skipped, no real Docker engine can run here: " + missing);
-        }
-        host = new PrivateDockerHost();
+        host = PrivateDockerHost.startOrSkip("the Docker target test");
         String v1Digest = host.pushImage(REPOSITORY, "v1", "v1");
         v2Digest = host.pushImage(REPOSITORY, "v2", "v2");
         v1 = host.registry + "/" + REPOSITORY + ":v1";
@@ -63,38 +53,13 @@ class DockerTargetTest {
         v2 = host.registry + "/" + REPOSITORY + ":v2@" + v2Digest;
         assertNotEquals(v1Digest, v2Digest);
         host.docker("rmi", host.registry + "/" + REPOSITORY + ":v2");   // apply must pull it
-        vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-        assertTrue(vertx.isNativeTransportEnabled(), "Vert.x runs on epoll");
-        target = new DockerTarget(vertx, JSON, new DockerTargetConfig() {
-            public Duration pollInterval() {
-                return Duration.ofMillis(200);
-            }
-
-            public Duration minUptime() {
-                return Duration.ofSeconds(1);
-            }
-
-            public Duration stopTimeout() {
-                return Duration.ofSeconds(2);
-            }
-
-            public Duration callIdleTimeout() {
-                return Duration.ofSeconds(60);
-            }
-        }, new SecretBox(Base64.getEncoder().encodeToString(new byte[32])));
+        vertx = PrivateDockerHost.nativeVertx();
+        target = PrivateDockerHost.target(vertx, new SecretBox(Base64.getEncoder().encodeToString(new byte[32])));
     }
 
     @AfterAll
     static void stopEngineAndRegistry() throws Exception {
-        if (target != null) {
-            target.close();
-        }
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().join();
-        }
-        if (host != null) {
-            host.close();
-        }
+        PrivateDockerHost.closeAll(target, vertx, host);
     }
 
     @Test

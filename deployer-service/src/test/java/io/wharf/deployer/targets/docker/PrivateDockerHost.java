@@ -19,6 +19,14 @@ import java.util.concurrent.TimeUnit;
 
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.wharf.outbound.SecretBox;
 
 /**
  * A real Docker engine and a real registry for the Docker target's tests, started on this machine:
@@ -49,6 +57,62 @@ final class PrivateDockerHost implements AutoCloseable {
             }
         }
         return findOnPath("docker") == null ? "the docker CLI is missing (apt-get install -y docker.io)" : null;
+    }
+
+    /**
+     * Starts an engine and a registry for {@code what}; without root or the Debian packages the calling
+     * test class is skipped with the reason, except in CI ({@code CI=true}), where that is a failure.
+     */
+    static PrivateDockerHost startOrSkip(String what) throws Exception {
+        String missing = missingPrerequisite();
+        if (missing != null) {
+            if ("true".equals(System.getenv("CI"))) {
+                Assertions.fail(what + " needs a real dockerd in CI: " + missing);
+            }
+            Assumptions.abort("skipped, no real Docker engine can run here: " + missing);
+        }
+        return new PrivateDockerHost();
+    }
+
+    /** A Vert.x on epoll: the target reaches this engine's unix socket only with the native transport. */
+    static Vertx nativeVertx() {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        Assertions.assertTrue(vertx.isNativeTransportEnabled(), "Vert.x runs on epoll");
+        return vertx;
+    }
+
+    /** The Docker target with a test's timings: quick polls, one second of uptime, short stops. */
+    static DockerTarget target(Vertx vertx, SecretBox secrets) {
+        return new DockerTarget(vertx, new ObjectMapper(), new DockerTargetConfig() {
+            public Duration pollInterval() {
+                return Duration.ofMillis(200);
+            }
+
+            public Duration minUptime() {
+                return Duration.ofSeconds(1);
+            }
+
+            public Duration stopTimeout() {
+                return Duration.ofSeconds(2);
+            }
+
+            public Duration callIdleTimeout() {
+                return Duration.ofSeconds(60);
+            }
+        }, secrets);
+    }
+
+    /** Closes what a test class started, any of which may be null (when it was skipped or failed to start). */
+    static void closeAll(DockerTarget target, Vertx vertx, PrivateDockerHost host) throws Exception {
+        if (target != null) {
+            target.close();
+        }
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+        }
+        if (host != null) {
+            host.close();
+        }
     }
 
     PrivateDockerHost() throws Exception {
