@@ -46,6 +46,12 @@ final class Accounts {
         return new String[] {r.path("name"), r.path("secret")};
     }
 
+    /** A new personal access token of the user (made with its password) with these scopes (null: the default); returns the token. */
+    static String personalToken(String user, String name, List<String> scopes) {
+        return as(user).contentType(ContentType.JSON).body(scopes == null ? Map.of("name", name) : Map.of("name", name, "scopes", scopes))
+                .post("/api/v1/users/me/tokens").then().statusCode(201).extract().path("token");
+    }
+
     /** A request with Basic credentials. */
     static RequestSpecification as(String user, String password) {
         return Oci.anonymous().auth().preemptive().basic(user, password);

@@ -21,18 +21,13 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 class PersonalTokenScopeTest {
 
-    private static String pat(String user, String name, List<String> scopes) {
-        return Accounts.as(user).contentType(ContentType.JSON).body(scopes == null ? Map.of("name", name) : Map.of("name", name, "scopes", scopes))
-                .post("/api/v1/users/me/tokens").then().statusCode(201).extract().path("token");
-    }
-
     @Test
     void aDefaultTokenPullsAndPushesAndNothingMore() {
         String user = Accounts.user("scoped");
         String project = Accounts.project("scoped", false);
         Accounts.member(project, user, "maintainer");
         Oci.pushImage(project + "/app", "v1");
-        String token = pat(user, "ci", null);
+        String token = Accounts.personalToken(user, "ci", null);
         Accounts.as(user).get("/api/v1/users/me/tokens").then().statusCode(200).body("[0].scopes", equalTo(List.of("pull", "push")));
 
         Accounts.as(user, token).accept(Oci.OCI_MANIFEST).get("/v2/" + project + "/app/manifests/v1").then().statusCode(200);
@@ -53,7 +48,7 @@ class PersonalTokenScopeTest {
     @Test
     void noTokenChangesThePasswordOrMakesTokensAndTheOwnPasswordNeedsTheCurrentOne() {
         String user = Accounts.user("takeover");
-        String token = pat(user, "api", List.of("pull", "api"));
+        String token = Accounts.personalToken(user, "api", List.of("pull", "api"));
         Accounts.as(user, token).get("/api/v1/users/me").then().statusCode(200).body("username", equalTo(user));
         Accounts.as(user, token).contentType(ContentType.JSON).body(Map.of("name", "more")).post("/api/v1/users/me/tokens")
                 .then().statusCode(403).body("detail", containsString("needs your password"));

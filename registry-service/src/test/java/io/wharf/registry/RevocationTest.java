@@ -33,9 +33,7 @@ class RevocationTest {
 
     /** A personal access token that may also use the management API. */
     private static String pat(String user, String name) {
-        return Accounts.as(user).contentType(ContentType.JSON).body(Map.of("name", name, "scopes", List.of("pull", "push", "api")))
-                .post("/api/v1/users/me/tokens")
-                .then().statusCode(201).extract().path("token");
+        return Accounts.personalToken(user, name, List.of("pull", "push", "api"));
     }
 
     private static String dockerLogin(String user, String secret) {

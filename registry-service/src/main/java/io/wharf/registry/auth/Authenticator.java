@@ -131,7 +131,7 @@ public class Authenticator {
                 return Uni.createFrom().nullItem();
             }
             return identities.robot(parts[0], parts[1]).chain(r -> {
-                if (r == null || r.id() != claimed.accountId() || r.disabled() || r.expired(Instant.now())) {
+                if (!usable(r) || r.id() != claimed.accountId()) {
                     return Uni.createFrom().nullItem();
                 }
                 return identities.robotSecretHash(r.id()).map(hash -> robotSecret.equals(Binding.fingerprint(hash)) ? robot(r, hash) : null);
@@ -147,7 +147,7 @@ public class Authenticator {
             if (pat == null) {
                 return Uni.createFrom().item(user(a, null));
             }
-            return identities.personalTokenById(pat).map(t -> t == null || t.accountId() != a.id() || expired(t) ? null : user(a, t));
+            return identities.personalTokenById(pat).map(t -> t == null || t.accountId() != a.id() || t.expired(Instant.now()) ? null : user(a, t));
         });
     }
 
@@ -188,7 +188,7 @@ public class Authenticator {
 
     private Uni<Authenticated> personalToken(String username, String secret) {
         return identities.personalToken(Secrets.sha256(secret)).chain(t -> {
-            if (t == null || expired(t)) {
+            if (t == null || t.expired(Instant.now())) {
                 return Uni.createFrom().nullItem();
             }
             return identities.account(username).map(a -> a == null || a.id() != t.accountId() ? null : user(a, t));
@@ -201,7 +201,7 @@ public class Authenticator {
             return Uni.createFrom().nullItem();
         }
         return identities.robot(parts[0], parts[1]).chain(r -> {
-            if (r == null || r.disabled() || r.expired(Instant.now())) {
+            if (!usable(r)) {
                 return Uni.createFrom().nullItem();
             }
             return identities.robotSecretHash(r.id()).map(hash -> hash != null && MessageDigest.isEqual(
@@ -220,8 +220,9 @@ public class Authenticator {
                 new Binding(0, null, Binding.fingerprint(secretHash), r.expiresAt(), null));
     }
 
-    private static boolean expired(Identities.PersonalToken t) {
-        return t.expiresAt() != null && !Instant.now().isBefore(t.expiresAt());
+    /** A robot that exists, is enabled and has not expired. */
+    private static boolean usable(Identities.Robot r) {
+        return r != null && !r.disabled() && !r.expired(Instant.now());
     }
 
 }

@@ -49,6 +49,10 @@ public class Identities {
 
     /** A personal access token row (never with its secret). */
     public record PersonalToken(long id, long accountId, String name, Instant expiresAt, Instant createdAt, Set<TokenScope> scopes) {
+
+        public boolean expired(Instant now) {
+            return expiresAt != null && !now.isBefore(expiresAt);
+        }
     }
 
     /** A member of a project. */

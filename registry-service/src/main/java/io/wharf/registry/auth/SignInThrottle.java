@@ -97,10 +97,7 @@ public class SignInThrottle {
 
     /** A successful sign-in clears the account's failures (not the address's: one good account must not clear guesses at others). */
     public Uni<Void> succeeded(String username) {
-        if (!enabled()) {
-            return Uni.createFrom().voidItem();
-        }
-        return pool.preparedQuery("delete from sign_in_failure where subject = $1").execute(Tuple.of(ACCOUNT + username)).replaceWithVoid();
+        return enabled() ? unlock(username).replaceWithVoid() : Uni.createFrom().voidItem();
     }
 
     /** Clears an account's failures (an administrator unlocking it); true when there were any. */

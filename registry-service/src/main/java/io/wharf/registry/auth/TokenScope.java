@@ -1,9 +1,9 @@
 package io.wharf.registry.auth;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * What a personal access token may be used for: pulling, pushing and deleting in the registry, and
@@ -52,9 +52,16 @@ public enum TokenScope {
         return Set.copyOf(scopes);
     }
 
+    /** The wire names, in declaration order. */
+    public static List<String> names(Set<TokenScope> scopes) {
+        Set<TokenScope> ordered = EnumSet.noneOf(TokenScope.class);
+        ordered.addAll(scopes);
+        return ordered.stream().map(TokenScope::wireName).toList();
+    }
+
     /** The stored form, in declaration order. */
     public static String join(Set<TokenScope> scopes) {
-        return EnumSet.copyOf(scopes).stream().map(TokenScope::wireName).collect(Collectors.joining(","));
+        return String.join(",", names(scopes));
     }
 
     /** The registry actions the scopes allow. */

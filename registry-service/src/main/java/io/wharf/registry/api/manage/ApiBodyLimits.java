@@ -63,18 +63,9 @@ public class ApiBodyLimits {
         long limit = limitOf(request);
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null) {
-            long announced;
-            try {
-                announced = Long.parseLong(length.trim());
-            } catch (NumberFormatException e) {
-                refuse(ctx, 400, Problem.INVALID_REQUEST, "Content-Length must be a number of bytes");
-                return;
+            if (!refusedAnnounced(ctx, length, limit)) {
+                ctx.next();
             }
-            if (announced > limit) {
-                tooLarge(ctx, limit);
-                return;
-            }
-            ctx.next();
             return;
         }
         // Unknown length: chunked, or HTTP/2 (which needs no Content-Length); an empty body passes through.
@@ -92,19 +83,25 @@ public class ApiBodyLimits {
         boolean carriesBody = method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
         if (length == null && carriesBody && !request.isEnded()) {
             refuse(ctx, 411, "LENGTH_REQUIRED", "a request body must announce its Content-Length here");
-        } else if (length != null && !withinJsonLimit(length)) {
-            tooLarge(ctx, MAX_JSON_BYTES);
-        } else {
+        } else if (length == null || !refusedAnnounced(ctx, length, MAX_JSON_BYTES)) {
             ctx.next();
         }
     }
 
-    private static boolean withinJsonLimit(String length) {
+    /** Refuses a body announced larger than {@code limit} (413) or with a Content-Length that is no number (400); true when it did. */
+    private static boolean refusedAnnounced(RoutingContext ctx, String length, long limit) {
+        long announced;
         try {
-            return Long.parseLong(length.trim()) <= MAX_JSON_BYTES;
+            announced = Long.parseLong(length.trim());
         } catch (NumberFormatException e) {
-            return false;
+            refuse(ctx, 400, Problem.INVALID_REQUEST, "Content-Length must be a number of bytes");
+            return true;
         }
+        if (announced > limit) {
+            tooLarge(ctx, limit);
+            return true;
+        }
+        return false;
     }
 
     private static void tooLarge(RoutingContext ctx, long limit) {
@@ -116,14 +113,15 @@ public class ApiBodyLimits {
             return;
         }
         HttpServerRequest request = ctx.request();
-        boolean unread = !request.isEnded();
+        // The client may still be sending the body: over HTTP/1, stop it by closing the connection.
+        boolean close = !request.isEnded() && request.version() != HttpVersion.HTTP_2;
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        if (unread && request.version() != HttpVersion.HTTP_2) {
+        if (close) {
             ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
         }
         ctx.response().end(Json.encode(Problem.of(status, code, detail))).onComplete(sent -> {
-            if (unread && request.version() != HttpVersion.HTTP_2) {
-                request.connection().close(); // the client may still be sending the body: stop it here
+            if (close) {
+                request.connection().close();
             }
         });
     }

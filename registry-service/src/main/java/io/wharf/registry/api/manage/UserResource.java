@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 import jakarta.validation.Valid;
@@ -191,7 +190,7 @@ public class UserResource {
     @GET
     @Path("/users/me/tokens")
     public Uni<List<TokenView>> tokens() {
-        return tokens.list().map(all -> all.stream().map(t -> new TokenView(t.name(), t.expiresAt(), t.createdAt(), scopeNames(t.scopes()))).toList());
+        return tokens.list().map(all -> all.stream().map(t -> new TokenView(t.name(), t.expiresAt(), t.createdAt(), TokenScope.names(t.scopes()))).toList());
     }
 
     @POST
@@ -199,17 +198,13 @@ public class UserResource {
     @Operation(summary = "Create a personal access token; it is in this response only")
     public Uni<Response> createToken(@NotNull(message = Problem.BODY_REQUIRED) @Valid NewToken body) {
         return tokens.create(body.name(), body.expiresInDays(), body.scopes())
-                .map(t -> Response.status(201).entity(new TokenSecret(t.token().name(), t.secret(), t.token().expiresAt(), scopeNames(t.token().scopes()))).build());
+                .map(t -> Response.status(201).entity(new TokenSecret(t.token().name(), t.secret(), t.token().expiresAt(), TokenScope.names(t.token().scopes()))).build());
     }
 
     @DELETE
     @Path("/users/me/tokens/{name}")
     public Uni<Response> deleteToken(@RestPath String name) {
         return tokens.delete(name).map(done -> Response.noContent().build());
-    }
-
-    private static List<String> scopeNames(Set<TokenScope> scopes) {
-        return java.util.EnumSet.copyOf(scopes).stream().map(TokenScope::wireName).toList();
     }
 
     private static UserView view(Identities.Account a) {
