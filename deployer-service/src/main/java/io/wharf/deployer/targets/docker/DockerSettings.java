@@ -1,6 +1,7 @@
 package io.wharf.deployer.targets.docker;
 
-import io.wharf.deployer.secret.SecretSettings;
+import io.wharf.deployer.targets.DeployTarget;
+import io.wharf.deployer.targets.TargetSettings;
 
 /**
  * Where a Docker rule deploys: one named container on one Docker host.
@@ -12,7 +13,7 @@ import io.wharf.deployer.secret.SecretSettings;
  * @param registryAuth optional credentials for the pull (a user or a robot account and its secret),
  *                     sent to the engine as {@code X-Registry-Auth}; null pulls anonymously
  */
-public record DockerSettings(String host, String container, RegistryAuth registryAuth) implements SecretSettings {
+public record DockerSettings(String host, String container, RegistryAuth registryAuth) implements TargetSettings {
 
     public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
 
@@ -36,31 +37,9 @@ public record DockerSettings(String host, String container, RegistryAuth registr
         return "container " + container + " on " + host;
     }
 
-    /** The registry password: clear in a request, sealed once stored; null without credentials. */
-    @Override
-    public String secret() {
-        return registryAuth == null ? null : registryAuth.password();
-    }
-
-    @Override
-    public DockerSettings withSecret(String secret) {
-        return registryAuth == null ? this : new DockerSettings(host, container, new RegistryAuth(registryAuth.username(), secret));
-    }
-
-    /** Never called: the password is the user's ({@link #secretOptional()}). */
-    @Override
-    public String newSecret() {
-        throw new UnsupportedOperationException("registry credentials are given, not generated");
-    }
-
-    @Override
-    public boolean secretOptional() {
-        return true;
-    }
-
     @Override
     public DockerSettings redacted() {
         return registryAuth == null ? this
-                : new DockerSettings(host, container, new RegistryAuth(registryAuth.username(), REDACTED));
+                : new DockerSettings(host, container, new RegistryAuth(registryAuth.username(), DeployTarget.MASK));
     }
 }

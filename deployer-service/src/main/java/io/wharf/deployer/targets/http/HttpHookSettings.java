@@ -5,8 +5,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import io.wharf.deployer.secret.SecretSettings;
-import io.wharf.outbound.WebhookSignature;
+import io.wharf.deployer.targets.DeployTarget;
+import io.wharf.deployer.targets.TargetSettings;
 
 /**
  * An HTTP deploy hook: a request to {@code url} whose body is {@code bodyTemplate} with {@code {{image}}},
@@ -24,7 +24,7 @@ import io.wharf.outbound.WebhookSignature;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HttpHookSettings(String url, String method, String contentType, String bodyTemplate,
-        Map<String, String> headers, String timeout, String secret) implements SecretSettings {
+        Map<String, String> headers, String timeout, String secret) implements TargetSettings {
 
     static final String DEFAULT_TEMPLATE = """
             {"image":"{{image}}","repository":"{{repository}}","tag":"{{tag}}","digest":"{{digest}}",\
@@ -42,17 +42,7 @@ public record HttpHookSettings(String url, String method, String contentType, St
 
     @Override
     public HttpHookSettings redacted() {
-        return new HttpHookSettings(url, method, contentType, bodyTemplate, headers, timeout, secret == null ? null : REDACTED);
-    }
-
-    @Override
-    public HttpHookSettings withSecret(String value) {
-        return new HttpHookSettings(url, method, contentType, bodyTemplate, headers, timeout, value);
-    }
-
-    @Override
-    public String newSecret() {
-        return WebhookSignature.newSecret();
+        return new HttpHookSettings(url, method, contentType, bodyTemplate, headers, timeout, secret == null ? null : DeployTarget.MASK);
     }
 
     String methodOrDefault() {

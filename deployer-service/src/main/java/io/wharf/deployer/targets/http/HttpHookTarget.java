@@ -33,7 +33,6 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 import io.wharf.deployer.config.DeployerConfig;
 import io.wharf.deployer.rule.DeployerException;
 import io.wharf.deployer.rule.DurationText;
-import io.wharf.deployer.secret.SecretSettings;
 import io.wharf.deployer.targets.DeployOrder;
 import io.wharf.deployer.targets.DeployTarget;
 import io.wharf.deployer.targets.GrantBounds;
@@ -290,7 +289,7 @@ public class HttpHookTarget implements DeployTarget<HttpHookSettings> {
             throw new IllegalArgumentException(e.getMessage());
         }
         String secret = settings.secret();
-        if (secret != null && !secret.isBlank() && !SecretBox.isSealed(secret) && !SecretSettings.REDACTED.equals(secret)) {
+        if (secret != null && !secret.isBlank() && !SecretBox.isSealed(secret) && !MASK.equals(secret)) {
             try {
                 WebhookSignature.key(secret);
             } catch (IllegalArgumentException e) {
