@@ -7,12 +7,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A caller's rights in the management APIs of the notifier and the deployer, from what its API token
- * says (see {@link ApiToken}): a system admin may do everything; in a project, a member may do what its
- * {@link ProjectRole} may; anyone else nothing. Global (project-less) things, such as global
+ * A caller's rights in the management APIs of the notifier and the deployer, as the registry says
+ * they are (in the terms of {@link ApiToken}): a system admin may do everything; in a project, a
+ * member may do what its {@link ProjectRole} may; anyone else nothing. Global (project-less) things, such as global
  * subscriptions, are for system admins only: a {@code null} project is one nobody is a member of.
  * <p>
- * Build one with {@link #of} from plain values or with {@link JwtAccess#of} from a verified token.
+ * Build one with {@link #of} from plain values; {@link AccessProducer} makes the current caller's
+ * injectable, as the registry says it is now ({@link RegistryRoles}).
  * An interface so that a service can produce it as a request-scoped bean.
  */
 public interface Access {
@@ -26,7 +27,7 @@ public interface Access {
     /** The caller's role in {@code project}; empty for a non-member, an unknown role, or a null project. */
     Optional<ProjectRole> roleIn(String project);
 
-    /** The projects the token names a role in (what the caller is a member of), unmodifiable. */
+    /** The projects the caller has a role in (what it is a member of), unmodifiable. */
     Set<String> memberships();
 
     /** May do {@code capability} in {@code project} (null: global): system admins always, members as their role says. */
@@ -51,7 +52,7 @@ public interface Access {
     }
 
     /**
-     * The projects of the token the caller may read. A system admin reads every project, not only
+     * The projects of the caller's memberships it may read. A system admin reads every project, not only
      * these: ask {@link #isSystemAdmin()} first when listing.
      */
     default Set<String> readableProjects() {

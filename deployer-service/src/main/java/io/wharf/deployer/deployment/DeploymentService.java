@@ -4,8 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,10 +15,9 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.wharf.access.Access;
-import io.wharf.access.ApiToken;
+import io.wharf.access.RegistryRoles;
+import io.wharf.access.RegistryUnavailableException;
 import io.wharf.deployer.config.DeployerConfig;
-import io.wharf.deployer.registry.RegistryRoles;
-import io.wharf.deployer.registry.RegistryUnavailableException;
 import io.wharf.deployer.rule.DeployerException;
 import io.wharf.deployer.rule.RuleService;
 
@@ -95,15 +93,16 @@ public class DeploymentService {
      * as any other deployment and is then applied.
      *
      * <p>Who may approve: whoever may manage the deployment's project ({@link Access#canManage}) with the
-     * role the registry gives them now, asked with their own API token {@code credentials} (a role taken
-     * away since the token was minted counts), except the actor of the push that triggered it. While the
-     * registry cannot say, nobody may approve ({@link RegistryUnavailableException}). The registry is
+     * role the registry gives them now, asked with their own API token {@code credentials} right away,
+     * whatever {@link RegistryRoles#current} keeps (a role taken away a moment ago counts), except the
+     * actor of the push that triggered it. While the registry cannot say, nobody may approve
+     * ({@link RegistryUnavailableException}). The registry is
      * asked outside any transaction; the approval is then recorded with the deployment's row locked, its
      * state checked again, so concurrent approvals count one after the other.
      */
     public Uni<DeploymentView> approve(Access access, String credentials, UUID id) {
         return Panache.withSession(() -> managed(access, id).invoke(d -> approvable(access, d)))
-                .chain(d -> registry.standing(credentials, d.project).invoke(standing -> mayApproveNow(access, d.project, standing)))
+                .chain(d -> registry.now(credentials).invoke(now -> mayApproveNow(d.project, now)))
                 .chain(() -> Panache.withTransaction(() -> deployments.findById(id, LockModeType.PESSIMISTIC_WRITE).chain(d -> {
                     if (d == null) {
                         throw DeployerException.notFound("no deployment " + id);
@@ -144,16 +143,12 @@ public class DeploymentService {
         }
     }
 
-    /** Refuses the approval unless the caller, with the role the registry gives them now, may manage the project. */
-    private static void mayApproveNow(Access access, String project, RegistryRoles.Standing standing) {
-        if (!standing.tokenAccepted()) {
-            throw new DeployerException(DeployerException.Kind.FORBIDDEN,
-                    "the registry no longer accepts your token: sign in again to approve");
-        }
-        Access now = Access.of(access.user(), access.isSystemAdmin() ? Set.of(ApiToken.ADMIN_GROUP) : Set.of(),
-                standing.role().map(role -> Map.of(project, role.wireName())).orElse(Map.of()));
-        if (!now.canManage(project)) {
-            throw new DeployerException(DeployerException.Kind.FORBIDDEN, standing.role()
+    /** Refuses the approval unless the caller, with the rights the registry gives them now, may manage the project. */
+    private static void mayApproveNow(String project, Optional<Access> now) {
+        Access access = now.orElseThrow(() -> new DeployerException(DeployerException.Kind.FORBIDDEN,
+                "the registry no longer accepts your token: sign in again to approve"));
+        if (!access.canManage(project)) {
+            throw new DeployerException(DeployerException.Kind.FORBIDDEN, access.roleIn(project)
                     .map(role -> "the registry says you are " + role.wireName() + " in project " + project
                             + " now, a role that may not approve deployments")
                     .orElse("the registry says you are not a member of project " + project + " now: you may not approve"

@@ -18,12 +18,11 @@ public final class Tokens {
     }
 
     /**
-     * {@code user} with {@code role} in {@code project} and no other rights. As the registry mints such a
-     * token only for a member, the registry stand-in makes the user a member with that role now
-     * ({@link RegistryStandIn#setRole} changes it later).
+     * {@code user} with {@code role} in {@code project} and no other rights. The registry stand-in
+     * answers these claims as the user's current rights until a test changes them
+     * ({@link io.wharf.access.testing.RegistryStandIn#setRole}).
      */
     public static String user(String user, String project, String role) {
-        RegistryStandIn.setRole(project, user, role);
         return Jwt.issuer("wharf").audience("wharf-api").subject(user).claim("projects", Map.of(project, role))
                 .expiresIn(600).sign(KEY);
     }

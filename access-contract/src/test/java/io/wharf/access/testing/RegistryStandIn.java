@@ -1,4 +1,4 @@
-package io.wharf.deployer.support;
+package io.wharf.access.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,10 +13,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,18 +26,17 @@ import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * Plays registry-service's {@code GET /api/v1/projects/{name}} on a real HTTP server on 127.0.0.1, the
- * call the deployer makes to learn an approver's current role, and points the deployer at it
- * ({@code wharf.deployer.registry-url}). Like the registry it takes the caller's API token as bearer,
- * checks its RS256 signature with the registry's (here: the tests') public key and its expiry, and
- * answers from the memberships it holds now, not from the token's claims: a member sees the project
- * with its role, a system admin sees it without one, anyone else gets 404 (every test project is
- * private), a token that does not verify 401.
+ * Plays registry-service's {@code GET /api/v1/users/me} on a real HTTP server on 127.0.0.1, the call
+ * the notifier and the deployer make to learn a caller's current rights, and points the service at it
+ * ({@code wharf.access.registry-url}). Like the registry it takes the caller's API token as bearer,
+ * checks its RS256 signature with the registry's (here: the tests' {@code jwt/public-key.pem}) public
+ * key and its expiry, and answers {@code {username, kind, systemAdmin, projects}}; a token that does
+ * not verify, or whose user was {@linkplain #revoke revoked}, gets 401.
  *
- * <p>Memberships: {@link Tokens#user} makes the user a member with the token's role, as the registry
- * mints a token only for a member; {@link #setRole} and {@link #remove} change membership afterwards,
- * as a project admin would in the registry. {@link #failWith} makes it misbehave as an unreachable or
- * failing registry would.
+ * <p>Memberships: a token's own claims say what the registry held when it minted it, so the stand-in
+ * answers them unless a test changed the user's membership since, as a project admin would in the
+ * registry: {@link #setRole} and {@link #remove}. {@link #failWith} makes it misbehave as an
+ * unreachable or failing registry would. State is per test run: use user names of your own.
  */
 public class RegistryStandIn implements QuarkusTestResourceLifecycleManager {
 
@@ -51,10 +50,13 @@ public class RegistryStandIn implements QuarkusTestResourceLifecycleManager {
         DROPPING
     }
 
-    private static final Pattern PROJECT = Pattern.compile("/api/v1/projects/([^/]+)");
+    /** The path the stand-in answers. */
+    public static final String ME = "/api/v1/users/me";
+    private static final String REMOVED = "";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** project → user → role wire name. */
-    private static final Map<String, Map<String, String>> MEMBERS = new ConcurrentHashMap<>();
+    /** user → project → role wire name, or {@link #REMOVED}: changes since the users' tokens were minted. */
+    private static final Map<String, Map<String, String>> CHANGED = new ConcurrentHashMap<>();
+    private static final Set<String> REVOKED = ConcurrentHashMap.newKeySet();
     private static final List<String> CALLS = new CopyOnWriteArrayList<>();
     private static volatile Mode mode = Mode.ANSWERING;
 
@@ -78,7 +80,7 @@ public class RegistryStandIn implements QuarkusTestResourceLifecycleManager {
             }
         });
         server.start();
-        return Map.of("wharf.deployer.registry-url", "http://127.0.0.1:" + server.getAddress().getPort());
+        return Map.of("wharf.access.registry-url", "http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     @Override
@@ -90,12 +92,17 @@ public class RegistryStandIn implements QuarkusTestResourceLifecycleManager {
 
     /** Makes {@code user} a member of {@code project} with {@code role}, or changes its role. */
     public static void setRole(String project, String user, String role) {
-        MEMBERS.computeIfAbsent(project, p -> new ConcurrentHashMap<>()).put(user, role);
+        CHANGED.computeIfAbsent(user, u -> new ConcurrentHashMap<>()).put(project, role);
     }
 
     /** Removes {@code user} from {@code project}. */
     public static void remove(String project, String user) {
-        MEMBERS.getOrDefault(project, Map.of()).remove(user);
+        setRole(project, user, REMOVED);
+    }
+
+    /** Refuses every token of {@code user} from now on, as the registry does once the account is deleted. */
+    public static void revoke(String user) {
+        REVOKED.add(user);
     }
 
     /** Answers in {@code failure} mode until the returned handle is closed. */
@@ -118,36 +125,35 @@ public class RegistryStandIn implements QuarkusTestResourceLifecycleManager {
             return;
         }
         JsonNode claims = verifiedClaims(exchange.getRequestHeaders().getFirst("Authorization"));
-        if (claims == null) {
+        if (claims == null || REVOKED.contains(claims.path("sub").asText())) {
             send(exchange, 401, Map.of("status", 401, "code", "UNAUTHORIZED", "detail", "invalid token"));
             return;
         }
         String user = claims.path("sub").asText();
         CALLS.add(user + " " + exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
-        Matcher project = PROJECT.matcher(exchange.getRequestURI().getPath());
-        if (!exchange.getRequestMethod().equals("GET") || !project.matches()) {
+        if (!exchange.getRequestMethod().equals("GET") || !exchange.getRequestURI().getPath().equals(ME)) {
             send(exchange, 404, Map.of("status", 404, "code", "NOT_FOUND", "detail", "no such path"));
             return;
         }
-        String name = project.group(1);
-        Map<String, String> members = MEMBERS.get(name);
-        String role = members == null ? null : members.get(user);
+        Map<String, String> projects = new TreeMap<>();
+        claims.path("projects").fields().forEachRemaining(e -> projects.put(e.getKey(), e.getValue().asText()));
+        CHANGED.getOrDefault(user, Map.of()).forEach((project, role) -> {
+            if (role.equals(REMOVED)) {
+                projects.remove(project);
+            } else {
+                projects.put(project, role);
+            }
+        });
         boolean admin = false;
         for (JsonNode group : claims.path("groups")) {
             admin |= group.asText().equals("system-admin");
         }
-        if (members == null || role == null && !admin) {
-            send(exchange, 404, Map.of("status", 404, "code", "NOT_FOUND", "detail", "project " + name));
-            return;
-        }
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("name", name);
-        view.put("isPublic", false);
-        view.put("verifiedPublisher", false);
-        view.put("official", false);
-        view.put("role", role);
-        view.put("createdAt", Instant.EPOCH.toString());
-        send(exchange, 200, view);
+        Map<String, Object> me = new LinkedHashMap<>();
+        me.put("username", user);
+        me.put("kind", "user");
+        me.put("systemAdmin", admin);
+        me.put("projects", projects);
+        send(exchange, 200, me);
     }
 
     /** The claims of a bearer token that verifies (RS256 with the tests' key, not expired), or null. */
