@@ -119,14 +119,15 @@ class ComposeFileTest {
     }
 
     @Test
-    void deployerReachesTheRegistryApiThatSaysWhoMayApprove() {
-        ServiceModule deployer = ServiceModule.named("deployer-service");
+    void notifierAndDeployerReachTheRegistryApiThatSaysTheirCallersRoles() {
         ServiceModule registry = ServiceModule.named("registry-service");
-        String url = deployer.resolve("wharf.deployer.registry-url", environment(deployer.name()));
-        assertNotNull(url, "deployer-service gets no wharf.deployer.registry-url");
-        URI api = URI.create(url);
-        assertEquals(registry.name(), api.getHost(), "the deployer asks " + url + " for approvers' roles");
-        assertEquals(registry.httpPort(), api.getPort(), "the deployer asks " + url + " for approvers' roles");
+        for (ServiceModule service : List.of(ServiceModule.named("notifier-service"), ServiceModule.named("deployer-service"))) {
+            String url = service.resolve("wharf.access.registry-url", environment(service.name()));
+            assertNotNull(url, service.name() + " gets no wharf.access.registry-url");
+            URI api = URI.create(url);
+            assertEquals(registry.name(), api.getHost(), service.name() + " asks " + url + " for its callers' roles");
+            assertEquals(registry.httpPort(), api.getPort(), service.name() + " asks " + url + " for its callers' roles");
+        }
     }
 
     @Test

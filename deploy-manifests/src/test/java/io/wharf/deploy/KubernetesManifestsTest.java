@@ -415,30 +415,31 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
-    void deployerReachesTheRegistryApiThatSaysWhoMayApprove(String overlay) {
+    void notifierAndDeployerReachTheRegistryApiThatSaysTheirCallersRoles(String overlay) {
         RenderedOverlay k8s = RenderedOverlay.of(overlay);
-        ServiceModule deployer = ServiceModule.named("deployer-service");
         ServiceModule registry = ServiceModule.named("registry-service");
-        String url = deployer.resolve("wharf.deployer.registry-url", imageAndContainerEnvironment(k8s, deployer));
-        assertNotNull(url, overlay + ": deployer-service gets no wharf.deployer.registry-url");
-        URI api = URI.create(url);
-        assertEquals(registry.name(), api.getHost(), overlay + ": the deployer asks " + url + " for approvers' roles");
-        assertTrue(k8s.get(Service.class, registry.name()).getSpec().getPorts().stream().anyMatch(p -> p.getPort() == api.getPort()
-                && targets(p.getTargetPort(), serviceContainer(k8s, registry).getPorts().stream()
-                        .filter(c -> c.getContainerPort() == registry.httpPort()).findFirst().orElseThrow())),
-                overlay + ": the registry Service does not serve " + url);
+        for (ServiceModule service : List.of(ServiceModule.named("notifier-service"), ServiceModule.named("deployer-service"))) {
+            String url = service.resolve("wharf.access.registry-url", imageAndContainerEnvironment(k8s, service));
+            assertNotNull(url, overlay + ": " + service.name() + " gets no wharf.access.registry-url");
+            URI api = URI.create(url);
+            assertEquals(registry.name(), api.getHost(), overlay + ": " + service.name() + " asks " + url + " for its callers' roles");
+            assertTrue(k8s.get(Service.class, registry.name()).getSpec().getPorts().stream().anyMatch(p -> p.getPort() == api.getPort()
+                    && targets(p.getTargetPort(), serviceContainer(k8s, registry).getPorts().stream()
+                            .filter(c -> c.getContainerPort() == registry.httpPort()).findFirst().orElseThrow())),
+                    overlay + ": the registry Service does not serve " + url);
 
-        Map<String, String> deployerLabels = podLabels(k8s, deployer);
-        Map<String, String> registryLabels = podLabels(k8s, registry);
-        boolean allowed = k8s.all(NetworkPolicy.class).stream()
-                .filter(p -> p.getSpec().getPodSelector().getMatchLabels() != null
-                        && deployerLabels.entrySet().containsAll(p.getSpec().getPodSelector().getMatchLabels().entrySet()))
-                .flatMap(p -> p.getSpec().getEgress().stream())
-                .anyMatch(rule -> rule.getTo().stream().anyMatch(peer -> peer.getPodSelector() != null
-                        && peer.getNamespaceSelector() == null && peer.getPodSelector().getMatchLabels() != null
-                        && registryLabels.entrySet().containsAll(peer.getPodSelector().getMatchLabels().entrySet()))
-                        && rule.getPorts().stream().anyMatch(port -> Objects.equals(port.getPort().getIntVal(), registry.httpPort())));
-        assertTrue(allowed, overlay + ": no NetworkPolicy lets deployer-service out to registry-service on " + registry.httpPort());
+            Map<String, String> serviceLabels = podLabels(k8s, service);
+            Map<String, String> registryLabels = podLabels(k8s, registry);
+            boolean allowed = k8s.all(NetworkPolicy.class).stream()
+                    .filter(p -> p.getSpec().getPodSelector().getMatchLabels() != null
+                            && serviceLabels.entrySet().containsAll(p.getSpec().getPodSelector().getMatchLabels().entrySet()))
+                    .flatMap(p -> p.getSpec().getEgress().stream())
+                    .anyMatch(rule -> rule.getTo().stream().anyMatch(peer -> peer.getPodSelector() != null
+                            && peer.getNamespaceSelector() == null && peer.getPodSelector().getMatchLabels() != null
+                            && registryLabels.entrySet().containsAll(peer.getPodSelector().getMatchLabels().entrySet()))
+                            && rule.getPorts().stream().anyMatch(port -> Objects.equals(port.getPort().getIntVal(), registry.httpPort())));
+            assertTrue(allowed, overlay + ": no NetworkPolicy lets " + service.name() + " out to registry-service on " + registry.httpPort());
+        }
     }
 
     private static Map<String, String> podLabels(RenderedOverlay k8s, ServiceModule service) {
