@@ -2,7 +2,8 @@
 # System test of the quickstart: `./wharf up` on spare ports and a temporary data directory,
 # every service answers and is healthy, real clients push and pull (e2e/clients.sh), a push
 # reaches the notifier and the deployer through Kafka and a signed webhook (subscribed with the
-# registry's API token), the registry's trace shows the delivery, then `./wharf down` leaves no
+# registry's API token), a maintainer removed in the registry is refused by the notifier within a
+# minute, the registry's trace shows the delivery, then `./wharf down` leaves no
 # process and no port behind.
 #
 # Usage: e2e/system.sh        (as root: the client stage runs podman and a private dockerd)
@@ -75,6 +76,31 @@ HOOK_SECRET=$(curl -fsS -H "Authorization: Bearer $API_TOKEN" -H "Content-Type: 
   --data "{\"name\":\"system-test\",\"scope\":\"GLOBAL\",\"eventTypes\":[\"artifact.pushed\"],\"channel\":\"WEBHOOK\",\"url\":\"http://127.0.0.1:$HOOK_PORT/hook\",\"payloadFormat\":\"CLOUDEVENTS_STRUCTURED\"}" \
   "http://127.0.0.1:$WHARF_NOTIFIER_PORT/api/v1/subscriptions" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
 if [ -n "$HOOK_SECRET" ]; then ok "the notifier accepts the registry's API token: webhook subscription created"; else not_ok "webhook subscription with the registry's API token"; fi
+
+# Fresh roles downstream: a maintainer removed from a project in the registry is refused by the
+# notifier within a minute, though the API token they hold still names the role.
+REG=http://127.0.0.1:$WHARF_REGISTRY_PORT
+MAINT_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+curl -fsS -o /dev/null -H "Content-Type: application/json" --data "{\"username\":\"e2e-maint\",\"password\":\"$MAINT_PASSWORD\"}" "$REG/api/v1/users"
+curl -fsS -o /dev/null -H "Content-Type: application/json" --data '{"name":"e2e-roles"}' "$REG/api/v1/projects"
+curl -fsS -o /dev/null -X PUT -H "Content-Type: application/json" --data '{"role":"maintainer"}' "$REG/api/v1/projects/e2e-roles/members/e2e-maint"
+MAINT_TOKEN=$(curl -fsS -u "e2e-maint:$MAINT_PASSWORD" -X POST "$REG/api/v1/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+maint_subscribes() {
+  curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $MAINT_TOKEN" -H "Content-Type: application/json" \
+    --data "{\"name\":\"$1\",\"scope\":\"PROJECT\",\"project\":\"e2e-roles\",\"channel\":\"WEBHOOK\",\"url\":\"http://127.0.0.1:$HOOK_PORT/roles\"}" \
+    "http://127.0.0.1:$WHARF_NOTIFIER_PORT/api/v1/subscriptions"
+}
+check "a maintainer subscribes a webhook to their project" test "$(maint_subscribes while-member)" = 201
+curl -fsS -o /dev/null -X DELETE "$REG/api/v1/projects/e2e-roles/members/e2e-maint"
+deadline=$((SECONDS + 60)); refused=""
+while [ "$SECONDS" -lt "$deadline" ]; do
+  refused=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $MAINT_TOKEN" \
+    "http://127.0.0.1:$WHARF_NOTIFIER_PORT/api/v1/subscriptions?project=e2e-roles")
+  [ "$refused" = 403 ] && break
+  sleep 1
+done
+check "within 60 s of the removal the notifier refuses the removed maintainer's next subscription (403)" \
+  test "$refused/$(maint_subscribes after-removal)" = 403/403
 
 if [ "${E2E_SKIP_CLIENTS:-0}" != 1 ]; then
   if E2E_USER=$WHARF_ADMIN_USER E2E_PASS=$WHARF_ADMIN_PASSWORD E2E_AUTH=1 bash "$ROOT/e2e/clients.sh" 127.0.0.1:$WHARF_REGISTRY_PORT >"$WHARF_DATA_DIR/clients.out" 2>&1; then
