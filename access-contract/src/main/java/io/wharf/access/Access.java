@@ -9,12 +9,13 @@ import java.util.stream.Collectors;
 /**
  * A caller's rights in the management APIs of the notifier and the deployer, as the registry says
  * they are (in the terms of {@link ApiToken}): a system admin may do everything; in a project, a
- * member may do what its {@link ProjectRole} may; anyone else nothing. Global (project-less) things, such as global
- * subscriptions, are for system admins only: a {@code null} project is one nobody is a member of.
+ * member may do what its {@link ProjectRole} may; anyone else nothing. Global (project-less) things,
+ * such as global subscriptions, are for system admins only: a {@code null} project is one nobody is
+ * a member of.
  * <p>
  * Build one with {@link #of} from plain values; {@link AccessProducer} makes the current caller's
- * injectable, as the registry says it is now ({@link RegistryRoles}).
- * An interface so that a service can produce it as a request-scoped bean.
+ * injectable, as the registry says it is now ({@link RegistryRoles}). An interface so that a service
+ * can produce it as a request-scoped bean.
  */
 public interface Access {
 
