@@ -41,7 +41,7 @@ class EventStreamLimitsTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("wharf.events.stream.max-per-caller", "2", "wharf.events.stream.max-per-address", "3",
                     "wharf.events.stream.max-total", "30", "wharf.events.stream.retry-after", "7s",
-                    "wharf.events.stream.recheck-interval", "500ms", "wharf.auth.api-token-ttl", "4s",
+                    "wharf.events.stream.recheck-interval", "500ms", "wharf.auth.api-token-ttl", "8s",
                     "quarkus.http.proxy.proxy-address-forwarding", "true", "quarkus.http.proxy.allow-x-forwarded", "true",
                     "quarkus.http.proxy.trusted-proxies", "127.0.0.1");
         }
@@ -161,6 +161,19 @@ class EventStreamLimitsTest {
         } else {
             assertEquals(401, again.status());
         }
+    }
+
+    @Test
+    void aStreamOpenedWithAnApiTokenEndsWhenThePasswordChanges() throws Exception {
+        String user = Accounts.user("revoked");
+        String token = Accounts.as(user).post("/api/v1/auth/token").then().statusCode(200).extract().path("token");
+        Sse sse = Sse.open(stream, "Authorization", "Bearer " + token, "X-Forwarded-For", "198.51.100.50");
+        open.add(sse);
+        assertEquals(200, sse.status());
+        Admin.given().contentType(ContentType.JSON).body(Map.of("password", "another-long-password"))
+                .put("/api/v1/users/" + user + "/password").then().statusCode(204);
+        // Well before the token expires (8 s from its making).
+        sse.awaitEnd(Duration.ofSeconds(3));
     }
 
     private Sse open(URI uri, String user, String address) throws Exception {

@@ -3,6 +3,7 @@ package io.wharf.registry.events;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
+
+import com.nimbusds.jwt.JWTClaimsSet;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +32,7 @@ import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.ClientAddress;
 import io.wharf.registry.auth.InvalidTokenException;
 import io.wharf.registry.auth.Principal;
@@ -47,7 +51,8 @@ import io.wharf.registry.config.RegistryConfig;
  * <li>a stream that falls {@link StreamConfig#buffer} events behind is ended, never buffered further;</li>
  * <li>every {@link StreamConfig#recheckInterval} each stream's access is asked again of
  * {@link EventAccess}: one that lost a project it could read (a membership removed, a project made
- * private) ends, and redaction follows membership; a stream ends when its caller's credentials expire.</li>
+ * private) ends, and redaction follows membership; a stream ends when its caller's credentials
+ * expire, and when the API token it was opened with is revoked.</li>
  * </ul>
  * Streams see events once the relay published them, in publication order (per repository, the order they happened).
  */
@@ -56,6 +61,7 @@ public class EventStreams {
 
     private static final Logger LOG = Logger.getLogger(EventStreams.class);
     private static final int BATCH = 500;
+    private static final JWTClaimsSet EXPIRED = new JWTClaimsSet.Builder().expirationTime(new Date(0)).build();
     /** {@link EventQueryService#COLUMNS}, then what the poller positions and filters on. */
     private static final String POLL = "SELECT " + EventQueryService.COLUMNS + ", published_at, repository, tag, digest, actor"
             + " FROM registry_event WHERE published_at IS NOT NULL AND (published_at, seq) > (:publishedAt, :after)"
@@ -63,6 +69,7 @@ public class EventStreams {
 
     private final EventAccess access;
     private final Tokens tokens;
+    private final Authenticator authenticator;
     private final StreamConfig config;
     private final RegistryConfig registry;
     private final Vertx vertx;
@@ -77,9 +84,10 @@ public class EventStreams {
     /** Where the poller has read up to; null while no stream is open. Touched by one poll at a time. */
     private Position position;
 
-    public EventStreams(EventAccess access, Tokens tokens, StreamConfig config, RegistryConfig registry, Vertx vertx, MeterRegistry meters) {
+    public EventStreams(EventAccess access, Tokens tokens, Authenticator authenticator, StreamConfig config, RegistryConfig registry, Vertx vertx, MeterRegistry meters) {
         this.access = access;
         this.tokens = tokens;
+        this.authenticator = authenticator;
         this.config = config;
         this.registry = registry;
         this.vertx = vertx;
@@ -103,9 +111,10 @@ public class EventStreams {
      */
     public Multi<EventView> open(EventQuery query, String address, String apiToken) {
         EventAccess.Caller caller = access.caller();
-        Instant expiresAt = earlier(caller.expiresAt(), expiry(apiToken));
+        JWTClaimsSet token = claims(apiToken);
+        Instant expiresAt = earlier(caller.expiresAt(), token == null ? null : token.getExpirationTime().toInstant());
         Slot slot = admit(callerKey(caller.principal()), address == null ? null : ClientAddress.key(address));
-        Stream stream = new Stream(query, caller.principal(), Vertx.currentContext(), slot, expiresAt);
+        Stream stream = new Stream(query, caller.principal(), token, Vertx.currentContext(), slot, expiresAt);
         Uni<EventReader> reader = access.reader(caller.principal());
         return Multi.createFrom().<EventView>emitter(emitter -> {
             stream.emitter = emitter;
@@ -158,14 +167,15 @@ public class EventStreams {
         return p.anonymous() ? null : p.kind().name().toLowerCase() + ":" + p.accountId();
     }
 
-    private Instant expiry(String apiToken) {
+    /** The claims of the API token the caller signed in with (verified just now), null for none. */
+    private JWTClaimsSet claims(String apiToken) {
         if (apiToken == null) {
             return null;
         }
         try {
-            return tokens.verify(apiToken, Tokens.API_AUDIENCE).getExpirationTime().toInstant();
+            return tokens.verify(apiToken, Tokens.API_AUDIENCE);
         } catch (InvalidTokenException e) {
-            return Instant.now(); // signed in just now with it: it expired in between
+            return EXPIRED; // it verified when the request signed in: it expired in between
         }
     }
 
@@ -267,17 +277,30 @@ public class EventStreams {
 
     // ---- access re-checks
 
-    /** Asks each open stream's caller's access again, one caller at a time (the pool is not multiplied by streams). */
+    /**
+     * Asks each open stream's caller's access again, and whether the API token a stream was opened
+     * with still holds ({@link Authenticator#bound}: not revoked by a password change, a deleted
+     * account or token); one caller, then one token, at a time: the pool is not multiplied by streams.
+     */
     private void recheckIfIdle() {
         if (streams.isEmpty() || !rechecking.compareAndSet(false, true)) {
             return;
         }
         Map<Principal, List<Stream>> byCaller = streams.stream().collect(Collectors.groupingBy(s -> s.principal));
-        Multi.createFrom().iterable(byCaller.entrySet())
+        Map<JWTClaimsSet, List<Stream>> byToken = streams.stream().filter(s -> s.token != null)
+                .collect(Collectors.groupingBy(s -> s.token));
+        Multi<Void> readers = Multi.createFrom().iterable(byCaller.entrySet())
                 .onItem().transformToUniAndConcatenate(callers -> access.reader(callers.getKey())
-                        .invoke(reader -> callers.getValue().forEach(s -> s.update(reader)))
-                        .onFailure().invoke(e -> LOG.warnf("event stream access check: %s (will retry)", e.toString()))
-                        .onFailure().recoverWithNull())
+                        .invoke(reader -> callers.getValue().forEach(s -> s.update(reader))).replaceWithVoid());
+        Multi<Void> credentials = Multi.createFrom().iterable(byToken.entrySet())
+                .onItem().transformToUniAndConcatenate(bearers -> authenticator.bound(bearers.getKey())
+                        .invoke(holds -> {
+                            if (holds == null) {
+                                bearers.getValue().forEach(Stream::end);
+                            }
+                        }).replaceWithVoid());
+        Multi.createBy().concatenating().streams(readers, credentials)
+                .onFailure().invoke(e -> LOG.warnf("event stream access check: %s (will retry)", e.toString()))
                 .collect().last()
                 .subscribe().with(done -> rechecking.set(false), failure -> rechecking.set(false));
     }
@@ -304,6 +327,8 @@ public class EventStreams {
     private static final class Stream {
         final EventQuery query;
         final Principal principal;
+        /** The claims of the API token the stream was opened with, null for other credentials. */
+        final JWTClaimsSet token;
         /** The request's context: the stream's events are emitted there, in order. */
         final Context context;
         final Slot slot;
@@ -313,9 +338,10 @@ public class EventStreams {
         volatile EventReader reader;
         volatile long timer = -1;
 
-        Stream(EventQuery query, Principal principal, Context context, Slot slot, Instant expiresAt) {
+        Stream(EventQuery query, Principal principal, JWTClaimsSet token, Context context, Slot slot, Instant expiresAt) {
             this.query = query;
             this.principal = principal;
+            this.token = token;
             this.context = context;
             this.slot = slot;
             this.expiresAt = expiresAt;
