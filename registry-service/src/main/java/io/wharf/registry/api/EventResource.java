@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestStreamElementType;
@@ -24,11 +25,15 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import io.wharf.problem.Problem;
 import io.wharf.problem.rest.ProblemResponse;
+import io.wharf.registry.auth.ClientAddress;
 import io.wharf.registry.events.EventPage;
 import io.wharf.registry.events.EventQuery;
 import io.wharf.registry.events.EventQueryService;
+import io.wharf.registry.events.EventStreams;
+import io.wharf.registry.events.StreamRefusedException;
 import io.wharf.registry.events.EventTrace;
 import io.wharf.registry.events.EventView;
 import io.wharf.registry.events.InvalidEventQueryException;
@@ -38,10 +43,14 @@ import io.wharf.registry.events.InvalidEventQueryException;
 @Tag(name = "Events", description = "What happened in the registry, and what the pipeline did about it")
 public class EventResource {
 
-    private final EventQueryService events;
+    private static final String BEARER = "Bearer ";
 
-    public EventResource(EventQueryService events) {
+    private final EventQueryService events;
+    private final EventStreams streams;
+
+    public EventResource(EventQueryService events, EventStreams streams) {
         this.events = events;
+        this.streams = streams;
     }
 
     @GET
@@ -84,13 +93,22 @@ public class EventResource {
     @Operation(summary = "Follow registry events live",
             description = "Server-Sent Events: one `data:` line per event (the JSON of an Event) for every matching event "
                     + "published after the stream opened, in publication order. Takes the same filters as the list "
-                    + "except since, until, cursor and limit.")
+                    + "except since, until, cursor and limit. Non-members of an event's project see it without the pusher's "
+                    + "address and User-Agent. The stream ends when the caller's access to a project it could read ends, "
+                    + "when its credentials expire, or when it falls too far behind; streams per caller, per address and "
+                    + "in total are capped.")
     @APIResponse(responseCode = "200", description = "An endless event stream",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = EventView.class)))
     @APIResponse(responseCode = "400", description = "A filter is invalid")
+    @APIResponse(responseCode = "429", description = "The caller, its address or the registry has the most streams open it may; see Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Multi<EventView> stream(@RestQuery String project, @RestQuery String repository, @RestQuery List<String> type,
-                                   @RestQuery String tag, @RestQuery String digest, @RestQuery String actor) {
-        return events.tail(EventQuery.parse(project, repository, type, tag, digest, actor, null, null, null, null));
+                                   @RestQuery String tag, @RestQuery String digest, @RestQuery String actor,
+                                   @RestHeader("Authorization") String authorization, HttpServerRequest request) {
+        EventQuery query = EventQuery.parse(project, repository, type, tag, digest, actor, null, null, null, null);
+        String bearer = authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? authorization.substring(BEARER.length()).trim() : null;
+        return streams.open(query, ClientAddress.of(request), bearer);
     }
 
     @GET
@@ -121,6 +139,13 @@ public class EventResource {
     Response invalidQuery(InvalidEventQueryException e) {
         return ProblemResponse.of(Problem.of(400, "INVALID_QUERY", e.getMessage())
                 .withErrors(List.of(new Problem.FieldError(e.parameter(), e.getMessage()))));
+    }
+
+    /** 429 {@code TOO_MANY_STREAMS} with {@code Retry-After}. */
+    @ServerExceptionMapper
+    Response tooManyStreams(StreamRefusedException e) {
+        return ProblemResponse.builder(Problem.of(429, "TOO_MANY_STREAMS", e.getMessage()))
+                .header("Retry-After", Long.toString(e.retryAfterSeconds())).build();
     }
 
     private static Response notFound(String id) {

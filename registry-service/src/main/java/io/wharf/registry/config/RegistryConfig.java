@@ -85,7 +85,7 @@ public interface RegistryConfig {
         @WithDefault("5s")
         Duration pullFlushInterval();
 
-        /** How often each live tail ({@code /api/v1/events/stream}) looks for newly published events. */
+        /** How often the live tail ({@code /api/v1/events/stream}) looks for newly published events: one query serves every open stream. */
         @WithDefault("500ms")
         Duration tailInterval();
     }

@@ -120,6 +120,17 @@ public record EventQuery(
         return n;
     }
 
+    /** Whether an event with these attributes passes every filter but the time range and the cursor (the live tail's test). */
+    public boolean matches(String type, String eventProject, String eventRepository, String eventTag, String eventDigest, String eventActor) {
+        return (types.isEmpty() || types.stream().anyMatch(t -> t.cloudEventType().equals(type)))
+                && matches(project, eventProject) && matches(repository, eventRepository) && matches(tag, eventTag)
+                && matches(digest, eventDigest) && matches(actor, eventActor);
+    }
+
+    private static boolean matches(String filter, String value) {
+        return filter == null || filter.equals(value);
+    }
+
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }

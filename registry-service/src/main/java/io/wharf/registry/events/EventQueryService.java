@@ -1,6 +1,5 @@
 package io.wharf.registry.events;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -10,53 +9,41 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.common.vertx.VertxContext;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.wharf.events.EventType;
 import io.wharf.registry.auth.ReadableProjects;
-import io.wharf.registry.config.RegistryConfig;
 
 /**
  * Answers the event query API from the outbox table (the registry's event history) and the
  * pipeline outcomes received from Kafka. Every answer is limited to what {@link EventAccess} lets
- * the caller read.
- *
- * <p>Queries see every committed event, published to Kafka yet or not. The live tail sees events
- * once the relay published them, in publication order (per repository, the order they happened).
+ * the caller read, and redacted where the caller is no member ({@link EventReader#view}).
+ * Queries see every committed event, published to Kafka yet or not (the live tail is {@link EventStreams}).
  */
 @ApplicationScoped
 public class EventQueryService {
 
-    private static final String COLUMNS = "seq, id, type, subject, occurred_at, data";
+    /** Columns of a registry event row as {@link #registryView} reads them. */
+    static final String COLUMNS = "seq, id, type, subject, occurred_at, data, project";
 
     private final EventAccess access;
-    private final RegistryConfig config;
-    private final Vertx vertx;
 
-    public EventQueryService(EventAccess access, RegistryConfig config, Vertx vertx) {
+    public EventQueryService(EventAccess access) {
         this.access = access;
-        this.config = config;
-        this.vertx = vertx;
     }
 
     /** One page of events matching the query, oldest first. */
     public Uni<EventPage> list(EventQuery query) {
-        return access.readableProjects().chain(readable -> {
-            if (readable.none()) {
+        return access.reader().chain(reader -> {
+            if (reader.readable().none()) {
                 return Uni.createFrom().item(new EventPage(List.of(), null));
             }
-            Filter filter = Filter.of(query, readable);
+            Filter filter = Filter.of(query, reader.readable());
             filter.where.append(" AND seq > :after");
             filter.params.put("after", query.afterSeq());
             String sql = "SELECT " + COLUMNS + " FROM registry_event WHERE " + filter.where + " ORDER BY seq LIMIT :limit";
@@ -68,14 +55,14 @@ public class EventQueryService {
                         boolean more = rows.size() > query.limit();
                         List<Object[]> page = more ? rows.subList(0, query.limit()) : rows;
                         String next = more ? EventQuery.cursorAfter(seq(page.get(page.size() - 1))) : null;
-                        return new EventPage(page.stream().map(EventQueryService::registryView).toList(), next);
+                        return new EventPage(page.stream().map(row -> registryView(row, reader)).toList(), next);
                     });
         });
     }
 
     /** The registry event with this id, or null when there is none the caller may read. */
     public Uni<EventView> get(String id) {
-        return find(id).map(found -> found == null ? null : registryView(found));
+        return find(id).map(found -> found == null ? null : registryView(found.row(), found.reader()));
     }
 
     /** The registry event with this id and the pipeline outcomes that followed it, or null as {@link #get}. */
@@ -84,75 +71,30 @@ public class EventQueryService {
                 .chain(session -> session.createNativeQuery("""
                                 SELECT id, type, source, subject, occurred_at, data FROM pipeline_event
                                 WHERE event_id = :eventId ORDER BY occurred_at, seq""", Object[].class)
-                        .setParameter("eventId", found[1].toString())
+                        .setParameter("eventId", found.row()[1].toString())
                         .getResultList()))
-                .map(rows -> new EventTrace(registryView(found), rows.stream()
-                        .map(r -> EventView.of((String) r[0], (String) r[1], (String) r[2], (String) r[3], time(r[4]), (String) r[5]))
+                .map(rows -> new EventTrace(registryView(found.row(), found.reader()), rows.stream()
+                        .map(r -> found.reader().view(EventView.of((String) r[0], (String) r[1], (String) r[2], (String) r[3], time(r[4]),
+                                (String) r[5]), project(found.row())))
                         .toList())));
     }
 
-    private Uni<Object[]> find(String id) {
+    private Uni<Found> find(String id) {
         UUID uuid;
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().nullItem();
         }
-        return access.readableProjects().chain(readable -> Panache.withSession(() -> Panache.getSession()
-                .chain(session -> session.createNativeQuery("SELECT " + COLUMNS + ", project FROM registry_event WHERE id = :id", Object[].class)
+        return access.reader().chain(reader -> Panache.withSession(() -> Panache.getSession()
+                .chain(session -> session.createNativeQuery("SELECT " + COLUMNS + " FROM registry_event WHERE id = :id", Object[].class)
                         .setParameter("id", uuid)
                         .getResultList()))
-                .map(rows -> rows.isEmpty() || !readable.allows((String) rows.get(0)[6]) ? null : rows.get(0)));
+                .map(rows -> rows.isEmpty() || !reader.readable().allows(project(rows.get(0))) ? null : new Found(rows.get(0), reader)));
     }
 
-    /**
-     * Events matching the query's filters as they are published from now on, until the subscriber
-     * cancels. Ignores the query's cursor, limit and time range. Each subscription polls the database
-     * every {@code wharf.registry.events.tail-interval}, only while it is subscribed.
-     */
-    public Multi<EventView> tail(EventQuery query) {
-        // Hibernate Reactive runs on a Vert.x context: the polls run on this subscription's own one.
-        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-        // Asked now, while the request (and so the caller) is current; resolved on the new context.
-        Uni<ReadableProjects> readableProjects = access.readableProjects();
-        return onContext(context, () -> readableProjects).onItem().transformToMulti(readable -> {
-            Filter filter = Filter.of(query, readable);
-            AtomicReference<Position> position = new AtomicReference<>();
-            Uni<Position> start = onContext(context, () -> Panache.withSession(() -> Panache.getSession().chain(session -> session
-                    .createNativeQuery("""
-                            SELECT seq, published_at FROM registry_event WHERE published_at IS NOT NULL
-                            ORDER BY published_at DESC, seq DESC LIMIT 1""", Object[].class)
-                    .getResultList())))
-                    .map(rows -> rows.isEmpty() ? Position.START : new Position(time(rows.get(0)[1]), seq(rows.get(0))))
-                    .invoke(position::set);
-            String sql = "SELECT " + COLUMNS + ", published_at FROM registry_event WHERE " + filter.where
-                    + " AND published_at IS NOT NULL AND (published_at, seq) > (:publishedAt, :after)"
-                    + " ORDER BY published_at, seq LIMIT 500";
-            Multi<EventView> polls = Multi.createFrom().ticks().every(config.events().tailInterval())
-                    .onOverflow().drop()
-                    .onItem().transformToUniAndConcatenate(tick -> readable.none() ? Uni.createFrom().item(List.<Object[]>of())
-                            : onContext(context, () -> Panache.withSession(() -> Panache.getSession().chain(session -> filter
-                                    .bind(session.createNativeQuery(sql, Object[].class))
-                                    .setParameter("publishedAt", position.get().publishedAt())
-                                    .setParameter("after", position.get().seq())
-                                    .getResultList()))))
-                    .onItem().transformToIterable(rows -> {
-                        if (!rows.isEmpty()) {
-                            Object[] last = rows.get(rows.size() - 1);
-                            position.set(new Position(time(last[6]), seq(last)));
-                        }
-                        return rows.stream().map(EventQueryService::registryView).toList();
-                    });
-            return start.onItem().transformToMulti(p -> polls);
-        });
-    }
-
-    private static <T> Uni<T> onContext(Context context, Supplier<Uni<T>> work) {
-        return Uni.createFrom().emitter(emitter -> context.runOnContext(v -> work.get().subscribe().with(emitter::complete, emitter::fail)));
-    }
-
-    private record Position(OffsetDateTime publishedAt, long seq) {
-        static final Position START = new Position(OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC), 0);
+    /** A registry event row and the reader who found it. */
+    private record Found(Object[] row, EventReader reader) {
     }
 
     /** The WHERE clause (without cursor) for a query's filters and the caller's readable projects. */
@@ -199,12 +141,18 @@ public class EventQueryService {
         }
     }
 
-    private static long seq(Object[] row) {
+    static long seq(Object[] row) {
         return ((Number) row[0]).longValue();
     }
 
-    private static EventView registryView(Object[] row) {
-        return EventView.of(row[1].toString(), (String) row[2], EventRecorder.SOURCE.toString(), (String) row[3], time(row[4]), (String) row[5]);
+    static String project(Object[] row) {
+        return (String) row[6];
+    }
+
+    /** The event of a row selected with {@link #COLUMNS}, as the reader may see it. */
+    static EventView registryView(Object[] row, EventReader reader) {
+        return reader.view(EventView.of(row[1].toString(), (String) row[2], EventRecorder.SOURCE.toString(), (String) row[3], time(row[4]),
+                (String) row[5]), project(row));
     }
 
     static OffsetDateTime time(Object value) {

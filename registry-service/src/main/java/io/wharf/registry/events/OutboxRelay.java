@@ -46,7 +46,7 @@ import io.wharf.registry.config.RegistryConfig;
  *
  * <p>{@code published_at} is the database clock read once per batch after the lock was taken, so
  * a batch's rows share one stamp, later than the batch before it committed: {@code (published_at, seq)} grows in
- * publication order, which the live tail ({@link EventQueryService#tail}) follows without gaps.
+ * publication order, which the live tail ({@link EventStreams}) follows without gaps.
  */
 @ApplicationScoped
 public class OutboxRelay {
