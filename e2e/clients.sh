@@ -3,8 +3,9 @@
 #
 # Usage: e2e/clients.sh REGISTRY_HOSTPORT        (plain HTTP, e.g. 127.0.0.1:5000)
 # Env:   E2E_USER / E2E_PASS   log every client in first (default: anonymous)
-#        E2E_AUTH=1            also run the identity scenario (Wharf only; E2E_USER must be a
-#                              system admin): login/logout, denied pushes, robots, visibility
+#        E2E_AUTH=1            also run the identity scenarios (Wharf only; E2E_USER must be a
+#                              system admin): login/logout, denied pushes, robots, visibility,
+#                              revoked tokens and rotated robot secrets ending client sessions
 #        E2E_SKIP_DOCKER=1     skip the part that needs a private dockerd
 #
 # Prints one TAP-like line per check ("ok - ..." / "not ok - ..."), then exactly
@@ -455,9 +456,12 @@ scenario_catalog() {
 
 # ---------------------------------------------------------------- 9. identity and access (Wharf)
 api() { # api METHOD PATH [JSON]: management API call as E2E_USER; prints the body, fails unless 2xx
+    api_as "$E2E_USER" "$E2E_PASS" "$@"
+}
+api_as() { # api_as USER PASSWORD METHOD PATH [JSON]: the same as another account
     local code
-    code=$(curl -sS -o "$WORK/out/api.json" -w '%{http_code}' -u "$E2E_USER:$E2E_PASS" -X "$1" \
-        -H 'Content-Type: application/json' ${3:+--data "$3"} "http://$R$2") || return 1
+    code=$(curl -sS -o "$WORK/out/api.json" -w '%{http_code}' -u "$1:$2" -X "$3" \
+        -H 'Content-Type: application/json' ${5:+--data "$5"} "http://$R$4") || return 1
     cat "$WORK/out/api.json"
     case "$code" in 2??) return 0 ;; *) echo " (HTTP $code)" >&2; return 1 ;; esac
 }
@@ -549,6 +553,96 @@ scenario_auth() {
         "$exp_robot" "$exp_secret" "$WORK/expired-auth.json" "$R"
 }
 
+# ---------------------------------------------------------------- 11. revocation (Wharf)
+# Credentials revoked through the API end the clients' sessions (issue 21): docker logged in with a
+# personal access token is refused once the token is deleted, although it keeps the registry token it
+# had for up to 5 minutes; a robot's old secret stops working in skopeo once it is rotated.
+REVOKE_WAIT=60   # seconds a revocation may take to reach the clients
+
+# docker_image NAME: a new local docker image with a fresh random layer, tagged NAME
+docker_image() {
+    local dir local_name
+    dir=$WORK/img/rev-$(rand_hex 4)
+    local_name=e2e-local/revoke:$(basename "$dir")
+    head -c 98304 /dev/urandom >"$WORK/payload-rev"
+    make_layout "$dir" v1 amd64 "$WORK/payload-rev" || return 1
+    skopeo copy -q "oci:$dir:v1" "docker-archive:$dir.tar:$local_name" >"$LOG" 2>&1 &&
+        dk load -i "$dir.tar" >>"$LOG" 2>&1 && dk tag "$local_name" "$1" >>"$LOG" 2>&1
+}
+
+# refused_within SECONDS DESC CMD...: polls CMD until it fails with a refusal; ok when that happens in time
+refused_within() {
+    local limit=$1 d=$2 start now pushed=0; shift 2
+    start=$(date +%s)
+    while :; do
+        if "$@" >"$LOG" 2>&1; then
+            pushed=$((pushed + 1))
+        elif grep -Eqi 'denied|unauthorized|authentication required' "$LOG"; then
+            now=$(date +%s)
+            ok "$d (after $((now - start)) s, $pushed accepted before)"
+            return 0
+        else
+            nok "$d (failed, but not as refused)"; diag; return 1
+        fi
+        now=$(date +%s)
+        if [ $((now - start)) -ge "$limit" ]; then
+            nok "$d: still accepted after $limit s ($pushed times)"; diag; return 1
+        fi
+        sleep 2
+    done
+}
+
+scenario_revocation() {
+    local bob=bob-$SFX pw=bob-pw-$SFX team=rev-$SFX out pat robot secret secret2 bcfg=$WORK/docker-bob
+    if ! api POST /api/v1/users "{\"username\":\"$bob\",\"password\":\"$pw\"}" >"$LOG" 2>&1 ||
+        ! api POST /api/v1/projects "{\"name\":\"$team\",\"isPublic\":false}" >>"$LOG" 2>&1 ||
+        ! api PUT "/api/v1/projects/$team/members/$bob" '{"role":"developer"}' >>"$LOG" 2>&1; then
+        nok "[11 revoke] set-up: user $bob, developer of private project $team"; diag; return
+    fi
+    ok "[11 revoke] set-up: user $bob, developer of private project $team"
+
+    if [ "$E2E_SKIP_DOCKER" != 1 ] && [ -n "$DOCKERD_PID" ]; then
+        out=$(api_as "$bob" "$pw" POST /api/v1/users/me/tokens '{"name":"laptop"}' 2>>"$LOG")
+        pat=$(json_field token <<<"$out")
+        if [ -n "$pat" ]; then ok "[11 revoke] $bob makes a personal access token (default scopes)"; else
+            nok "[11 revoke] $bob makes a personal access token (got: $out)"; return; fi
+        mkdir -p "$bcfg"
+        check "[11 revoke] docker login with the personal access token" sh -c \
+            'printf %s "$2" | DOCKER_CONFIG="$3" DOCKER_HOST="unix://$4/docker.sock" docker login -u "$1" --password-stdin "$0"' \
+            "$R" "$bob" "$pat" "$bcfg" "$DOCKER_DIR" || return
+        if docker_image "$R/$team/app:v1" && docker_image "$R/$team/app:v2"; then
+            ok "[11 revoke] two local images, each with a layer of its own"
+        else
+            nok "[11 revoke] two local images, each with a layer of its own"; diag; return
+        fi
+        check "[11 revoke] docker push $team/app:v1 with the token" env DOCKER_CONFIG="$bcfg" \
+            DOCKER_HOST="unix://$DOCKER_DIR/docker.sock" docker push "$R/$team/app:v1" || return
+        check "[11 revoke] $bob deletes the token through the API" api_as "$bob" "$pw" DELETE /api/v1/users/me/tokens/laptop || return
+        refused_within "$REVOKE_WAIT" "[11 revoke] the next docker push (new tag, new layer) is refused" \
+            env DOCKER_CONFIG="$bcfg" DOCKER_HOST="unix://$DOCKER_DIR/docker.sock" docker push "$R/$team/app:v2"
+    else
+        echo "# [11 revoke] docker part skipped (no private dockerd)"
+    fi
+
+    # containers/image also reads docker's config, which holds the admin's docker login: keep it out.
+    local -x DOCKER_CONFIG=$WORK/no-docker-config
+    mkdir -p "$DOCKER_CONFIG"
+    out=$(api POST "/api/v1/projects/$team/robots" '{"name":"pusher","permissions":["pull","push"]}' 2>>"$LOG")
+    robot=$(json_field name <<<"$out"); secret=$(json_field secret <<<"$out")
+    check "[11 revoke] skopeo login as robot $robot" sh -c 'printf %s "$1" | skopeo login --authfile "$2" --tls-verify=false -u "$0" --password-stdin "$3"' \
+        "$robot" "$secret" "$WORK/rev-robot-auth.json" "$R" || return
+    check "[11 revoke] the robot pushes with skopeo ($team/robot:v1)" skopeo copy -q --dest-tls-verify=false \
+        --dest-authfile "$WORK/rev-robot-auth.json" "oci:$WORK/img/a:v1" "docker://$R/$team/robot:v1" || return
+    out=$(api POST "/api/v1/projects/$team/robots/pusher/secret" 2>>"$LOG")
+    secret2=$(json_field secret <<<"$out")
+    if [ -n "$secret2" ] && [ "$secret2" != "$secret" ]; then ok "[11 revoke] the robot's secret is rotated through the API"; else
+        nok "[11 revoke] the robot's secret is rotated through the API (got: $out)"; return; fi
+    refused_within "$REVOKE_WAIT" "[11 revoke] a skopeo push with the old secret is refused" skopeo copy -q --dest-tls-verify=false \
+        --dest-authfile "$WORK/rev-robot-auth.json" "oci:$WORK/img/a:v1" "docker://$R/$team/robot:v2"
+    check "[11 revoke] ... and one with the new secret works" skopeo copy -q --dest-tls-verify=false \
+        --dest-creds "$robot:$secret2" "oci:$WORK/img/a:v1" "docker://$R/$team/robot:v3"
+}
+
 # ---------------------------------------------------------------- 10. search (registries with /v1/search)
 # docker search calls /v1/_ping then /v1/search (with a registry token after docker login);
 # podman search calls /v1/search without credentials (so only public repositories show) and
@@ -606,6 +700,7 @@ scenario_catalog     # 8
 scenario_search      # 10
 if [ "$E2E_AUTH" = 1 ]; then
     scenario_auth    # 9
+    scenario_revocation  # 11
 fi
 summary
 [ "$FAIL" -eq 0 ]

@@ -14,7 +14,9 @@ function safeUrl(url) {
 
 function inline(text) {
   const out = [];
-  const pattern = /(`[^`]+`)|(\*\*[^*]+\*\*)|(\*[^*\s][^*]*\*|(?<!\w)_[^_\s][^_]*_(?!\w))|(\[[^\]]+\]\([^)\s]+\))/g;
+  // A link's label holds no bracket and its address no parenthesis, so no start is scanned past the
+  // next one: the time stays linear in the text (a README may be 256 KiB of it).
+  const pattern = /(`[^`]+`)|(\*\*[^*]+\*\*)|(\*[^*\s][^*]*\*|(?<!\w)_[^_\s][^_]*_(?!\w))|(\[[^[\]]+\]\([^()\s]+\))/g;
   let last = 0;
   let m;
   while ((m = pattern.exec(text)) !== null) {
@@ -24,7 +26,7 @@ function inline(text) {
     else if (m[2]) out.push(h('strong', {}, ...inline(token.slice(2, -2))));
     else if (m[3]) out.push(h('em', {}, ...inline(token.slice(1, -1))));
     else {
-      const [, label, url] = token.match(/^\[([^\]]+)\]\(([^)\s]+)\)$/);
+      const [, label, url] = token.match(/^\[([^[\]]+)\]\(([^()\s]+)\)$/);
       out.push(safeUrl(url)
         ? h('a', { href: url, rel: 'noopener noreferrer nofollow' }, ...inline(label))
         : `${label} (${url})`);
@@ -33,6 +35,14 @@ function inline(text) {
   }
   if (last < text.length) out.push(text.slice(last));
   return out;
+}
+
+/** A heading's text without its closing hashes ("## Title ##"), found from the end in linear time. */
+function withoutClosingHashes(text) {
+  const end = text.trimEnd().length;
+  let start = end;
+  while (start > 0 && text[start - 1] === '#') start -= 1;
+  return start < end && start > 0 && /\s/.test(text[start - 1]) ? text.slice(0, start).trimEnd() : text;
 }
 
 /** Renders markdown; headings start at level `top` (the page keeps its single h1). */
@@ -55,7 +65,7 @@ export function markdown(source, top = 2) {
     const heading = line.match(/^(#{1,6})\s+(.*)$/);
     if (heading) {
       const level = Math.min(6, top + heading[1].length - 1);
-      root.append(h(`h${level}`, {}, ...inline(heading[2].replace(/\s+#+\s*$/, ''))));
+      root.append(h(`h${level}`, {}, ...inline(withoutClosingHashes(heading[2]))));
       i += 1;
       continue;
     }

@@ -47,12 +47,20 @@ class ApiBodyLimitTest {
         return json.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Sends only a request's head, announcing a body that never comes, and reads the answer until the server closes. */
     private static String answerToHeadOnly(String method, String path, String contentType, long announced) throws Exception {
+        return answerToHeadOnly(method, path, contentType, announced, null);
+    }
+
+    /**
+     * Sends only a request's head (with this {@code Authorization}, when not null), announcing a body
+     * that never comes, and reads the answer until the server closes.
+     */
+    static String answerToHeadOnly(String method, String path, String contentType, long announced, String authorization) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write((method + " " + path + " HTTP/1.1\r\nHost: registry\r\nContent-Type: " + contentType + "\r\n"
+                    + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
                     + "Content-Length: " + announced + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
@@ -118,9 +126,9 @@ class ApiBodyLimitTest {
 
     @Test
     void aReadmeHasItsOwnSmallerLimitCheckedFirst() throws Exception {
-        String answer = answerToHeadOnly("PUT", "/api/v1/repositories/library/app/readme", "text/markdown", 64 * 1024 + 1);
+        String answer = answerToHeadOnly("PUT", "/api/v1/repositories/library/app/readme", "text/markdown", 256 * 1024 + 1);
         assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
-        assertTrue(answer.contains("at most 65536 bytes"), answer);
+        assertTrue(answer.contains("at most 262144 bytes"), answer);
     }
 
     @Test

@@ -126,16 +126,20 @@ class RepositoryDetailTest {
         json(Accounts.as(users.get("developer"))).body(Map.of("description", "no")).patch("/api/v1/repositories/" + repo).then().statusCode(403);
         json(Accounts.as(users.get("guest"))).body(Map.of("description", "no")).patch("/api/v1/repositories/" + repo).then().statusCode(403);
         json(Accounts.as(outsider)).body(Map.of("description", "no")).patch("/api/v1/repositories/" + repo).then().statusCode(404);
-        json(Oci.anonymous()).body(Map.of("description", "no")).patch("/api/v1/repositories/" + repo).then().statusCode(404);
+        json(Oci.anonymous()).body(Map.of("description", "no")).patch("/api/v1/repositories/" + repo).then().statusCode(401);
         json(Admin.given()).body(Map.of("description", "x".repeat(1001))).patch("/api/v1/repositories/" + repo).then().statusCode(400)
                 .body("detail", containsString("description"));
 
+        // A README may be 256 KiB (issue 21); one byte more is refused.
+        String longest = "x".repeat(256 * 1024);
+        Admin.given().contentType("text/markdown").body(longest).put("/api/v1/repositories/" + repo + "/readme")
+                .then().statusCode(200).body("readme", equalTo(longest));
         String readme = "# Service\n\nRun it with `docker run`.\n";
         Accounts.as(users.get("projectAdmin")).contentType("text/markdown").body(readme).put("/api/v1/repositories/" + repo + "/readme")
                 .then().statusCode(200).body("readme", equalTo(readme));
         Accounts.as(users.get("developer")).contentType("text/markdown").body("no").put("/api/v1/repositories/" + repo + "/readme")
                 .then().statusCode(403);
-        Admin.given().contentType("text/markdown").body("x".repeat(64 * 1024 + 1)).put("/api/v1/repositories/" + repo + "/readme")
+        Admin.given().contentType("text/markdown").body("x".repeat(256 * 1024 + 1)).put("/api/v1/repositories/" + repo + "/readme")
                 .then().statusCode(413).body("code", equalTo("TOO_LARGE"));
         Admin.given().contentType("text/markdown").body("x").put("/api/v1/repositories/" + project + "/missing/readme")
                 .then().statusCode(404);

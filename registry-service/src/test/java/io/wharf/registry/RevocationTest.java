@@ -18,7 +18,7 @@ import io.restassured.http.ContentType;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Revocation that sticks (issue 21): refresh and API tokens are bound to the credentials that made
+ * Revocation that sticks (issue 21): refresh, API and registry tokens are bound to the credentials that made
  * them (the account's password generation, the personal access token, the robot's secret) and die
  * with them. Each case failed on the code before: API tokens re-issued themselves from their claims,
  * refresh chains outlived the PAT that started them, robot refresh ignored a rotated secret, and an
@@ -116,6 +116,73 @@ class RevocationTest {
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
                 .until(() -> Accounts.as(user, secret).get("/v2/").statusCode() == 401);
         Accounts.bearer(api).get("/api/v1/users/me").then().statusCode(401);
+    }
+
+    /** A registry token (Bearer on /v2) for push and pull of {@code repository}, got with these Basic credentials. */
+    private static String registryToken(String user, String secret, String repository) {
+        return Accounts.token(user, secret, "repository:" + repository + ":pull,push");
+    }
+
+    /** Starts an upload with a registry token: what the next push of a new layer does first. */
+    private static io.restassured.response.Response startPush(String token, String repository) {
+        return Accounts.bearer(token).post("/v2/" + repository + "/blobs/uploads/");
+    }
+
+    /**
+     * docker keeps the registry token it got for up to its lifetime (5 minutes): the /v2 API checks
+     * what the token was made with, so deleting the personal access token ends it at once. Before,
+     * registry tokens were bound to nothing and pushes went on until they expired.
+     */
+    @Test
+    void aRegistryTokenMadeWithADeletedPersonalTokenIsRefusedAtOnce() {
+        String user = Accounts.user("pat-push");
+        String repository = user + "/app";
+        String secret = Accounts.personalToken(user, "ci", null); // default scopes: pull and push
+        String direct = registryToken(user, secret, repository);
+        String refresh = dockerLogin(user, secret);
+        String refreshed = RestAssured.given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", refresh).formParam("service", "wharf-registry")
+                .formParam("scope", "repository:" + repository + ":push,pull").post("/token").then().statusCode(200).extract().path("access_token");
+        String password = registryToken(user, Accounts.PASSWORD, repository);
+        startPush(direct, repository).then().statusCode(202);
+        startPush(refreshed, repository).then().statusCode(202);
+
+        Accounts.as(user).delete("/api/v1/users/me/tokens/ci").then().statusCode(204);
+        for (String token : List.of(direct, refreshed)) {
+            Oci.assertError(startPush(token, repository), 401, "UNAUTHORIZED")
+                    .header("WWW-Authenticate", org.hamcrest.Matchers.containsString("error=\"invalid_token\""));
+        }
+        // What the password made is untouched.
+        startPush(password, repository).then().statusCode(202);
+    }
+
+    @Test
+    void aRegistryTokenEndsWithThePasswordOrRobotSecretItWasMadeWith() {
+        String user = Accounts.user("pw-push");
+        String repository = user + "/app";
+        String byPassword = registryToken(user, Accounts.PASSWORD, repository);
+        startPush(byPassword, repository).then().statusCode(202);
+        Accounts.as(user).contentType(ContentType.JSON).body(Map.of("password", "another-long-password", "currentPassword", Accounts.PASSWORD))
+                .put("/api/v1/users/" + user + "/password").then().statusCode(204);
+        startPush(byPassword, repository).then().statusCode(401);
+
+        String project = Accounts.project("robot-push", false);
+        String[] robot = Accounts.robot(project, "ci", List.of("pull", "push"));
+        String byRobot = registryToken(robot[0], robot[1], project + "/app");
+        startPush(byRobot, project + "/app").then().statusCode(202);
+        String rotated = Admin.given().post("/api/v1/projects/" + project + "/robots/ci/secret").then().statusCode(200).extract().path("secret");
+        startPush(byRobot, project + "/app").then().statusCode(401);
+        startPush(registryToken(robot[0], rotated, project + "/app"), project + "/app").then().statusCode(202);
+    }
+
+    @Test
+    void aRegistryTokenLivesNoLongerThanThePersonalTokenItWasMadeWith() {
+        String user = Accounts.user("pat-expiry");
+        String secret = Accounts.personalToken(user, "brief", null);
+        TestDatabase.execute("update access_token set expires_at = now() + interval '3 seconds' where name = 'brief' "
+                + "and account_id = (select id from account where username = '" + user + "')");
+        String token = registryToken(user, secret, user + "/app");
+        assertTrue(expiryOf(token) <= Instant.now().getEpochSecond() + 4, "a registry token made with a PAT lives no longer than the PAT");
     }
 
     /**

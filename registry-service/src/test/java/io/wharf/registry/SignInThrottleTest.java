@@ -70,6 +70,24 @@ class SignInThrottleTest {
         apiAs(user, Accounts.PASSWORD).then().statusCode(200).body("username", equalTo(user));
     }
 
+    /** A management write whose sign-in is throttled is answered 429 before its body is read, like a refused one (401). */
+    @Test
+    void aThrottledWriteIsRefusedBeforeItsBodyIsSent() throws Exception {
+        String user = Accounts.user("writer");
+        for (int i = 0; i < 3; i++) {
+            String answer = ApiBodyLimitTest.answerToHeadOnly("POST", "/api/v1/projects", "application/json", 900 * 1024, basic(user, "wrong-" + i));
+            assertTrue(answer.startsWith("HTTP/1.1 401"), answer);
+        }
+        String answer = ApiBodyLimitTest.answerToHeadOnly("POST", "/api/v1/projects", "application/json", 900 * 1024, basic(user, Accounts.PASSWORD));
+        assertTrue(answer.startsWith("HTTP/1.1 429"), answer);
+        assertTrue(answer.contains("Retry-After: "), answer);
+        assertTrue(answer.contains("failed sign-ins"), answer);
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     @Test
     void aSuccessClearsTheAccountsFailures() {
         String user = Accounts.user("forgetful");

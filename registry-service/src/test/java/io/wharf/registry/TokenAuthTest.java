@@ -165,6 +165,9 @@ class TokenAuthTest {
         // Sanity: the same claims, signed right and current, are accepted.
         Accounts.bearer(sign(real, "wharf-registry", Instant.now().plusSeconds(300), user, access)).accept(Oci.OCI_MANIFEST).get(path)
                 .then().statusCode(200);
+        // ... but not without what they were made with (the account's id and token version): a token bound to nothing.
+        Oci.assertError(Accounts.bearer(sign(real, "wharf-registry", Instant.now().plusSeconds(300), user, access, false)).get(path), 401, "UNAUTHORIZED")
+                .header("WWW-Authenticate", containsString("error=\"invalid_token\""));
 
         // A token granted nothing on the project, its payload widened to pull: the signature no longer matches.
         String granted = Accounts.token(user, Accounts.PASSWORD, "repository:" + project + "/app:pull");
@@ -292,9 +295,19 @@ class TokenAuthTest {
     }
 
     private static String sign(RSAPrivateKey key, String audience, Instant expires, String user, Map<String, Object> access) throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("wharf").audience(audience).subject(user)
+        return sign(key, audience, expires, user, access, true);
+    }
+
+    /** A token with these claims; {@code bound}: with the account's id and token version, as the registry binds its tokens. */
+    private static String sign(RSAPrivateKey key, String audience, Instant expires, String user, Map<String, Object> access, boolean bound) throws Exception {
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder().issuer("wharf").audience(audience).subject(user)
                 .issueTime(Date.from(expires.minusSeconds(300))).expirationTime(Date.from(expires))
-                .claim("kind", "USER").claim("access", List.of(access)).build();
+                .claim("kind", "USER").claim("access", List.of(access));
+        if (bound) {
+            JsonObject made = claims(Accounts.token(user, Accounts.PASSWORD, "repository:" + user + "/app:pull"));
+            builder.claim("uid", made.getLong("uid")).claim("tv", made.getInteger("tv"));
+        }
+        JWTClaimsSet claims = builder.build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();

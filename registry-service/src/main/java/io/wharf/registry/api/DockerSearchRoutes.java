@@ -22,6 +22,7 @@ import io.wharf.problem.rest.ProblemResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.wharf.registry.api.manage.SearchParams;
 import io.wharf.registry.auth.AccessPolicy;
+import io.wharf.registry.auth.AccessToken;
 import io.wharf.registry.auth.AuthConfig;
 import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.ClientAddress;
@@ -113,11 +114,13 @@ public class DockerSearchRoutes {
         }
         if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String token = header.substring(7).trim();
+            // Either token counts only while what it was made with holds.
             try {
-                return Uni.createFrom().item(tokens.verifyAccess(token).principal());
+                AccessToken access = tokens.verifyAccess(token);
+                return authenticator.stillBound(access).map(holds -> holds ? access.principal() : null);
             } catch (InvalidTokenException notRegistryToken) {
                 try {
-                    return Uni.createFrom().item(Tokens.principalOf(tokens.verify(token, Tokens.API_AUDIENCE)));
+                    return authenticator.bound(tokens.verify(token, Tokens.API_AUDIENCE)).map(a -> a == null ? null : a.principal());
                 } catch (InvalidTokenException e) {
                     return Uni.createFrom().nullItem();
                 }

@@ -91,7 +91,10 @@ public class RegistryGuard {
             if (r.repository() != null && !token.allows(r.repository(), needed)) {
                 return Uni.createFrom().failure(challenge(ctx, r, needed, "insufficient_scope"));
             }
-            return allowed(ctx, r, method, token.principal(), token);
+            AccessToken verified = token;
+            // A token outlives nothing it was made with: a deleted access token, a new password, a rotated robot secret.
+            return authenticator.stillBound(verified).chain(holds -> holds ? allowed(ctx, r, method, verified.principal(), verified)
+                    : Uni.createFrom().failure(challenge(ctx, r, needed, "invalid_token")));
         }
         String[] basic = Authenticator.parseBasic(header);
         if (basic == null) {

@@ -126,11 +126,11 @@ public class TokenRoutes {
             }
             return grants(a.principal(), a.binding(), scopes).map(grants -> {
                 Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-                String token = tokens.issueAccess(a.principal(), grants);
+                String token = tokens.issueAccess(a.principal(), grants, a.binding());
                 JsonObject body = new JsonObject()
                         .put("token", token)
                         .put("access_token", token)
-                        .put("expires_in", tokens.accessTtl().toSeconds())
+                        .put("expires_in", tokens.accessTtl(a.binding()).toSeconds())
                         .put("issued_at", now.toString());
                 if (oauth) {
                     body.put("token_type", "Bearer").put("scope", String.join(" ", scopes));

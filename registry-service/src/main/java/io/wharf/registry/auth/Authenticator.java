@@ -17,9 +17,10 @@ import io.vertx.mutiny.core.Vertx;
 
 /**
  * Checks credentials: passwords (bcrypt, on a worker thread), personal access tokens and robot
- * secrets (SHA-256), refresh tokens and API tokens (signature). A successful Basic check is
- * remembered for {@code wharf.auth.credential-cache-ttl} keyed by a hash of the credentials, so
- * clients that send Basic on every request cost one bcrypt per minute, not one per request.
+ * secrets (SHA-256), refresh tokens and API tokens (signature), and whether what a token was made
+ * with still holds. A successful Basic check is remembered for {@code wharf.auth.credential-cache-ttl}
+ * keyed by a hash of the credentials, so clients that send Basic on every request cost one bcrypt
+ * per minute, not one per request; so is the check of a registry access token's binding.
  * Whoever revokes credentials calls {@link #forgetAll()} once the revocation has committed.
  */
 @ApplicationScoped
@@ -37,6 +38,8 @@ public class Authenticator {
     private final Vertx vertx;
     private final SignInThrottle throttle;
     private final Cache<String, Authenticated> checked;
+    /** Whether the credentials a registry access token was made with still held, by binding ({@link #stillBound}). */
+    private final Cache<String, Boolean> bindings;
     /** Bumped by {@link #forgetAll()}: a check that was under way then is not remembered. */
     private final AtomicLong generation = new AtomicLong();
     private volatile Runnable onForget;
@@ -47,6 +50,7 @@ public class Authenticator {
         this.vertx = vertx;
         this.throttle = throttle;
         this.checked = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(config.credentialCacheTtl()).build();
+        this.bindings = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(config.credentialCacheTtl()).build();
     }
 
     /** Username and password of a {@code Basic} header, or null when it is not a usable one. */
@@ -104,6 +108,33 @@ public class Authenticator {
         } catch (InvalidTokenException e) {
             return Uni.createFrom().nullItem();
         }
+    }
+
+    /**
+     * Whether the credentials a registry access token was made with still hold ({@link #bound}): the
+     * database is asked once per binding (so once for all the tokens one {@code docker login} gets),
+     * and the answer remembered like checked Basic credentials, until the next revocation anywhere
+     * ({@link #forgetAll()}) or {@code wharf.auth.credential-cache-ttl}. Anonymous tokens are bound to nothing.
+     */
+    public Uni<Boolean> stillBound(AccessToken token) {
+        if (token.principal().anonymous()) {
+            return Uni.createFrom().item(true);
+        }
+        JWTClaimsSet claims = token.claims();
+        String key = token.principal().kind() + "\u0000" + token.principal().accountId() + "\u0000" + token.principal().name()
+                + "\u0000" + claims.getClaim(Tokens.TOKEN_VERSION_CLAIM) + "\u0000" + claims.getClaim(Tokens.PERSONAL_TOKEN_CLAIM)
+                + "\u0000" + claims.getClaim(Tokens.ROBOT_SECRET_CLAIM);
+        Boolean known = bindings.getIfPresent(key);
+        if (known != null) {
+            return Uni.createFrom().item(known);
+        }
+        long seen = generation.get();
+        return bound(claims).map(a -> a != null).invoke(holds -> {
+            bindings.put(key, holds);
+            if (generation.get() != seen) {
+                bindings.invalidate(key); // read before a revocation: answer it once, never remember it
+            }
+        });
     }
 
     /**
@@ -169,6 +200,7 @@ public class Authenticator {
     void forgetLocally() {
         generation.incrementAndGet();
         checked.invalidateAll();
+        bindings.invalidateAll();
     }
 
     /** What {@link #forgetAll()} also does: tell the other instances. */

@@ -40,7 +40,8 @@ import io.wharf.events.RegistryEventData.ActorKind;
 /**
  * Signs and verifies the three kinds of token this registry issues, told apart by audience:
  * <ul>
- * <li>access tokens (audience = the service), holding exactly the granted repository access;</li>
+ * <li>access tokens (audience = the service), holding exactly the granted repository access and,
+ * like the two others, what the caller's credentials were ({@link Binding});</li>
  * <li>refresh tokens ({@code <issuer>-refresh}), what {@code docker login} keeps instead of the
  * password; they name the account and its token version, so a password change retires them;</li>
  * <li>API tokens ({@link ApiToken#AUDIENCE}), for the management APIs of all three services, with
@@ -91,8 +92,11 @@ public class Tokens {
         return config.issuer() + "-refresh";
     }
 
-    /** An access token for exactly these grants. */
-    public String issueAccess(Principal principal, List<Grant> grants) {
+    /**
+     * An access token for exactly these grants, bound to the caller's credentials (anonymous callers
+     * have none) and living no longer than they do.
+     */
+    public String issueAccess(Principal principal, List<Grant> grants, Binding binding) {
         List<Object> access = new ArrayList<>();
         for (Grant g : grants) {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -101,8 +105,8 @@ public class Tokens {
             entry.put("actions", g.isCatalog() ? List.of("*") : actionNames(g.actions()));
             access.add(entry);
         }
-        JWTClaimsSet.Builder claims = base(principal, config.service(), config.tokenTtl()).claim("access", access);
-        return sign(claims.build());
+        JWTClaimsSet.Builder claims = base(principal, config.service(), accessTtl(binding)).claim("access", access);
+        return sign((principal.anonymous() ? claims : bind(claims, binding)).build());
     }
 
     /** A refresh token for an account (user or robot), bound to its credentials; it lives no longer than they do. */
@@ -123,8 +127,9 @@ public class Tokens {
         return sign(claims.build());
     }
 
-    public Duration accessTtl() {
-        return config.tokenTtl();
+    /** How long an access token for a caller with these credentials lives: the configured lifetime, or less when they expire first. */
+    public Duration accessTtl(Binding binding) {
+        return lifetime(config.tokenTtl(), binding);
     }
 
     /** How long an API token for a caller with these credentials lives: the configured lifetime, or less when they expire first. */
@@ -143,7 +148,7 @@ public class Tokens {
             return cached;
         }
         JWTClaimsSet claims = verify(token, config.service());
-        AccessToken access = new AccessToken(principalOf(claims), accessOf(claims), catalogOf(claims), claims.getExpirationTime().toInstant());
+        AccessToken access = new AccessToken(principalOf(claims), accessOf(claims), catalogOf(claims), claims.getExpirationTime().toInstant(), claims);
         verified.put(token, access);
         return access;
     }

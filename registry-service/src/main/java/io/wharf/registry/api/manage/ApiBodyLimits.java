@@ -21,8 +21,10 @@ import io.wharf.problem.Problem;
  * A body announced larger than its route's limit is refused with 413 and a problem body at once, its
  * bytes never read (the connection is closed after the answer, so the client stops sending). A body of
  * unknown length (chunked) is read through Vert.x's {@link BodyHandler} up to the limit, which refuses
- * the same way when the limit is crossed; Quarkus REST then takes the body already read. The UI's
- * pass-through ({@code /ui-api/}) streams bodies on, so there a body must announce its size.
+ * the same way when the limit is crossed; Quarkus REST then takes the body already read. That read
+ * comes only after {@link ApiWriteGate} let the request through, so an anonymous write is refused
+ * before any of its body is read. The UI's pass-through ({@code /ui-api/}) streams bodies on, so there
+ * a body must announce its size.
  */
 @ApplicationScoped
 public class ApiBodyLimits {
@@ -35,10 +37,15 @@ public class ApiBodyLimits {
     private final BodyHandler jsonBodies = BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES);
     private final BodyHandler readmeBodies = BodyHandler.create(false).setBodyLimit(RepositoryResource.MAX_README_BYTES);
 
+    /** Where sizes are checked: first of all, before Quarkus Security, Quarkus REST and the UI pass-through. */
+    private static final int ANNOUNCED_ORDER = -900;
+    /** Where a body of unknown length is read: after the write gate, before Quarkus REST. */
+    private static final int READ_ORDER = ApiWriteGate.ORDER + 10;
+
     void install(@Observes Router router) {
-        // Before Quarkus REST and the UI pass-through read anything.
-        router.route("/ui-api/*").order(-900).handler(ApiBodyLimits::announcedOnly);
-        router.route("/api/*").order(-900).handler(this::limit).failureHandler(ctx -> {
+        router.route("/ui-api/*").order(ANNOUNCED_ORDER).handler(ApiBodyLimits::announcedOnly);
+        router.route("/api/*").order(ANNOUNCED_ORDER).handler(ApiBodyLimits::announced);
+        router.route("/api/*").order(READ_ORDER).handler(this::readUnannounced).failureHandler(ctx -> {
             if (ctx.statusCode() == 413) {
                 tooLarge(ctx, limitOf(ctx.request())); // the body handler crossed the limit of a chunked body
             } else {
@@ -53,23 +60,29 @@ public class ApiBodyLimits {
                 ? RepositoryResource.MAX_README_BYTES : MAX_JSON_BYTES;
     }
 
-    private void limit(RoutingContext ctx) {
+    /** True for the methods whose requests may carry a body here: every one but GET, HEAD and OPTIONS. */
+    static boolean writes(HttpMethod method) {
+        return method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS;
+    }
+
+    /** Refuses a body announced too large (or a Content-Length that is no number), reading nothing. */
+    private static void announced(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        HttpMethod method = request.method();
-        if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null || !writes(request.method()) || !refusedAnnounced(ctx, length, limitOf(request))) {
+            ctx.next();
+        }
+    }
+
+    /** Reads a body of unknown length up to its limit: chunked, or HTTP/2 (which needs no Content-Length). */
+    private void readUnannounced(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (!writes(request.method()) || request.getHeader(HttpHeaders.CONTENT_LENGTH) != null) {
             ctx.next();
             return;
         }
-        long limit = limitOf(request);
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null) {
-            if (!refusedAnnounced(ctx, length, limit)) {
-                ctx.next();
-            }
-            return;
-        }
-        // Unknown length: chunked, or HTTP/2 (which needs no Content-Length); an empty body passes through.
-        (limit == MAX_JSON_BYTES ? jsonBodies : readmeBodies).handle(ctx);
+        // An empty body passes through.
+        (limitOf(request) == MAX_JSON_BYTES ? jsonBodies : readmeBodies).handle(ctx);
     }
 
     /**
@@ -109,6 +122,14 @@ public class ApiBodyLimits {
     }
 
     private static void refuse(RoutingContext ctx, int status, String code, String detail) {
+        refuse(ctx, status, code, detail, null, null);
+    }
+
+    /**
+     * Answers with a problem body (and {@code header}, when not null) without reading the request's
+     * body; over HTTP/1 a body still on its way ends the connection after the answer.
+     */
+    static void refuse(RoutingContext ctx, int status, String code, String detail, String header, String value) {
         if (ctx.response().ended()) {
             return;
         }
@@ -116,6 +137,9 @@ public class ApiBodyLimits {
         // The client may still be sending the body: over HTTP/1, stop it by closing the connection.
         boolean close = !request.isEnded() && request.version() != HttpVersion.HTTP_2;
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        if (header != null) {
+            ctx.response().putHeader(header, value);
+        }
         if (close) {
             ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
         }

@@ -38,7 +38,7 @@ public class RepositoryResource {
 
     static final int MAX_DESCRIPTION = 1000;
     /** The largest README, checked before its body is read ({@link ApiBodyLimits}). */
-    static final int MAX_README_BYTES = 64 * 1024;
+    static final int MAX_README_BYTES = 256 * 1024;
 
     public record RepositoryView(String name, String project, String description, String readme, boolean official,
             boolean verifiedPublisher, @JsonProperty("public") boolean isPublic, long pullCount, Instant pushedAt, long tagCount,
@@ -96,7 +96,7 @@ public class RepositoryResource {
     @PUT
     @Path("/{name: .+}/readme")
     @Consumes({"text/markdown", MediaType.TEXT_PLAIN})
-    @Operation(summary = "Replace the README, markdown of at most 64 KiB (project admins, maintainers, system admins)")
+    @Operation(summary = "Replace the README, markdown of at most 256 KiB (project admins, maintainers, system admins)")
     public Uni<RepositoryView> readme(@RestPath String project, @RestPath String name, byte[] body) {
         if (body == null || body.length > MAX_README_BYTES) {
             throw new ApiException(413, "TOO_LARGE", "the README must be at most " + MAX_README_BYTES + " bytes");
