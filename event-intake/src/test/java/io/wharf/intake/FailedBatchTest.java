@@ -34,6 +34,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.wharf.access.testing.RegistryStandIn;
 import io.wharf.events.EventCodec;
 import io.wharf.events.RegistryEventData;
 import io.wharf.events.WharfEvent;
@@ -49,6 +50,7 @@ import io.wharf.infra.WharfInfraTestResource;
  */
 @QuarkusTest
 @QuarkusTestResource(value = WharfInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "wharf_intake_test"))
+@QuarkusTestResource(RegistryStandIn.class)
 class FailedBatchTest {
 
     /** How soon the events after a poison event must be taken in. */
