@@ -13,6 +13,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jwt.JWTClaimsSet;
 
 import io.smallrye.mutiny.Uni;
+import io.wharf.events.AuditEventData;
+import io.wharf.events.AuditEventData.Actions;
+import io.wharf.registry.audit.AuditLog;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -21,6 +24,9 @@ import io.vertx.mutiny.core.Vertx;
  * remembered for {@code wharf.auth.credential-cache-ttl} keyed by a hash of the credentials, so
  * clients that send Basic on every request cost one bcrypt per minute, not one per request.
  * Whoever revokes credentials calls {@link #forgetAll()} once the revocation has committed.
+ * Every check of credentials not remembered is written to the audit log ({@code sign-in.succeeded}
+ * or {@code sign-in.failed}); a remembered one is not, so a client sending Basic on every request
+ * leaves one entry per {@code credential-cache-ttl}, not one per request.
  */
 @ApplicationScoped
 public class Authenticator {
@@ -36,12 +42,14 @@ public class Authenticator {
     private final Tokens tokens;
     private final Vertx vertx;
     private final SignInThrottle throttle;
+    private final AuditLog audit;
     private final Cache<String, Authenticated> checked;
     /** Bumped by {@link #forgetAll()}: a check that was under way then is not remembered. */
     private final AtomicLong generation = new AtomicLong();
     private volatile Runnable onForget;
 
-    public Authenticator(Identities identities, Tokens tokens, Vertx vertx, SignInThrottle throttle, AuthConfig config) {
+    public Authenticator(Identities identities, Tokens tokens, Vertx vertx, SignInThrottle throttle, AuthConfig config, AuditLog audit) {
+        this.audit = audit;
         this.identities = identities;
         this.tokens = tokens;
         this.vertx = vertx;
@@ -86,7 +94,8 @@ public class Authenticator {
             Uni<Authenticated> check = RobotNames.isRobot(username) ? robot(username, secret)
                     : secret.startsWith(PAT_PREFIX) ? personalToken(username, secret)
                     : account(username, secret);
-            return check.call(a -> a == null ? throttle.failed(username, address) : throttle.succeeded(username));
+            return check.call(a -> a == null ? throttle.failed(username, address) : throttle.succeeded(username))
+                    .call(a -> audit.record(signIn(username, secret, address, a)));
         }).invoke(a -> {
             if (a != null) {
                 checked.put(key, a);
@@ -95,6 +104,26 @@ public class Authenticator {
                 }
             }
         });
+    }
+
+    /** The audit entry of a checked sign-in: who it proved, or the name tried; never the secret. */
+    private static AuditEventData signIn(String username, String secret, String address, Authenticated a) {
+        String credential = RobotNames.isRobot(username) ? "robot-secret" : secret.startsWith(PAT_PREFIX) ? "personal-access-token" : "password";
+        AuditEventData.Builder entry = AuditLog.entry(a == null ? Actions.SIGN_IN_FAILED : Actions.SIGN_IN_SUCCEEDED)
+                .subject(username).summary("credential", credential);
+        if (address != null) {
+            entry.address(address);
+        }
+        String[] robot = RobotNames.parse(username);
+        if (robot != null) {
+            entry.project(robot[0]);
+        }
+        if (a == null) {
+            return entry.outcome(AuditEventData.Outcome.FAILURE).build();
+        }
+        Principal p = a.principal();
+        return entry.actor(p.robot() ? AuditEventData.ActorKind.ROBOT : AuditEventData.ActorKind.USER, p.name())
+                .role(p.systemAdmin() ? AuditLog.SYSTEM_ADMIN : null).build();
     }
 
     /** The identity a refresh token names, if the token is valid and what it was made with still holds. */
