@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -49,7 +50,7 @@ public class AuditLog {
     private static final String INSERT = """
             INSERT INTO audit_record (id, time, service, action, family, outcome, actor, actor_kind, role, address,
                                       request_id, project, subject, summary)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
             ON CONFLICT DO NOTHING""";
 
     private final Pool pool;
@@ -104,7 +105,7 @@ public class AuditLog {
         values.add(d.requestId());
         values.add(d.project());
         values.add(d.subject());
-        values.add(new JsonObject(new java.util.LinkedHashMap<String, Object>(d.summary())).encode());
+        values.add(new JsonObject(new LinkedHashMap<String, Object>(d.summary())));
         return db.preparedQuery(INSERT).execute(Tuple.from(values)).map(rows -> rows.rowCount());
     }
 
