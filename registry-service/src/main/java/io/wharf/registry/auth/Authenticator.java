@@ -94,8 +94,8 @@ public class Authenticator {
             Uni<Authenticated> check = RobotNames.isRobot(username) ? robot(username, secret)
                     : secret.startsWith(PAT_PREFIX) ? personalToken(username, secret)
                     : account(username, secret);
-            return check.call(a -> a == null ? throttle.failed(username, address) : throttle.succeeded(username))
-                    .call(a -> audit.record(signIn(username, secret, address, a)));
+            return check.call(a -> audit.record(signIn(username, secret, address, a)))
+                    .call(a -> a == null ? throttle.failed(username, address) : throttle.succeeded(username));
         }).invoke(a -> {
             if (a != null) {
                 checked.put(key, a);
