@@ -25,10 +25,11 @@ import java.util.regex.Pattern;
  * @param service   who recorded it: {@code registry}, {@code notifier} or {@code deployer}; never null
  * @param action    what was done, dotted and past tense (e.g. {@code sign-in.failed}, {@code member.added},
  *                  {@code robot.secret-rotated}, {@code deployment.approved}); see {@link Actions}; never null
- * @param outcome   how it ended; never null
+ * @param outcome   how it ended; writers always set it (the builder defaults to success), and an
+ *                  outcome this version does not know reads as null
  * @param actor     the account or robot that acted ({@code robot$<project>+<name>}); null when anonymous
  *                  or for the system itself
- * @param actorKind what kind of actor; never null
+ * @param actorKind what kind of actor; when absent, user if {@code actor} is set, else anonymous
  * @param role      the actor's role for this action: {@code system-admin}, its project role's wire name
  *                  (e.g. {@code projectAdmin}), or null when it had none
  * @param address   the caller's IP address as the connection gave it, or null (system actions)
@@ -69,7 +70,6 @@ public record AuditEventData(
     public AuditEventData {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(action, "action");
-        Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(time, "time");
         if (!ACTION.matcher(action).matches()) {
             throw new IllegalArgumentException("an audit action is dotted lower-case words, e.g. member.added: '" + action + "'");

@@ -64,7 +64,7 @@ class AuditQueryBench {
             pool.query("""
                     INSERT INTO audit_record (id, time, service, action, family, outcome, actor, actor_kind, role, address, request_id,
                                               project, subject, summary)
-                    SELECT gen_random_uuid(), now() - ((g * 7919) %% 31104000) * interval '1 second', 'registry', a, split_part(a, '.', 1),
+                    SELECT gen_random_uuid(), now() - ((g::bigint * 7919) %% 31104000) * interval '1 second', 'registry', a, split_part(a, '.', 1),
                            'success', 'user' || (g %% %d), 'user', 'developer', '10.0.' || (g %% 250) || '.' || (g %% 199),
                            md5(g::text), 'project' || ((g / 7) %% %d), 'subject' || g, '{"role":"developer"}'::jsonb
                     FROM generate_series(%d, %d) g, LATERAL (SELECT (%s)[1 + (g / 13) %% %d] AS a) x"""

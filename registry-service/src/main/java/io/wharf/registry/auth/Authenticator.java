@@ -13,10 +13,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jwt.JWTClaimsSet;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.wharf.events.AuditEventData;
 import io.wharf.events.AuditEventData.Actions;
 import io.wharf.registry.audit.AuditLog;
-import io.vertx.mutiny.core.Vertx;
 
 /**
  * Checks credentials: passwords (bcrypt, on a worker thread), personal access tokens and robot

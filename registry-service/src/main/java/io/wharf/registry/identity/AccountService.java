@@ -10,10 +10,10 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.wharf.events.AuditEventData;
-import io.wharf.events.AuditEventData.Actions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.wharf.events.AuditEventData;
+import io.wharf.events.AuditEventData.Actions;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.AuthConfig;
 import io.wharf.registry.auth.Authenticator;
@@ -117,7 +117,10 @@ public class AccountService {
             }
             proven = identities.account(username).chain(a -> a == null ? Uni.createFrom().item(false)
                     : vertx.executeBlocking(Uni.createFrom().item(() -> Secrets.passwordMatches(currentPassword, a.passwordHash())), false))
-                    .call(right -> right ? Uni.createFrom().voidItem() : throttle.failed(username, null))
+                    .call(right -> right ? Uni.createFrom().voidItem() : audit.by(p, Actions.SIGN_IN_FAILED, null)
+                            .chain(entry -> audit.record(entry.outcome(AuditEventData.Outcome.FAILURE).subject(username)
+                                    .summary("credential", "current-password")))
+                            .chain(() -> throttle.failed(username, null)))
                     .map(right -> {
                         if (!right) {
                             throw RequestRefused.denied("currentPassword is not your current password");

@@ -5,8 +5,8 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.wharf.events.AuditEventData.Actions;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.wharf.events.AuditEventData.Actions;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.Identities;
 import io.wharf.registry.auth.Role;

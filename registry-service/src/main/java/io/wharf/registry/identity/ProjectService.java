@@ -5,8 +5,8 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.wharf.events.AuditEventData.Actions;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.wharf.events.AuditEventData.Actions;
 import io.wharf.reference.InvalidReferenceException;
 import io.wharf.reference.RepositoryNames;
 import io.wharf.registry.auth.AccessPolicy;
@@ -86,7 +86,11 @@ public class ProjectService {
             return Uni.createFrom().failure(new RegistryException(OciError.NAME_INVALID, e.getMessage()));
         }
         return policy.project(project).chain(existing -> existing != null ? Uni.createFrom().voidItem()
-                : pool.withTransaction(db -> identities.ensureProject(db, project, false)).invoke(policy::changed).replaceWithVoid());
+                : audit.by(pusher, Actions.PROJECT_CREATED, null).chain(entry -> pool.withTransaction(db -> identities
+                        .insertProject(db, project, false)
+                        .call(created -> created == null ? Uni.createFrom().voidItem() // another push made it first
+                                : audit.record(db, entry.project(project).subject(project).summary("isPublic", false).summary("by", "push")))))
+                        .invoke(policy::changed).replaceWithVoid());
     }
 
     /** A project the caller may see, with its role there. */

@@ -9,9 +9,9 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.wharf.events.AuditEventData.Actions;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.wharf.events.AuditEventData.Actions;
 import io.wharf.registry.auth.Action;
 import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.Identities;

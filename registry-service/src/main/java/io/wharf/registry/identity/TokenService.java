@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.wharf.events.AuditEventData.Actions;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.wharf.events.AuditEventData.Actions;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.Identities;
