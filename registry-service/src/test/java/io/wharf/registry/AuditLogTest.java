@@ -166,7 +166,7 @@ class AuditLogTest {
         secrets.add("not-my-password");
         Map<String, Object> wrongCurrent = one("sign-in.failed", owner);
         assertEntry(wrongCurrent, owner, null, null);
-        assertEquals(Map.of("credential", "current-password"), wrongCurrent.get("summary"));
+        assertEquals(Map.of("method", "current-password"), wrongCurrent.get("summary"));
         Accounts.as(owner).contentType(ContentType.JSON).body(Map.of("password", "a-new-long-password", "currentPassword", Accounts.PASSWORD))
                 .put("/api/v1/users/" + owner + "/password").then().statusCode(204);
         secrets.add("a-new-long-password");

@@ -110,7 +110,7 @@ public class Authenticator {
     private static AuditEventData signIn(String username, String secret, String address, Authenticated a) {
         String credential = RobotNames.isRobot(username) ? "robot-secret" : secret.startsWith(PAT_PREFIX) ? "personal-access-token" : "password";
         AuditEventData.Builder entry = AuditLog.entry(a == null ? Actions.SIGN_IN_FAILED : Actions.SIGN_IN_SUCCEEDED)
-                .subject(username).summary("credential", credential);
+                .subject(username).summary("method", credential);
         if (address != null) {
             entry.address(address);
         }

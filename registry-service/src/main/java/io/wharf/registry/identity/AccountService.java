@@ -119,7 +119,7 @@ public class AccountService {
                     : vertx.executeBlocking(Uni.createFrom().item(() -> Secrets.passwordMatches(currentPassword, a.passwordHash())), false))
                     .call(right -> right ? Uni.createFrom().voidItem() : audit.by(p, Actions.SIGN_IN_FAILED, null)
                             .chain(entry -> audit.record(entry.outcome(AuditEventData.Outcome.FAILURE).subject(username)
-                                    .summary("credential", "current-password")))
+                                    .summary("method", "current-password")))
                             .chain(() -> throttle.failed(username, null)))
                     .map(right -> {
                         if (!right) {
