@@ -62,6 +62,11 @@ class SignInThrottleTest {
         RestAssured.given().formParam("grant_type", "password").formParam("username", user).formParam("password", Accounts.PASSWORD)
                 .formParam("service", "wharf-registry").post("/token").then().statusCode(429);
         TestDatabase.awaitRow("select 1 from sign_in_failure where subject = 'account:" + user + "' having count(*) = 3");
+        // The audit log has the three failures and the one lock; the refused tries were not checked, so they are no failures.
+        Admin.given().queryParam("action", "sign-in.").queryParam("limit", 500).get("/api/v1/audit").then().statusCode(200)
+                .body("records.findAll { it.subject == '" + user + "' }.action",
+                        org.hamcrest.Matchers.contains("sign-in.locked", "sign-in.failed", "sign-in.failed", "sign-in.failed"))
+                .body("records.find { it.action == 'sign-in.locked' && it.subject == '" + user + "' }.outcome", equalTo("refused"));
 
         // An ordinary user cannot unlock it; an administrator can, and then the right password works at once.
         Accounts.as(Accounts.user("other"), Accounts.PASSWORD).delete("/api/v1/users/" + user + "/sign-in-failures").then().statusCode(403);

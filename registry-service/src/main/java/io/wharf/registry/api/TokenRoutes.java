@@ -18,6 +18,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.wharf.events.AuditEventData;
+import io.wharf.events.AuditEventData.Actions;
+import io.wharf.registry.audit.AuditLog;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.Action;
 import io.wharf.registry.auth.Authenticator;
@@ -42,7 +45,8 @@ import io.wharf.registry.oci.RegistryException;
  * </ul>
  * Each requested scope is granted with exactly the actions the caller has; scopes the caller has
  * no right to are granted with no actions (the token is still issued, as registries do: access is
- * refused when it is used). Wrong credentials get 401.
+ * refused when it is used). Wrong credentials get 401. Issuing a refresh token is written to the audit
+ * log ({@code token.issued}); checking the credentials is, by {@link Authenticator}.
  */
 @ApplicationScoped
 public class TokenRoutes {
@@ -50,8 +54,10 @@ public class TokenRoutes {
     private final Tokens tokens;
     private final Authenticator authenticator;
     private final AccessPolicy policy;
+    private final AuditLog audit;
 
-    public TokenRoutes(Tokens tokens, Authenticator authenticator, AccessPolicy policy) {
+    public TokenRoutes(Tokens tokens, Authenticator authenticator, AccessPolicy policy, AuditLog audit) {
+        this.audit = audit;
         this.tokens = tokens;
         this.authenticator = authenticator;
         this.policy = policy;
@@ -139,7 +145,7 @@ public class TokenRoutes {
                     body.put("refresh_token", tokens.issueRefresh(a.principal(), a.binding()));
                 }
                 return body;
-            });
+            }).call(body -> body.containsKey("refresh_token") ? audit.record(refreshIssued(a.principal(), oauth)) : Uni.createFrom().voidItem());
         }).subscribe().with(
                 body -> ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
                         .putHeader("Cache-Control", "no-store").end(body.encode()),
@@ -157,6 +163,15 @@ public class TokenRoutes {
                         ctx.fail(failure);
                     }
                 });
+    }
+
+    private static AuditEventData refreshIssued(Principal p, boolean oauth) {
+        return AuditLog.entry(Actions.TOKEN_ISSUED)
+                .actor(p.robot() ? AuditEventData.ActorKind.ROBOT : AuditEventData.ActorKind.USER, p.name())
+                .role(p.systemAdmin() ? AuditLog.SYSTEM_ADMIN : null)
+                .project(p.robot() ? p.robotProject() : null)
+                .subject(p.name()).summary("kind", "refresh").summary("endpoint", oauth ? "POST /token" : "GET /token")
+                .build();
     }
 
     /** The granted access for each requested scope ({@code type:name:actions}), within what the credentials allow. */

@@ -14,6 +14,9 @@ import com.nimbusds.jwt.JWTClaimsSet;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.wharf.events.AuditEventData;
+import io.wharf.events.AuditEventData.Actions;
+import io.wharf.registry.audit.AuditLog;
 
 /**
  * Checks credentials: passwords (bcrypt, on a worker thread), personal access tokens and robot
@@ -22,6 +25,9 @@ import io.vertx.mutiny.core.Vertx;
  * keyed by a hash of the credentials, so clients that send Basic on every request cost one bcrypt
  * per minute, not one per request; so is the check of a registry access token's binding.
  * Whoever revokes credentials calls {@link #forgetAll()} once the revocation has committed.
+ * Every check of credentials not remembered is written to the audit log ({@code sign-in.succeeded}
+ * or {@code sign-in.failed}); a remembered one is not, so a client sending Basic on every request
+ * leaves one entry per {@code credential-cache-ttl}, not one per request.
  */
 @ApplicationScoped
 public class Authenticator {
@@ -37,6 +43,7 @@ public class Authenticator {
     private final Tokens tokens;
     private final Vertx vertx;
     private final SignInThrottle throttle;
+    private final AuditLog audit;
     private final Cache<String, Authenticated> checked;
     /** Whether the credentials a registry access token was made with still held, by binding ({@link #stillBound}). */
     private final Cache<String, Boolean> bindings;
@@ -44,7 +51,8 @@ public class Authenticator {
     private final AtomicLong generation = new AtomicLong();
     private volatile Runnable onForget;
 
-    public Authenticator(Identities identities, Tokens tokens, Vertx vertx, SignInThrottle throttle, AuthConfig config) {
+    public Authenticator(Identities identities, Tokens tokens, Vertx vertx, SignInThrottle throttle, AuthConfig config, AuditLog audit) {
+        this.audit = audit;
         this.identities = identities;
         this.tokens = tokens;
         this.vertx = vertx;
@@ -90,7 +98,8 @@ public class Authenticator {
             Uni<Authenticated> check = RobotNames.isRobot(username) ? robot(username, secret)
                     : secret.startsWith(PAT_PREFIX) ? personalToken(username, secret)
                     : account(username, secret);
-            return check.call(a -> a == null ? throttle.failed(username, address) : throttle.succeeded(username));
+            return check.call(a -> audit.record(signIn(username, secret, address, a)))
+                    .call(a -> a == null ? throttle.failed(username, address) : throttle.succeeded(username));
         }).invoke(a -> {
             if (a != null) {
                 checked.put(key, a);
@@ -99,6 +108,26 @@ public class Authenticator {
                 }
             }
         });
+    }
+
+    /** The audit entry of a checked sign-in: who it proved, or the name tried; never the secret. */
+    private static AuditEventData signIn(String username, String secret, String address, Authenticated a) {
+        String credential = RobotNames.isRobot(username) ? "robot-secret" : secret.startsWith(PAT_PREFIX) ? "personal-access-token" : "password";
+        AuditEventData.Builder entry = AuditLog.entry(a == null ? Actions.SIGN_IN_FAILED : Actions.SIGN_IN_SUCCEEDED)
+                .subject(username).summary("method", credential);
+        if (address != null) {
+            entry.address(address);
+        }
+        String[] robot = RobotNames.parse(username);
+        if (robot != null) {
+            entry.project(robot[0]);
+        }
+        if (a == null) {
+            return entry.outcome(AuditEventData.Outcome.FAILURE).build();
+        }
+        Principal p = a.principal();
+        return entry.actor(p.robot() ? AuditEventData.ActorKind.ROBOT : AuditEventData.ActorKind.USER, p.name())
+                .role(p.systemAdmin() ? AuditLog.SYSTEM_ADMIN : null).build();
     }
 
     /** The identity a refresh token names, if the token is valid and what it was made with still holds. */

@@ -103,12 +103,6 @@ public class Identities {
         return pool.preparedQuery("select * from project order by name").execute().map(rows -> map(rows, Identities::project));
     }
 
-    /** Creates the project unless it exists; returns it either way. */
-    public Uni<Project> ensureProject(SqlClient db, String name, boolean isPublic) {
-        return insertProject(db, name, isPublic).chain(created -> created != null ? Uni.createFrom().item(created)
-                : one(db, "select * from project where name = $1", Tuple.of(name)).map(Identities::project));
-    }
-
     /** Inserts a new project; null when the name is taken. */
     public Uni<Project> insertProject(SqlClient db, String name, boolean isPublic) {
         return one(db, "insert into project (name, public) values ($1, $2) on conflict (name) do nothing returning *", Tuple.of(name, isPublic))

@@ -17,6 +17,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.wharf.events.AuditEventData;
+import io.wharf.events.AuditEventData.Actions;
+import io.wharf.registry.audit.AuditLog;
 
 /**
  * Backs off password guessing. Each failed sign-in is recorded for the account name tried and for
@@ -28,7 +31,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * ({@code credential-cache-ttl}) are not throttled, so a client that is signed in keeps working while
  * someone guesses its password elsewhere. The failures live in PostgreSQL ({@code sign_in_failure}),
  * so every instance counts the same ones; a system administrator clears an account's with
- * {@code DELETE /api/v1/users/{username}/sign-in-failures}.
+ * {@code DELETE /api/v1/users/{username}/sign-in-failures}. The failure that locks an account or an
+ * address is written to the audit log ({@code sign-in.locked}), once per lock.
  */
 @ApplicationScoped
 public class SignInThrottle {
@@ -39,9 +43,11 @@ public class SignInThrottle {
 
     private final Pool pool;
     private final AuthConfig.SignIn config;
+    private final AuditLog audit;
 
-    public SignInThrottle(Pool pool, AuthConfig config) {
+    public SignInThrottle(Pool pool, AuthConfig config, AuditLog audit) {
         this.pool = pool;
+        this.audit = audit;
         this.config = config.signIn();
     }
 
@@ -92,7 +98,28 @@ public class SignInThrottle {
             subjects.add(ADDRESS + ClientAddress.key(address));
         }
         return pool.preparedQuery("insert into sign_in_failure (subject) select unnest($1::text[])")
-                .execute(Tuple.of(subjects.toArray(String[]::new))).replaceWithVoid();
+                .execute(Tuple.of(subjects.toArray(String[]::new)))
+                .chain(() -> pool.preparedQuery("""
+                                select subject, count(*) as failures from sign_in_failure
+                                where subject = any($1) and failed_at > now() - make_interval(secs => $2) group by subject""")
+                        .execute(Tuple.of(subjects.toArray(String[]::new), (double) config.window().toSeconds())))
+                .chain(rows -> {
+                    Uni<Void> done = Uni.createFrom().voidItem();
+                    for (Row row : rows) {
+                        String subject = row.getString("subject");
+                        boolean account = subject.startsWith(ACCOUNT);
+                        int max = account ? config.maxFailures() : config.maxFailuresPerAddress();
+                        if (max > 0 && row.getLong("failures") == max) { // this failure locked it
+                            AuditEventData.Builder entry = AuditLog.entry(Actions.SIGN_IN_LOCKED).outcome(AuditEventData.Outcome.REFUSED)
+                                    .subject(account ? username : subject).summary("failures", max).summary("window", config.window());
+                            if (address != null) {
+                                entry.address(address);
+                            }
+                            done = done.call(() -> audit.record(entry.build()));
+                        }
+                    }
+                    return done;
+                });
     }
 
     /** A successful sign-in clears the account's failures (not the address's: one good account must not clear guesses at others). */

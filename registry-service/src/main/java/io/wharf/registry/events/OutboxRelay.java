@@ -17,6 +17,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
+import org.hibernate.reactive.mutiny.Mutiny;
+
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.runtime.StartupEvent;
@@ -35,7 +37,10 @@ import io.wharf.registry.config.RegistryConfig;
 /**
  * Publishes outbox rows to Kafka ({@code wharf.registry.events}, key = repository, CloudEvents
  * binary mode) in the order they were written, and stamps them published once the broker
- * acknowledged them.
+ * acknowledged them. The registry's audit entries ({@code audit_outbox}, written by
+ * {@link io.wharf.registry.audit.AuditLog}) go the same way to {@code wharf.audit} (key = project
+ * or {@code -}), with the same guarantees; their outbox rows are deleted once acknowledged (the
+ * entries themselves stay in {@code audit_record}).
  *
  * <p>Guarantees: at-least-once (a crash between the broker's ack and the stamp republishes the
  * batch; consumers de-duplicate by event id); per repository, records reach the topic in seq order
@@ -57,14 +62,18 @@ public class OutboxRelay {
     static final int EMITTER_BUFFER = 4096;
 
     private final MutinyEmitter<byte[]> emitter;
+    private final MutinyEmitter<byte[]> auditEmitter;
     private final RegistryConfig config;
     private final Vertx vertx;
     private final AtomicBoolean running = new AtomicBoolean();
     /** A wake-up arrived while a tick ran. */
     private final AtomicBoolean again = new AtomicBoolean();
 
-    public OutboxRelay(@Channel("registry-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = EMITTER_BUFFER) MutinyEmitter<byte[]> emitter, RegistryConfig config, Vertx vertx) {
+    public OutboxRelay(@Channel("registry-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = EMITTER_BUFFER) MutinyEmitter<byte[]> emitter,
+            @Channel("audit") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = EMITTER_BUFFER) MutinyEmitter<byte[]> auditEmitter,
+            RegistryConfig config, Vertx vertx) {
         this.emitter = emitter;
+        this.auditEmitter = auditEmitter;
         this.config = config;
         this.vertx = vertx;
     }
@@ -140,7 +149,21 @@ public class OutboxRelay {
                                         // update visits them, and the tail would see a batch out of seq order.
                                         "UPDATE registry_event SET published_at = (SELECT clock_timestamp()) WHERE seq IN (:seqs)")
                                         .setParameter("seqs", seqs)
-                                        .executeUpdate()))));
+                                        .executeUpdate()))
+                        .chain(published -> publishAudit(session).map(audited -> published + audited))));
+    }
+
+    /** Publishes up to one batch of audit entries and deletes their outbox rows; returns how many. */
+    private Uni<Integer> publishAudit(Mutiny.Session session) {
+        return session.createNativeQuery("SELECT seq, id, type, subject, occurred_at, data FROM audit_outbox ORDER BY seq LIMIT :limit",
+                        Object[].class)
+                .setParameter("limit", batchSize())
+                .getResultList()
+                .chain(rows -> rows.isEmpty() ? Uni.createFrom().item(0) : send(rows)
+                        .chain(seqs -> seqs.isEmpty() ? Uni.createFrom().item(0)
+                                : session.createNativeQuery("DELETE FROM audit_outbox WHERE seq IN (:seqs)")
+                                        .setParameter("seqs", seqs)
+                                        .executeUpdate()));
     }
 
     /**
@@ -198,7 +221,7 @@ public class OutboxRelay {
                 .withKey(event.partitionKey())
                 .withHeaders(EventCodec.kafkaHeaders(event))
                 .build());
-        return emitter.sendMessage(message)
+        return (event.type().isAuditEvent() ? auditEmitter : emitter).sendMessage(message)
                 .ifNoItem().after(Duration.ofSeconds(30)).failWith(() -> new IllegalStateException("Kafka did not acknowledge in 30 s"))
                 .replaceWith(Boolean.TRUE)
                 .onFailure().recoverWithItem(e -> {

@@ -36,7 +36,7 @@ public class PipelineEventConsumer {
             LOG.warnf("skipping pipeline record at %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
             return Uni.createFrom().voidItem();
         }
-        if (event.type().isRegistryEvent()) {
+        if (!event.type().isPipelineEvent()) {
             LOG.warnf("skipping %s %s: not a pipeline event", event.type().cloudEventType(), event.id());
             return Uni.createFrom().voidItem();
         }

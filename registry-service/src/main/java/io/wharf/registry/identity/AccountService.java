@@ -12,6 +12,8 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.wharf.events.AuditEventData;
+import io.wharf.events.AuditEventData.Actions;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.AuthConfig;
 import io.wharf.registry.auth.Authenticator;
@@ -44,9 +46,11 @@ public class AccountService {
     private final Vertx vertx;
     private final Pool pool;
     private final SignInThrottle throttle;
+    private final AuditTrail audit;
 
     public AccountService(CallerAccess access, Identities identities, AccessPolicy policy, Authenticator authenticator, AuthConfig config,
-            Vertx vertx, Pool pool, SignInThrottle throttle) {
+            Vertx vertx, Pool pool, SignInThrottle throttle, AuditTrail audit) {
+        this.audit = audit;
         this.access = access;
         this.identities = identities;
         this.policy = policy;
@@ -69,7 +73,9 @@ public class AccountService {
         }
         Identities.Account existing = identities.account(username).await().indefinitely();
         if (existing == null) {
-            insert(username, config.admin().password().get(), null, true).await().indefinitely();
+            AuditEventData.Builder entry = io.wharf.registry.audit.AuditLog.entry(Actions.ACCOUNT_CREATED)
+                    .actor(AuditEventData.ActorKind.SYSTEM, null).summary("bootstrap", true);
+            insert(username, config.admin().password().get(), null, true, entry).await().indefinitely();
             LOG.infof("created the system administrator '%s'", username);
         }
     }
@@ -88,8 +94,9 @@ public class AccountService {
 
     /** Creates an account and its personal project (system admins). */
     public Uni<Identities.Account> create(String username, String password, String email, boolean systemAdmin) {
-        access.admin();
-        return insert(username, password, email, systemAdmin);
+        Principal p = access.admin();
+        return audit.by(p, Actions.ACCOUNT_CREATED, null)
+                .chain(entry -> insert(username, password, email, systemAdmin, entry));
     }
 
     /**
@@ -110,7 +117,10 @@ public class AccountService {
             }
             proven = identities.account(username).chain(a -> a == null ? Uni.createFrom().item(false)
                     : vertx.executeBlocking(Uni.createFrom().item(() -> Secrets.passwordMatches(currentPassword, a.passwordHash())), false))
-                    .call(right -> right ? Uni.createFrom().voidItem() : throttle.failed(username, null))
+                    .call(right -> right ? Uni.createFrom().voidItem() : audit.by(p, Actions.SIGN_IN_FAILED, null)
+                            .chain(entry -> audit.record(entry.outcome(AuditEventData.Outcome.FAILURE).subject(username)
+                                    .summary("method", "current-password")))
+                            .chain(() -> throttle.failed(username, null)))
                     .map(right -> {
                         if (!right) {
                             throw RequestRefused.denied("currentPassword is not your current password");
@@ -118,7 +128,9 @@ public class AccountService {
                         return null;
                     });
         }
-        return proven.chain(() -> hash(password)).chain(hash -> pool.withTransaction(db -> identities.setPassword(db, username, hash)))
+        return proven.chain(() -> audit.by(p, Actions.ACCOUNT_PASSWORD_CHANGED, null)).chain(entry -> hash(password)
+                        .chain(hash -> pool.withTransaction(db -> identities.setPassword(db, username, hash)
+                                .call(changed -> changed ? audit.record(db, entry.subject(username).summary("own", own)) : Uni.createFrom().voidItem()))))
                 .map(changed -> {
                     if (!changed) {
                         throw RequestRefused.notFound("user " + username);
@@ -131,8 +143,9 @@ public class AccountService {
 
     /** Clears an account's failed sign-ins so it may sign in at once (system admins); false when there were none. */
     public Uni<Boolean> unlock(String username) {
-        access.admin();
-        return throttle.unlock(username);
+        Principal p = access.admin();
+        return throttle.unlock(username).call(had -> audit.by(p, Actions.ACCOUNT_UNLOCKED, null)
+                .chain(entry -> audit.record(entry.subject(username).summary("hadFailures", had))));
     }
 
     /** Deletes an account (system admins, not their own); its personal project stays. */
@@ -141,7 +154,8 @@ public class AccountService {
         if (p.name().equals(username)) {
             throw RequestRefused.conflict("you cannot delete your own account");
         }
-        return pool.withTransaction(db -> identities.deleteAccount(db, username)).map(deleted -> {
+        return audit.by(p, Actions.ACCOUNT_DELETED, null).chain(entry -> pool.withTransaction(db -> identities.deleteAccount(db, username)
+                .call(deleted -> deleted ? audit.record(db, entry.subject(username)) : Uni.createFrom().voidItem()))).map(deleted -> {
             if (!deleted) {
                 throw RequestRefused.notFound("user " + username);
             }
@@ -152,7 +166,7 @@ public class AccountService {
         }).replaceWithVoid();
     }
 
-    private Uni<Identities.Account> insert(String username, String password, String email, boolean systemAdmin) {
+    private Uni<Identities.Account> insert(String username, String password, String email, boolean systemAdmin, AuditEventData.Builder entry) {
         RequestRefused.unlessProjectName(username);
         return hash(password).chain(hash -> pool.withTransaction(db -> identities.account(db, username).chain(a -> {
             if (a != null) {
@@ -163,7 +177,8 @@ public class AccountService {
                     throw RequestRefused.conflict("a project named " + username + " exists: choose another username");
                 }
                 return identities.insertAccount(db, username, email, hash, systemAdmin)
-                        .call(account -> identities.putMember(db, project.id(), account.id(), Role.PROJECT_ADMIN));
+                        .call(account -> identities.putMember(db, project.id(), account.id(), Role.PROJECT_ADMIN))
+                        .call(() -> audit.record(db, entry.subject(username).summary("systemAdmin", systemAdmin)));
             });
         }))).invoke(policy::changed);
     }

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.wharf.events.AuditEventData.Actions;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.Identities;
 import io.wharf.registry.auth.Role;
@@ -21,8 +22,10 @@ public class MemberService {
     private final Identities identities;
     private final AccessPolicy policy;
     private final Pool pool;
+    private final AuditTrail audit;
 
-    public MemberService(CallerAccess access, Identities identities, AccessPolicy policy, Pool pool) {
+    public MemberService(CallerAccess access, Identities identities, AccessPolicy policy, Pool pool, AuditTrail audit) {
+        this.audit = audit;
         this.access = access;
         this.identities = identities;
         this.policy = policy;
@@ -42,20 +45,25 @@ public class MemberService {
             throw RequestRefused.invalid(e.getMessage());
         }
         return access.project(project, CallerAccess::manages)
-                .chain(p -> pool.withTransaction(db -> identities.account(db, username).chain(account -> {
+                .chain(p -> identities.account(username).chain(account -> {
                     if (account == null) {
                         throw RequestRefused.notFound("user " + username);
                     }
-                    return identities.putMember(db, p.id(), account.id(), role);
-                })))
+                    return identities.role(p.id(), account.id()).chain(before -> audit
+                            .byCaller(before == null ? Actions.MEMBER_ADDED : Actions.MEMBER_CHANGED, project)
+                            .chain(entry -> pool.withTransaction(db -> identities.putMember(db, p.id(), account.id(), role)
+                                    .chain(() -> before == role ? Uni.createFrom().voidItem() : audit.record(db, entry.subject(username)
+                                            .summary("role", role.wireName()).summary("previousRole", before == null ? null : before.wireName()))))));
+                }))
                 .invoke(policy::changed)
                 .replaceWith(role);
     }
 
     public Uni<Void> remove(String project, String username) {
         return access.project(project, CallerAccess::manages)
-                .chain(p -> pool.withTransaction(db -> identities.account(db, username).chain(account -> account == null
-                        ? Uni.createFrom().item(false) : identities.removeMember(db, p.id(), account.id()))))
+                .chain(p -> audit.byCaller(Actions.MEMBER_REMOVED, project).chain(entry -> pool.withTransaction(db -> identities.account(db, username)
+                        .chain(account -> account == null ? Uni.createFrom().item(false) : identities.removeMember(db, p.id(), account.id()))
+                        .call(removed -> removed ? audit.record(db, entry.subject(username)) : Uni.createFrom().voidItem()))))
                 .invoke(policy::changed)
                 .map(removed -> {
                     if (!removed) {

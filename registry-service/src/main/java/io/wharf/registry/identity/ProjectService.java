@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.wharf.events.AuditEventData.Actions;
 import io.wharf.reference.InvalidReferenceException;
 import io.wharf.reference.RepositoryNames;
 import io.wharf.registry.auth.AccessPolicy;
@@ -36,8 +37,10 @@ public class ProjectService {
     private final AccessPolicy policy;
     private final AuthConfig config;
     private final Pool pool;
+    private final AuditTrail audit;
 
-    public ProjectService(CallerAccess access, Identities identities, AccessPolicy policy, AuthConfig config, Pool pool) {
+    public ProjectService(CallerAccess access, Identities identities, AccessPolicy policy, AuthConfig config, Pool pool, AuditTrail audit) {
+        this.audit = audit;
         this.access = access;
         this.identities = identities;
         this.policy = policy;
@@ -56,12 +59,15 @@ public class ProjectService {
     public Uni<ProjectAndRole> create(String name, Boolean isPublic) {
         Principal p = "admin".equals(config.projectCreation()) ? access.admin() : access.user();
         RequestRefused.unlessProjectName(name);
-        return pool.withTransaction(db -> identities.insertProject(db, name, Boolean.TRUE.equals(isPublic)).chain(project -> {
-            if (project == null) {
-                throw RequestRefused.conflict("project " + name + " exists");
-            }
-            return identities.putMember(db, project.id(), p.accountId(), Role.PROJECT_ADMIN).replaceWith(project);
-        })).invoke(policy::changed).map(project -> new ProjectAndRole(project, Role.PROJECT_ADMIN));
+        return audit.by(p, Actions.PROJECT_CREATED, null).chain(entry -> pool.withTransaction(db -> identities
+                .insertProject(db, name, Boolean.TRUE.equals(isPublic)).chain(project -> {
+                    if (project == null) {
+                        throw RequestRefused.conflict("project " + name + " exists");
+                    }
+                    return identities.putMember(db, project.id(), p.accountId(), Role.PROJECT_ADMIN)
+                            .call(() -> audit.record(db, entry.project(name).subject(name).summary("isPublic", project.isPublic())))
+                            .replaceWith(project);
+                }))).invoke(policy::changed).map(project -> new ProjectAndRole(project, Role.PROJECT_ADMIN));
     }
 
     /**
@@ -80,7 +86,11 @@ public class ProjectService {
             return Uni.createFrom().failure(new RegistryException(OciError.NAME_INVALID, e.getMessage()));
         }
         return policy.project(project).chain(existing -> existing != null ? Uni.createFrom().voidItem()
-                : pool.withTransaction(db -> identities.ensureProject(db, project, false)).invoke(policy::changed).replaceWithVoid());
+                : audit.by(pusher, Actions.PROJECT_CREATED, null).chain(entry -> pool.withTransaction(db -> identities
+                        .insertProject(db, project, false)
+                        .call(created -> created == null ? Uni.createFrom().voidItem() // another push made it first
+                                : audit.record(db, entry.project(project).subject(project).summary("isPublic", false).summary("by", "push")))))
+                        .invoke(policy::changed).replaceWithVoid());
     }
 
     /** A project the caller may see, with its role there. */
@@ -95,7 +105,10 @@ public class ProjectService {
             access.admin();
         }
         return access.project(name, CallerAccess::manages)
-                .call(() -> pool.withTransaction(db -> identities.updateProject(db, name, isPublic, verifiedPublisher)))
+                .call(before -> audit.byCaller(Actions.PROJECT_VISIBILITY_CHANGED, name).chain(entry -> pool.withTransaction(db -> identities
+                        .updateProject(db, name, isPublic, verifiedPublisher)
+                        .call(() -> isPublic == null || isPublic == before.isPublic() ? Uni.createFrom().voidItem()
+                                : audit.record(db, entry.subject(name).summary("isPublic", isPublic))))))
                 .invoke(policy::changed)
                 .chain(() -> get(name));
     }
@@ -106,12 +119,13 @@ public class ProjectService {
             throw RequestRefused.conflict("the library project cannot be deleted");
         }
         return access.project(name, CallerAccess::manages)
-                .chain(() -> pool.withTransaction(db -> identities.projectHasRepositories(db, name).chain(used -> {
-                    if (used) {
-                        throw RequestRefused.conflict("project " + name + " still has repositories: delete them first");
-                    }
-                    return identities.deleteProject(db, name);
-                })))
+                .chain(() -> audit.byCaller(Actions.PROJECT_DELETED, name)).chain(entry -> pool.withTransaction(db -> identities
+                        .projectHasRepositories(db, name).chain(used -> {
+                            if (used) {
+                                throw RequestRefused.conflict("project " + name + " still has repositories: delete them first");
+                            }
+                            return identities.deleteProject(db, name).call(() -> audit.record(db, entry.subject(name)));
+                        })))
                 .invoke(policy::changed)
                 .replaceWithVoid();
     }

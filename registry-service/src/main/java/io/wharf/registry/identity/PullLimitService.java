@@ -5,6 +5,7 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.wharf.events.AuditEventData.Actions;
 import io.wharf.registry.auth.Identities;
 import io.wharf.registry.auth.Principal;
 import io.wharf.registry.auth.PullLimitOverrides;
@@ -26,8 +27,10 @@ public class PullLimitService {
     private final Identities identities;
     private final PullLimitOverrides store;
     private final PullLimiter limiter;
+    private final AuditTrail audit;
 
-    public PullLimitService(CallerAccess access, Identities identities, PullLimitOverrides store, PullLimiter limiter) {
+    public PullLimitService(CallerAccess access, Identities identities, PullLimitOverrides store, PullLimiter limiter, AuditTrail audit) {
+        this.audit = audit;
         this.access = access;
         this.identities = identities;
         this.store = store;
@@ -48,12 +51,15 @@ public class PullLimitService {
     public Uni<Limits> setForAccount(String username, Integer perWindow, Integer perDay) {
         Principal admin = access.admin();
         return store.setForAccount(username, new PullLimitOverrides.Override(perWindow, perDay), admin.name())
+                .call(found -> changed(found, admin, null, "user:" + username, new PullLimitOverrides.Override(perWindow, perDay)))
                 .chain(found -> applied(found, "user " + username, "user:" + username));
     }
 
     public Uni<Limits> clearForAccount(String username) {
-        access.admin();
-        return store.clearForAccount(username).chain(limiter::refreshOverrides).chain(() -> ofAccount(username));
+        Principal admin = access.admin();
+        return store.clearForAccount(username).call(() -> identities.account(username)
+                        .chain(a -> changed(a != null, admin, null, "user:" + username, null).replaceWithVoid()))
+                .chain(limiter::refreshOverrides).chain(() -> ofAccount(username));
     }
 
     public Uni<Limits> ofProject(String project) {
@@ -70,12 +76,26 @@ public class PullLimitService {
     public Uni<Limits> setForProject(String project, Integer perWindow) {
         Principal admin = access.admin();
         return store.setForProject(project, new PullLimitOverrides.Override(perWindow, null), admin.name())
+                .call(found -> changed(found, admin, project, "project:" + project, new PullLimitOverrides.Override(perWindow, null)))
                 .chain(found -> applied(found, "project " + project, "project:" + project));
     }
 
     public Uni<Limits> clearForProject(String project) {
-        access.admin();
-        return store.clearForProject(project).chain(limiter::refreshOverrides).chain(() -> ofProject(project));
+        Principal admin = access.admin();
+        return store.clearForProject(project).call(() -> identities.project(project)
+                        .chain(p -> changed(p != null, admin, project, "project:" + project, null).replaceWithVoid()))
+                .chain(limiter::refreshOverrides).chain(() -> ofProject(project));
+    }
+
+    /** The entry of a change that found its account or project; {@code set} null: the override was cleared. */
+    private Uni<Boolean> changed(boolean found, Principal admin, String project, String subject, PullLimitOverrides.Override set) {
+        if (!found) {
+            return Uni.createFrom().item(false);
+        }
+        return audit.by(admin, Actions.PULL_LIMIT_CHANGED, project).chain(entry -> audit.record(entry.subject(subject)
+                .summary("perWindow", set == null ? null : set.perWindow() == null ? "unlimited" : set.perWindow())
+                .summary("perDay", set == null || project != null ? null : set.perDay() == null ? "unlimited" : set.perDay())
+                .summary("cleared", set == null))).replaceWith(true);
     }
 
     private Uni<Limits> applied(boolean found, String what, String subject) {

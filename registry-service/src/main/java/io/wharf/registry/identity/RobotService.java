@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.wharf.events.AuditEventData.Actions;
 import io.wharf.registry.auth.Action;
 import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.Identities;
@@ -33,8 +34,10 @@ public class RobotService {
     private final Identities identities;
     private final Authenticator authenticator;
     private final Pool pool;
+    private final AuditTrail audit;
 
-    public RobotService(CallerAccess access, Identities identities, Authenticator authenticator, Pool pool) {
+    public RobotService(CallerAccess access, Identities identities, Authenticator authenticator, Pool pool, AuditTrail audit) {
+        this.audit = audit;
         this.access = access;
         this.identities = identities;
         this.authenticator = authenticator;
@@ -59,28 +62,34 @@ public class RobotService {
                 : expiresInDays == null || expiresInDays == 0 ? null : Instant.now().plus(Duration.ofDays(expiresInDays));
         String secret = Secrets.newToken(Authenticator.ROBOT_SECRET_PREFIX);
         return access.project(project, CallerAccess::manages)
-                .chain(p -> pool.withTransaction(db -> identities.insertRobot(db, p.id(), name, description, actions, expires, Secrets.sha256(secret))
+                .chain(p -> audit.byCaller(Actions.ROBOT_CREATED, project).chain(entry -> pool.withTransaction(db -> identities
+                        .insertRobot(db, p.id(), name, description, actions, expires, Secrets.sha256(secret))
+                        .call(robot -> robot == null ? Uni.createFrom().voidItem() : audit.record(db, entry.subject(robot.fullName())
+                                .summary("permissions", String.join(",", permissions)).summary("expiresAt", expires)))
                         .map(robot -> {
                             if (robot == null) {
                                 throw RequestRefused.conflict("robot " + name + " exists in " + project);
                             }
                             return new RobotWithSecret(robot, secret);
-                        })));
+                        }))));
     }
 
     /** Replaces a robot's secret; the old one stops working once the new one is stored. */
     public Uni<RobotWithSecret> refreshSecret(String project, String robot) {
         String secret = Secrets.newToken(Authenticator.ROBOT_SECRET_PREFIX);
         return access.project(project, CallerAccess::manages)
-                .chain(() -> pool.withTransaction(db -> existing(db, project, robot)
-                        .call(r -> identities.setRobotSecret(db, r.id(), Secrets.sha256(secret)))))
+                .chain(() -> audit.byCaller(Actions.ROBOT_SECRET_ROTATED, project)).chain(entry -> pool.withTransaction(db -> existing(db, project, robot)
+                        .call(r -> identities.setRobotSecret(db, r.id(), Secrets.sha256(secret)))
+                        .call(r -> audit.record(db, entry.subject(r.fullName())))))
                 .invoke(authenticator::forgetAll)
                 .map(r -> new RobotWithSecret(r, secret));
     }
 
     public Uni<Void> delete(String project, String robot) {
         return access.project(project, CallerAccess::manages)
-                .chain(() -> pool.withTransaction(db -> existing(db, project, robot).call(r -> identities.deleteRobot(db, r.id()))))
+                .chain(() -> audit.byCaller(Actions.ROBOT_DELETED, project)).chain(entry -> pool.withTransaction(db -> existing(db, project, robot)
+                        .call(r -> identities.deleteRobot(db, r.id()))
+                        .call(r -> audit.record(db, entry.subject(r.fullName())))))
                 .invoke(authenticator::forgetAll)
                 .replaceWithVoid();
     }

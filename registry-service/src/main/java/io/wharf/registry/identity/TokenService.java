@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.wharf.events.AuditEventData.Actions;
 import io.wharf.registry.auth.AccessPolicy;
 import io.wharf.registry.auth.Authenticator;
 import io.wharf.registry.auth.Identities;
@@ -40,8 +41,11 @@ public class TokenService {
     private final Tokens tokens;
     private final Authenticator authenticator;
     private final Pool pool;
+    private final AuditTrail audit;
 
-    public TokenService(CallerAccess access, Identities identities, AccessPolicy policy, Tokens tokens, Authenticator authenticator, Pool pool) {
+    public TokenService(CallerAccess access, Identities identities, AccessPolicy policy, Tokens tokens, Authenticator authenticator, Pool pool,
+            AuditTrail audit) {
+        this.audit = audit;
         this.access = access;
         this.identities = identities;
         this.policy = policy;
@@ -53,7 +57,10 @@ public class TokenService {
     /** An API token for the caller (user or robot), naming its current project roles. */
     public Uni<ApiToken> apiToken() {
         Principal p = access.signedIn();
-        return policy.roles(p).map(roles -> new ApiToken(tokens.issueApi(p, roles, access.binding()), tokens.apiTtl(access.binding())));
+        return policy.roles(p).map(roles -> new ApiToken(tokens.issueApi(p, roles, access.binding()), tokens.apiTtl(access.binding())))
+                .call(issued -> audit.by(p, Actions.TOKEN_ISSUED, null).chain(entry -> audit.record(entry.subject(p.name())
+                        .summary("kind", "api").summary("ttlSeconds", issued.ttl().toSeconds())
+                        .summary("via", access.binding().personalToken() ? "personal-access-token" : "credentials"))));
     }
 
     public Uni<List<Identities.PersonalToken>> list() {
@@ -76,17 +83,22 @@ public class TokenService {
         }
         Instant expires = expiresInDays == null || expiresInDays == 0 ? null : Instant.now().plus(Duration.ofDays(expiresInDays));
         String secret = Secrets.newToken(Authenticator.PAT_PREFIX);
-        return pool.withTransaction(db -> identities.insertPersonalToken(db, p.accountId(), name, expires, Secrets.sha256(secret), granted).map(t -> {
-            if (t == null) {
-                throw RequestRefused.conflict("a token named " + name + " exists");
-            }
-            return new TokenWithSecret(t, secret);
-        }));
+        return audit.by(p, Actions.PAT_CREATED, null).chain(entry -> pool.withTransaction(db -> identities
+                .insertPersonalToken(db, p.accountId(), name, expires, Secrets.sha256(secret), granted)
+                .call(t -> t == null ? Uni.createFrom().voidItem() : audit.record(db, entry.subject(name)
+                        .summary("scopes", String.join(",", TokenScope.names(granted))).summary("expiresAt", expires)))
+                .map(t -> {
+                    if (t == null) {
+                        throw RequestRefused.conflict("a token named " + name + " exists");
+                    }
+                    return new TokenWithSecret(t, secret);
+                })));
     }
 
     public Uni<Void> delete(String name) {
         Principal p = access.user();
-        return pool.withTransaction(db -> identities.deletePersonalToken(db, p.accountId(), name)).map(deleted -> {
+        return audit.by(p, Actions.PAT_DELETED, null).chain(entry -> pool.withTransaction(db -> identities.deletePersonalToken(db, p.accountId(), name)
+                .call(deleted -> deleted ? audit.record(db, entry.subject(name)) : Uni.createFrom().voidItem()))).map(deleted -> {
             if (!deleted) {
                 throw RequestRefused.notFound("token " + name);
             }
