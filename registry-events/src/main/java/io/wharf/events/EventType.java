@@ -10,7 +10,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Every event type Wharf emits, with its CloudEvents {@code type} string, its topic and the
+ * Every event type Wharf emits, with its CloudEvents {@code type} string, its topic (one of
+ * {@link Topics#REGISTRY_EVENTS}, {@link Topics#PIPELINE_EVENTS}, {@link Topics#AUDIT}) and the
  * record its {@code data} is read into. Type strings never change meaning: a breaking change
  * to a shape gets a new type.
  *
@@ -46,7 +47,9 @@ public enum EventType {
     /** The target could not be updated. */
     DEPLOYMENT_FAILED("deployment.failed", Topics.PIPELINE_EVENTS, DeploymentEventData.class),
     /** The target was put back on {@link DeploymentEventData#previousDigest()}. */
-    DEPLOYMENT_ROLLEDBACK("deployment.rolledback", Topics.PIPELINE_EVENTS, DeploymentEventData.class);
+    DEPLOYMENT_ROLLEDBACK("deployment.rolledback", Topics.PIPELINE_EVENTS, DeploymentEventData.class),
+    /** An entry of the audit log: someone (or the system) did something worth recording; see {@link AuditEventData}. */
+    AUDIT_RECORDED("audit.recorded", Topics.AUDIT, AuditEventData.class);
 
     /** Prefix shared by every Wharf CloudEvents type. */
     public static final String TYPE_PREFIX = "io.wharf.";
@@ -85,9 +88,19 @@ public enum EventType {
         return dataType;
     }
 
-    /** True for registry facts (published to {@link Topics#REGISTRY_EVENTS}), false for pipeline outcomes. */
+    /** True for registry facts (published to {@link Topics#REGISTRY_EVENTS}), false for pipeline outcomes and audit entries. */
     public boolean isRegistryEvent() {
         return dataType == RegistryEventData.class;
+    }
+
+    /** True for audit entries (published to {@link Topics#AUDIT}). */
+    public boolean isAuditEvent() {
+        return dataType == AuditEventData.class;
+    }
+
+    /** True for outcomes that follow a registry event (published to {@link Topics#PIPELINE_EVENTS}). */
+    public boolean isPipelineEvent() {
+        return PipelineEventData.class.isAssignableFrom(dataType);
     }
 
     /**

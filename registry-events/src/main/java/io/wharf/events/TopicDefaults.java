@@ -34,11 +34,16 @@ public class TopicDefaults implements ConfigSourceFactory {
     /** Below application.properties (250) and environment variables (300). */
     public static final int ORDINAL = 100;
 
-    /** Wharf's channel names and the topic each one reads or writes. */
+    /**
+     * Wharf's channel names and the topic each one reads or writes. Every service publishes its audit
+     * entries on the channel {@code audit}; the registry reads them all in on {@code audit-intake}.
+     */
     public static final Map<String, String> CHANNELS = Map.of(
             "registry-events", Topics.REGISTRY_EVENTS,
             "pipeline-events", Topics.PIPELINE_EVENTS,
-            "notifications-dlq", Topics.NOTIFICATIONS_DLQ);
+            "notifications-dlq", Topics.NOTIFICATIONS_DLQ,
+            "audit", Topics.AUDIT,
+            "audit-intake", Topics.AUDIT);
 
     /** The channel on which event-intake publishes the events it parked. */
     public static final String INTAKE_DEAD_LETTERS = "intake-dlq";

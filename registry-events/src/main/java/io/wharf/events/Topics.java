@@ -1,6 +1,6 @@
 package io.wharf.events;
 
-/** Kafka topic names. Each {@link EventType} is published to exactly one of the first two. */
+/** Kafka topic names. Each {@link EventType} is published to exactly one of the first three. */
 public final class Topics {
 
     /**
@@ -14,6 +14,15 @@ public final class Topics {
      * Record key: the id of the registry event they follow, so one trace stays in order.
      */
     public static final String PIPELINE_EVENTS = "wharf.pipeline.events";
+
+    /**
+     * The audit log ({@code audit.recorded}, {@link AuditEventData}): who signed in, changed an
+     * account, a membership, a robot, a token, a project, a subscription, a target or a rule, who
+     * approved a deployment, when retention and garbage collection ran. Every service publishes its
+     * own entries here; the registry keeps them all and answers {@code GET /api/v1/audit}.
+     * Record key: the entry's project, or {@code "-"} ({@link AuditEventData#partitionKey()}).
+     */
+    public static final String AUDIT = "wharf.audit";
 
     /**
      * Dead letters of the notifier: registry events whose deliveries could not be processed.

@@ -51,10 +51,14 @@ public record WharfEvent<T extends EventData>(
 
     /**
      * A new event with a random UUID id, the current time (UTC, microseconds, as PostgreSQL keeps
-     * it) and the subject derived from the data: its tag, else its digest.
+     * it) and the subject derived from the data: its tag, else its digest. An audit entry keeps its
+     * own time and its {@link AuditEventData#subject()} as the subject.
      */
     public static <T extends EventData> WharfEvent<T> create(EventType type, URI source, T data) {
         Objects.requireNonNull(data, "data");
+        if (data instanceof AuditEventData audit) {
+            return new WharfEvent<>(UUID.randomUUID().toString(), type, source, audit.subject(), audit.time(), data);
+        }
         String subject = data.tag() != null ? data.tag() : data.digest();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         return new WharfEvent<>(UUID.randomUUID().toString(), type, source, subject, now, data);
@@ -67,9 +71,13 @@ public record WharfEvent<T extends EventData>(
 
     /**
      * The Kafka record key: the repository for registry events (per-repository order), the id of
-     * the followed registry event for pipeline events (per-trace order).
+     * the followed registry event for pipeline events (per-trace order), the project or {@code "-"}
+     * for audit entries (per-project order).
      */
     public String partitionKey() {
+        if (data instanceof AuditEventData audit) {
+            return audit.partitionKey();
+        }
         return data instanceof PipelineEventData pipeline ? pipeline.eventId() : data.repository();
     }
 
@@ -86,6 +94,11 @@ public record WharfEvent<T extends EventData>(
     /** The data of a {@code deployment.*} event; throws {@link IllegalStateException} otherwise. */
     public DeploymentEventData deploymentData() {
         return dataAs(DeploymentEventData.class);
+    }
+
+    /** The data of an {@code audit.recorded} event; throws {@link IllegalStateException} otherwise. */
+    public AuditEventData auditData() {
+        return dataAs(AuditEventData.class);
     }
 
     private <D extends EventData> D dataAs(Class<D> dataType) {

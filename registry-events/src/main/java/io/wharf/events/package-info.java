@@ -4,8 +4,8 @@
  * <p>Every event is a CloudEvents 1.0 event ({@link io.wharf.events.WharfEvent}) whose
  * {@code type} is one of {@link io.wharf.events.EventType} and whose {@code data} is JSON
  * ({@code datacontenttype=application/json}) shaped by one of the records
- * {@link io.wharf.events.RegistryEventData}, {@link io.wharf.events.NotificationEventData}
- * or {@link io.wharf.events.DeploymentEventData}. {@link io.wharf.events.EventCodec} turns
+ * {@link io.wharf.events.RegistryEventData}, {@link io.wharf.events.NotificationEventData},
+ * {@link io.wharf.events.DeploymentEventData} or {@link io.wharf.events.AuditEventData}. {@link io.wharf.events.EventCodec} turns
  * events into bytes and back: Kafka binary mode ({@code ce_*} headers), structured JSON and
  * SDK {@link io.cloudevents.CloudEvent} objects. {@link io.wharf.events.Topics} names the topics.
  *

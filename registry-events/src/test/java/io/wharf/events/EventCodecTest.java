@@ -89,8 +89,8 @@ class EventCodecTest {
         ProducerRecord<String, byte[]> record = EventCodec.toProducerRecord(event);
 
         assertEquals(type.topic(), record.topic());
-        String expectedKey = type.isRegistryEvent()
-                ? event.registryData().repository()
+        String expectedKey = type.isRegistryEvent() ? event.registryData().repository()
+                : type.isAuditEvent() ? event.auditData().project()
                 : ((PipelineEventData) event.data()).eventId();
         assertEquals(expectedKey, record.key());
     }

@@ -25,7 +25,8 @@ class EventTypeTest {
                 "io.wharf.repository.created", "io.wharf.repository.deleted",
                 "io.wharf.notification.delivered", "io.wharf.notification.failed",
                 "io.wharf.deployment.started", "io.wharf.deployment.succeeded",
-                "io.wharf.deployment.failed", "io.wharf.deployment.rolledback"), types);
+                "io.wharf.deployment.failed", "io.wharf.deployment.rolledback",
+                "io.wharf.audit.recorded"), types);
     }
 
     @ParameterizedTest
@@ -37,11 +38,14 @@ class EventTypeTest {
 
     @ParameterizedTest
     @EnumSource(EventType.class)
-    void registryEventsGoToTheRegistryTopicAndOutcomesToThePipelineTopic(EventType type) {
+    void registryEventsGoToTheRegistryTopicOutcomesToThePipelineTopicAndAuditEntriesToTheAuditTopic(EventType type) {
         boolean registryFamily = type.cloudEventType().matches("io\\.wharf\\.(artifact|tag|repository)\\..+");
+        boolean auditFamily = type.cloudEventType().startsWith("io.wharf.audit.");
 
         assertEquals(registryFamily, type.isRegistryEvent());
-        assertEquals(registryFamily ? Topics.REGISTRY_EVENTS : Topics.PIPELINE_EVENTS, type.topic());
+        assertEquals(auditFamily, type.isAuditEvent());
+        assertEquals(!registryFamily && !auditFamily, type.isPipelineEvent());
+        assertEquals(registryFamily ? Topics.REGISTRY_EVENTS : auditFamily ? Topics.AUDIT : Topics.PIPELINE_EVENTS, type.topic());
         assertTrue(type.cloudEventType().endsWith(type.suffix()));
     }
 
@@ -57,5 +61,6 @@ class EventTypeTest {
         assertEquals("wharf.registry.events", Topics.REGISTRY_EVENTS);
         assertEquals("wharf.pipeline.events", Topics.PIPELINE_EVENTS);
         assertEquals("wharf.notifications.dlq", Topics.NOTIFICATIONS_DLQ);
+        assertEquals("wharf.audit", Topics.AUDIT);
     }
 }
