@@ -1,5 +1,7 @@
 package io.wharf.notifier.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,12 +46,16 @@ public final class AuditLog {
         }
     }
 
-    /** The entries published for the request {@code requestId} (its {@code X-Request-Id}), with their record keys. */
+    /**
+     * The entries published for the request {@code requestId} (its {@code X-Request-Id}), with their record
+     * keys, once there is one (30 s at most): a relay already under way when the answer left publishes it.
+     */
     public static List<Entry> ofRequest(String bootstrapServers, String requestId) {
-        return records(bootstrapServers).stream()
-                .map(r -> new Entry(r.key(), EventCodec.fromKafka(r).auditData()))
-                .filter(e -> requestId.equals(e.data().requestId()))
-                .toList();
+        return await("audit entries of request " + requestId).atMost(Duration.ofSeconds(30)).pollInSameThread()
+                .until(() -> records(bootstrapServers).stream()
+                        .map(r -> new Entry(r.key(), EventCodec.fromKafka(r).auditData()))
+                        .filter(e -> requestId.equals(e.data().requestId()))
+                        .toList(), entries -> !entries.isEmpty());
     }
 
     /** One entry as read back: the Kafka record key and the decoded data. */
