@@ -212,13 +212,13 @@ public class DeploymentService {
                 })).call(d -> audit.record(described(access, AuditTrail.DEPLOYMENT_ROLLED_BACK, d).summary("rule", ruleId))))
                 .invoke(d -> runner.schedule(d.id, d.notBefore))
                 .call(audit::relay)
-                .onFailure(DeployerException::isRefusal).call(e -> audit.refused(audit.entry(access,
+                .onFailure(DeployerException::isRefusal).call(e -> audit.refused(() -> audit.entry(access,
                         AuditTrail.DEPLOYMENT_ROLLED_BACK, ((DeployerException) e).project(), null).summary("rule", ruleId)))
                 .chain(d -> Panache.withSession(() -> view(d)));
     }
 
     private Uni<Void> refused(Access access, String action, Throwable refusal, UUID id) {
-        return audit.refused(audit.entry(access, action, ((DeployerException) refusal).project(), id.toString()));
+        return audit.refused(() -> audit.entry(access, action, ((DeployerException) refusal).project(), id.toString()));
     }
 
     /** What the audit log says of a deployment: what it applies, never where (target endpoints stay out). */

@@ -101,7 +101,7 @@ public class RuleService {
     /** {@code change}, then its audit entry published; a refusal (403) recorded as such, about rule {@code id}. */
     private <T> Uni<T> audited(Access access, String action, UUID id, Uni<T> change) {
         return change.call(audit::relay)
-                .onFailure(DeployerException::isRefusal).call(e -> audit.refused(audit.entry(access, action,
+                .onFailure(DeployerException::isRefusal).call(e -> audit.refused(() -> audit.entry(access, action,
                         ((DeployerException) e).project(), id == null ? null : id.toString())));
     }
 

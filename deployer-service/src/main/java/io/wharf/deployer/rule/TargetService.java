@@ -173,7 +173,7 @@ public class TargetService {
      */
     private <T> Uni<T> audited(Access access, String action, String subject, Uni<T> change) {
         return change.call(audit::relay)
-                .onFailure(DeployerException::isRefusal).call(e -> audit.refused(audit.entry(access, action, null, subject)));
+                .onFailure(DeployerException::isRefusal).call(e -> audit.refused(() -> audit.entry(access, action, null, subject)));
     }
 
     /** What the audit log says of a target: name, kind and grants; never its endpoint, credentials or settings. */

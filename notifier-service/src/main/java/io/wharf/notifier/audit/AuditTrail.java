@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -91,9 +92,12 @@ public class AuditTrail {
                 .executeUpdate()).replaceWithVoid();
     }
 
-    /** Records a refused action in a transaction of its own and publishes it; a failure to record is logged, never thrown. */
-    public Uni<Void> refused(AuditEventData.Builder entry) {
-        return Panache.withTransaction(() -> record(entry.outcome(AuditEventData.Outcome.REFUSED)))
+    /**
+     * Records a refused action in a transaction of its own and publishes it; a failure to record (or to
+     * build the entry) is logged, never thrown, so the caller still gets the refusal.
+     */
+    public Uni<Void> refused(Supplier<AuditEventData.Builder> entry) {
+        return Panache.withTransaction(() -> record(entry.get().outcome(AuditEventData.Outcome.REFUSED)))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("refusal not recorded in the audit log (%s)", failure.getMessage());
                     return null;

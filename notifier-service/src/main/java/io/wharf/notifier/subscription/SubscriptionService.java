@@ -88,7 +88,7 @@ public class SubscriptionService {
                         .call(saved -> audit.record(described(audit.entry(access, Actions.SUBSCRIPTION_CREATED,
                                 saved.project, saved.id.toString()), saved)))))
                 .call(audit::relay)
-                .onFailure(SubscriptionService::isRefusal).call(e -> audit.refused(audit.entry(access,
+                .onFailure(SubscriptionService::isRefusal).call(e -> audit.refused(() -> audit.entry(access,
                         Actions.SUBSCRIPTION_CREATED, ((SubscriptionException) e).project(), null).summary("name", subscription.name)))
                 .map(saved -> SubscriptionView.of(saved, secret));
     }
@@ -154,7 +154,7 @@ public class SubscriptionService {
 
     /** Records that {@code refusal} refused {@code action} on subscription {@code id}, in the project it names. */
     public Uni<Void> refused(Access access, String action, Throwable refusal, UUID id) {
-        return audit.refused(audit.entry(access, action, ((SubscriptionException) refusal).project(), id.toString()));
+        return audit.refused(() -> audit.entry(access, action, ((SubscriptionException) refusal).project(), id.toString()));
     }
 
     /**
