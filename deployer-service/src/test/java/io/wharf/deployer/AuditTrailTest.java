@@ -27,7 +27,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.wharf.deployer.support.Api;
-import io.wharf.deployer.support.AuditLog;
+import io.wharf.infra.AuditLog;
 import io.wharf.deployer.support.Registry;
 import io.wharf.deployer.support.Tokens;
 import io.wharf.events.AuditEventData;

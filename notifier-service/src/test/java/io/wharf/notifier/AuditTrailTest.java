@@ -29,7 +29,7 @@ import io.wharf.events.EventCodec;
 import io.wharf.events.EventType;
 import io.wharf.infra.WharfInfraTestResource;
 import io.wharf.notifier.support.Api;
-import io.wharf.notifier.support.AuditLog;
+import io.wharf.infra.AuditLog;
 import io.wharf.notifier.support.Tokens;
 
 /**

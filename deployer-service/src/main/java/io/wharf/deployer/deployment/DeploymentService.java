@@ -17,7 +17,7 @@ import io.smallrye.mutiny.Uni;
 import io.wharf.access.Access;
 import io.wharf.access.RegistryRoles;
 import io.wharf.access.RegistryUnavailableException;
-import io.wharf.deployer.audit.AuditTrail;
+import io.wharf.intake.AuditTrail;
 import io.wharf.deployer.config.DeployerConfig;
 import io.wharf.events.AuditEventData;
 import io.wharf.events.AuditEventData.Actions;
@@ -209,11 +209,11 @@ public class DeploymentService {
                     rule.hold("manual rollback to " + earlier.digest + " by " + access.user());
                     rule.updatedAt = now;
                     return deployments.persist(d);
-                })).call(d -> audit.record(described(access, AuditTrail.DEPLOYMENT_ROLLED_BACK, d).summary("rule", ruleId))))
+                })).call(d -> audit.record(described(access, AuditEventData.Actions.DEPLOYMENT_ROLLED_BACK, d).summary("rule", ruleId))))
                 .invoke(d -> runner.schedule(d.id, d.notBefore))
                 .call(audit::relay)
                 .onFailure(DeployerException::isRefusal).call(e -> audit.refused(() -> audit.entry(access,
-                        AuditTrail.DEPLOYMENT_ROLLED_BACK, ((DeployerException) e).project(), null).summary("rule", ruleId)))
+                        AuditEventData.Actions.DEPLOYMENT_ROLLED_BACK, ((DeployerException) e).project(), null).summary("rule", ruleId)))
                 .chain(d -> Panache.withSession(() -> view(d)));
     }
 

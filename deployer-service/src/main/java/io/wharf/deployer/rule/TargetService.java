@@ -19,7 +19,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.wharf.access.Access;
-import io.wharf.deployer.audit.AuditTrail;
+import io.wharf.intake.AuditTrail;
 import io.wharf.events.AuditEventData;
 import io.wharf.events.AuditEventData.Actions;
 import io.wharf.deployer.targets.DeployTarget;

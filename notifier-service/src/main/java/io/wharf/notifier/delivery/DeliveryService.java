@@ -14,7 +14,8 @@ import io.wharf.events.RegistryEventData;
 import io.wharf.events.WharfEvent;
 import io.wharf.access.Access;
 import io.wharf.reference.Glob;
-import io.wharf.notifier.audit.AuditTrail;
+import io.wharf.events.AuditEventData;
+import io.wharf.intake.AuditTrail;
 import io.wharf.notifier.subscription.Subscription;
 import io.wharf.notifier.subscription.SubscriptionException;
 import io.wharf.notifier.subscription.SubscriptionService;
@@ -73,7 +74,7 @@ public class DeliveryService {
     public Uni<DeliveryView> redeliver(Access access, UUID deliveryId) {
         return Panache.withTransaction(() -> existingDelivery(deliveryId)
                 .call(d -> subscriptions.manageable(access, d.subscriptionId)
-                        .chain(s -> audit.record(audit.entry(access, AuditTrail.DELIVERY_REDELIVERY_REQUESTED, s.project,
+                        .chain(s -> audit.record(audit.entry(access, AuditEventData.Actions.DELIVERY_REDELIVERY_REQUESTED, s.project,
                                 deliveryId.toString()).summary("subscription", s.id).summary("state", d.state))))
                 .map(d -> {
                     if (d.state != Delivery.State.PENDING) {
@@ -88,17 +89,17 @@ public class DeliveryService {
                 }))
                 .call(audit::relay)
                 .onFailure(SubscriptionService::isRefusal)
-                .call(e -> subscriptions.refused(access, AuditTrail.DELIVERY_REDELIVERY_REQUESTED, e, deliveryId));
+                .call(e -> subscriptions.refused(access, AuditEventData.Actions.DELIVERY_REDELIVERY_REQUESTED, e, deliveryId));
     }
 
     /** Puts every dead delivery of the subscription back in the queue; how many. The audit log says who asked. */
     public Uni<Integer> redeliverDead(Access access, UUID id) {
         return Panache.withTransaction(() -> subscriptions.manageable(access, id).chain(s -> deliveries.redeliverDead(id)
-                        .call(count -> audit.record(audit.entry(access, AuditTrail.SUBSCRIPTION_REDELIVERY_REQUESTED, s.project,
+                        .call(count -> audit.record(audit.entry(access, AuditEventData.Actions.SUBSCRIPTION_REDELIVERY_REQUESTED, s.project,
                                 id.toString()).summary("name", s.name).summary("redelivered", count)))))
                 .call(audit::relay)
                 .onFailure(SubscriptionService::isRefusal)
-                .call(e -> subscriptions.refused(access, AuditTrail.SUBSCRIPTION_REDELIVERY_REQUESTED, e, id));
+                .call(e -> subscriptions.refused(access, AuditEventData.Actions.SUBSCRIPTION_REDELIVERY_REQUESTED, e, id));
     }
 
     private Uni<Delivery> existingDelivery(UUID id) {

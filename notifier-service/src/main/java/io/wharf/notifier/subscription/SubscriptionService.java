@@ -21,7 +21,7 @@ import io.wharf.events.EventCodec;
 import io.wharf.events.EventType;
 import io.wharf.events.RegistryEventData;
 import io.wharf.events.WharfEvent;
-import io.wharf.notifier.audit.AuditTrail;
+import io.wharf.intake.AuditTrail;
 import io.wharf.notifier.channel.ChannelKind;
 import io.wharf.notifier.channel.OutboundGuard;
 import io.wharf.notifier.channel.PayloadFormat;

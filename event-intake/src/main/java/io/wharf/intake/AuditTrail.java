@@ -1,4 +1,4 @@
-package io.wharf.deployer.audit;
+package io.wharf.intake;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,8 @@ import io.wharf.events.EventType;
 import io.wharf.events.WharfEvent;
 
 /**
- * The deployer's audit entries ({@code audit.recorded} on {@code wharf.audit}, service {@code deployer}),
+ * A consuming service's audit entries ({@code audit.recorded} on {@code wharf.audit}, service
+ * {@code wharf.intake.service-name}: the notifier's and the deployer's changes through their APIs),
  * at least once: {@link #record} writes an entry in the transaction of the change it records, so a change
  * rolled back leaves none; {@link #refused} writes a refusal in a transaction of its own (the refused
  * change's rolled back); {@link #relay} publishes unwritten entries and marks them, after each write and
@@ -43,20 +44,20 @@ import io.wharf.events.WharfEvent;
 @ApplicationScoped
 public class AuditTrail {
     private static final Logger LOG = Logger.getLogger(AuditTrail.class);
-    private static final URI SOURCE = URI.create("/wharf/deployer");
     private static final int MAX_REQUEST_ID = 128;
-
-    /** A manual rollback to an earlier digest was asked for (the contract names no such action). */
-    public static final String DEPLOYMENT_ROLLED_BACK = "deployment.rolled-back";
 
     private final MutinyEmitter<byte[]> audit;
     private final HttpServerRequest request;
+    private final String service;
+    private final URI source;
     private final AtomicBoolean relaying = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
 
-    public AuditTrail(@Channel("audit") MutinyEmitter<byte[]> audit, HttpServerRequest request) {
+    public AuditTrail(@Channel("audit") MutinyEmitter<byte[]> audit, HttpServerRequest request, IntakeConfig config) {
         this.audit = audit;
         this.request = request;
+        this.service = config.serviceName();
+        this.source = URI.create("/wharf/" + service);
     }
 
     /**
@@ -69,7 +70,7 @@ public class AuditTrail {
         if (requestId == null || requestId.isBlank() || requestId.length() > MAX_REQUEST_ID) {
             requestId = UUID.randomUUID().toString();
         }
-        return AuditEventData.builder(AuditEventData.Services.DEPLOYER, action,
+        return AuditEventData.builder(service, action,
                         OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS))
                 .actor(user == null ? AuditEventData.ActorKind.ANONYMOUS
                         : user.startsWith("robot$") ? AuditEventData.ActorKind.ROBOT : AuditEventData.ActorKind.USER, user)
@@ -82,7 +83,7 @@ public class AuditTrail {
 
     /** Writes the entry into the outbox, in the caller's transaction; {@link #relay} publishes it after the commit. */
     public Uni<Void> record(AuditEventData.Builder entry) {
-        WharfEvent<AuditEventData> event = WharfEvent.create(EventType.AUDIT_RECORDED, SOURCE, entry.build());
+        WharfEvent<AuditEventData> event = WharfEvent.create(EventType.AUDIT_RECORDED, source, entry.build());
         return Panache.getSession().chain(session -> session.createNativeQuery(
                         "INSERT INTO audit_outbox (id, event) VALUES (:id, :event)")
                 .setParameter("id", UUID.fromString(event.id()))
@@ -144,7 +145,7 @@ public class AuditTrail {
                 .build()));
     }
 
-    @Scheduled(every = "${wharf.deployer.sweep-interval}", delayed = "2s",
+    @Scheduled(every = "${wharf.intake.audit-sweep-interval:5s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return relay();

@@ -1,4 +1,4 @@
-package io.wharf.notifier.support;
+package io.wharf.infra;
 
 import static org.awaitility.Awaitility.await;
 
