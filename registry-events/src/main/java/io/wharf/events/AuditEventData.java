@@ -211,6 +211,12 @@ public record AuditEventData(
         public static final String RULE_DELETED = "rule.deleted";
         public static final String DEPLOYMENT_APPROVED = "deployment.approved";
         public static final String DEPLOYMENT_REJECTED = "deployment.rejected";
+        /** A manual rollback of a deployment to an earlier digest was asked for. */
+        public static final String DEPLOYMENT_ROLLED_BACK = "deployment.rolled-back";
+        /** Redelivery of one notification delivery was asked for. */
+        public static final String DELIVERY_REDELIVERY_REQUESTED = "delivery.redelivery-requested";
+        /** Redelivery of a subscription's dead letters was asked for. */
+        public static final String SUBSCRIPTION_REDELIVERY_REQUESTED = "subscription.redelivery-requested";
         public static final String RETENTION_RAN = "retention.ran";
         public static final String GC_RAN = "gc.ran";
 

@@ -17,7 +17,10 @@ import io.smallrye.mutiny.Uni;
 import io.wharf.access.Access;
 import io.wharf.access.RegistryRoles;
 import io.wharf.access.RegistryUnavailableException;
+import io.wharf.intake.AuditTrail;
 import io.wharf.deployer.config.DeployerConfig;
+import io.wharf.events.AuditEventData;
+import io.wharf.events.AuditEventData.Actions;
 import io.wharf.deployer.rule.DeployerException;
 import io.wharf.deployer.rule.RuleService;
 
@@ -31,9 +34,11 @@ public class DeploymentService {
     private final DeploymentRunner runner;
     private final RegistryRoles registry;
     private final String registryHost;
+    private final AuditTrail audit;
 
     public DeploymentService(DeploymentRepository deployments, RuleService ruleService, DeploymentRunner runner,
-            RegistryRoles registry, DeployerConfig config) {
+            RegistryRoles registry, DeployerConfig config, AuditTrail audit) {
+        this.audit = audit;
         this.deployments = deployments;
         this.ruleService = ruleService;
         this.runner = runner;
@@ -123,12 +128,14 @@ public class DeploymentService {
                         d.updatedAt = OffsetDateTime.now();
                         return d;
                     });
-                })))
+                }).call(d -> audit.record(described(access, Actions.DEPLOYMENT_APPROVED, d).summary("approval", d.reason)))))
                 .invoke(d -> {
                     if (d.state == Deployment.State.WAITING) {
                         runner.schedule(d.id, d.notBefore);
                     }
                 })
+                .call(audit::relay)
+                .onFailure(DeployerException::isRefusal).call(e -> refused(access, Actions.DEPLOYMENT_APPROVED, e, id))
                 .chain(d -> Panache.withSession(() -> view(d)));
     }
 
@@ -138,17 +145,17 @@ public class DeploymentService {
             throw DeployerException.conflict("deployment " + d.id + " is " + d.state.label() + ", not awaiting approval");
         }
         if (access.user().equals(d.pushedBy)) {
-            throw new DeployerException(DeployerException.Kind.FORBIDDEN, d.pushedBy + " pushed " + d.image
+            throw DeployerException.forbiddenIn(d.project, d.pushedBy + " pushed " + d.image
                     + ", which this deployment applies: it needs the approval of someone else");
         }
     }
 
     /** Refuses the approval unless the caller, with the rights the registry gives them now, may manage the project. */
     private static void mayApproveNow(String project, Optional<Access> now) {
-        Access access = now.orElseThrow(() -> new DeployerException(DeployerException.Kind.FORBIDDEN,
+        Access access = now.orElseThrow(() -> DeployerException.forbiddenIn(project,
                 "the registry no longer accepts your token: sign in again to approve"));
         if (!access.canManage(project)) {
-            throw new DeployerException(DeployerException.Kind.FORBIDDEN, access.roleIn(project)
+            throw DeployerException.forbiddenIn(project, access.roleIn(project)
                     .map(role -> "the registry says you are " + role.wireName() + " in project " + project
                             + " now, a role that may not approve deployments")
                     .orElse("the registry says you are not a member of project " + project + " now: you may not approve"
@@ -156,15 +163,16 @@ public class DeploymentService {
         }
     }
 
-    @io.quarkus.hibernate.reactive.panache.common.WithTransaction
     public Uni<DeploymentView> reject(Access access, UUID id) {
-        return managed(access, id).chain(d -> {
+        return Panache.withTransaction(() -> managed(access, id).chain(d -> {
             if (d.state != Deployment.State.AWAITING_APPROVAL && d.state != Deployment.State.WAITING) {
                 throw DeployerException.conflict("deployment " + id + " is " + d.state.label() + " and can no longer be rejected");
             }
             d.finish(Deployment.State.REJECTED, "rejected by " + access.user());
-            return view(d);
-        });
+            return audit.record(described(access, Actions.DEPLOYMENT_REJECTED, d)).chain(() -> view(d));
+        }))
+                .call(audit::relay)
+                .onFailure(DeployerException::isRefusal).call(e -> refused(access, Actions.DEPLOYMENT_REJECTED, e, id));
     }
 
     /**
@@ -201,9 +209,25 @@ public class DeploymentService {
                     rule.hold("manual rollback to " + earlier.digest + " by " + access.user());
                     rule.updatedAt = now;
                     return deployments.persist(d);
-                })))
+                })).call(d -> audit.record(described(access, AuditEventData.Actions.DEPLOYMENT_ROLLED_BACK, d).summary("rule", ruleId))))
                 .invoke(d -> runner.schedule(d.id, d.notBefore))
+                .call(audit::relay)
+                .onFailure(DeployerException::isRefusal).call(e -> audit.refused(() -> audit.entry(access,
+                        AuditEventData.Actions.DEPLOYMENT_ROLLED_BACK, ((DeployerException) e).project(), null).summary("rule", ruleId)))
                 .chain(d -> Panache.withSession(() -> view(d)));
+    }
+
+    private Uni<Void> refused(Access access, String action, Throwable refusal, UUID id) {
+        return audit.refused(() -> audit.entry(access, action, ((DeployerException) refusal).project(), id.toString()));
+    }
+
+    /** What the audit log says of a deployment: what it applies, never where (target endpoints stay out). */
+    private AuditEventData.Builder described(Access access, String action, Deployment d) {
+        return audit.entry(access, action, d.project, d.id.toString())
+                .summary("repository", d.repository)
+                .summary("tag", d.tag)
+                .summary("digest", d.digest)
+                .summary("state", d.state.label());
     }
 
     private Uni<Deployment> readable(Access access, UUID id) {
@@ -218,7 +242,7 @@ public class DeploymentService {
     private Uni<Deployment> managed(Access access, UUID id) {
         return readable(access, id).map(d -> {
             if (!access.canManage(d.project)) {
-                throw DeployerException.forbidden();
+                throw DeployerException.forbiddenIn(d.project);
             }
             return d;
         });

@@ -10,13 +10,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.wharf.access.Access;
+import io.wharf.intake.AuditTrail;
+import io.wharf.events.AuditEventData;
+import io.wharf.events.AuditEventData.Actions;
 import io.wharf.deployer.targets.TargetSettings;
 
-/** Creating, changing, holding and releasing deploy rules, as the caller's rights allow. */
+/**
+ * Creating, changing, holding and releasing deploy rules, as the caller's rights allow. Every change, and
+ * every change refused for want of rights, leaves an entry in the audit log ({@link AuditTrail}).
+ */
 @ApplicationScoped
 public class RuleService {
     /** The most approvals a rule may require. */
@@ -25,8 +31,10 @@ public class RuleService {
     private final DeployRuleRepository rules;
     private final TargetService targets;
     private final Targets kinds;
+    private final AuditTrail audit;
 
-    public RuleService(DeployRuleRepository rules, TargetService targets, Targets kinds) {
+    public RuleService(DeployRuleRepository rules, TargetService targets, Targets kinds, AuditTrail audit) {
+        this.audit = audit;
         this.rules = rules;
         this.targets = targets;
         this.kinds = kinds;
@@ -48,45 +56,65 @@ public class RuleService {
     }
 
     /** Creates a rule naming a target granted to its project, with a workload inside the grant's bounds. */
-    @WithTransaction
     public Uni<RuleView> create(Access access, RuleRequest request) {
         DeployRule rule = new DeployRule();
         rule.id = UUID.randomUUID();
         rule.createdBy = access.user();
         rule.createdAt = OffsetDateTime.now();
-        return apply(access, rule, request, null).chain(target -> rules.persist(rule).map(saved -> view(saved, target.name)));
+        return audited(access, Actions.RULE_CREATED, null, Panache.withTransaction(() -> apply(access, rule, request, null)
+                .chain(target -> rules.persist(rule).map(saved -> view(saved, target.name)))
+                .call(view -> audit.record(described(access, Actions.RULE_CREATED, view)))));
     }
 
     /** Replaces a rule's definition. Project moves need rights in both. */
-    @WithTransaction
     public Uni<RuleView> replace(Access access, UUID id, RuleRequest request) {
-        return managed(access, id).chain(rule -> apply(access, rule, request, rule).map(target -> view(rule, target.name)));
+        return audited(access, Actions.RULE_CHANGED, id, Panache.withTransaction(() -> managed(access, id)
+                .chain(rule -> apply(access, rule, request, rule).map(target -> view(rule, target.name)))
+                .call(view -> audit.record(described(access, Actions.RULE_CHANGED, view)))));
     }
 
-    @WithTransaction
     public Uni<Void> delete(Access access, UUID id) {
-        return managed(access, id).chain(rules::delete);
+        return audited(access, Actions.RULE_DELETED, id, Panache.withTransaction(() -> managed(access, id).call(rules::delete)
+                .chain(rule -> audit.record(audit.entry(access, Actions.RULE_DELETED, rule.project, id.toString())
+                        .summary("name", rule.name).summary("repository", rule.repository)))));
     }
 
     /** Puts the rule on hold: automatic deployments are skipped until it is released. */
-    @WithTransaction
     public Uni<RuleView> hold(Access access, UUID id, String reason) {
-        return managed(access, id).map(rule -> {
+        return audited(access, Actions.RULE_CHANGED, id, Panache.withTransaction(() -> managed(access, id).map(rule -> {
             rule.hold(reason == null || reason.isBlank() ? "held by " + access.user() : reason.trim());
             rule.updatedAt = OffsetDateTime.now();
             return rule;
-        }).chain(this::view);
+        }).chain(this::view).call(view -> audit.record(described(access, Actions.RULE_CHANGED, view).summary("hold", "on")))));
     }
 
-    @WithTransaction
     public Uni<RuleView> release(Access access, UUID id) {
-        return managed(access, id).map(rule -> {
+        return audited(access, Actions.RULE_CHANGED, id, Panache.withTransaction(() -> managed(access, id).map(rule -> {
             rule.onHold = false;
             rule.holdReason = null;
             rule.heldAt = null;
             rule.updatedAt = OffsetDateTime.now();
             return rule;
-        }).chain(this::view);
+        }).chain(this::view).call(view -> audit.record(described(access, Actions.RULE_CHANGED, view).summary("hold", "off")))));
+    }
+
+    /** {@code change}, then its audit entry published; a refusal (403) recorded as such, about rule {@code id}. */
+    private <T> Uni<T> audited(Access access, String action, UUID id, Uni<T> change) {
+        return change.call(audit::relay)
+                .onFailure(DeployerException::isRefusal).call(e -> audit.refused(() -> audit.entry(access, action,
+                        ((DeployerException) e).project(), id == null ? null : id.toString())));
+    }
+
+    /** What the audit log says of a rule: its definition, target by name; never the target's endpoint or secrets. */
+    private AuditEventData.Builder described(Access access, String action, RuleView view) {
+        return audit.entry(access, action, view.project(), view.id().toString())
+                .summary("name", view.name())
+                .summary("repository", view.repository())
+                .summary("tagPolicy", view.tagPolicy().kind() + " " + view.tagPolicy().value())
+                .summary("target", view.target().name())
+                .summary("enabled", view.enabled())
+                .summary("dryRun", view.dryRun())
+                .summary("approvalsRequired", view.approvalsRequired());
     }
 
     /** The rule if the caller may read it: 404 when absent or invisible, so ids of other projects leak nothing. */
@@ -103,7 +131,7 @@ public class RuleService {
     public Uni<DeployRule> managed(Access access, UUID id) {
         return readable(access, id).map(rule -> {
             if (!access.canManage(rule.project)) {
-                throw DeployerException.forbidden();
+                throw DeployerException.forbiddenIn(rule.project);
             }
             return rule;
         });
@@ -120,7 +148,7 @@ public class RuleService {
         }
         RepositoryPattern repository = RepositoryPattern.of(request.repository());
         if (!access.canManage(repository.project())) {
-            throw DeployerException.forbidden();
+            throw DeployerException.forbiddenIn(repository.project());
         }
         TagPolicy policy = TagPolicy.of(request.tagPolicy().kind(), request.tagPolicy().value());
         ObjectNode workload = kinds.object("workload", request.workload());

@@ -15,10 +15,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.wharf.access.Access;
+import io.wharf.intake.AuditTrail;
+import io.wharf.events.AuditEventData;
+import io.wharf.events.AuditEventData.Actions;
 import io.wharf.deployer.targets.DeployTarget;
 import io.wharf.deployer.targets.GrantBounds;
 import io.wharf.deployer.targets.Place;
@@ -53,8 +56,11 @@ public class TargetService {
     private final DeployRuleRepository rules;
     private final Targets kinds;
     private final SecretBox secrets;
+    private final AuditTrail audit;
 
-    public TargetService(TargetRepository targets, DeployRuleRepository rules, Targets kinds, SecretBox secrets) {
+    public TargetService(TargetRepository targets, DeployRuleRepository rules, Targets kinds, SecretBox secrets,
+            AuditTrail audit) {
+        this.audit = audit;
         this.targets = targets;
         this.rules = rules;
         this.kinds = kinds;
@@ -93,10 +99,15 @@ public class TargetService {
     }
 
     /** Creates a target (system administrators only); the answer shows a generated or given secret, once. */
-    @WithTransaction
     public Uni<TargetView> create(Access access, TargetRequest request) {
-        requireAdmin(access);
-        requireBody(request);
+        return audited(access, Actions.TARGET_CREATED, request == null ? null : request.name(), Panache.withTransaction(() -> {
+            requireAdmin(access);
+            requireBody(request);
+            return createIn(access, request).call(view -> audit.record(described(access, Actions.TARGET_CREATED, view)));
+        }));
+    }
+
+    private Uni<TargetView> createIn(Access access, TargetRequest request) {
         DeployTarget<TargetSettings> kind = kinds.get(normalizedKind(request));
         return targets.find("name", request.name().trim()).firstResult().map(existing -> {
             if (existing != null) {
@@ -118,10 +129,15 @@ public class TargetService {
      * Replaces a target's definition (system administrators only). Its kind is fixed. When the endpoint
      * changes, no stored credential is kept. Rules outside the new grants are refused at their next run.
      */
-    @WithTransaction
     public Uni<TargetView> replace(Access access, UUID id, TargetRequest request) {
-        requireAdmin(access);
-        requireBody(request);
+        return audited(access, Actions.TARGET_CHANGED, id.toString(), Panache.withTransaction(() -> {
+            requireAdmin(access);
+            requireBody(request);
+            return replaceIn(id, request).call(view -> audit.record(described(access, Actions.TARGET_CHANGED, view)));
+        }));
+    }
+
+    private Uni<TargetView> replaceIn(UUID id, TargetRequest request) {
         return targets.findById(id).chain(t -> {
             if (t == null) {
                 throw DeployerException.notFound("no target " + id);
@@ -143,9 +159,34 @@ public class TargetService {
     }
 
     /** Deletes a target no rule names (409 while one does). */
-    @WithTransaction
     public Uni<Void> delete(Access access, UUID id) {
-        requireAdmin(access);
+        return audited(access, Actions.TARGET_DELETED, id.toString(), Panache.withTransaction(() -> {
+            requireAdmin(access);
+            return deleteIn(id).chain(t -> audit.record(audit.entry(access, Actions.TARGET_DELETED, null, t.name)
+                    .summary("id", t.id).summary("kind", t.kind)));
+        }));
+    }
+
+    /**
+     * {@code change}, then its audit entry published; a refusal (403) recorded as such, about {@code subject}.
+     * Targets belong to no project: their entries have none.
+     */
+    private <T> Uni<T> audited(Access access, String action, String subject, Uni<T> change) {
+        return change.call(audit::relay)
+                .onFailure(DeployerException::isRefusal).call(e -> audit.refused(() -> audit.entry(access, action, null, subject)));
+    }
+
+    /** What the audit log says of a target: name, kind and grants; never its endpoint, credentials or settings. */
+    private AuditEventData.Builder described(Access access, String action, TargetView view) {
+        return audit.entry(access, action, null, view.name())
+                .summary("id", view.id())
+                .summary("kind", view.kind())
+                .summary("allowWharf", view.allowWharf())
+                .summary("grantedTo", view.grants() == null ? null
+                        : view.grants().stream().map(TargetGrant::project).collect(Collectors.joining(",")));
+    }
+
+    private Uni<TargetEntity> deleteIn(UUID id) {
         return targets.findById(id).chain(t -> {
             if (t == null) {
                 throw DeployerException.notFound("no target " + id);
@@ -154,7 +195,7 @@ public class TargetService {
                 if (using > 0) {
                     throw DeployerException.conflict(using + " rule(s) use target " + t.name + ": change or delete them first");
                 }
-                return targets.delete(t);
+                return targets.delete(t).replaceWith(t);
             });
         });
     }

@@ -14,6 +14,8 @@ import io.wharf.events.RegistryEventData;
 import io.wharf.events.WharfEvent;
 import io.wharf.access.Access;
 import io.wharf.reference.Glob;
+import io.wharf.events.AuditEventData;
+import io.wharf.intake.AuditTrail;
 import io.wharf.notifier.subscription.Subscription;
 import io.wharf.notifier.subscription.SubscriptionException;
 import io.wharf.notifier.subscription.SubscriptionService;
@@ -31,10 +33,14 @@ public class DeliveryService {
     private final DeliveryRepository deliveries;
     private final DeliveryPlanner planner;
 
-    public DeliveryService(SubscriptionService subscriptions, DeliveryRepository deliveries, DeliveryPlanner planner) {
+    private final AuditTrail audit;
+
+    public DeliveryService(SubscriptionService subscriptions, DeliveryRepository deliveries, DeliveryPlanner planner,
+            AuditTrail audit) {
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.planner = planner;
+        this.audit = audit;
     }
 
     /** Queues a made-up {@code artifact.pushed} for the subscription alone; returns its delivery. */
@@ -64,10 +70,12 @@ public class DeliveryService {
                 .chain(d -> deliveries.attempts(d.id).map(attempts -> DeliveryView.of(d, attempts))));
     }
 
-    /** Puts one delivery back in the queue, due now (delivered ones too: a deliberate resend). */
+    /** Puts one delivery back in the queue, due now (delivered ones too: a deliberate resend); the audit log says who asked. */
     public Uni<DeliveryView> redeliver(Access access, UUID deliveryId) {
         return Panache.withTransaction(() -> existingDelivery(deliveryId)
-                .call(d -> subscriptions.manageable(access, d.subscriptionId))
+                .call(d -> subscriptions.manageable(access, d.subscriptionId)
+                        .chain(s -> audit.record(audit.entry(access, AuditEventData.Actions.DELIVERY_REDELIVERY_REQUESTED, s.project,
+                                deliveryId.toString()).summary("subscription", s.id).summary("state", d.state))))
                 .map(d -> {
                     if (d.state != Delivery.State.PENDING) {
                         d.state = Delivery.State.PENDING;
@@ -78,12 +86,20 @@ public class DeliveryService {
                         d.updatedAt = OffsetDateTime.now();
                     }
                     return DeliveryView.of(d, (List<DeliveryAttempt>) null);
-                }));
+                }))
+                .call(audit::relay)
+                .onFailure(SubscriptionService::isRefusal)
+                .call(e -> subscriptions.refused(access, AuditEventData.Actions.DELIVERY_REDELIVERY_REQUESTED, e, deliveryId));
     }
 
-    /** Puts every dead delivery of the subscription back in the queue; how many. */
+    /** Puts every dead delivery of the subscription back in the queue; how many. The audit log says who asked. */
     public Uni<Integer> redeliverDead(Access access, UUID id) {
-        return Panache.withTransaction(() -> subscriptions.manageable(access, id).chain(s -> deliveries.redeliverDead(id)));
+        return Panache.withTransaction(() -> subscriptions.manageable(access, id).chain(s -> deliveries.redeliverDead(id)
+                        .call(count -> audit.record(audit.entry(access, AuditEventData.Actions.SUBSCRIPTION_REDELIVERY_REQUESTED, s.project,
+                                id.toString()).summary("name", s.name).summary("redelivered", count)))))
+                .call(audit::relay)
+                .onFailure(SubscriptionService::isRefusal)
+                .call(e -> subscriptions.refused(access, AuditEventData.Actions.SUBSCRIPTION_REDELIVERY_REQUESTED, e, id));
     }
 
     private Uni<Delivery> existingDelivery(UUID id) {

@@ -6,14 +6,29 @@ public class SubscriptionException extends RuntimeException {
     public enum Kind { INVALID, NOT_FOUND, FORBIDDEN }
 
     private final Kind kind;
+    private final String project;
 
     public SubscriptionException(Kind kind, String message) {
+        this(kind, message, null);
+    }
+
+    private SubscriptionException(Kind kind, String message, String project) {
         super(message);
         this.kind = kind;
+        this.project = project;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** The project the refused action was in, when known (the audit log records the refusal there); null otherwise. */
+    public String project() {
+        return project;
+    }
+
+    public boolean isForbidden() {
+        return kind == Kind.FORBIDDEN;
     }
 
     public static SubscriptionException invalid(String message) {
@@ -26,5 +41,10 @@ public class SubscriptionException extends RuntimeException {
 
     public static SubscriptionException forbidden(String message) {
         return new SubscriptionException(Kind.FORBIDDEN, message);
+    }
+
+    /** Refused in {@code project} (null: a global subscription). */
+    public static SubscriptionException forbiddenIn(String project, String message) {
+        return new SubscriptionException(Kind.FORBIDDEN, message, project);
     }
 }

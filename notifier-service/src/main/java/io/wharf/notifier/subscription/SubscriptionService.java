@@ -15,10 +15,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.wharf.access.Access;
+import io.wharf.events.AuditEventData;
+import io.wharf.events.AuditEventData.Actions;
 import io.wharf.events.EventCodec;
 import io.wharf.events.EventType;
 import io.wharf.events.RegistryEventData;
 import io.wharf.events.WharfEvent;
+import io.wharf.intake.AuditTrail;
 import io.wharf.notifier.channel.ChannelKind;
 import io.wharf.notifier.channel.OutboundGuard;
 import io.wharf.notifier.channel.PayloadFormat;
@@ -37,6 +40,8 @@ import io.wharf.outbound.WebhookSignature;
  * Managing subscriptions, with the access rules of {@link Access}: global subscriptions for system
  * admins, a project's for its managers (read: its members but limited guests). Their delivery log
  * is {@code DeliveryService}'s, under the same rules ({@link #readable}, {@link #manageable}).
+ * Every change, and every change refused for want of rights, leaves an entry in the audit log
+ * ({@link AuditTrail}) whose summary names no secret, header or URL path.
  */
 @ApplicationScoped
 public class SubscriptionService {
@@ -45,11 +50,14 @@ public class SubscriptionService {
     private final SubscriptionRepository subscriptions;
     private final OutboundGuard guard;
     private final NotifierConfig config;
+    private final AuditTrail audit;
 
-    public SubscriptionService(SubscriptionRepository subscriptions, OutboundGuard guard, NotifierConfig config) {
+    public SubscriptionService(SubscriptionRepository subscriptions, OutboundGuard guard, NotifierConfig config,
+            AuditTrail audit) {
         this.subscriptions = subscriptions;
         this.guard = guard;
         this.config = config;
+        this.audit = audit;
     }
 
     public Uni<List<SubscriptionView>> list(Access access, String project) {
@@ -72,11 +80,16 @@ public class SubscriptionService {
         subscription.createdAt = OffsetDateTime.now();
         subscription.updatedAt = subscription.createdAt;
         apply(request, subscription);
-        authorize(access, subscription.project);
         String secret = subscription.channel == ChannelKind.WEBHOOK ? WebhookSignature.newSecret() : null;
         subscription.secret = secret;
-        return checkTarget(subscription)
-                .chain(() -> Panache.withTransaction(() -> subscriptions.persist(subscription)))
+        return Uni.createFrom().voidItem().invoke(() -> authorize(access, subscription.project))
+                .chain(() -> checkTarget(subscription))
+                .chain(() -> Panache.withTransaction(() -> subscriptions.persist(subscription)
+                        .call(saved -> audit.record(described(audit.entry(access, Actions.SUBSCRIPTION_CREATED,
+                                saved.project, saved.id.toString()), saved)))))
+                .call(audit::relay)
+                .onFailure(SubscriptionService::isRefusal).call(e -> audit.refused(() -> audit.entry(access,
+                        Actions.SUBSCRIPTION_CREATED, ((SubscriptionException) e).project(), null).summary("name", subscription.name)))
                 .map(saved -> SubscriptionView.of(saved, secret));
     }
 
@@ -100,12 +113,19 @@ public class SubscriptionService {
                 }
                 s.updatedAt = OffsetDateTime.now();
                 return s;
-            })));
-        }).map(SubscriptionView::of);
+            }).call(s -> audit.record(described(audit.entry(access, Actions.SUBSCRIPTION_CHANGED, s.project, id.toString()), s)))));
+        })
+                .call(audit::relay)
+                .onFailure(SubscriptionService::isRefusal).call(e -> refused(access, Actions.SUBSCRIPTION_CHANGED, e, id))
+                .map(SubscriptionView::of);
     }
 
     public Uni<Void> delete(Access access, UUID id) {
-        return Panache.withTransaction(() -> manageable(access, id).chain(subscriptions::delete));
+        return Panache.withTransaction(() -> manageable(access, id).call(subscriptions::delete)
+                        .chain(s -> audit.record(audit.entry(access, Actions.SUBSCRIPTION_DELETED, s.project, id.toString())
+                                .summary("name", s.name).summary("channel", s.channel))))
+                .call(audit::relay)
+                .onFailure(SubscriptionService::isRefusal).call(e -> refused(access, Actions.SUBSCRIPTION_DELETED, e, id));
     }
 
     /** A new signing secret; the old one keeps signing (a second signature) for the rotation overlap. */
@@ -119,8 +139,38 @@ public class SubscriptionService {
             s.previousSecretExpiresAt = OffsetDateTime.now().plus(config.delivery().secretRotationOverlap());
             s.secret = secret;
             s.updatedAt = OffsetDateTime.now();
-            return SubscriptionView.of(s, secret);
-        }));
+            return s;
+        }).call(s -> audit.record(audit.entry(access, Actions.SUBSCRIPTION_CHANGED, s.project, id.toString())
+                .summary("name", s.name).summary("change", "signing secret rotated"))))
+                .call(audit::relay)
+                .onFailure(SubscriptionService::isRefusal).call(e -> refused(access, Actions.SUBSCRIPTION_CHANGED, e, id))
+                .map(s -> SubscriptionView.of(s, secret));
+    }
+
+    /** Whether {@code failure} refused the caller for want of rights (the audit log records those). */
+    public static boolean isRefusal(Throwable failure) {
+        return failure instanceof SubscriptionException e && e.isForbidden();
+    }
+
+    /** Records that {@code refusal} refused {@code action} on subscription {@code id}, in the project it names. */
+    public Uni<Void> refused(Access access, String action, Throwable refusal, UUID id) {
+        return audit.refused(() -> audit.entry(access, action, ((SubscriptionException) refusal).project(), id.toString()));
+    }
+
+    /**
+     * What the audit log says of a subscription: its definition without secrets, headers, recipients or
+     * URL paths and queries (a Slack webhook URL's path is its token); the URL's host only.
+     */
+    private static AuditEventData.Builder described(AuditEventData.Builder entry, Subscription s) {
+        return entry.summary("name", s.name)
+                .summary("scope", s.scope)
+                .summary("channel", s.channel)
+                .summary("repository", s.repositoryGlob)
+                .summary("eventTypes", s.eventTypes)
+                .summary("tagPattern", s.tagPattern)
+                .summary("host", s.url == null ? null : URI.create(s.url).getHost())
+                .summary("recipients", s.recipients == null ? null : s.recipients.split(",").length)
+                .summary("enabled", s.enabled);
     }
 
     private Uni<Subscription> existing(UUID id) {
@@ -144,7 +194,7 @@ public class SubscriptionService {
 
     private static void authorize(Access access, String project) {
         if (!access.canManage(project)) {
-            throw SubscriptionException.forbidden(project == null
+            throw SubscriptionException.forbiddenIn(project, project == null
                     ? "only system admins manage global subscriptions"
                     : "only system admins, project admins and maintainers of " + project + " manage its subscriptions");
         }
