@@ -26,6 +26,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.http.HttpServerRequest;
 import io.wharf.access.Access;
+import io.wharf.access.ApiToken;
 import io.wharf.events.AuditEventData;
 import io.wharf.events.EventCodec;
 import io.wharf.events.EventType;
@@ -74,7 +75,7 @@ public class AuditTrail {
                         OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS))
                 .actor(user == null ? AuditEventData.ActorKind.ANONYMOUS
                         : user.startsWith("robot$") ? AuditEventData.ActorKind.ROBOT : AuditEventData.ActorKind.USER, user)
-                .role(access.isSystemAdmin() ? "system-admin" : access.roleIn(project).map(r -> r.wireName()).orElse(null))
+                .role(access.isSystemAdmin() ? ApiToken.ADMIN_GROUP : access.roleIn(project).map(r -> r.wireName()).orElse(null))
                 .address(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress())
                 .requestId(requestId)
                 .project(project)

@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.wharf.access.ApiToken;
 import io.wharf.events.AuditEventData;
 import io.wharf.events.EventCodec;
 import io.wharf.events.EventType;
@@ -42,7 +43,7 @@ public class AuditLog {
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
 
     /** The role of a system administrator in entries. */
-    public static final String SYSTEM_ADMIN = "system-admin";
+    public static final String SYSTEM_ADMIN = ApiToken.ADMIN_GROUP;
 
     /** The CloudEvents {@code source} of the registry's audit entries. */
     public static final URI SOURCE = URI.create("/wharf/registry");

@@ -18,7 +18,7 @@ public record AuditView(
         @Schema(description = "success, failure or refused") String outcome,
         @Schema(description = "Who acted; absent for anonymous callers and the system") String actor,
         @Schema(description = "user, robot, anonymous or system") String actorKind,
-        @Schema(description = "system-admin, the actor's project role, or absent") String role,
+        @Schema(description = "the system administrators' group when the actor is one, else the actor's project role, or absent") String role,
         String address,
         String requestId,
         String project,
