@@ -33,6 +33,10 @@ public class ApiBodyLimits {
     public static final long MAX_JSON_BYTES = 1024 * 1024;
 
     private static final String README_SUFFIX = "/readme";
+    /** At most this much of a refused body is read (and dropped) before its connection is closed. */
+    private static final long LINGER_BYTES = 1024 * 1024;
+    /** A refused body's connection is closed once nothing more came for this long. */
+    private static final long LINGER_IDLE_MS = 500;
 
     private final BodyHandler jsonBodies = BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES);
     private final BodyHandler readmeBodies = BodyHandler.create(false).setBodyLimit(RepositoryResource.MAX_README_BYTES);
@@ -145,8 +149,44 @@ public class ApiBodyLimits {
         }
         ctx.response().end(Json.encode(Problem.of(status, code, detail))).onComplete(sent -> {
             if (close) {
-                request.connection().close();
+                closeAfterLinger(ctx, request);
             }
         });
+    }
+
+    /**
+     * Closes the connection once the client has stopped sending: the body still arriving is read and
+     * dropped, up to {@link #LINGER_BYTES}, until it ends or nothing came for {@link #LINGER_IDLE_MS}.
+     * Closing with unread bytes in the socket makes the kernel reset the connection, and a reset can
+     * throw away the answer before the client has read it (a lingering close, as web servers do).
+     */
+    private static void closeAfterLinger(RoutingContext ctx, HttpServerRequest request) {
+        Runnable close = () -> request.connection().close();
+        if (request.isEnded()) {
+            close.run();
+            return;
+        }
+        io.vertx.core.Vertx vertx = ctx.vertx();
+        long[] dropped = {0};
+        long[] idle = {vertx.setTimer(LINGER_IDLE_MS, id -> close.run())};
+        try {
+            request.handler(chunk -> {
+                vertx.cancelTimer(idle[0]);
+                dropped[0] += chunk.length();
+                if (dropped[0] > LINGER_BYTES) {
+                    close.run();
+                } else {
+                    idle[0] = vertx.setTimer(LINGER_IDLE_MS, id -> close.run());
+                }
+            });
+            request.endHandler(end -> {
+                vertx.cancelTimer(idle[0]);
+                close.run();
+            });
+            request.resume();
+        } catch (IllegalStateException alreadyRead) {
+            vertx.cancelTimer(idle[0]);
+            close.run();
+        }
     }
 }
