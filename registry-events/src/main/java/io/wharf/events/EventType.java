@@ -48,6 +48,12 @@ public enum EventType {
     DEPLOYMENT_FAILED("deployment.failed", Topics.PIPELINE_EVENTS, DeploymentEventData.class),
     /** The target was put back on {@link DeploymentEventData#previousDigest()}. */
     DEPLOYMENT_ROLLEDBACK("deployment.rolledback", Topics.PIPELINE_EVENTS, DeploymentEventData.class),
+    /** A push brought a project's usage past its quota's warning threshold; see {@link StorageEventData#quota()}. */
+    QUOTA_WARNING("quota.warning", Topics.REGISTRY_EVENTS, StorageEventData.class),
+    /** A push was refused because it would exceed its project's quota. */
+    QUOTA_EXCEEDED("quota.exceeded", Topics.REGISTRY_EVENTS, StorageEventData.class),
+    /** A garbage-collection run ended (completed, stopped or failed); see {@link StorageEventData#gc()}. */
+    GC_COMPLETED("gc.completed", Topics.REGISTRY_EVENTS, StorageEventData.class),
     /** An entry of the audit log: someone (or the system) did something worth recording; see {@link AuditEventData}. */
     AUDIT_RECORDED("audit.recorded", Topics.AUDIT, AuditEventData.class);
 
@@ -91,6 +97,11 @@ public enum EventType {
     /** True for registry facts (published to {@link Topics#REGISTRY_EVENTS}), false for pipeline outcomes and audit entries. */
     public boolean isRegistryEvent() {
         return dataType == RegistryEventData.class;
+    }
+
+    /** True for storage lifecycle events ({@code quota.*}, {@code gc.*}; published to {@link Topics#REGISTRY_EVENTS}). */
+    public boolean isStorageEvent() {
+        return dataType == StorageEventData.class;
     }
 
     /** True for audit entries (published to {@link Topics#AUDIT}). */

@@ -25,6 +25,10 @@ import java.util.Objects;
  * @param actor          who did it
  * @param request        the HTTP request that did it; null for aggregated or internal events
  * @param count          number of pulls this {@code artifact.pulled} event stands for; null means one
+ * @param reason         why the registry itself deleted ({@code artifact.deleted}, {@code tag.deleted}):
+ *                       {@value #REASON_RETENTION} (a retention rule), {@value #REASON_UNTAGGED} (garbage
+ *                       collection of untagged manifests) or {@value #REASON_BREAK_GLASS} (an administrator
+ *                       removed an immutable tag); null when a client asked for the deletion
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -40,7 +44,15 @@ public record RegistryEventData(
         String project,
         Actor actor,
         RequestInfo request,
-        Integer count) implements EventData {
+        Integer count,
+        String reason) implements EventData {
+
+    /** {@link #reason()} of deletions made by a retention rule. */
+    public static final String REASON_RETENTION = "retention";
+    /** {@link #reason()} of untagged manifests removed by garbage collection. */
+    public static final String REASON_UNTAGGED = "untagged";
+    /** {@link #reason()} of an immutable tag deleted by a system administrator's override. */
+    public static final String REASON_BREAK_GLASS = "break-glass";
 
     public RegistryEventData {
         Objects.requireNonNull(repository, "repository");
@@ -104,6 +116,7 @@ public record RegistryEventData(
         private Actor actor;
         private RequestInfo request;
         private Integer count;
+        private String reason;
 
         private Builder(String repository, String digest) {
             this.repository = repository;
@@ -160,9 +173,14 @@ public record RegistryEventData(
             return this;
         }
 
+        public Builder reason(String reason) {
+            this.reason = reason;
+            return this;
+        }
+
         public RegistryEventData build() {
             return new RegistryEventData(repository, digest, tag, previousDigest, mediaType, artifactType,
-                    size, platforms, project, actor, request, count);
+                    size, platforms, project, actor, request, count, reason);
         }
     }
 }

@@ -60,6 +60,9 @@ public record WharfEvent<T extends EventData>(
             return new WharfEvent<>(UUID.randomUUID().toString(), type, source, audit.subject(), audit.time(), data);
         }
         String subject = data.tag() != null ? data.tag() : data.digest();
+        if (data instanceof StorageEventData storage) {
+            subject = storage.gc() != null ? storage.gc().runId() : storage.repository();
+        }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         return new WharfEvent<>(UUID.randomUUID().toString(), type, source, subject, now, data);
     }
@@ -78,6 +81,9 @@ public record WharfEvent<T extends EventData>(
         if (data instanceof AuditEventData audit) {
             return audit.partitionKey();
         }
+        if (data instanceof StorageEventData storage) {
+            return storage.partitionKey();
+        }
         return data instanceof PipelineEventData pipeline ? pipeline.eventId() : data.repository();
     }
 
@@ -94,6 +100,11 @@ public record WharfEvent<T extends EventData>(
     /** The data of a {@code deployment.*} event; throws {@link IllegalStateException} otherwise. */
     public DeploymentEventData deploymentData() {
         return dataAs(DeploymentEventData.class);
+    }
+
+    /** The data of a {@code quota.*} or {@code gc.*} event; throws {@link IllegalStateException} otherwise. */
+    public StorageEventData storageData() {
+        return dataAs(StorageEventData.class);
     }
 
     /** The data of an {@code audit.recorded} event; throws {@link IllegalStateException} otherwise. */

@@ -91,6 +91,7 @@ class EventCodecTest {
         assertEquals(type.topic(), record.topic());
         String expectedKey = type.isRegistryEvent() ? event.registryData().repository()
                 : type.isAuditEvent() ? event.auditData().project()
+                : type.isStorageEvent() ? (event.storageData().project() == null ? "-" : event.storageData().project())
                 : ((PipelineEventData) event.data()).eventId();
         assertEquals(expectedKey, record.key());
     }

@@ -26,7 +26,8 @@ class EventTypeTest {
                 "io.wharf.notification.delivered", "io.wharf.notification.failed",
                 "io.wharf.deployment.started", "io.wharf.deployment.succeeded",
                 "io.wharf.deployment.failed", "io.wharf.deployment.rolledback",
-                "io.wharf.audit.recorded"), types);
+                "io.wharf.audit.recorded",
+                "io.wharf.quota.warning", "io.wharf.quota.exceeded", "io.wharf.gc.completed"), types);
     }
 
     @ParameterizedTest
@@ -41,11 +42,13 @@ class EventTypeTest {
     void registryEventsGoToTheRegistryTopicOutcomesToThePipelineTopicAndAuditEntriesToTheAuditTopic(EventType type) {
         boolean registryFamily = type.cloudEventType().matches("io\\.wharf\\.(artifact|tag|repository)\\..+");
         boolean auditFamily = type.cloudEventType().startsWith("io.wharf.audit.");
+        boolean storageFamily = type.cloudEventType().matches("io\\.wharf\\.(quota|gc)\\..+");
 
         assertEquals(registryFamily, type.isRegistryEvent());
         assertEquals(auditFamily, type.isAuditEvent());
-        assertEquals(!registryFamily && !auditFamily, type.isPipelineEvent());
-        assertEquals(registryFamily ? Topics.REGISTRY_EVENTS : auditFamily ? Topics.AUDIT : Topics.PIPELINE_EVENTS, type.topic());
+        assertEquals(storageFamily, type.isStorageEvent());
+        assertEquals(!registryFamily && !auditFamily && !storageFamily, type.isPipelineEvent());
+        assertEquals(registryFamily || storageFamily ? Topics.REGISTRY_EVENTS : auditFamily ? Topics.AUDIT : Topics.PIPELINE_EVENTS, type.topic());
         assertTrue(type.cloudEventType().endsWith(type.suffix()));
     }
 

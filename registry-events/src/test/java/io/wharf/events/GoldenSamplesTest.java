@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +42,16 @@ class GoldenSamplesTest {
             assertEquals("acme", audit.project());
             assertEquals(audit.subject(), event.subject());
             assertEquals(audit.time(), event.time());
+            return;
+        }
+        if (event.data() instanceof StorageEventData storage) {
+            if (storage.gc() != null) {
+                assertNull(storage.project());
+                assertEquals(storage.gc().runId(), event.subject());
+            } else {
+                assertEquals("acme", storage.project());
+                assertTrue(storage.quota().used() <= storage.quota().limit());
+            }
             return;
         }
         assertTrue(event.data().repository().startsWith("acme/"));
