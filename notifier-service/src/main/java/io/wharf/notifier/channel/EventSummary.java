@@ -7,6 +7,7 @@ import java.util.Set;
 
 import io.wharf.events.EventType;
 import io.wharf.events.RegistryEventData;
+import io.wharf.events.StorageEventData;
 import io.wharf.events.WharfEvent;
 
 /** Human wording of registry events, shared by the Slack and email channels. */
@@ -20,6 +21,9 @@ final class EventSummary {
     /** {@code acme/api:1.4.2}, or {@code acme/api@sha256:…} when there is no tag. */
     static String reference(WharfEvent<?> event) {
         String repository = event.data().repository();
+        if (repository == null) {
+            return "the registry";
+        }
         if (event.data().tag() != null) {
             return repository + ":" + event.data().tag();
         }
@@ -43,12 +47,54 @@ final class EventSummary {
 
     /** One line for one event: {@code acme/api:1.4.2 pushed}. */
     static String title(WharfEvent<?> event) {
+        if (event.data() instanceof StorageEventData storage) {
+            return storageTitle(event.type(), storage);
+        }
         return reference(event) + " " + verb(event.type());
+    }
+
+    /**
+     * {@code project acme is at 85% of its storage quota (8.5 GiB of 10 GiB)}, {@code a push to acme/api
+     * was refused: …}, {@code garbage collection completed: 214 blobs, 3.6 GiB freed}.
+     */
+    private static String storageTitle(EventType type, StorageEventData data) {
+        if (data.gc() != null) {
+            StorageEventData.GcRun gc = data.gc();
+            return "garbage collection " + gc.status() + (Boolean.TRUE.equals(gc.dryRun()) ? " (dry run)" : "") + ": "
+                    + (gc.blobsDeleted() == null ? 0 : gc.blobsDeleted()) + " blobs, "
+                    + bytes(gc.bytesFreed() == null ? 0 : gc.bytesFreed()) + " freed";
+        }
+        StorageEventData.Quota q = data.quota();
+        String amount = q == null ? "" : "storage".equals(q.resource())
+                ? " (" + bytes(q.used()) + " of " + bytes(q.limit()) + ")"
+                : " (" + q.used() + " of " + q.limit() + " artifacts)";
+        if (type == EventType.QUOTA_EXCEEDED) {
+            return "a push to " + data.repository() + " was refused: project " + data.project() + " is over its quota" + amount;
+        }
+        return "project " + data.project() + " is at " + (q == null ? "?" : q.percent()) + "% of its quota" + amount;
+    }
+
+    /** {@code 3.6 GiB}, {@code 512 KiB}, {@code 17 B}. */
+    static String bytes(Long value) {
+        if (value == null) {
+            return "?";
+        }
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double v = value;
+        int unit = 0;
+        while (v >= 1024 && unit < units.length - 1) {
+            v /= 1024;
+            unit++;
+        }
+        return unit == 0 ? value + " B" : String.format(java.util.Locale.ROOT, "%.1f %s", v, units[unit]);
     }
 
     /** Who did it, or "anonymous". */
     static String actor(WharfEvent<?> event) {
         if (event.data() instanceof RegistryEventData data && data.actor() != null && data.actor().name() != null) {
+            return data.actor().name();
+        }
+        if (event.data() instanceof StorageEventData data && data.actor() != null && data.actor().name() != null) {
             return data.actor().name();
         }
         return "anonymous";
@@ -66,7 +112,7 @@ final class EventSummary {
         Set<String> tags = new LinkedHashSet<>();
         boolean pushes = true;
         for (WharfEvent<?> event : events) {
-            repositories.add(event.data().repository());
+            repositories.add(event.data().repository() == null ? "the registry" : event.data().repository());
             pushes &= PUSHES.contains(event.type());
             Optional.ofNullable(event.data().tag()).ifPresent(tags::add);
         }

@@ -15,6 +15,7 @@ import io.cloudevents.CloudEvent;
 import io.smallrye.mutiny.Uni;
 import io.wharf.events.EventCodec;
 import io.wharf.events.RegistryEventData;
+import io.wharf.events.StorageEventData;
 import io.wharf.events.WharfEvent;
 import io.wharf.outbound.WebhookSignature;
 
@@ -84,6 +85,9 @@ public class WebhookChannel implements NotificationChannel {
         node.put("repository", event.data().repository());
         node.put("tag", event.data().tag());
         node.put("digest", event.data().digest());
+        if (event.data() instanceof StorageEventData storage) {
+            node.put("project", storage.project());
+        }
         if (event.data() instanceof RegistryEventData data) {
             node.put("project", data.project());
             if (data.actor() != null) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -43,11 +44,12 @@ public class DeliveryPlanner {
      * the subscriptions and one insert; returns how many were recorded. Runs in the caller's transaction.
      */
     public Uni<Integer> plan(List<WharfEvent<?>> events) {
-        List<WharfEvent<?>> registryEvents = events.stream().filter(e -> e.type().isRegistryEvent()).toList();
+        List<WharfEvent<?>> registryEvents = events.stream().filter(e -> e.type().isRegistryEvent() || e.type().isStorageEvent()).toList();
         if (registryEvents.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        Set<String> projects = registryEvents.stream().map(e -> projectOf(e.data().repository())).collect(Collectors.toSet());
+        Set<String> projects = registryEvents.stream().map(e -> e.data().repository()).filter(Objects::nonNull)
+                .map(DeliveryPlanner::projectOf).collect(Collectors.toSet());
         return subscriptions.enabledFor(projects).chain(candidates -> {
             List<SubscriptionMatcher> matchers = candidates.stream().map(SubscriptionMatcher::new).toList();
             OffsetDateTime now = OffsetDateTime.now();

@@ -99,12 +99,33 @@ public final class SubscriptionMatcher implements Predicate<WharfEvent<?>> {
         return new SubscriptionMatcher(subscription).test(event);
     }
 
+    /**
+     * Storage events ({@code quota.*}, {@code gc.*}) go only to subscriptions that name their type: a
+     * subscription made for pushes is not sent a new kind of event it never asked for. A quota event is
+     * in the scope of its repository; a GC run, which concerns the whole registry, only in global
+     * scope. Tag patterns do not apply: storage events name no tag.
+     */
+    private boolean testStorage(WharfEvent<?> event) {
+        if (eventTypes == null || !eventTypes.contains(event.type().cloudEventType())) {
+            return false;
+        }
+        String repository = event.data().repository();
+        return switch (subscription.scope) {
+            case GLOBAL -> true;
+            case PROJECT -> repository != null && repository.startsWith(subscription.project + "/");
+            case REPOSITORY -> repository != null && repositories.test(repository);
+        };
+    }
+
     public Subscription subscription() {
         return subscription;
     }
 
     @Override
     public boolean test(WharfEvent<?> event) {
+        if (event.type().isStorageEvent()) {
+            return testStorage(event);
+        }
         if (!event.type().isRegistryEvent()) {
             return false;
         }

@@ -15,6 +15,9 @@ public class SubscriptionRepository implements PanacheRepositoryBase<Subscriptio
 
     /** Enabled subscriptions that may concern events of {@code projects}: global ones and the projects' own. */
     public Uni<List<Subscription>> enabledFor(Collection<String> projects) {
+        if (projects.isEmpty()) {
+            return list("enabled = true and scope = ?1", Subscription.Scope.GLOBAL);
+        }
         return list("enabled = true and (scope = ?1 or project in ?2)", Subscription.Scope.GLOBAL, projects);
     }
 

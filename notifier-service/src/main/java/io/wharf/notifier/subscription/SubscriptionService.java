@@ -327,7 +327,7 @@ public class SubscriptionService {
         for (String type : types) {
             String full = type.startsWith(EventType.TYPE_PREFIX) ? type : EventType.TYPE_PREFIX + type;
             EventType eventType = EventType.find(full)
-                    .filter(EventType::isRegistryEvent)
+                    .filter(t -> t.isRegistryEvent() || t.isStorageEvent())
                     .orElseThrow(() -> SubscriptionException.invalid("not a registry event type: " + type));
             if (!resolved.contains(eventType.cloudEventType())) {
                 resolved.add(eventType.cloudEventType());

@@ -26,6 +26,10 @@ public final class Api {
                 .post("/api/v1/subscriptions").then().statusCode(201).extract().jsonPath();
     }
 
+    public static void delete(String subscriptionId) {
+        given().auth().oauth2(Tokens.admin()).delete("/api/v1/subscriptions/" + subscriptionId).then().statusCode(204);
+    }
+
     public static JsonPath subscription(String id) {
         return given().auth().oauth2(Tokens.admin()).get("/api/v1/subscriptions/" + id).then().statusCode(200)
                 .extract().jsonPath();

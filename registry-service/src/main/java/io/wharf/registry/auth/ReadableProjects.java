@@ -21,7 +21,7 @@ public record ReadableProjects(boolean all, Set<String> projects) {
     }
 
     public boolean allows(String project) {
-        return all || projects.contains(project);
+        return all || project != null && projects.contains(project);
     }
 
     /** True when nothing at all is readable. */

@@ -86,7 +86,7 @@ public record EventQuery(
                 continue;
             }
             String full = value.startsWith(EventType.TYPE_PREFIX) ? value : EventType.TYPE_PREFIX + value;
-            EventType type = EventType.find(full).filter(EventType::isRegistryEvent)
+            EventType type = EventType.find(full).filter(t -> t.isRegistryEvent() || t.isStorageEvent())
                     .orElseThrow(() -> new InvalidEventQueryException("type", "unknown registry event type: " + value));
             types.add(type);
         }

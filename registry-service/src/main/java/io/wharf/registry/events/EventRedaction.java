@@ -12,13 +12,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * ({@code request.remoteAddr}, {@code request.userAgent} of registry events), and where the
  * pipeline went: a notification's {@code target} (the webhook host, the channel address) and
  * {@code error} (which may name it), a deployment's {@code target} (cluster, namespace, workload,
- * host) and {@code message} (which may name them). Everything else is shown as published.
+ * host) and {@code message} (which may name them), and a quota event's usage and request (what a
+ * project stores is its own business). Everything else is shown as published.
  */
 public final class EventRedaction {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NOTIFICATION = "io.wharf.notification.";
     private static final String DEPLOYMENT = "io.wharf.deployment.";
+    private static final String QUOTA = "io.wharf.quota.";
 
     private EventRedaction() {
     }
@@ -37,6 +39,10 @@ public final class EventRedaction {
         if (event.type().startsWith(NOTIFICATION) || event.type().startsWith(DEPLOYMENT)) {
             fields.remove(event.type().startsWith(NOTIFICATION) ? "error" : "message");
             fields.remove("target");
+        } else if (event.type().startsWith(QUOTA)) {
+            // A project's usage and limit are its members' business.
+            fields.remove("quota");
+            fields.remove("request");
         } else if (fields.get("request") instanceof ObjectNode request) {
             request.remove("remoteAddr");
             request.remove("userAgent");
