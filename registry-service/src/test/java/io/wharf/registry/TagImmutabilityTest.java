@@ -17,6 +17,11 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +29,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -91,6 +97,33 @@ class TagImmutabilityTest {
         // Tags no rule matches move as before.
         pushImage(repo, "dev");
         pushImage(repo, "dev");
+    }
+
+    @Test
+    void concurrentFirstPushesOfAnImmutableTagSetItOnce() {
+        String project = Accounts.project("immut-race", false);
+        String repo = project + "/api";
+        rule(project, Map.of("tags", List.of("v*")));
+        pushImage(repo, "dev"); // the repository's first manifest: pushes after it do not wait for one another
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            images.add(unpushedImage(repo));
+        }
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = URI.create("http://127.0.0.1:" + RestAssured.port + "/v2/" + repo + "/manifests/v1.0.0");
+        List<HttpResponse<String>> answers = images.stream()
+                .map(body -> http.sendAsync(Admin.request(uri).header("Content-Type", OCI_MANIFEST)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()))
+                .toList().stream().map(java.util.concurrent.CompletableFuture::join).toList();
+        List<Integer> created = answers.stream().map(HttpResponse::statusCode).filter(status -> status == 201).toList();
+        assertEquals(1, created.size(), answers.stream().map(HttpResponse::statusCode).toList().toString());
+        assertEquals(7, answers.stream().filter(a -> a.statusCode() == 403 && a.body().contains("is immutable")).count());
+        String winner = answers.stream().filter(a -> a.statusCode() == 201).findFirst().orElseThrow()
+                .headers().firstValue("Docker-Content-Digest").orElseThrow();
+        assertEquals(winner, digestOf(repo, "v1.0.0"));
+        assertEquals(1, given().queryParam("repository", repo).queryParam("tag", "v1.0.0").queryParam("type", "tag.created")
+                .get("/api/v1/events").then().statusCode(200).extract().jsonPath().getList("events").size());
+        assertEquals(List.of(), events(repo, "tag.updated"));
     }
 
     @Test

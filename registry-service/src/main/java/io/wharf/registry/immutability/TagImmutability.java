@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.wharf.registry.oci.OciError;
 import io.wharf.registry.oci.RegistryException;
@@ -45,6 +46,27 @@ public class TagImmutability {
             cache.put(project, loaded);
             return loaded;
         });
+    }
+
+    /** The first key of {@link #lockIfProtected}'s advisory locks ("IMMU"): their own key space. */
+    private static final int LOCK_SPACE = 0x494D4D55;
+
+    /**
+     * In the current transaction, before a push points {@code tag} at its manifest: when a rule protects
+     * the tag, waits for any other transaction pushing the same tag to end. Without it, two first pushes
+     * of a new protected tag could both find no tag and the later one would move it; with it, the later
+     * one finds the tag the earlier one set, and is refused. Pushes of unprotected tags take no lock.
+     */
+    public Uni<Void> lockIfProtected(ProjectRules rules, long repositoryId, String repository, String tag) {
+        if (rules.protecting(repository, tag) == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("select 1 from (select pg_advisory_xact_lock(:space, hashtext(:key))) l", Integer.class)
+                .setParameter("space", LOCK_SPACE)
+                .setParameter("key", repositoryId + "/" + tag)
+                .getSingleResult())
+                .replaceWithVoid();
     }
 
     /** Forgets the project's rules (after they changed), so the next push reads them again. */

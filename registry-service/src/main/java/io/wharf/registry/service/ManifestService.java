@@ -150,7 +150,8 @@ public class ManifestService {
                                     .map(saved -> new Stored(saved, inserted)))
                             .chain(stored -> tag == null
                                     ? Uni.createFrom().item(new PushedManifest(stored.manifest, parsed, stored.created, null, null))
-                                    : tags.point(repoId, tag, stored.manifest.id)
+                                    : immutability.lockIfProtected(rules, repoId, repository, tag)
+                                            .chain(() -> tags.point(repoId, tag, stored.manifest.id))
                                             .invoke(previous -> rules.checkMove(repository, tag, previous, digest))
                                             .map(previous -> new PushedManifest(stored.manifest, parsed, stored.created, tag, previous)))
                             .call(pushed -> recordPush(repository, pushed, firstManifest, caller));
