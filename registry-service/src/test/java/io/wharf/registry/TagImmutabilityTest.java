@@ -279,6 +279,10 @@ class TagImmutabilityTest {
         }
         Admin.given().contentType(ContentType.JSON).body(Map.of("tags", List.of("(?=v)1"), "tagPatternSyntax", "regex"))
                 .post(rules(project)).then().body("detail", containsString("lookahead"));
+        for (String body : List.of("{\"tags\": \"v*\"}", "{\"tags\": [\"v*\"", "")) {
+            Admin.given().contentType(ContentType.JSON).body(body).post(rules(project)).then().statusCode(400)
+                    .contentType("application/problem+json");
+        }
         Admin.given().get(rules(project)).then().statusCode(200).body("id", equalTo(List.of((int) id)))
                 .body("tags[0]", equalTo(List.of("v*")));
         Admin.given().contentType(ContentType.JSON).body(Map.of("tags", List.of("v*"))).put(rules(project) + "/999999999").then().statusCode(404);
