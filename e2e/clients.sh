@@ -5,8 +5,11 @@
 # Env:   E2E_USER / E2E_PASS   log every client in first (default: anonymous)
 #        E2E_AUTH=1            also run the identity scenarios (Wharf only; E2E_USER must be a
 #                              system admin): login/logout, denied pushes, robots, visibility,
-#                              revoked tokens and rotated robot secrets ending client sessions
+#                              revoked tokens and rotated robot secrets ending client sessions,
+#                              and tag immutability: pushes over an immutable tag print the rule
 #        E2E_SKIP_DOCKER=1     skip the part that needs a private dockerd
+#        E2E_ONLY="a b"        run only these scenarios after the preflight (names as in
+#                              scenario_<name>, e.g. E2E_ONLY=immutability)
 #
 # Prints one TAP-like line per check ("ok - ..." / "not ok - ..."), then exactly
 # "N passed, M failed"; exits 1 if any check failed, 2 on a usage/prerequisite error.
@@ -25,6 +28,7 @@ E2E_USER=${E2E_USER:-}
 E2E_PASS=${E2E_PASS:-}
 E2E_SKIP_DOCKER=${E2E_SKIP_DOCKER:-0}
 E2E_AUTH=${E2E_AUTH:-0}
+E2E_ONLY=${E2E_ONLY:-}
 START_NS=$(date +%s%N)
 
 PASS=0
@@ -684,7 +688,76 @@ scenario_search() {
     fi
 }
 
+# ---------------------------------------------------------------- 12. tag immutability (Wharf)
+# A project's immutability rule protects v* tags (issue 22): skopeo and docker pushing another image
+# over a protected tag fail and print the rule; the tag keeps its digest; the same image again is
+# accepted; deleting is refused; a system administrator's break-glass delete works.
+scenario_immutability() {
+    local team=imm-$SFX repo ref rule first second out dcfg=$WORK/docker-imm
+    repo=$team/app
+    ref=$R/$repo:v1.0.0
+    if ! api POST /api/v1/projects "{\"name\":\"$team\",\"isPublic\":false}" >"$LOG" 2>&1 ||
+        ! out=$(api POST "/api/v1/projects/$team/immutability-rules" '{"tags":["v*"],"description":"releases are final"}' 2>>"$LOG"); then
+        nok "[12 immutability] set-up: project $team with a rule for tags v*"; diag; return
+    fi
+    rule=$(sed -n 's/.*"id" *: *\([0-9]*\).*/\1/p' <<<"$out" | head -n1)
+    ok "[12 immutability] set-up: project $team, rule $rule (tags v* in $team/**)"
+    head -c 65536 /dev/urandom >"$WORK/payload-imm1"
+    head -c 65536 /dev/urandom >"$WORK/payload-imm2"
+    make_layout "$WORK/img/imm1" v1 amd64 "$WORK/payload-imm1"
+    first=sha256:$MANIFEST_DIGEST
+    make_layout "$WORK/img/imm2" v1 amd64 "$WORK/payload-imm2"
+    second=sha256:$MANIFEST_DIGEST
+    check "[12 immutability] skopeo copy -> docker://$ref (a new tag may be set)" \
+        skopeo copy -q "${SK_DST[@]}" "oci:$WORK/img/imm1:v1" "docker://$ref" || return
+    check_fails "[12 immutability] skopeo copy of another image over $ref fails and prints the rule" \
+        "tag $repo:v1\\.0\\.0 is immutable \\(rule $rule: tags v\\* in $team/\\*\\*\\)" \
+        skopeo copy -q "${SK_DST[@]}" "oci:$WORK/img/imm2:v1" "docker://$ref"
+    same "[12 immutability] v1.0.0 keeps its digest" "$first" \
+        "$(skopeo inspect "${TLS[@]}" --format '{{.Digest}}' "docker://$ref" 2>/dev/null)"
+    check "[12 immutability] the same image pushed again is accepted" \
+        skopeo copy -q "${SK_DST[@]}" "oci:$WORK/img/imm1:v1" "docker://$ref"
+    check_fails "[12 immutability] skopeo delete of the manifest v1.0.0 names is refused, naming the rule" \
+        "is immutable \\(rule $rule" skopeo delete "${TLS[@]}" "docker://$R/$repo@$first"
+    if [ "$E2E_SKIP_DOCKER" != 1 ]; then
+        if [ -z "$DOCKERD_PID" ] && ! start_dockerd; then nok "[12 immutability] private dockerd starts"; diag; return; fi
+        mkdir -p "$dcfg"
+        check "[12 immutability] docker login" sh -c 'printf %s "$1" | DOCKER_CONFIG="$2" DOCKER_HOST="unix://$3/docker.sock" docker login -u "$0" --password-stdin "$4"' \
+            "$E2E_USER" "$E2E_PASS" "$dcfg" "$DOCKER_DIR" "$R"
+        check "[12 immutability] docker load of another image, tagged $ref" sh -c '
+            skopeo copy -q "oci:$0:v1" "docker-archive:$1:e2e-local/imm:other" &&
+            DOCKER_HOST="unix://$2/docker.sock" docker load -i "$1" &&
+            DOCKER_HOST="unix://$2/docker.sock" docker tag e2e-local/imm:other "$3"' \
+            "$WORK/img/imm2" "$WORK/imm2.tar" "$DOCKER_DIR" "$ref" || return
+        out=$(DOCKER_CONFIG=$dcfg dk push "$ref" 2>&1)
+        echo "$out" >"$LOG"
+        if grep -q "denied: tag $repo:v1.0.0 is immutable (rule $rule: tags v\* in $team/\*\*)" <<<"$out"; then
+            ok "[12 immutability] docker push over $ref fails: $(grep -o 'denied: tag.*' <<<"$out" | head -n1)"
+        else
+            nok "[12 immutability] docker push over $ref prints the rule"; diag
+        fi
+    fi
+    same "[12 immutability] v1.0.0 still has its first digest" "$first" \
+        "$(skopeo inspect "${TLS[@]}" --format '{{.Digest}}' "docker://$ref" 2>/dev/null)"
+    check "[12 immutability] break-glass: the system administrator deletes v1.0.0 (override=immutability)" \
+        api DELETE "/api/v1/projects/$team/repositories/app/tags/v1.0.0?override=immutability"
+    check_fails "[12 immutability] ... and v1.0.0 is gone" 'manifest unknown' \
+        skopeo inspect "${TLS[@]}" "docker://$ref"
+    check "[12 immutability] ... so it may be set again, to the other image" \
+        skopeo copy -q "${SK_DST[@]}" "oci:$WORK/img/imm2:v1" "docker://$ref"
+    same "[12 immutability] v1.0.0 now names the other image" "$second" \
+        "$(skopeo inspect "${TLS[@]}" --format '{{.Digest}}' "docker://$ref" 2>/dev/null)"
+}
+
 preflight
+if [ -n "$E2E_ONLY" ]; then
+    for s in $E2E_ONLY; do
+        if declare -F "scenario_$s" >/dev/null; then "scenario_$s"; else nok "E2E_ONLY: no scenario named $s"; fi
+    done
+    summary
+    [ "$FAIL" -eq 0 ]
+    exit
+fi
 scenario_skopeo      # 1  (4, 6 and 7 build on its repository)
 scenario_podman      # 2
 if [ "$E2E_SKIP_DOCKER" = 1 ]; then
@@ -701,6 +774,7 @@ scenario_search      # 10
 if [ "$E2E_AUTH" = 1 ]; then
     scenario_auth    # 9
     scenario_revocation  # 11
+    scenario_immutability  # 12
 fi
 summary
 [ "$FAIL" -eq 0 ]

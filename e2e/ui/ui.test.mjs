@@ -282,6 +282,25 @@ try {
     expect(robot.status === 200, `the shown secret does not sign the robot in: ${robot.status}`);
   });
 
+  await step(page, 'a tag immutability rule added in the UI refuses moving the tag, naming the rule; removed, it does not', async () => {
+    await page.goto(`${BASE}/ui/#/projects/library/immutability`);
+    await page.getByRole('heading', { level: 2, name: 'Tag immutability' }).waitFor();
+    const form = page.getByRole('form', { name: 'Add immutability rule' });
+    await form.getByLabel(/^Tags \(patterns/).fill('1.*');
+    await form.getByLabel(/^Repositories \(patterns/).fill(repository);
+    await form.getByLabel('Description').fill(`ui-${repoName}`);
+    await form.getByRole('button', { name: 'Add immutability rule' }).click();
+    const row = page.getByRole('row').filter({ hasText: `tags 1.* in ${repository}` });
+    await row.waitFor();
+    const moved = await pushImage('1.0').then(() => null, (e) => e.message);
+    expect(moved && moved.includes(`tag ${repository}:1.0 is immutable (rule `), `moving 1.0 was not refused naming the rule: ${moved}`);
+    const id = await row.getAttribute('data-rule');
+    page.once('dialog', (d) => d.accept());
+    await row.getByRole('button', { name: `Delete rule ${id}` }).click();
+    await row.waitFor({ state: 'detached' });
+    await pushImage('1.0'); // the rule is gone: 1.0 moves again
+  });
+
   await step(page, 'a personal access token made on the account page is shown once and signs in', async () => {
     await page.locator('.account').getByRole('link', { name: /Your account/ }).click();
     await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();

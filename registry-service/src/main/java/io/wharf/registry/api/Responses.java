@@ -43,7 +43,7 @@ final class Responses {
             e = new RegistryException(OciError.UNKNOWN, null);
         }
         OciError error = e.error();
-        JsonObject entry = new JsonObject().put("code", error.code()).put("message", error.message());
+        JsonObject entry = new JsonObject().put("code", error.code()).put("message", e.clientMessage());
         if (e.detail() != null) {
             entry.put("detail", e.detail());
         }

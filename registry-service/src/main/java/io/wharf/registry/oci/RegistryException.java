@@ -7,20 +7,39 @@ public class RegistryException extends RuntimeException {
     private final OciError error;
     private final String detail;
     private final Map<String, String> headers;
+    private final String message;
 
     public RegistryException(OciError error, String detail) {
         this(error, detail, Map.of());
     }
 
     public RegistryException(OciError error, String detail, Map<String, String> headers) {
+        this(error, error.message(), detail, headers);
+    }
+
+    private RegistryException(OciError error, String message, String detail, Map<String, String> headers) {
         super(error.code() + (detail == null ? "" : ": " + detail), null, false, false);
         this.error = error;
+        this.message = message;
         this.detail = detail;
         this.headers = headers;
     }
 
+    /**
+     * A refusal whose {@code message} field is {@code message} instead of the code's default: clients
+     * print that field ({@code denied: <message>}), so a refusal the user must act on says why there.
+     */
+    public static RegistryException saying(OciError error, String message) {
+        return new RegistryException(error, message, message, Map.of());
+    }
+
     public OciError error() {
         return error;
+    }
+
+    /** The {@code message} field: the code's default message unless made {@link #saying} another. */
+    public String clientMessage() {
+        return message;
     }
 
     /** Extra detail for the {@code detail} field, or null. */

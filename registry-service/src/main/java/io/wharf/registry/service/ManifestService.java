@@ -15,6 +15,7 @@ import io.wharf.events.RegistryEventData;
 import io.wharf.reference.RepositoryNames;
 import io.wharf.registry.events.EventRecorder;
 import io.wharf.registry.events.OutboxRelay;
+import io.wharf.registry.immutability.TagImmutability;
 import io.wharf.registry.metadata.BlobLinks;
 import io.wharf.registry.metadata.ManifestEntity;
 import io.wharf.registry.metadata.ManifestReferenceEntity;
@@ -44,9 +45,11 @@ public class ManifestService {
     private final EventRecorder events;
     private final MetadataCache cache;
     private final OutboxRelay relay;
+    private final TagImmutability immutability;
 
     public ManifestService(Repositories repositories, Manifests manifests, Tags tags, BlobLinks blobLinks, EventRecorder events,
-                           MetadataCache cache, OutboxRelay relay) {
+                           MetadataCache cache, OutboxRelay relay, TagImmutability immutability) {
+        this.immutability = immutability;
         this.repositories = repositories;
         this.manifests = manifests;
         this.tags = tags;
@@ -88,7 +91,8 @@ public class ManifestService {
     }
 
     /**
-     * Stores a manifest under a tag or its digest.
+     * Stores a manifest under a tag or its digest. A push that would move a tag an immutability rule
+     * protects to another digest is refused (DENIED, naming the rule) and changes nothing.
      *
      * @param reference   the tag or digest from the URL
      * @param body        the exact bytes pushed (already checked against the size limit)
@@ -96,7 +100,8 @@ public class ManifestService {
      * @param caller      who pushes, for the events
      */
     public Uni<PushedManifest> put(String repository, String reference, byte[] body, String contentType, Caller caller) {
-        return Panache.withTransaction(() -> store(repository, reference, body, contentType, caller))
+        return immutability.rules(Names.project(repository))
+                .chain(rules -> Panache.withTransaction(() -> store(repository, reference, body, contentType, caller, rules)))
                 .invoke(pushed -> {
                     // After the commit: the events go out now, and this instance answers with the new state at once.
                     relay.wake();
@@ -108,7 +113,8 @@ public class ManifestService {
                 });
     }
 
-    private Uni<PushedManifest> store(String repository, String reference, byte[] body, String contentType, Caller caller) {
+    private Uni<PushedManifest> store(String repository, String reference, byte[] body, String contentType, Caller caller,
+                                      TagImmutability.ProjectRules rules) {
         boolean byDigest = Names.isDigest(reference);
         String tag = byDigest ? null : Names.tag(reference);
         String digest = digestOf(body, byDigest ? Names.digest(reference) : null);
@@ -144,7 +150,9 @@ public class ManifestService {
                                     .map(saved -> new Stored(saved, inserted)))
                             .chain(stored -> tag == null
                                     ? Uni.createFrom().item(new PushedManifest(stored.manifest, parsed, stored.created, null, null))
-                                    : tags.point(repoId, tag, stored.manifest.id)
+                                    : immutability.lockIfProtected(rules, repoId, repository, tag)
+                                            .chain(() -> tags.point(repoId, tag, stored.manifest.id))
+                                            .invoke(previous -> rules.checkMove(repository, tag, previous, digest))
                                             .map(previous -> new PushedManifest(stored.manifest, parsed, stored.created, tag, previous)))
                             .call(pushed -> recordPush(repository, pushed, firstManifest, caller));
                 }));
@@ -193,12 +201,24 @@ public class ManifestService {
 
     /**
      * Deletes a tag (the manifest stays) or, by digest, the manifest and every tag pointing at it.
-     * Fails with MANIFEST_UNKNOWN when there is nothing to delete.
+     * Fails with MANIFEST_UNKNOWN when there is nothing to delete, and with DENIED when an immutability
+     * rule protects a tag that would go.
      */
     public Uni<Void> delete(String repository, String reference, Caller caller) {
+        return delete(repository, reference, caller, null);
+    }
+
+    /**
+     * The same, for a deletion the registry makes for a reason of its own, which its events carry
+     * ({@link RegistryEventData#REASON_BREAK_GLASS}: a system administrator's override, which immutability
+     * rules do not stop; the caller checks who may do that).
+     */
+    public Uni<Void> delete(String repository, String reference, Caller caller, String reason) {
         boolean byDigest = Names.isDigest(reference);
         String checked = byDigest ? Names.digest(reference) : Names.tag(reference);
-        return Panache.withTransaction(() -> remove(repository, reference, byDigest, checked, caller))
+        Uni<TagImmutability.ProjectRules> rules = RegistryEventData.REASON_BREAK_GLASS.equals(reason)
+                ? Uni.createFrom().item(TagImmutability.ProjectRules.NONE) : immutability.rules(Names.project(repository));
+        return rules.chain(r -> Panache.withTransaction(() -> remove(repository, reference, byDigest, checked, caller, r, reason)))
                 .invoke(removed -> {
                     relay.wake();
                     if (byDigest) {
@@ -211,28 +231,32 @@ public class ManifestService {
     }
 
     /** Deletes in the current transaction; returns the tags that went. */
-    private Uni<List<String>> remove(String repository, String reference, boolean byDigest, String checked, Caller caller) {
+    private Uni<List<String>> remove(String repository, String reference, boolean byDigest, String checked, Caller caller,
+                                     TagImmutability.ProjectRules rules, String reason) {
         return repositories.findByName(repository)
                 .onItem().ifNull().failWith(() -> OciError.MANIFEST_UNKNOWN.exception(repository + ":" + reference))
                 .chain(repo -> (byDigest ? manifests.findByDigest(repo.id, checked) : manifests.findByTag(repository, checked))
                         .onItem().ifNull().failWith(() -> OciError.MANIFEST_UNKNOWN.exception(repository + ":" + reference))
                         .chain(m -> byDigest
-                                ? tags.namesOf(m.id).call(() -> manifests.delete(m))
-                                        .call(tagNames -> recordDelete(repository, m, tagNames, true, caller))
-                                : tags.remove(repo.id, checked)
-                                        .call(() -> recordDelete(repository, m, List.of(checked), false, caller))
+                                ? tags.namesOf(m.id).invoke(tagNames -> rules.checkRemoval(repository, tagNames))
+                                        .call(() -> manifests.delete(m))
+                                        .call(tagNames -> recordDelete(repository, m, tagNames, true, caller, reason))
+                                : Uni.createFrom().voidItem().invoke(() -> rules.checkRemoval(repository, List.of(checked)))
+                                        .chain(() -> tags.remove(repo.id, checked))
+                                        .call(() -> recordDelete(repository, m, List.of(checked), false, caller, reason))
                                         .replaceWith(List.of(checked))));
     }
 
     /** {@code tag.deleted} for each tag that went, and {@code artifact.deleted} when the manifest went. */
-    private Uni<Void> recordDelete(String repository, ManifestEntity m, List<String> tagNames, boolean manifestDeleted, Caller caller) {
+    private Uni<Void> recordDelete(String repository, ManifestEntity m, List<String> tagNames, boolean manifestDeleted, Caller caller,
+                                   String reason) {
         Uni<?> chain = Uni.createFrom().voidItem();
         for (String tagName : tagNames) {
-            RegistryEventData tagData = deletion(repository, m, caller).tag(tagName).build();
+            RegistryEventData tagData = deletion(repository, m, caller).tag(tagName).reason(reason).build();
             chain = chain.chain(() -> events.record(EventType.TAG_DELETED, tagData));
         }
         if (manifestDeleted) {
-            RegistryEventData artifactData = deletion(repository, m, caller).build();
+            RegistryEventData artifactData = deletion(repository, m, caller).reason(reason).build();
             chain = chain.chain(() -> events.record(EventType.ARTIFACT_DELETED, artifactData));
         }
         return chain.replaceWithVoid();
