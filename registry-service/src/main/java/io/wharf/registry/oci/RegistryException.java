@@ -28,6 +28,19 @@ public class RegistryException extends RuntimeException {
         return detail;
     }
 
+    /**
+     * The {@code message} field: the code's own message, unless a subclass says more (clients print
+     * it: docker shows {@code denied: <message>}).
+     */
+    public String message() {
+        return error.message();
+    }
+
+    /** The {@code detail} field: {@link #detail}, unless a subclass gives a structure (a map, JSON-encoded). */
+    public Object detailValue() {
+        return detail;
+    }
+
     /** Headers the error response must carry (e.g. {@code Range} on a 416). */
     public Map<String, String> headers() {
         return headers;
