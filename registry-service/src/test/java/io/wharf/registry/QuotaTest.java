@@ -28,9 +28,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -256,6 +259,45 @@ class QuotaTest implements UsageChecked {
         Accounts.as(owner).get("/api/v1/quotas").then().statusCode(403);
         Oci.anonymous().get("/api/v1/quotas").then().statusCode(401);
         Admin.given().get("/api/v1/projects/" + p + "/quota").then().statusCode(200).body("storageLimit", equalTo(1 << 30));
+
+        // The administrator's change is audited; the refused ones left no entry.
+        List<Map<String, Object>> entries = Admin.given().queryParam("action", "quota.changed").queryParam("project", p)
+                .queryParam("limit", 500).get("/api/v1/audit").then().statusCode(200).extract().jsonPath().getList("records");
+        assertEquals(1, entries.size(), entries.toString());
+        assertEquals("admin", entries.get(0).get("actor"));
+        assertEquals(p, entries.get(0).get("subject"));
+        assertEquals(Map.of("storageLimit", Integer.toString(1 << 30), "artifactLimit", "unlimited"), entries.get(0).get("summary"));
+    }
+
+    @Test
+    void concurrentPushesAndDeletesOfASharedLayerKeepUsageExact() throws Exception {
+        String p = Accounts.project("quota-race", false);
+        setQuota(p, "1MiB", null);
+        byte[] layer = randomBytes(4000);
+        String digest = sha256(layer);
+        for (int i = 0; i < 8; i++) {
+            pushBlob(p + "/old" + i, layer);
+        }
+        // The same layer: pushed into 16 new repositories while the 8 old ones unlink it, all at once.
+        List<CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            requests.add(HTTP.sendAsync(Admin.request(uri("/v2/" + p + "/new" + i + "/blobs/uploads/?digest=" + digest))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(layer)).header("Content-Type", "application/octet-stream")
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
+            if (i < 8) {
+                requests.add(HTTP.sendAsync(Admin.request(uri("/v2/" + p + "/old" + i + "/blobs/" + digest)).DELETE()
+                        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+        }
+        for (CompletableFuture<HttpResponse<String>> r : requests) {
+            HttpResponse<String> answer = r.get(90, TimeUnit.SECONDS);
+            assertTrue(answer.statusCode() == 201 || answer.statusCode() == 202, answer.statusCode() + " " + answer.body());
+        }
+        assertEquals(layer.length, used(p));
+        for (int i = 0; i < 16; i++) {
+            given().delete("/v2/" + p + "/new" + i + "/blobs/" + digest).then().statusCode(202);
+        }
+        assertEquals(0, used(p));
     }
 
     @Test
