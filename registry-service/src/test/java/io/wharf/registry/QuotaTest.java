@@ -25,6 +25,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +50,7 @@ import io.wharf.events.EventType;
 import io.wharf.events.StorageEventData;
 import io.wharf.events.Topics;
 import io.wharf.events.WharfEvent;
+import io.wharf.registry.api.fastpath.FastPath;
 
 /**
  * Per-project quotas: pushes that would exceed are refused before their bytes are stored, at every
@@ -148,6 +150,45 @@ class QuotaTest implements UsageChecked {
         String id = next.substring(next.lastIndexOf('/') + 1);
         assertEquals(6000, Files.size(STORE.resolve("uploads").resolve(id).resolve("data")));
         assertEquals(0, used(p));
+    }
+
+    @Test
+    void refusesATappedStreamedPatchMidwayAndTheConnectionCarriesOn() throws Exception {
+        refusesAStreamedPatchMidway(Accounts.project("quota-tap", false), true);
+    }
+
+    /**
+     * A PATCH streamed in chunks without a length (as docker sends a layer) on a kept-alive
+     * connection, whose later uploads the fast path taps: refused with the quota message at the
+     * buffer that would pass the limit, nothing of it kept, and the connection takes the next request.
+     */
+    static void refusesAStreamedPatchMidway(String project, boolean tapped) throws Exception {
+        setQuota(project, "100000", null);
+        long tappedBefore = FastPath.tappedBytes();
+        try (RawConnection c = new RawConnection()) {
+            assertEquals(200, c.exchange("GET /v2/", null).status());
+            RawConnection.Reply started = c.exchange("POST /v2/" + project + "/app/blobs/uploads/", new byte[0]);
+            assertEquals(202, started.status(), started.text());
+            String location = started.header("location");
+            c.send(RawConnection.head("PATCH " + location, "Transfer-Encoding: chunked"));
+            for (int i = 0; i < 20; i++) { // 320 KiB
+                byte[] chunk = randomBytes(16 * 1024);
+                c.send((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                c.send(chunk);
+                c.send("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
+            c.send("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            RawConnection.Reply refused = c.read();
+            assertEquals(403, refused.status(), refused.text());
+            assertTrue(refused.text().contains("quota exceeded: project " + project + " uses 0 B of 97.7 KiB"), refused.text());
+            RawConnection.Reply status = c.exchange("GET " + location, null);
+            assertEquals(204, status.status(), status.text());
+            assertEquals("0-0", status.header("range"));
+            String id = location.substring(location.lastIndexOf('/') + 1);
+            assertEquals(0, Files.size(STORE.resolve("uploads").resolve(id).resolve("data")));
+        }
+        assertEquals(tapped, FastPath.tappedBytes() > tappedBefore, "bodies tapped: " + tapped);
+        assertEquals(0, used(project));
     }
 
     @Test
@@ -352,14 +393,14 @@ class QuotaTest implements UsageChecked {
 
     // ------------------------------------------------------------ helpers
 
-    private static void setQuota(String project, String storage, Long artifacts) {
+    static void setQuota(String project, String storage, Long artifacts) {
         Map<String, Object> body = new HashMap<>();
         body.put("storageLimit", storage);
         body.put("artifactLimit", artifacts);
         Admin.given().contentType(ContentType.JSON).body(body).put("/api/v1/projects/" + project + "/quota").then().statusCode(200);
     }
 
-    private static long used(String project) {
+    static long used(String project) {
         Number n = Admin.given().get("/api/v1/projects/" + project + "/quota").then().statusCode(200).extract().path("used");
         return n.longValue();
     }
