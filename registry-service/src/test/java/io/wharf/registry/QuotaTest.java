@@ -192,6 +192,20 @@ class QuotaTest implements UsageChecked {
     }
 
     @Test
+    void refusesAnUploadThatWaitsFor100ContinueWithoutAskingForItsBytes() throws Exception {
+        String p = Accounts.project("quota-expect", false);
+        setQuota(p, "1000", null);
+        try (RawConnection c = new RawConnection()) {
+            c.send(RawConnection.head("POST /v2/" + p + "/app/blobs/uploads/?digest=" + Oci.unknownDigest(),
+                    "Content-Length: 5000000", "Expect: 100-continue"));
+            RawConnection.Reply refused = c.read(); // no 100 Continue first: the client never sends the body
+            assertEquals(403, refused.status(), refused.text());
+            assertTrue(refused.text().contains("this push needs 4.8 MiB"), refused.text());
+            assertTrue(c.closedByServer(), "the connection cannot carry another request after an unsent body");
+        }
+    }
+
+    @Test
     void refusesTheBlobCommitWhenTheProjectFilledUpMeanwhileAndDropsTheUpload() {
         String p = Accounts.project("quota-commit", false);
         setQuota(p, "10000", null);
