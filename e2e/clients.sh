@@ -10,6 +10,9 @@
 #        E2E_SKIP_DOCKER=1     skip the part that needs a private dockerd
 #        E2E_ONLY="a b"        run only these scenarios after the preflight (names as in
 #                              scenario_<name>, e.g. E2E_ONLY=immutability)
+#        E2E_QUOTA=1           also run the quota scenario (Wharf only; E2E_USER must be a system
+#                              admin): docker and skopeo pushes over a project's quota are refused
+#                              with the quota message
 #
 # Prints one TAP-like line per check ("ok - ..." / "not ok - ..."), then exactly
 # "N passed, M failed"; exits 1 if any check failed, 2 on a usage/prerequisite error.
@@ -28,6 +31,7 @@ E2E_USER=${E2E_USER:-}
 E2E_PASS=${E2E_PASS:-}
 E2E_SKIP_DOCKER=${E2E_SKIP_DOCKER:-0}
 E2E_AUTH=${E2E_AUTH:-0}
+E2E_QUOTA=${E2E_QUOTA:-0}
 E2E_ONLY=${E2E_ONLY:-}
 START_NS=$(date +%s%N)
 
@@ -647,6 +651,56 @@ scenario_revocation() {
         --dest-creds "$robot:$secret2" "oci:$WORK/img/a:v1" "docker://$R/$team/robot:v3"
 }
 
+# ---------------------------------------------------------------- 13. quota (Wharf)
+# A push that would take a project past its storage quota is refused before its bytes are stored,
+# with OCI code DENIED (403): docker stops at once (no retries) and prints the registry's message,
+# "denied: quota exceeded: project P uses X of Y; this push needs Z". Nothing of it is stored.
+scenario_quota() {
+    local proj=quota-$SFX out used
+    if [ -z "$E2E_USER" ]; then
+        echo "# [13 quota] skipped (needs E2E_USER, a system administrator, to set a quota)"
+        return
+    fi
+    check "[13 quota] create project $proj" api POST /api/v1/projects "{\"name\":\"$proj\",\"isPublic\":false}" || return
+    check "[13 quota] set its storage quota to 64 KiB" api PUT "/api/v1/projects/$proj/quota" '{"storageLimit":"64KiB"}' || return
+
+    if [ "$E2E_SKIP_DOCKER" != 1 ] && { [ -n "$DOCKERD_PID" ] || start_dockerd; }; then
+        if [ -n "$E2E_PASS" ]; then
+            printf %s "$E2E_PASS" | dk login -u "$E2E_USER" --password-stdin "$R" >"$LOG" 2>&1
+        fi
+        # A fresh image whose layer (96 KiB of random bytes, gzip cannot shrink them) is over the quota.
+        if docker_image "$R/$proj/app:v1"; then ok "[13 quota] a local image with a 96 KiB layer"; else
+            nok "[13 quota] a local image with a 96 KiB layer"; diag; return; fi
+        out=$(dk push "$R/$proj/app:v1" 2>&1)
+        if [ $? -ne 0 ] && grep -Eq "denied: quota exceeded: project $proj uses [0-9.]+ (B|KiB) of 64 KiB; this push needs" <<<"$out"; then
+            ok "[13 quota] docker push over quota fails with: $(grep -o 'denied: quota exceeded.*' <<<"$out" | head -n1)"
+        else
+            nok "[13 quota] docker push over quota fails with the quota message (got: $(tail -n2 <<<"$out" | tr '\n' ' '))"
+        fi
+        if grep -qi "retrying in" <<<"$out"; then
+            nok "[13 quota] docker does not retry the refused push"
+        else
+            ok "[13 quota] docker does not retry the refused push"
+        fi
+    else
+        echo "# [13 quota] docker part skipped (no private dockerd)"
+    fi
+
+    head -c 98304 /dev/urandom >"$WORK/payload-quota"
+    make_layout "$WORK/img/quota" v1 amd64 "$WORK/payload-quota" >"$LOG" 2>&1 || { nok "[13 quota] an OCI layout with a 96 KiB layer"; diag; return; }
+    check_fails "[13 quota] skopeo copy over quota is refused with the quota message" "quota exceeded: project $proj" \
+        skopeo copy -q "${SK_DST[@]}" "oci:$WORK/img/quota:v1" "docker://$R/$proj/skopeo:v1"
+    out=$(api GET "/api/v1/projects/$proj/quota" 2>>"$LOG")
+    used=$(sed -n 's/.*"used" *: *\([0-9]*\).*/\1/p' <<<"$out")
+    if [ -n "$used" ] && [ "$used" -lt 65536 ]; then
+        ok "[13 quota] no refused layer was stored (the project uses $used bytes)"
+    else
+        nok "[13 quota] no refused layer was stored (got: $out)"
+    fi
+    check "[13 quota] a system administrator raises the quota to 10 MiB" api PUT "/api/v1/projects/$proj/quota" '{"storageLimit":"10MiB"}' || return
+    check "[13 quota] ... and the same skopeo push goes through" skopeo copy -q "${SK_DST[@]}" "oci:$WORK/img/quota:v1" "docker://$R/$proj/skopeo:v1"
+}
+
 # ---------------------------------------------------------------- 10. search (registries with /v1/search)
 # docker search calls /v1/_ping then /v1/search (with a registry token after docker login);
 # podman search calls /v1/search without credentials (so only public repositories show) and
@@ -775,6 +829,9 @@ if [ "$E2E_AUTH" = 1 ]; then
     scenario_auth    # 9
     scenario_revocation  # 11
     scenario_immutability  # 12
+fi
+if [ "$E2E_QUOTA" = 1 ]; then
+    scenario_quota         # 13
 fi
 summary
 [ "$FAIL" -eq 0 ]

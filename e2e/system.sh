@@ -103,7 +103,7 @@ check "within 60 s of the removal the notifier refuses the removed maintainer's 
   test "$refused/$(maint_subscribes after-removal)" = 403/403
 
 if [ "${E2E_SKIP_CLIENTS:-0}" != 1 ]; then
-  if E2E_USER=$WHARF_ADMIN_USER E2E_PASS=$WHARF_ADMIN_PASSWORD E2E_AUTH=1 bash "$ROOT/e2e/clients.sh" 127.0.0.1:$WHARF_REGISTRY_PORT >"$WHARF_DATA_DIR/clients.out" 2>&1; then
+  if E2E_USER=$WHARF_ADMIN_USER E2E_PASS=$WHARF_ADMIN_PASSWORD E2E_AUTH=1 E2E_QUOTA=1 bash "$ROOT/e2e/clients.sh" 127.0.0.1:$WHARF_REGISTRY_PORT >"$WHARF_DATA_DIR/clients.out" 2>&1; then
     ok "real clients push and pull ($(tail -n 1 "$WHARF_DATA_DIR/clients.out"))"
   else
     not_ok "real clients push and pull"

@@ -44,7 +44,7 @@ import io.restassured.response.Response;
 
 /** The upload protocol: sessions, monolithic, streamed and chunked uploads, status, cancel, mount. */
 @QuarkusTest
-class BlobUploadTest {
+class BlobUploadTest implements UsageChecked {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();

@@ -59,6 +59,11 @@ class FastPathOffTest {
     }
 
     @Test
+    void refusesAStreamedPatchOverQuotaMidwayAllTheSame() throws Exception {
+        QuotaTest.refusesAStreamedPatchMidway(Accounts.project("quota-untapped", false), false);
+    }
+
+    @Test
     void labelsRequestMetricsByEndpointAllTheSame() {
         HealthTest.assertRequestMetricsAreLabelledByEndpoint();
     }

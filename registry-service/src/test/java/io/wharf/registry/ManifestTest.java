@@ -50,7 +50,7 @@ import io.wharf.registry.Oci.Image;
 
 /** Manifest PUT/GET/HEAD/DELETE: validation, exact bytes, content negotiation, tags. */
 @QuarkusTest
-class ManifestTest {
+class ManifestTest implements UsageChecked {
 
     private static final int LIMIT = 4 * 1024 * 1024;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.registry.oci.OciError;
 import io.wharf.registry.oci.RegistryException;
+import io.wharf.registry.quota.QuotaExceededException;
+import io.wharf.registry.quota.QuotaGuard;
 import io.wharf.registry.service.BlobService;
 import io.wharf.registry.oci.Names;
 import io.wharf.registry.storage.BlobNotFoundException;
@@ -25,10 +27,12 @@ public class BlobEndpoints {
 
     private final BlobStore store;
     private final BlobService blobs;
+    private final QuotaGuard quotas;
 
-    public BlobEndpoints(BlobStore store, BlobService blobs) {
+    public BlobEndpoints(BlobStore store, BlobService blobs, QuotaGuard quotas) {
         this.store = store;
         this.blobs = blobs;
+        this.quotas = quotas;
     }
 
     /** GET/HEAD {@code /v2/<name>/blobs/<digest>}, with single-range {@code Range} support on GET. */
@@ -96,13 +100,14 @@ public class BlobEndpoints {
                     .onFailure().recoverWithNull();
             return source.chain(size -> size == null
                     ? newSession(ctx, r)
-                    : blobs.link(r.repository(), mounted, size).invoke(() -> created(ctx, r, mounted)));
+                    : quotas.blob(r.repository(), mounted, size, Callers.of(ctx), () -> blobs.link(r.repository(), mounted, size))
+                            .invoke(() -> created(ctx, r, mounted)));
         }
         if (digest != null) {
             String expected = Names.blobDigest(digest);
             return store.createUpload(r.repository())
-                    .chain(upload -> store.append(upload.id(), 0, Bodies.stream(ctx))
-                            .chain(state -> commit(ctx, r, state.id(), expected))
+                    .chain(upload -> append(ctx, r, upload, null)
+                            .chain(state -> commit(ctx, r, state, expected))
                             .onFailure().call(() -> store.cancel(upload.id())));
         }
         return newSession(ctx, r);
@@ -121,9 +126,7 @@ public class BlobEndpoints {
         HttpServerRequest request = ctx.request();
         return session(r).chain(upload -> {
             ContentRange range = ContentRange.parse(request.getHeader("Content-Range"), request.getHeader("Content-Length"), upload.size());
-            return store.append(upload.id(), range == null ? -1 : range.start(), Bodies.stream(ctx))
-                    .onFailure(UploadOffsetException.class).transform(e -> outOfOrder(((UploadOffsetException) e).currentSize()))
-                    .onFailure(UploadNotFoundException.class).transform(e -> OciError.BLOB_UPLOAD_UNKNOWN.exception(r.reference()))
+            return append(ctx, r, upload, range)
                     .invoke(state -> {
                         uploadHeaders(ctx.response(), r, state);
                         Responses.empty(ctx.response(), 202);
@@ -139,14 +142,12 @@ public class BlobEndpoints {
             Uni<UploadState> written;
             if (Bodies.present(request)) {
                 ContentRange range = ContentRange.parse(request.getHeader("Content-Range"), request.getHeader("Content-Length"), upload.size());
-                written = store.append(upload.id(), range == null ? -1 : range.start(), Bodies.stream(ctx))
-                        .onFailure(UploadOffsetException.class).transform(e -> outOfOrder(((UploadOffsetException) e).currentSize()))
-                        .onFailure(UploadNotFoundException.class).transform(e -> OciError.BLOB_UPLOAD_UNKNOWN.exception(r.reference()));
+                written = append(ctx, r, upload, range);
             } else {
                 Bodies.stream(ctx).resume();
                 written = Uni.createFrom().item(upload);
             }
-            return written.chain(state -> commit(ctx, r, state.id(), digest));
+            return written.chain(state -> commit(ctx, r, state, digest));
         });
     }
 
@@ -167,13 +168,27 @@ public class BlobEndpoints {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> commit(RoutingContext ctx, RegistryRequest r, String uploadId, String digest) {
-        return store.commit(uploadId, digest)
-                // Another request is appending to the upload right now (UploadBusyException).
+    /**
+     * Appends the request's body to the upload (at {@code range}'s start, or wherever it ends when
+     * null), within the project's quota.
+     */
+    private Uni<UploadState> append(RoutingContext ctx, RegistryRequest r, UploadState upload, ContentRange range) {
+        return quotas.upload(r.repository(), upload.size(), ctx.request().getHeader("Content-Length"), Callers.of(ctx),
+                        () -> Bodies.stream(ctx), body -> store.append(upload.id(), range == null ? -1 : range.start(), body))
                 .onFailure(UploadOffsetException.class).transform(e -> outOfOrder(((UploadOffsetException) e).currentSize()))
-                .onFailure(DigestMismatchException.class).transform(e -> OciError.DIGEST_INVALID.exception(e.getMessage()))
-                .onFailure(UploadNotFoundException.class).transform(e -> OciError.BLOB_UPLOAD_UNKNOWN.exception(uploadId))
-                .chain(size -> blobs.link(r.repository(), digest, size))
+                .onFailure(UploadNotFoundException.class).transform(e -> OciError.BLOB_UPLOAD_UNKNOWN.exception(r.reference()));
+    }
+
+    private Uni<Void> commit(RoutingContext ctx, RegistryRequest r, UploadState upload, String digest) {
+        String uploadId = upload.id();
+        return quotas.blob(r.repository(), digest, upload.size(), Callers.of(ctx), () -> store.commit(uploadId, digest)
+                        // Another request is appending to the upload right now (UploadBusyException).
+                        .onFailure(UploadOffsetException.class).transform(e -> outOfOrder(((UploadOffsetException) e).currentSize()))
+                        .onFailure(DigestMismatchException.class).transform(e -> OciError.DIGEST_INVALID.exception(e.getMessage()))
+                        .onFailure(UploadNotFoundException.class).transform(e -> OciError.BLOB_UPLOAD_UNKNOWN.exception(uploadId))
+                        .chain(size -> blobs.link(r.repository(), digest, size)))
+                // Refused by the quota: the bytes held aside go too.
+                .onFailure(QuotaExceededException.class).call(() -> store.cancel(uploadId))
                 .invoke(() -> created(ctx, r, digest));
     }
 

@@ -11,6 +11,8 @@ import io.wharf.registry.events.PullCounter;
 import io.wharf.registry.metadata.ManifestEntity;
 import io.wharf.registry.oci.MediaTypes;
 import io.wharf.registry.oci.OciError;
+import io.wharf.registry.quota.QuotaGuard;
+import io.wharf.registry.service.Caller;
 import io.wharf.registry.service.ManifestService;
 import io.wharf.registry.oci.Names;
 
@@ -21,8 +23,10 @@ public class ManifestEndpoints {
     private final ManifestService manifests;
     private final PullCounter pulls;
     private final RegistryConfig config;
+    private final QuotaGuard quotas;
 
-    public ManifestEndpoints(ManifestService manifests, PullCounter pulls, RegistryConfig config) {
+    public ManifestEndpoints(ManifestService manifests, PullCounter pulls, RegistryConfig config, QuotaGuard quotas) {
+        this.quotas = quotas;
         this.manifests = manifests;
         this.pulls = pulls;
         this.config = config;
@@ -55,7 +59,12 @@ public class ManifestEndpoints {
     Uni<Void> put(RoutingContext ctx, RegistryRequest r) {
         String contentType = ctx.request().getHeader("Content-Type");
         return Bodies.read(ctx, config.maxManifestSize())
-                .chain(body -> manifests.put(r.repository(), r.reference(), body.getBytes(), contentType, Callers.of(ctx)))
+                .chain(body -> {
+                    byte[] bytes = body.getBytes();
+                    Caller caller = Callers.of(ctx);
+                    return quotas.manifest(r.repository(), r.reference(), bytes, caller,
+                            () -> manifests.put(r.repository(), r.reference(), bytes, contentType, caller));
+                })
                 .invoke(pushed -> {
                     ManifestEntity m = pushed.manifest();
                     HttpServerResponse response = ctx.response()

@@ -43,9 +43,9 @@ final class Responses {
             e = new RegistryException(OciError.UNKNOWN, null);
         }
         OciError error = e.error();
-        JsonObject entry = new JsonObject().put("code", error.code()).put("message", e.clientMessage());
-        if (e.detail() != null) {
-            entry.put("detail", e.detail());
+        JsonObject entry = new JsonObject().put("code", error.code()).put("message", e.message());
+        if (e.detailValue() != null) {
+            entry.put("detail", e.detailValue());
         }
         String body = new JsonObject().put("errors", new JsonArray().add(entry)).encode();
         // The endpoint may have described the content it meant to send before it failed: none of

@@ -37,13 +37,21 @@ public class RegistryException extends RuntimeException {
         return error;
     }
 
-    /** The {@code message} field: the code's default message unless made {@link #saying} another. */
-    public String clientMessage() {
+    /** Extra detail for the {@code detail} field, or null. */
+    public String detail() {
+        return detail;
+    }
+
+    /**
+     * The {@code message} field: the code's own message, unless the refusal was made {@link #saying}
+     * another or a subclass says more (clients print it: docker shows {@code denied: <message>}).
+     */
+    public String message() {
         return message;
     }
 
-    /** Extra detail for the {@code detail} field, or null. */
-    public String detail() {
+    /** The {@code detail} field: {@link #detail}, unless a subclass gives a structure (a map, JSON-encoded). */
+    public Object detailValue() {
         return detail;
     }
 

@@ -1,4 +1,4 @@
-import { h, field, checkbox, timeEl, badges, message, announce, replace } from '../dom.js';
+import { h, field, checkbox, timeEl, badges, bytes, message, announce, replace } from '../dom.js';
 import { api, session, NOTIFIER, DEPLOYER } from '../api.js';
 import { failure, fullName, repositoryHref, projectHref, secretBox, table } from './common.js';
 
@@ -298,6 +298,27 @@ async function immutabilityTab(ctx, project, panel, refresh) {
   await render(ctx, project, panel, refresh, { actionForm, confirmButton });
 }
 
+/**
+ * The project's storage quota and usage as a line with a bar (a meter, so assistive technology reads
+ * the numbers); nothing when the caller may not read it (limited guests, anonymous callers).
+ */
+async function quotaLine(ctx, project) {
+  let q;
+  try {
+    q = await api(`/api/v1/projects/${encodeURIComponent(project)}/quota`, { signal: ctx.signal });
+  } catch (e) {
+    return null;
+  }
+  const artifacts = q.artifactLimit == null ? `${q.artifacts} artifacts` : `${q.artifacts} of ${q.artifactLimit} artifacts`;
+  if (q.storageLimit == null) {
+    return h('p', { class: 'meta quota' }, `Storage: ${bytes(q.used)} used, no quota · ${artifacts}`);
+  }
+  const label = `Storage: ${bytes(q.used)} of ${bytes(q.storageLimit)} (${q.percent} %)`;
+  return h('p', { class: 'meta quota' }, label, ' ',
+    h('meter', { min: 0, max: q.storageLimit, value: Math.min(q.used, q.storageLimit), high: q.storageLimit * q.warningPercent / 100,
+      optimum: 0, 'aria-label': label }), ` · ${artifacts}`);
+}
+
 const RENDER = { repositories: repositoriesTab, members: membersTab, robots: robotsTab, webhooks: webhooksTab, deploy: deployTab, immutability: immutabilityTab, events: eventsTab };
 
 export async function projectView(ctx, name, tab) {
@@ -307,6 +328,8 @@ export async function projectView(ctx, name, tab) {
     const project = await api(`/api/v1/projects/${encodeURIComponent(name)}`, { signal: ctx.signal });
     ctx.main.append(h('p', {}, badges({ official: project.official, verifiedPublisher: project.verifiedPublisher, public: project.isPublic }),
       project.role ? h('span', { class: 'meta' }, ` Your role: ${project.role}`) : null));
+    const quota = await quotaLine(ctx, name);
+    if (quota) ctx.main.append(quota);
   } catch (e) {
     ctx.main.append(failure(e, `project ${name}`));
     if (e.status === 404 || (e.status === 401 && !session.token)) return;
