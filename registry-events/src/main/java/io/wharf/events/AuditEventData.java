@@ -219,6 +219,14 @@ public record AuditEventData(
         public static final String SUBSCRIPTION_REDELIVERY_REQUESTED = "subscription.redelivery-requested";
         public static final String RETENTION_RAN = "retention.ran";
         public static final String GC_RAN = "gc.ran";
+        public static final String IMMUTABILITY_RULE_CREATED = "immutability-rule.created";
+        public static final String IMMUTABILITY_RULE_CHANGED = "immutability-rule.changed";
+        public static final String IMMUTABILITY_RULE_DELETED = "immutability-rule.deleted";
+        /** A system administrator deleted a tag an immutability rule protects (break-glass). */
+        public static final String TAG_IMMUTABILITY_OVERRIDDEN = "tag.immutability-overridden";
+        public static final String QUOTA_CHANGED = "quota.changed";
+        /** A recomputation of quota usage corrected what was stored. */
+        public static final String QUOTA_USAGE_RECOMPUTED = "quota.usage-recomputed";
 
         private Actions() {
         }

@@ -22,11 +22,11 @@ import io.wharf.registry.identity.RequestRefused;
 public class ImmutabilityRuleService {
 
     /** Audit action: a rule was created. */
-    public static final String RULE_CREATED = "immutability-rule.created";
+    public static final String RULE_CREATED = AuditEventData.Actions.IMMUTABILITY_RULE_CREATED;
     /** Audit action: a rule was changed. */
-    public static final String RULE_CHANGED = "immutability-rule.changed";
+    public static final String RULE_CHANGED = AuditEventData.Actions.IMMUTABILITY_RULE_CHANGED;
     /** Audit action: a rule was deleted. */
-    public static final String RULE_DELETED = "immutability-rule.deleted";
+    public static final String RULE_DELETED = AuditEventData.Actions.IMMUTABILITY_RULE_DELETED;
 
     /**
      * What a request sets (the API's body); null fields take their defaults: enabled, every repository of

@@ -7,6 +7,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import io.wharf.events.AuditEventData;
 import io.quarkus.runtime.StartupEvent;
 
 import io.smallrye.mutiny.Uni;
@@ -29,9 +30,9 @@ import io.wharf.registry.identity.RequestRefused;
 public class QuotaService {
 
     /** The audit action of a quota change. */
-    static final String QUOTA_CHANGED = "quota.changed";
+    static final String QUOTA_CHANGED = AuditEventData.Actions.QUOTA_CHANGED;
     /** The audit action of a recomputation that found and fixed drift. */
-    static final String USAGE_RECOMPUTED = "quota.usage-recomputed";
+    static final String USAGE_RECOMPUTED = AuditEventData.Actions.QUOTA_USAGE_RECOMPUTED;
 
     /**
      * A project's quota and usage.

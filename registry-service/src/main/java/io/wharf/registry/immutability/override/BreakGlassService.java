@@ -2,6 +2,7 @@ package io.wharf.registry.immutability.override;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.wharf.events.AuditEventData;
 import io.smallrye.mutiny.Uni;
 import io.wharf.events.RegistryEventData;
 import io.wharf.reference.RepositoryNames;
@@ -28,7 +29,7 @@ import io.wharf.registry.service.ManifestService;
 public class BreakGlassService {
 
     /** Audit action: a system administrator deleted a tag overriding immutability. */
-    public static final String TAG_OVERRIDDEN = "tag.immutability-overridden";
+    public static final String TAG_OVERRIDDEN = AuditEventData.Actions.TAG_IMMUTABILITY_OVERRIDDEN;
 
     private final CallerAccess access;
     private final ManifestService manifests;
