@@ -10,10 +10,11 @@ import io.smallrye.mutiny.Uni;
 import io.wharf.events.EventCodec;
 import io.wharf.events.EventDecodingException;
 import io.wharf.events.WharfEvent;
+import io.wharf.registry.retention.DeployedDigests;
 
 /**
  * Reads {@code wharf.pipeline.events} (what the notifier and the deployer did about registry
- * events) into {@link PipelineEventStore}. At-least-once: the offset is committed after the row
+ * events) into {@link PipelineEventStore}, and the digests deployments run into {@link DeployedDigests}. At-least-once: the offset is committed after the row
  * is written, and a redelivered record is a no-op. Records that are not pipeline events this
  * version can read are logged and skipped; they never stop the consumer.
  */
@@ -22,9 +23,11 @@ public class PipelineEventConsumer {
     private static final Logger LOG = Logger.getLogger(PipelineEventConsumer.class);
 
     private final PipelineEventStore store;
+    private final DeployedDigests deployed;
 
-    public PipelineEventConsumer(PipelineEventStore store) {
+    public PipelineEventConsumer(PipelineEventStore store, DeployedDigests deployed) {
         this.store = store;
+        this.deployed = deployed;
     }
 
     @Incoming("pipeline-events")
@@ -40,6 +43,7 @@ public class PipelineEventConsumer {
             LOG.warnf("skipping %s %s: not a pipeline event", event.type().cloudEventType(), event.id());
             return Uni.createFrom().voidItem();
         }
-        return store.store(event).replaceWithVoid();
+        // Deployed digests first: they protect what production runs from retention, and outlive event retention.
+        return deployed.record(event).chain(() -> store.store(event)).replaceWithVoid();
     }
 }

@@ -3,7 +3,7 @@ import { api, session, NOTIFIER, DEPLOYER } from '../api.js';
 import { failure, fullName, repositoryHref, projectHref, secretBox, table } from './common.js';
 
 const TABS = [['repositories', 'Repositories'], ['members', 'Members'], ['robots', 'Robot accounts'],
-  ['webhooks', 'Webhooks'], ['deploy', 'Deploy rules'], ['events', 'Events']];
+  ['webhooks', 'Webhooks'], ['deploy', 'Deploy rules'], ['retention', 'Retention'], ['events', 'Events']];
 const ROLES = ['projectAdmin', 'maintainer', 'developer', 'guest', 'limitedGuest'];
 const EVENT_TYPES = ['artifact.pushed', 'artifact.deleted', 'tag.created', 'tag.updated', 'tag.deleted', 'repository.created', 'repository.deleted'];
 
@@ -293,7 +293,12 @@ async function eventsTab(ctx, project, panel) {
   panel.append(timeline(`Events in ${project}`, { project }, ctx.signal));
 }
 
-const RENDER = { repositories: repositoriesTab, members: membersTab, robots: robotsTab, webhooks: webhooksTab, deploy: deployTab, events: eventsTab };
+async function retentionTab(ctx, project, panel, refresh) {
+  const { retentionSection } = await import('./retention.js');
+  await retentionSection(ctx, project, panel, refresh);
+}
+
+const RENDER = { repositories: repositoriesTab, members: membersTab, robots: robotsTab, webhooks: webhooksTab, deploy: deployTab, retention: retentionTab, events: eventsTab };
 
 export async function projectView(ctx, name, tab) {
   const heading = h('h1', {}, name);
