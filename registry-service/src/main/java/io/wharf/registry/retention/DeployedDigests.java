@@ -13,6 +13,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.wharf.events.DeploymentEventData;
 import io.wharf.events.WharfEvent;
+import io.wharf.registry.events.PipelineEventListener;
 
 /**
  * The digests Wharf deployments run or may roll back to, per repository ({@code deployed_digest}),
@@ -23,7 +24,7 @@ import io.wharf.events.WharfEvent;
  * deleted by hand.
  */
 @ApplicationScoped
-public class DeployedDigests {
+public class DeployedDigests implements PipelineEventListener {
 
     /** The reason a report gives for a deployed digest. */
     static final String DEPLOYED = "deployed: a deployment runs it or may roll back to it";
@@ -35,7 +36,8 @@ public class DeployedDigests {
     }
 
     /** Records the digests of a deployment event; other events change nothing. Idempotent (a redelivered event is a no-op in effect). */
-    public Uni<Void> record(WharfEvent<?> event) {
+    @Override
+    public Uni<Void> received(WharfEvent<?> event) {
         if (!(event.data() instanceof DeploymentEventData d)) {
             return Uni.createFrom().voidItem();
         }

@@ -172,8 +172,19 @@ public final class RetentionPlanner {
         return newest.stream().map(candidates::get).toList();
     }
 
+    /** Compiled patterns, shared by all plans (patterns are at most Glob.MAX_LENGTH characters; the cache is bounded). */
+    private static final Map<String, io.wharf.reference.Glob> GLOBS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_CACHED_GLOBS = 10_000;
+
     static boolean selects(RetentionRule.Selector selector, String value) {
-        return selector.glob().matches(value) != selector.exclude();
+        io.wharf.reference.Glob glob = GLOBS.get(selector.pattern());
+        if (glob == null) {
+            glob = selector.glob();
+            if (GLOBS.size() < MAX_CACHED_GLOBS) {
+                GLOBS.put(selector.pattern(), glob);
+            }
+        }
+        return glob.matches(value) != selector.exclude();
     }
 
     private static Plan decide(Graph g, Map<String, String> roots, Map<String, Map<String, String>> tagReasons, String deleted) {

@@ -34,8 +34,8 @@ import io.wharf.registry.service.ManifestService;
  * history row with the report.
  *
  * <p>Each deletion re-checks, in its transaction and with the manifest's row locked, that the manifest
- * still has exactly the tags the plan saw and is not deployed: a tag pushed onto it or a deployment
- * learned since the plan keeps it (reported as such).
+ * still has exactly the tags the plan saw, is not deployed, and nothing that stays needs it (an index
+ * listing it, its subject): what changed since the plan is kept (reported as such).
  */
 @ApplicationScoped
 public class RetentionRunner {
@@ -67,7 +67,7 @@ public class RetentionRunner {
     public record Outcome(long id, int kept, int deleted, int deletedTags) {
     }
 
-    static final String CHANGED = "kept: changed since the plan (tagged or deployed meanwhile)";
+    static final String CHANGED = "kept: changed since the plan (tagged, deployed or needed by what stays, meanwhile)";
 
     private final Pool pool;
     private final RetentionStore store;
@@ -140,7 +140,7 @@ public class RetentionRunner {
         Set<String> skipped = new HashSet<>();
         return Multi.createFrom().iterable(plan.deletionOrder())
                 .onItem().transformToUniAndConcatenate(digest -> manifests.deleteDecided(repository, digest, caller, reason,
-                                (m, tags) -> Set.copyOf(tags).equals(plannedTags.get(digest)) ? notDeployed(repository, digest) : Uni.createFrom().item(false))
+                                (m, tags) -> Set.copyOf(tags).equals(plannedTags.get(digest)) ? stillUnneeded(repository, m) : Uni.createFrom().item(false))
                         .invoke(deleted -> {
                             if (!deleted) {
                                 skipped.add(digest);
@@ -149,11 +149,22 @@ public class RetentionRunner {
                 .collect().last().replaceWith(skipped);
     }
 
-    /** In the deletion's transaction: true unless the digest became deployed since the plan. */
-    private static Uni<Boolean> notDeployed(String repository, String digest) {
+    /**
+     * In the deletion's transaction, with the manifest's row locked: true unless, since the plan, the
+     * digest became deployed, a manifest of the repository that stays lists it as a child (an index
+     * pushed meanwhile, or one whose own deletion was skipped: parents go first), or its subject stays
+     * (the subject's deletion was skipped: subjects go before their referrers).
+     */
+    private static Uni<Boolean> stillUnneeded(String repository, io.wharf.registry.metadata.ManifestEntity m) {
         return Panache.getSession().chain(session -> session
-                .createNativeQuery("SELECT count(*) FROM deployed_digest WHERE repository = :r AND digest = :d", Long.class)
-                .setParameter("r", repository).setParameter("d", digest).getSingleResult())
+                .createNativeQuery("""
+                        SELECT (SELECT count(*) FROM deployed_digest WHERE repository = :name AND digest = :d)
+                             + (SELECT count(*) FROM manifest_reference r JOIN manifest p ON p.id = r.manifest_id
+                                WHERE p.repository_id = :repo AND r.kind = 'manifest' AND r.digest = :d AND p.id <> :id)
+                             + (SELECT count(*) FROM manifest s WHERE s.repository_id = :repo AND s.digest = :subject)""", Long.class)
+                .setParameter("name", repository).setParameter("d", m.digest).setParameter("repo", m.repositoryId)
+                .setParameter("id", m.id).setParameter("subject", m.subjectDigest == null ? "" : m.subjectDigest)
+                .getSingleResult())
                 .map(n -> n == 0);
     }
 
