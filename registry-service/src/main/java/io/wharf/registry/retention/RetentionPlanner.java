@@ -12,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.wharf.reference.Glob;
 
 /**
  * Decides, for one repository, which artifacts (manifests) stay and which go: a pure function of the
@@ -173,11 +176,11 @@ public final class RetentionPlanner {
     }
 
     /** Compiled patterns, shared by all plans (patterns are at most Glob.MAX_LENGTH characters; the cache is bounded). */
-    private static final Map<String, io.wharf.reference.Glob> GLOBS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Glob> GLOBS = new ConcurrentHashMap<>();
     private static final int MAX_CACHED_GLOBS = 10_000;
 
     static boolean selects(RetentionRule.Selector selector, String value) {
-        io.wharf.reference.Glob glob = GLOBS.get(selector.pattern());
+        Glob glob = GLOBS.get(selector.pattern());
         if (glob == null) {
             glob = selector.glob();
             if (GLOBS.size() < MAX_CACHED_GLOBS) {

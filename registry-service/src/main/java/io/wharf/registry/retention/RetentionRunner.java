@@ -21,8 +21,9 @@ import io.wharf.events.AuditEventData;
 import io.wharf.events.RegistryEventData;
 import io.wharf.registry.audit.AuditLog;
 import io.wharf.registry.identity.AuditTrail;
-import io.wharf.registry.identity.RequestRefused;
 import io.wharf.registry.auth.Principal;
+import io.wharf.registry.identity.RequestRefused;
+import io.wharf.registry.metadata.ManifestEntity;
 import io.wharf.registry.service.Caller;
 import io.wharf.registry.service.ManifestService;
 
@@ -155,7 +156,7 @@ public class RetentionRunner {
      * pushed meanwhile, or one whose own deletion was skipped: parents go first), or its subject stays
      * (the subject's deletion was skipped: subjects go before their referrers).
      */
-    private static Uni<Boolean> stillUnneeded(String repository, io.wharf.registry.metadata.ManifestEntity m) {
+    private static Uni<Boolean> stillUnneeded(String repository, ManifestEntity m) {
         return Panache.getSession().chain(session -> session
                 .createNativeQuery("""
                         SELECT (SELECT count(*) FROM deployed_digest WHERE repository = :name AND digest = :d)
