@@ -21,7 +21,8 @@ import io.wharf.registry.oci.Names;
  * tag, actor) are counted in memory and written to the outbox as one event with a {@code count}
  * every {@code wharf.registry.events.pull-flush-interval}. A pull therefore never costs a database
  * write; the price is that a crash loses the counts of the current interval (at most a few seconds).
- * The same flush adds the pulls to the repository's and the manifest's pull counts.
+ * The same flush adds the pulls to the repository's and the manifest's pull counts, and sets the
+ * manifest's {@code last_pulled_at} (what retention's pulled rules read).
  */
 @ApplicationScoped
 public class PullCounter {
@@ -100,7 +101,7 @@ public class PullCounter {
                         .setParameter("n", e.getValue()).setParameter("r", e.getKey()).executeUpdate());
             }
             for (Map.Entry<List<String>, Long> e : manifests.entrySet()) {
-                chain = chain.call(() -> session.createNativeQuery("UPDATE manifest SET pull_count = pull_count + :n "
+                chain = chain.call(() -> session.createNativeQuery("UPDATE manifest SET pull_count = pull_count + :n, last_pulled_at = now() "
                                 + "WHERE digest = :d AND repository_id = (SELECT id FROM repository WHERE name = :r)")
                         .setParameter("n", e.getValue()).setParameter("d", e.getKey().get(1)).setParameter("r", e.getKey().get(0))
                         .executeUpdate());

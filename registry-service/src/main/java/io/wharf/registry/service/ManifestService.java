@@ -247,7 +247,39 @@ public class ManifestService {
                                         .replaceWith(List.of(checked))));
     }
 
-    /** {@code tag.deleted} for each tag that went, and {@code artifact.deleted} when the manifest went. */
+    /**
+     * Deletes a manifest by digest with every tag pointing at it, as {@link #delete} does (same events,
+     * same cache invalidation), for a deletion the registry decided itself: the events carry
+     * {@code reason} (a {@code RegistryEventData.REASON_*}). {@code stillDeletable} runs inside the
+     * deletion's transaction, after the manifest's row is locked (a concurrent push of a tag onto it
+     * waits for this transaction or committed before), with the manifest and the tags pointing at it
+     * now; when it answers false nothing changes. True when the manifest was deleted, false when it
+     * was gone already or {@code stillDeletable} kept it.
+     */
+    public Uni<Boolean> deleteDecided(String repository, String digest, Caller caller, String reason,
+                                      java.util.function.BiFunction<ManifestEntity, List<String>, Uni<Boolean>> stillDeletable) {
+        return Panache.withTransaction(() -> repositories.findByName(repository).chain(repo -> repo == null ? Uni.createFrom().<ManifestEntity>nullItem()
+                        : manifests.find("repositoryId = ?1 and digest = ?2", repo.id, digest)
+                                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult())
+                .chain(m -> m == null ? Uni.createFrom().<List<String>>nullItem() : tags.namesOf(m.id)
+                        .chain(tagNames -> stillDeletable.apply(m, tagNames).chain(ok -> !ok ? Uni.createFrom().<List<String>>nullItem()
+                                : manifests.delete(m).call(() -> recordDelete(repository, m, tagNames, true, caller, reason))
+                                        .replaceWith(tagNames)))))
+                .invoke(removed -> {
+                    if (removed != null) {
+                        relay.wake();
+                        cache.manifests().invalidate(MetadataCache.key(repository, digest));
+                        removed.forEach(tag -> cache.tagsChanged(repository, tag));
+                        cache.tagLists().invalidate(repository);
+                    }
+                })
+                .map(removed -> removed != null);
+    }
+
+    /**
+     * {@code tag.deleted} for each tag that went, and {@code artifact.deleted} when the manifest went;
+     * {@code reason} is null for a client's delete.
+     */
     private Uni<Void> recordDelete(String repository, ManifestEntity m, List<String> tagNames, boolean manifestDeleted, Caller caller,
                                    String reason) {
         Uni<?> chain = Uni.createFrom().voidItem();

@@ -3,7 +3,7 @@ import { api, session, NOTIFIER, DEPLOYER } from '../api.js';
 import { failure, fullName, repositoryHref, projectHref, secretBox, table } from './common.js';
 
 const TABS = [['repositories', 'Repositories'], ['members', 'Members'], ['robots', 'Robot accounts'],
-  ['webhooks', 'Webhooks'], ['deploy', 'Deploy rules'], ['immutability', 'Tag immutability'], ['events', 'Events']];
+  ['webhooks', 'Webhooks'], ['deploy', 'Deploy rules'], ['immutability', 'Tag immutability'], ['retention', 'Retention'], ['events', 'Events']];
 const ROLES = ['projectAdmin', 'maintainer', 'developer', 'guest', 'limitedGuest'];
 const EVENT_TYPES = ['artifact.pushed', 'artifact.deleted', 'tag.created', 'tag.updated', 'tag.deleted', 'repository.created', 'repository.deleted'];
 
@@ -319,7 +319,12 @@ async function quotaLine(ctx, project) {
       optimum: 0, 'aria-label': label }), ` · ${artifacts}`);
 }
 
-const RENDER = { repositories: repositoriesTab, members: membersTab, robots: robotsTab, webhooks: webhooksTab, deploy: deployTab, immutability: immutabilityTab, events: eventsTab };
+async function retentionTab(ctx, project, panel, refresh) {
+  const { retentionSection } = await import('./retention.js');
+  await retentionSection(ctx, project, panel, refresh);
+}
+
+const RENDER = { repositories: repositoriesTab, members: membersTab, robots: robotsTab, webhooks: webhooksTab, deploy: deployTab, immutability: immutabilityTab, retention: retentionTab, events: eventsTab };
 
 export async function projectView(ctx, name, tab) {
   const heading = h('h1', {}, name);
