@@ -218,6 +218,7 @@ public record AuditEventData(
         /** Redelivery of a subscription's dead letters was asked for. */
         public static final String SUBSCRIPTION_REDELIVERY_REQUESTED = "subscription.redelivery-requested";
         public static final String RETENTION_RAN = "retention.ran";
+        public static final String RETENTION_POLICY_CHANGED = "retention.policy-changed";
         public static final String GC_RAN = "gc.ran";
         public static final String IMMUTABILITY_RULE_CREATED = "immutability-rule.created";
         public static final String IMMUTABILITY_RULE_CHANGED = "immutability-rule.changed";

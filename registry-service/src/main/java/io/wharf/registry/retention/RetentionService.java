@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.wharf.events.AuditEventData;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.wharf.registry.auth.Principal;
@@ -21,7 +22,7 @@ import io.wharf.registry.identity.RequestRefused;
 public class RetentionService {
 
     /** The audit action of a policy change (to move to AuditEventData.Actions with the event contract). */
-    public static final String POLICY_CHANGED = "retention.policy-changed";
+    public static final String POLICY_CHANGED = AuditEventData.Actions.RETENTION_POLICY_CHANGED;
 
     private final CallerAccess access;
     private final AuditTrail audit;
