@@ -96,7 +96,9 @@ public class BlobEndpoints {
                     .onFailure().recoverWithNull();
             return source.chain(size -> size == null
                     ? newSession(ctx, r)
-                    : blobs.link(r.repository(), mounted, size).invoke(() -> created(ctx, r, mounted)));
+                    : blobs.link(r.repository(), mounted, size).chain(linked -> linked
+                            ? Uni.createFrom().voidItem().invoke(() -> created(ctx, r, mounted))
+                            : newSession(ctx, r)));
         }
         if (digest != null) {
             String expected = Names.blobDigest(digest);
@@ -168,13 +170,12 @@ public class BlobEndpoints {
     }
 
     private Uni<Void> commit(RoutingContext ctx, RegistryRequest r, String uploadId, String digest) {
-        return store.commit(uploadId, digest)
+        return blobs.commit(r.repository(), digest, () -> store.commit(uploadId, digest))
                 // Another request is appending to the upload right now (UploadBusyException).
                 .onFailure(UploadOffsetException.class).transform(e -> outOfOrder(((UploadOffsetException) e).currentSize()))
                 .onFailure(DigestMismatchException.class).transform(e -> OciError.DIGEST_INVALID.exception(e.getMessage()))
                 .onFailure(UploadNotFoundException.class).transform(e -> OciError.BLOB_UPLOAD_UNKNOWN.exception(uploadId))
-                .chain(size -> blobs.link(r.repository(), digest, size))
-                .invoke(() -> created(ctx, r, digest));
+                .invoke(() -> created(ctx, r, digest)).replaceWithVoid();
     }
 
     private static void created(RoutingContext ctx, RegistryRequest r, String digest) {

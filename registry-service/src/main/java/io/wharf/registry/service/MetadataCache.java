@@ -66,6 +66,13 @@ public class MetadataCache {
         return tagLists;
     }
 
+    /** Forgets every repository's cached link to these blobs (garbage collection is deleting them). */
+    public void forgetBlobs(java.util.Set<String> digests) {
+        if (!digests.isEmpty()) {
+            blobSizes.asMap().keySet().removeIf(k -> digests.contains(k.substring(k.lastIndexOf('\n') + 1)));
+        }
+    }
+
     /** Forgets what this instance knows of the repository's tags (after a tag moved or went). */
     void tagsChanged(String repository, String tag) {
         tags.invalidate(key(repository, tag));
