@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.wharf.registry.oci.OciError;
 
 /**
@@ -69,7 +71,9 @@ public class BlobLiveness {
      * Must run inside a transaction. Returns the blob's size.
      */
     public Uni<Long> commitAndLink(long repositoryId, String digest, Supplier<Uni<Long>> storeCommit) {
-        return lock(digest).chain(state -> storeCommit.get())
+        // The store may finish on another thread: the session goes on on the one it was opened on.
+        Context context = Vertx.currentContext();
+        return lock(digest).chain(state -> storeCommit.get().emitOn(task -> context.runOnContext(v -> task.run())))
                 .call(size -> linkLive(repositoryId, digest, size));
     }
 
