@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.wharf.registry.service.MetadataCache;
 import io.wharf.registry.storage.BlobStore;
 
 /**
@@ -30,12 +30,12 @@ public class GarbageCollector {
 
     private final Pool pool;
     private final BlobStore store;
-    private final MetadataCache cache;
+    private final Event<BlobsGoing> going;
 
-    public GarbageCollector(Pool pool, BlobStore store, MetadataCache cache) {
+    public GarbageCollector(Pool pool, BlobStore store, Event<BlobsGoing> going) {
         this.pool = pool;
         this.store = store;
-        this.cache = cache;
+        this.going = going;
     }
 
     /** What one step freed. */
@@ -107,7 +107,7 @@ public class GarbageCollector {
                     if (result.length == 0) {
                         return Uni.createFrom().item(new Sweep(Freed.NONE, false));
                     }
-                    cache.forgetBlobs(Set.of(result[1]));
+                    going.fire(new BlobsGoing(Set.of(result[1])));
                     return finishDeleting(limit).map(freed -> new Sweep(freed, true));
                 });
     }
@@ -135,7 +135,7 @@ public class GarbageCollector {
                     if (digests.isEmpty()) {
                         return Uni.createFrom().item(Freed.NONE);
                     }
-                    cache.forgetBlobs(new HashSet<>(digests));
+                    going.fire(new BlobsGoing(new HashSet<>(digests)));
                     long total = bytes;
                     return deleteBytes(digests)
                             .chain(() -> db.preparedQuery("DELETE FROM blob WHERE digest = ANY($1) AND state = 'deleting'")

@@ -66,10 +66,10 @@ public class MetadataCache {
         return tagLists;
     }
 
-    /** Forgets every repository's cached link to these blobs (garbage collection is deleting them). */
-    public void forgetBlobs(java.util.Set<String> digests) {
-        if (!digests.isEmpty()) {
-            blobSizes.asMap().keySet().removeIf(k -> digests.contains(k.substring(k.lastIndexOf('\n') + 1)));
+    /** Forgets every repository's cached link to blobs garbage collection is deleting. */
+    void forgetBlobs(@jakarta.enterprise.event.Observes io.wharf.registry.gc.BlobsGoing going) {
+        if (!going.digests().isEmpty()) {
+            blobSizes.asMap().keySet().removeIf(k -> going.digests().contains(k.substring(k.lastIndexOf('\n') + 1)));
         }
     }
 
