@@ -325,6 +325,8 @@ class GcTest {
         assertEquals(3000, real.getLong("bytesFreed"));
         assertEquals("manual", real.getString("trigger"));
         assertEquals(Admin.USERNAME, real.getString("requestedBy"));
+        String metrics = Admin.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("wharf_gc_runs_total") && metrics.contains("wharf_gc_bytes_freed_total"), "runs are counted");
 
         var first = Admin.given().get("/api/v1/gc?limit=1").then().statusCode(200)
                 .body("runs", hasSize(1)).body("runs[0].id", equalTo(real.getString("id"))).body("next", notNullValue())
@@ -362,6 +364,16 @@ class GcTest {
         assertEquals(false, gc.dryRun());
         assertEquals("manual", gc.trigger());
         assertEquals(Admin.USERNAME, found.get(0).storageData().actor().name());
+    }
+
+    @Test
+    void theDefaultScheduleIsAQuartzCronExpression() throws IOException {
+        String properties = new String(GcTest.class.getResourceAsStream("/application.properties").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^wharf\\.gc\\.schedule=\\$\\{WHARF_GC_SCHEDULE:(.+)}$").matcher(properties);
+        assertTrue(m.find(), "wharf.gc.schedule has a default");
+        new com.cronutils.parser.CronParser(com.cronutils.model.definition.CronDefinitionBuilder.instanceDefinitionFor(
+                com.cronutils.model.CronType.QUARTZ)).parse(m.group(1)).validate();
     }
 
     // ------------------------------------------------------------------ helpers
