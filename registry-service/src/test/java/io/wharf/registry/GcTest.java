@@ -154,6 +154,19 @@ class GcTest {
     }
 
     @Test
+    void aCollectionOnAnotherInstanceMakesThisOneForgetCachedLinks() {
+        String repo = Oci.repo("gc-notice");
+        String digest = Oci.pushBlob(repo, Oci.randomBytes(90)).digest();
+        // Another instance unlinked it: this one still has the link cached...
+        execute("DELETE FROM repository_blob WHERE digest = $1", digest);
+        Oci.given().head("/v2/" + repo + "/blobs/" + digest).then().statusCode(200);
+        // ...until that instance's collection announces the blob.
+        execute("SELECT pg_notify($1, $2)", "wharf_gc_blobs", digest);
+        await("the cached link is forgotten").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> Oci.given().head("/v2/" + repo + "/blobs/" + digest).statusCode() == 404);
+    }
+
+    @Test
     void aBlobBeingDeletedIsUnknownAndUploadsAgain() throws IOException {
         String repo = Oci.repo("gc-deleting");
         byte[] bytes = Oci.randomBytes(250);

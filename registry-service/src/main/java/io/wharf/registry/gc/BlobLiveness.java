@@ -53,8 +53,8 @@ import io.wharf.registry.oci.OciError;
  * for at most {@code wharf.registry.cache.content-ttl}; if GC frees the blob meanwhile, a GET from that
  * cache finds the bytes absent and answers 404 {@code BLOB_UNKNOWN}, and a HEAD's 200 leads at worst
  * to a manifest PUT that the database refuses ({@code MANIFEST_BLOB_UNKNOWN}): never a manifest that
- * points at missing bytes. The instance that runs GC also drops its own cached links of each blob it
- * deletes. A read through the database of a blob that is {@code marked} (a mark that raced with a new
+ * points at missing bytes. Besides, the instance that runs GC tells every instance which blobs it is
+ * deleting ({@link BlobsGoingNotices}), and each drops its cached links to them at once. A read through the database of a blob that is {@code marked} (a mark that raced with a new
  * link; the sweep would skip it anyway) moves it back to {@code live}: one indexed update, only on a
  * cache miss.
  */

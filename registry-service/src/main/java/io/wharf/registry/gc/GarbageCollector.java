@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -30,9 +29,9 @@ public class GarbageCollector {
 
     private final Pool pool;
     private final BlobStore store;
-    private final Event<BlobsGoing> going;
+    private final BlobsGoingNotices going;
 
-    public GarbageCollector(Pool pool, BlobStore store, Event<BlobsGoing> going) {
+    public GarbageCollector(Pool pool, BlobStore store, BlobsGoingNotices going) {
         this.pool = pool;
         this.store = store;
         this.going = going;
@@ -107,7 +106,7 @@ public class GarbageCollector {
                     if (result.length == 0) {
                         return Uni.createFrom().item(new Sweep(Freed.NONE, false));
                     }
-                    going.fire(new BlobsGoing(Set.of(result[1])));
+                    going.announce(Set.of(result[1]));
                     return finishDeleting(limit).map(freed -> new Sweep(freed, true));
                 });
     }
@@ -135,7 +134,7 @@ public class GarbageCollector {
                     if (digests.isEmpty()) {
                         return Uni.createFrom().item(Freed.NONE);
                     }
-                    going.fire(new BlobsGoing(new HashSet<>(digests)));
+                    going.announce(new HashSet<>(digests));
                     long total = bytes;
                     return deleteBytes(digests)
                             .chain(() -> db.preparedQuery("DELETE FROM blob WHERE digest = ANY($1) AND state = 'deleting'")
