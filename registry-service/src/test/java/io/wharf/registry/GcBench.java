@@ -26,8 +26,8 @@ import io.wharf.registry.gc.GcService;
  * the filesystem store. Loads with SQL {@value #REFERENCES} manifest references (manifests of ten
  * blobs each, over a fifth as many distinct blobs, all old) and {@value #GARBAGE} unreferenced old
  * blobs whose files are written into the store; then times the mark (one statement), and a whole run
- * that sweeps what was marked (bytes and rows); prints the figures and writes them to
- * {@code target/gc-bench.txt}. Not part of the suite (no *Test suffix): {@code -Dtest=GcBench};
+ * that sweeps what was marked (bytes and rows); then push throughput with collections running back to
+ * back against idle; prints the figures and writes them to {@code target/gc-bench*.txt}. Not part of the suite (no *Test suffix): {@code -Dtest=GcBench};
  * {@code -Dgc.bench.references=N -Dgc.bench.garbage=N} change the sizes.
  */
 @QuarkusTest
@@ -52,7 +52,7 @@ class GcBench {
     String root;
 
     @Test
-    void markOverAMillionReferencesAndSweepRate() throws Throwable {
+    void markOverAMillionReferencesSweepRateAndPushesDuringCollections() throws Throwable {
         long references = Long.getLong("gc.bench.references", REFERENCES);
         int garbage = Integer.getInteger("gc.bench.garbage", GARBAGE);
         long manifests = references / 10;
@@ -106,6 +106,72 @@ class GcBench {
                 run.blobsDeleted() / sweepSeconds);
         System.out.print(report);
         Files.writeString(Path.of("target", "gc-bench.txt"), report);
+        // Then pushes over that registry (a million references for every mark) with and without collections.
+        pushThroughputWhileCollectionsRunVersusIdle();
+    }
+
+    /**
+     * Push throughput with collections running back to back against idle (after a warm-up round): {@value #PUSHES} pushes of a
+     * small image (config, a 64 KiB layer, manifest) by {@value #PUSHERS} clients, first with no
+     * collection, then while collections run one after another (with the test grace, over whatever the
+     * registry holds); prints both rates and their ratio (the issue's target: at least 0.8).
+     */
+    private void pushThroughputWhileCollectionsRunVersusIdle() throws Throwable {
+        pushesPerSecond("warm-up");
+        double idle = pushesPerSecond("idle");
+        java.util.concurrent.atomic.AtomicBoolean pushing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong runs = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.Future<?> collections = background.submit(() -> {
+            while (pushing.get()) {
+                try {
+                    VertxContextSupport.subscribeAndAwait(() -> gc.runNow(GcService.MANUAL, false));
+                } catch (Throwable e) {
+                    throw new IllegalStateException(e);
+                }
+                runs.incrementAndGet();
+            }
+            return null;
+        });
+        double busy;
+        try {
+            busy = pushesPerSecond("gc");
+        } finally {
+            pushing.set(false);
+            collections.get(5, java.util.concurrent.TimeUnit.MINUTES);
+            background.shutdown();
+        }
+        String report = """
+                push throughput (%d pushes, %d clients): idle %.1f/s, while %d collections ran back to back %.1f/s = %.2fx
+                """.formatted(PUSHES, PUSHERS, idle, runs.get(), busy, busy / idle);
+        System.out.print(report);
+        Files.writeString(Path.of("target", "gc-bench-push.txt"), report);
+    }
+
+    static final int PUSHES = 300;
+    static final int PUSHERS = 8;
+
+    private static double pushesPerSecond(String label) throws Exception {
+        String repo = "gc-push-" + label + "-" + Oci.suffix() + "/app";
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(PUSHERS);
+        try {
+            List<java.util.concurrent.Callable<Object>> pushes = new ArrayList<>();
+            for (int i = 0; i < PUSHES; i++) {
+                int n = i;
+                pushes.add(() -> {
+                    Oci.Descriptor config = Oci.pushBlob(repo, Oci.OCI_CONFIG, Oci.utf8("{\"n\":\"" + label + n + "\"}"));
+                    Oci.Descriptor layer = Oci.pushBlob(repo, Oci.randomBytes(64 * 1024));
+                    return Oci.pushManifest(repo, "t" + n, Oci.OCI_MANIFEST, Oci.bytes(Oci.imageManifest(Oci.OCI_MANIFEST, config, layer)));
+                });
+            }
+            long t0 = System.nanoTime();
+            for (java.util.concurrent.Future<Object> f : clients.invokeAll(pushes)) {
+                f.get();
+            }
+            return PUSHES / ((System.nanoTime() - t0) / 1e9);
+        } finally {
+            clients.shutdown();
+        }
     }
 
     private void run(String sql, Object... args) {
