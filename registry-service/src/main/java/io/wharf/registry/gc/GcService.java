@@ -115,6 +115,14 @@ public class GcService {
                 .map(Started::run);
     }
 
+    /** Warns when the grace is shorter than an upload may stay open (allowed: tests set it to 0). */
+    void checkGrace(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent start, io.wharf.registry.config.RegistryConfig registry) {
+        if (config.grace().compareTo(registry.storage().uploadMaxAge()) < 0) {
+            LOG.warnf("wharf.gc.grace (%s) is shorter than wharf.registry.storage.upload-max-age (%s): keep it at least as long in production",
+                    config.grace(), registry.storage().uploadMaxAge());
+        }
+    }
+
     /** Runs the collection after the request that started it: on a context of its own, where Hibernate Reactive may open sessions. */
     private void inBackground(Started started) {
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
