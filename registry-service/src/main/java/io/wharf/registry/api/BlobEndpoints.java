@@ -101,7 +101,10 @@ public class BlobEndpoints {
             return source.chain(size -> size == null
                     ? newSession(ctx, r)
                     : quotas.blob(r.repository(), mounted, size, Callers.of(ctx), () -> blobs.link(r.repository(), mounted, size))
-                            .invoke(() -> created(ctx, r, mounted)));
+                            // A blob GC is deleting cannot be mounted: the client uploads it instead.
+                            .chain(linked -> linked
+                                    ? Uni.createFrom().voidItem().invoke(() -> created(ctx, r, mounted))
+                                    : newSession(ctx, r)));
         }
         if (digest != null) {
             String expected = Names.blobDigest(digest);
@@ -181,15 +184,15 @@ public class BlobEndpoints {
 
     private Uni<Void> commit(RoutingContext ctx, RegistryRequest r, UploadState upload, String digest) {
         String uploadId = upload.id();
-        return quotas.blob(r.repository(), digest, upload.size(), Callers.of(ctx), () -> store.commit(uploadId, digest)
+        return quotas.blob(r.repository(), digest, upload.size(), Callers.of(ctx), () -> blobs.commit(r.repository(), digest,
+                                () -> store.commit(uploadId, digest))
                         // Another request is appending to the upload right now (UploadBusyException).
                         .onFailure(UploadOffsetException.class).transform(e -> outOfOrder(((UploadOffsetException) e).currentSize()))
                         .onFailure(DigestMismatchException.class).transform(e -> OciError.DIGEST_INVALID.exception(e.getMessage()))
-                        .onFailure(UploadNotFoundException.class).transform(e -> OciError.BLOB_UPLOAD_UNKNOWN.exception(uploadId))
-                        .chain(size -> blobs.link(r.repository(), digest, size)))
+                        .onFailure(UploadNotFoundException.class).transform(e -> OciError.BLOB_UPLOAD_UNKNOWN.exception(uploadId)))
                 // Refused by the quota: the bytes held aside go too.
                 .onFailure(QuotaExceededException.class).call(() -> store.cancel(uploadId))
-                .invoke(() -> created(ctx, r, digest));
+                .invoke(() -> created(ctx, r, digest)).replaceWithVoid();
     }
 
     private static void created(RoutingContext ctx, RegistryRequest r, String digest) {

@@ -24,19 +24,6 @@ public class BlobLinks implements PanacheRepositoryBase<RepositoryBlobEntity, Re
                 .getSingleResultOrNull());
     }
 
-    /** Records a committed blob (if new) and links it to the repository (if not yet linked), in one statement. */
-    public Uni<Void> link(long repositoryId, String digest, long size) {
-        return getSession().chain(session -> session
-                .createNativeQuery("""
-                        WITH b AS (INSERT INTO blob (digest, size) VALUES (:digest, :size) ON CONFLICT (digest) DO NOTHING)
-                        INSERT INTO repository_blob (repository_id, digest) VALUES (:repo, :digest) ON CONFLICT DO NOTHING""")
-                .setParameter("digest", digest)
-                .setParameter("size", size)
-                .setParameter("repo", repositoryId)
-                .executeUpdate())
-                .replaceWithVoid();
-    }
-
     /** Removes the link; true when there was one. The blob's bytes stay until garbage collection. */
     public Uni<Boolean> unlink(String repositoryName, String digest) {
         return getSession().chain(session -> session

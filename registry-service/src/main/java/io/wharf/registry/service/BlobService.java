@@ -1,9 +1,12 @@
 package io.wharf.registry.service;
 
+import java.util.function.Supplier;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.wharf.registry.gc.BlobLiveness;
 import io.wharf.registry.metadata.BlobLinks;
 import io.wharf.registry.metadata.Repositories;
 import io.wharf.registry.oci.Names;
@@ -18,11 +21,13 @@ public class BlobService {
     private final BlobLinks links;
     private final Repositories repositories;
     private final MetadataCache cache;
+    private final BlobLiveness liveness;
 
-    public BlobService(BlobLinks links, Repositories repositories, MetadataCache cache) {
+    public BlobService(BlobLinks links, Repositories repositories, MetadataCache cache, BlobLiveness liveness) {
         this.links = links;
         this.repositories = repositories;
         this.cache = cache;
+        this.liveness = liveness;
     }
 
     /** Size of the blob if the repository links it, else null. */
@@ -32,7 +37,8 @@ public class BlobService {
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }
-        return Panache.withSession(() -> links.linkedSize(repository, digest))
+        return Panache.withSession(() -> links.linkedSize(repository, digest)
+                        .call(size -> size == null ? Uni.createFrom().voidItem() : liveness.revive(digest)))
                 .invoke(size -> {
                     if (size != null) {
                         cache.blobSizes().put(key, size);
@@ -40,10 +46,28 @@ public class BlobService {
                 });
     }
 
-    /** Links a committed blob to the repository, creating the repository on its first blob. */
-    public Uni<Void> link(String repository, String digest, long size) {
-        return Panache.withSession(() -> repositoryId(repository).chain(id -> links.link(id, digest, size)))
-                .invoke(() -> cache.blobSizes().put(MetadataCache.key(repository, digest), size));
+    /**
+     * Links a committed blob to the repository (a mount), creating the repository on its first blob;
+     * false when garbage collection is deleting the blob (the client uploads it again).
+     */
+    public Uni<Boolean> link(String repository, String digest, long size) {
+        return Panache.withSession(() -> repositoryId(repository))
+                .chain(id -> Panache.withTransaction(() -> liveness.link(id, digest, size)))
+                .invoke(linked -> {
+                    if (linked) {
+                        cache.blobSizes().put(MetadataCache.key(repository, digest), size);
+                    }
+                });
+    }
+
+    /**
+     * Commits an upload with {@code storeCommit} and links the blob to the repository, safe against a
+     * garbage collection deleting the same digest (see {@link BlobLiveness}); returns the blob's size.
+     */
+    public Uni<Long> commit(String repository, String digest, Supplier<Uni<Long>> storeCommit) {
+        return Panache.withSession(() -> repositoryId(repository))
+                .chain(id -> Panache.withTransaction(() -> liveness.commitAndLink(id, digest, storeCommit)))
+                .invoke(size -> cache.blobSizes().put(MetadataCache.key(repository, digest), size));
     }
 
     /** Unlinks the blob from the repository; false when it was not linked. */

@@ -15,6 +15,7 @@ import io.wharf.events.RegistryEventData;
 import io.wharf.reference.RepositoryNames;
 import io.wharf.registry.events.EventRecorder;
 import io.wharf.registry.events.OutboxRelay;
+import io.wharf.registry.gc.BlobLiveness;
 import io.wharf.registry.immutability.TagImmutability;
 import io.wharf.registry.metadata.BlobLinks;
 import io.wharf.registry.metadata.ManifestEntity;
@@ -46,10 +47,12 @@ public class ManifestService {
     private final MetadataCache cache;
     private final OutboxRelay relay;
     private final TagImmutability immutability;
+    private final BlobLiveness liveness;
 
     public ManifestService(Repositories repositories, Manifests manifests, Tags tags, BlobLinks blobLinks, EventRecorder events,
-                           MetadataCache cache, OutboxRelay relay, TagImmutability immutability) {
+                           MetadataCache cache, OutboxRelay relay, TagImmutability immutability, BlobLiveness liveness) {
         this.immutability = immutability;
+        this.liveness = liveness;
         this.repositories = repositories;
         this.manifests = manifests;
         this.tags = tags;
@@ -128,6 +131,7 @@ public class ManifestService {
                         throw OciError.MANIFEST_BLOB_UNKNOWN.exception("blob unknown to " + repository + ": " + String.join(", ", missing));
                     }
                 }))
+                .call(repoId -> liveness.holdForManifest(parsed.blobs()))
                 .call(repoId -> manifests.missing(repoId, parsed.children()).invoke(missing -> {
                     if (!missing.isEmpty()) {
                         throw OciError.MANIFEST_BLOB_UNKNOWN.exception("manifest unknown to " + repository + ": " + String.join(", ", missing));

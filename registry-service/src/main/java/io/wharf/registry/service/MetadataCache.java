@@ -66,6 +66,13 @@ public class MetadataCache {
         return tagLists;
     }
 
+    /** Forgets every repository's cached link to blobs garbage collection is deleting. */
+    void forgetBlobs(@jakarta.enterprise.event.Observes io.wharf.registry.gc.BlobsGoing going) {
+        if (!going.digests().isEmpty()) {
+            blobSizes.asMap().keySet().removeIf(k -> going.digests().contains(k.substring(k.lastIndexOf('\n') + 1)));
+        }
+    }
+
     /** Forgets what this instance knows of the repository's tags (after a tag moved or went). */
     void tagsChanged(String repository, String tag) {
         tags.invalidate(key(repository, tag));

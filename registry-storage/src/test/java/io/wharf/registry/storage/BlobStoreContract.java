@@ -398,6 +398,61 @@ public abstract class BlobStoreContract {
         assertNotNull(await(store.upload(upload)));
     }
 
+    // ------------------------------------------------- garbage collection
+    // What the registry's online GC (io.wharf.registry.gc) relies on: it deletes a blob's bytes only
+    // while the database row says "deleting", and a push of the same digest afterwards commits anew.
+
+    @Test
+    void gcDeleteRemovesTheBlobFromEveryReadOfEveryInstance() throws Exception {
+        byte[] config = bytes("{\"collected\":true}");
+        String digest = committed(config);
+        BlobStore other = newStore(vertx);
+
+        assertTrue(await(store.delete(digest)));
+
+        for (BlobStore s : List.of(store, other)) {
+            assertNull(await(s.size(digest)));
+            assertNull(await(s.readSmall(digest, 1024)));
+        }
+        assertEquals(404, fetch(digest, 0, config.length).statusCode());
+    }
+
+    @Test
+    void gcDeleteIsIdempotent() {
+        String digest = committed(bytes("deleted twice"));
+
+        assertTrue(await(store.delete(digest)));
+        assertFalse(await(store.delete(digest)), "a retried delete (a later run after a crash) finds nothing and succeeds");
+        assertFalse(await(newStore(vertx).delete(digest)));
+        assertFalse(await(store.delete(sha256(bytes("never stored")))));
+    }
+
+    @Test
+    void gcCommitAfterDeleteMakesTheBlobLiveAgain() throws Exception {
+        byte[] layer = bytes("collected, then pushed again");
+        String digest = committed(layer);
+        assertTrue(await(store.delete(digest)));
+
+        assertEquals(layer.length, await(store.commit(uploadOf("team-b/app", layer), digest)));
+
+        assertEquals(layer.length, await(store.size(digest)));
+        assertArrayEquals(layer, await(store.readSmall(digest, 1024)));
+        assertArrayEquals(layer, fetch(digest, 0, layer.length).body());
+    }
+
+    @Test
+    void gcDeleteLeavesAnUploadOfTheSameDigestThatThenCommitsLive() throws Exception {
+        byte[] layer = bytes("uploaded while the old copy was collected");
+        String digest = committed(layer);
+        String upload = uploadOf("team-c/app", layer);
+
+        assertTrue(await(store.delete(digest)));
+        assertNotNull(await(store.upload(upload)), "deleting a blob touches no upload");
+
+        assertEquals(layer.length, await(store.commit(upload, digest)));
+        assertArrayEquals(layer, fetch(digest, 0, layer.length).body());
+    }
+
     // ---------------------------------------------------------------- helpers
 
     protected static <T> T await(Uni<T> uni) {
