@@ -301,6 +301,94 @@ try {
     await pushImage('1.0'); // the rule is gone: 1.0 moves again
   });
 
+  await step(page, 'a retention keep-rule added in the UI and a dry run show the KEEP / DELETE report; the rule removed again', async () => {
+    await page.goto(`${BASE}/ui/#/projects/library/retention`);
+    await page.getByRole('heading', { level: 2, name: 'Retention' }).waitFor();
+    const form = page.getByRole('form', { name: 'Add a keep-rule' });
+    await form.getByLabel('Keep', { exact: true }).selectOption('latestPushed');
+    await form.getByLabel('N', { exact: true }).fill('5');
+    await form.getByLabel('Repositories (glob after the project)').fill(repoName);
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    const rule = page.getByRole('table', { name: 'Keep-rules of library' }).getByRole('row').filter({ hasText: 'Keep the most recently pushed 5' });
+    await rule.waitFor();
+    await page.getByRole('button', { name: 'Dry run', exact: true }).click();
+    const report = page.locator('.retention-report');
+    await report.getByRole('heading', { level: 3, name: /dry run/ }).waitFor();
+    await report.getByRole('table', { name: repository }).getByRole('row').filter({ hasText: 'KEEP' }).first().waitFor();
+    await page.getByRole('table', { name: 'Retention runs of library' }).getByRole('rowheader', { name: /\(dry\)$/ }).first().waitFor();
+    await rule.getByRole('button', { name: /^Remove rule/ }).click();
+    await page.getByRole('table', { name: 'Keep-rules of library' }).getByText('None yet.').waitFor();
+  });
+
+  await step(page, 'a system administrator starts a dry garbage collection on the Storage page and sees it complete with its numbers', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Storage', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Storage' }).waitFor();
+    const history = page.getByRole('table', { name: 'Garbage-collection runs, newest first' });
+    await history.locator('tbody tr').first().waitFor();
+    const before = await history.locator('tbody tr[data-run]').first().getAttribute('data-run', { timeout: 1000 }).catch(() => null);
+    await page.getByRole('button', { name: 'Dry run', exact: true }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'Not started' });
+    const first = history.locator('tbody tr[data-run]').first();
+    await page.waitForFunction(([previous]) => {
+      const id = document.querySelector('.gc-history tbody tr[data-run]')?.dataset.run;
+      return (id && id !== previous) || document.querySelector('.gc-notice [role=alert]');
+    }, [before]);
+    expect(!(await refused.count()), `the dry run was not started: ${await refused.first().textContent().catch(() => '')}`);
+    const id = await first.getAttribute('data-run');
+    // The page follows the running run by itself (polling its row) until it ends.
+    const done = history.locator(`tr[data-run="${id}"]:not([data-status="running"])`);
+    await done.waitFor({ timeout: 90_000 });
+    const token = (await (await fetch(`${BASE}/api/v1/auth/token`, { method: 'POST', headers: { Authorization: auth } })).json()).token;
+    const run = await (await fetch(`${BASE}/api/v1/gc/${id}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    expect(run.status === 'completed' && run.dryRun === true, `the run ended ${run.status} (dry ${run.dryRun}): ${run.error}`);
+    const cells = (await done.locator('th, td').allTextContents()).map(t => t.trim());
+    // Started, Finished, Trigger, Dry run, Status, Blobs deleted, Bytes freed, Manifests deleted, Requested by
+    expect(cells[2] === 'manual' && cells[3] === 'yes' && cells[4] === 'completed', `the row says ${cells.join(' | ')}`);
+    expect(cells[1] !== '—', 'the finished run shows no end time');
+    expect(cells[5] === String(run.blobsDeleted) && cells[7] === String(run.manifestsDeleted), `counts ${cells[5]}, ${cells[7]} are not the API's ${run.blobsDeleted}, ${run.manifestsDeleted}`);
+    expect(/^\d+(\.\d)? (B|KiB|MiB|GiB|TiB)$/.test(cells[6]), `bytes freed not in human units: ${cells[6]}`);
+    expect(await done.locator('td').nth(5).getAttribute('title') === `${run.bytesFreed} bytes`, 'the exact byte count is not given');
+    expect(cells[8] === USER, `requested by ${cells[8]}`);
+    expect(!(await done.getByRole('button', { name: 'Stop' }).count()), 'an ended run still offers Stop');
+  });
+
+  await step(page, 'a system administrator sets a project quota on the Storage page (a bad size refused next to the field) and sees the bar', async () => {
+    const token = (await (await fetch(`${BASE}/api/v1/auth/token`, { method: 'POST', headers: { Authorization: auth } })).json()).token;
+    const quotaUrl = `${BASE}/api/v1/projects/library/quota`;
+    const previous = await (await fetch(quotaUrl, { headers: { Authorization: `Bearer ${token}` } })).json();
+    const quotas = page.getByRole('table', { name: 'Projects by usage, fullest first' });
+    const row = quotas.locator('tr[data-project="library"]');
+    await row.getByRole('button', { name: 'Edit quota of library' }).click();
+    const limit = row.getByLabel('Storage limit of library');
+    expectedFailures.push('/api/v1/projects/library/quota');
+    await limit.fill('ten gigs');
+    await row.getByRole('button', { name: 'Save quota of library' }).click();
+    await row.locator('.error-text').filter({ hasText: /\S/ }).waitFor();
+    expect(await limit.getAttribute('aria-invalid') !== null, 'the refused field is not marked invalid');
+    expectedFailures = expectedFailures.filter(p => p !== '/api/v1/projects/library/quota');
+    const unchanged = await (await fetch(quotaUrl, { headers: { Authorization: `Bearer ${token}` } })).json();
+    expect(unchanged.storageLimit === previous.storageLimit, 'a refused limit changed the quota');
+    try {
+      await limit.fill('10GiB');
+      await row.getByRole('button', { name: 'Save quota of library' }).click();
+      const meter = quotas.locator('tr[data-project="library"] meter');
+      await meter.waitFor();
+      expect(await meter.getAttribute('max') === String(10 * 1024 ** 3), `the bar's maximum is ${await meter.getAttribute('max')}`);
+      expect((await meter.getAttribute('aria-label')).includes('of 10.0 GiB'), `the bar says ${await meter.getAttribute('aria-label')}`);
+      const saved = await (await fetch(quotaUrl, { headers: { Authorization: `Bearer ${token}` } })).json();
+      expect(saved.storageLimit === 10 * 1024 ** 3, `the API has ${saved.storageLimit}`);
+      expect(await meter.getAttribute('value') === String(saved.used), `the bar shows ${await meter.getAttribute('value')} used, the API ${saved.used}`);
+      await page.goto(`${BASE}/ui/#/projects/library`);
+      await page.locator('.quota meter').waitFor();
+    } finally {
+      // Back to what it was, so the pushes after this step are not limited by it.
+      await fetch(quotaUrl, {
+        method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ storageLimit: previous.storageLimit == null ? null : String(previous.storageLimit), artifactLimit: previous.artifactLimit }),
+      });
+    }
+  });
+
   await step(page, 'a personal access token made on the account page is shown once and signs in', async () => {
     await page.locator('.account').getByRole('link', { name: /Your account/ }).click();
     await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();

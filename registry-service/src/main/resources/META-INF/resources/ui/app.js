@@ -8,6 +8,7 @@ import { eventsView, traceView } from './views/events.js';
 import { signInView } from './views/signin.js';
 import { accountView } from './views/account.js';
 import { targetsView } from './views/targets.js';
+import { storageView } from './views/storage.js';
 
 const routes = [
   [/^\/$/, () => browseView],
@@ -16,6 +17,7 @@ const routes = [
   [/^\/account$/, () => accountView],
   [/^\/events$/, () => eventsView],
   [/^\/targets$/, () => targetsView],
+  [/^\/storage$/, () => storageView],
   [/^\/events\/([^/]+)$/, (m) => (ctx) => traceView(ctx, decodeURIComponent(m[1]))],
   [/^\/projects\/([^/]+)(?:\/([a-z]+))?$/, (m) => (ctx) => projectView(ctx, decodeURIComponent(m[1]), m[2] || 'repositories')],
   [/^\/repositories\/(.+)$/, (m) => (ctx) => repositoryView(ctx, m[1].split('/').map(decodeURIComponent).join('/'))],
@@ -81,8 +83,8 @@ function renderAccount() {
   const box = document.getElementById('account');
   const current = session.read();
   const user = current?.user;
-  // Deploy targets are for system administrators: their page is in the menu only for them.
-  document.getElementById('nav-targets')?.toggleAttribute('hidden', !user?.systemAdmin);
+  // Deploy targets and storage are for system administrators: their pages are in the menu only for them.
+  for (const id of ['nav-targets', 'nav-storage']) document.getElementById(id)?.toggleAttribute('hidden', !user?.systemAdmin);
   clearTimeout(expiry);
   // The API token is short-lived: when it runs out the page shows the visitor as signed out.
   if (current) expiry = setTimeout(() => { session.clear(); announce('Your session ended: sign in again'); }, current.expiresAt - Date.now() + 100);

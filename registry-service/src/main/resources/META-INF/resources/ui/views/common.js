@@ -1,5 +1,5 @@
 // Pieces several views share.
-import { h, message } from '../dom.js';
+import { h, message, bytes } from '../dom.js';
 
 /** The full repository name from a project and a name that may or may not repeat it. */
 export function fullName(project, name) {
@@ -61,4 +61,18 @@ export function table(caption, headers, rows) {
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, headers.map(x => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, rows.length ? rows : emptyRow(headers.length, 'None yet.')));
+}
+
+/**
+ * A project's storage use as text with a bar when it has a storage limit (a meter, so assistive
+ * technology reads the numbers); q is a quota answer: { used, storageLimit, percent, warningPercent }.
+ */
+export function usageBar(q) {
+  if (q.storageLimit == null) return h('span', { class: 'usage' }, `${bytes(q.used)} used, no quota`);
+  const label = `${bytes(q.used)} of ${bytes(q.storageLimit)} (${q.percent} %)`;
+  return h('span', { class: 'usage' }, label, ' ',
+    h('meter', {
+      min: 0, max: q.storageLimit, value: Math.min(q.used, q.storageLimit), high: q.storageLimit * q.warningPercent / 100,
+      optimum: 0, 'aria-label': `Storage: ${label}`,
+    }));
 }

@@ -1,6 +1,6 @@
-import { h, field, checkbox, timeEl, badges, bytes, message, announce, replace } from '../dom.js';
+import { h, field, checkbox, timeEl, badges, message, announce, replace } from '../dom.js';
 import { api, session, NOTIFIER, DEPLOYER } from '../api.js';
-import { failure, fullName, repositoryHref, projectHref, secretBox, table } from './common.js';
+import { failure, fullName, repositoryHref, projectHref, secretBox, table, usageBar } from './common.js';
 
 const TABS = [['repositories', 'Repositories'], ['members', 'Members'], ['robots', 'Robot accounts'],
   ['webhooks', 'Webhooks'], ['deploy', 'Deploy rules'], ['immutability', 'Tag immutability'], ['retention', 'Retention'], ['events', 'Events']];
@@ -34,8 +34,14 @@ function confirmButton(label, question, run) {
   return h('button', {
     type: 'button', class: 'danger', onclick: async (e) => {
       if (!window.confirm(question)) return;
-      e.currentTarget.disabled = true;
-      await run();
+      const button = e.currentTarget;
+      button.disabled = true;
+      try {
+        await run();
+      } catch (err) {
+        button.disabled = false;
+        announce(`${label} failed: ${err.message}`);
+      }
     },
   }, label);
 }
@@ -310,13 +316,7 @@ async function quotaLine(ctx, project) {
     return null;
   }
   const artifacts = q.artifactLimit == null ? `${q.artifacts} artifacts` : `${q.artifacts} of ${q.artifactLimit} artifacts`;
-  if (q.storageLimit == null) {
-    return h('p', { class: 'meta quota' }, `Storage: ${bytes(q.used)} used, no quota · ${artifacts}`);
-  }
-  const label = `Storage: ${bytes(q.used)} of ${bytes(q.storageLimit)} (${q.percent} %)`;
-  return h('p', { class: 'meta quota' }, label, ' ',
-    h('meter', { min: 0, max: q.storageLimit, value: Math.min(q.used, q.storageLimit), high: q.storageLimit * q.warningPercent / 100,
-      optimum: 0, 'aria-label': label }), ` · ${artifacts}`);
+  return h('p', { class: 'meta quota' }, 'Storage: ', usageBar(q), ` · ${artifacts}`);
 }
 
 async function retentionTab(ctx, project, panel, refresh) {

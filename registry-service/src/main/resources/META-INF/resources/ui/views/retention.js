@@ -60,7 +60,12 @@ export async function retentionSection(ctx, project, panel, refresh) {
     h('td', {}, describeSelector(r.repositories)),
     h('td', {}, describeSelector(r.tags)),
     h('td', {}, r.untagged ? 'included' : 'not in scope'),
-    h('td', {}, h('button', { type: 'button', class: 'danger', onclick: async () => { rules.splice(i, 1); await save({}); } }, `Remove rule ${i + 1}`))))));
+    h('td', {}, h('button', {
+      type: 'button', class: 'danger', onclick: async () => {
+        const [removed] = rules.splice(i, 1);
+        try { await save({}); } catch (err) { rules.splice(i, 0, removed); announce(`Removing rule ${i + 1} failed: ${err.message}`); }
+      },
+    }, `Remove rule ${i + 1}`))))));
   panel.append(h('p', { class: 'meta' }, `Schedule: ${policy.schedule || 'off'} · Untagged cleanup: ${policy.deleteUntagged ? `on, after ${policy.untaggedGraceHours} h` : 'off'}`));
 
   const error = h('div');
@@ -113,15 +118,18 @@ export async function retentionSection(ctx, project, panel, refresh) {
   const start = (dryRun) => h('button', {
     type: 'button', class: dryRun ? 'primary' : 'danger', onclick: async (e) => {
       if (!dryRun && !window.confirm(`Delete what the rules do not keep in ${project}?`)) return;
-      e.currentTarget.disabled = true;
+      // currentTarget is gone once the handler awaits: keep the button.
+      const button = e.currentTarget;
+      button.disabled = true;
       try {
         const run = await api(`${base}/runs`, { method: 'POST', body: { dryRun } });
-        reportSlot.replaceChildren(report(run));
-        announce(`${dryRun ? 'Dry run' : 'Run'} finished: ${run.deleted} ${dryRun ? 'would be' : ''} deleted`);
+        // The runs table gains the run; its report goes into the re-rendered tab's slot.
+        await refresh();
+        panel.querySelector('.report-slot')?.replaceChildren(report(run));
+        announce(`${dryRun ? 'Dry run' : 'Run'} finished: ${run.deleted} ${dryRun ? 'would be deleted' : 'deleted'}`);
       } catch (err) {
         reportSlot.replaceChildren(message('error', err.message));
-      } finally {
-        e.currentTarget.disabled = false;
+        button.disabled = false;
       }
     },
   }, dryRun ? 'Dry run' : 'Run now');
