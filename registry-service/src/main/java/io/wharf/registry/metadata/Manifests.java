@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
@@ -59,6 +60,41 @@ public class Manifests implements PanacheRepositoryBase<ManifestEntity, Long> {
                 .setParameter("annotations", m.annotations)
                 .executeUpdate()
                 .map(n -> n > 0));
+    }
+
+    /**
+     * The manifest, locked for a deletion in the current transaction; null when there is none (also when
+     * a concurrent deletion of it committed while this one waited for its lock).
+     */
+    public Uni<ManifestEntity> lockForDelete(long repositoryId, String digest) {
+        return find("repositoryId = ?1 and digest = ?2", repositoryId, digest).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    /**
+     * Deletes the manifest's row with one statement; its tags and references go by ON DELETE CASCADE,
+     * the project's usage by trigger. Deliberately no entity delete ({@code session.remove} and its flush):
+     * a row another transaction deleted meanwhile then fails as a stale entity instead of counting 0.
+     * Callers hold the row ({@link #lockForDelete}) and the project's usage ({@link #lockUsage}) first.
+     */
+    public Uni<Boolean> deleteRow(long manifestId) {
+        return getSession().chain(session -> session.createNativeQuery("DELETE FROM manifest WHERE id = :id")
+                .setParameter("id", manifestId)
+                .executeUpdate()
+                .map(n -> n > 0));
+    }
+
+    /**
+     * Locks the project's usage row (as the quota triggers do) before a manifest is deleted. The delete's
+     * cascade locks the manifest's tag rows and only then does its trigger lock the usage, while a push
+     * inserting a manifest locks the usage first and then the tag it moves: a push moving a tag off a
+     * manifest being deleted deadlocked with the delete. Taking the usage first gives both the same order.
+     */
+    public Uni<Void> lockUsage(String project) {
+        return getSession().chain(session -> session
+                .createNativeQuery("select 1 from (select quota_lock_usage(:p)) l", Integer.class)
+                .setParameter("p", project)
+                .getSingleResult())
+                .replaceWithVoid();
     }
 
     /** Which of {@code digests} are NOT manifests of the repository. */

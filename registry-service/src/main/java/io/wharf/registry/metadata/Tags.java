@@ -51,6 +51,18 @@ public class Tags implements PanacheRepositoryBase<TagEntity, TagEntity.Key> {
                 .getResultList());
     }
 
+    /**
+     * Locks the tag's row in the current transaction and returns the id of the manifest it points at;
+     * null when there is no such tag (also when a concurrent delete of it committed while this one waited).
+     */
+    public Uni<Long> lockForDelete(long repositoryId, String tag) {
+        return getSession().chain(session -> session
+                .createNativeQuery("SELECT manifest_id FROM tag WHERE repository_id = :repo AND name = :tag FOR UPDATE", Long.class)
+                .setParameter("repo", repositoryId)
+                .setParameter("tag", tag)
+                .getSingleResultOrNull());
+    }
+
     /** Removes a tag; true when it existed. */
     public Uni<Boolean> remove(long repositoryId, String tag) {
         return delete("repositoryId = ?1 and name = ?2", repositoryId, tag).map(n -> n > 0);

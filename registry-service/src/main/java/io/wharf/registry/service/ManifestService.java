@@ -234,21 +234,48 @@ public class ManifestService {
                 .replaceWithVoid();
     }
 
-    /** Deletes in the current transaction; returns the tags that went. */
+    /**
+     * Deletes in the current transaction; returns the tags that went. Concurrent deletes of the same
+     * reference serialize on its row lock: the later one then finds nothing (MANIFEST_UNKNOWN) and
+     * records nothing, so each deletion is answered 202 and recorded once.
+     */
     private Uni<List<String>> remove(String repository, String reference, boolean byDigest, String checked, Caller caller,
                                      TagImmutability.ProjectRules rules, String reason) {
         return repositories.findByName(repository)
                 .onItem().ifNull().failWith(() -> OciError.MANIFEST_UNKNOWN.exception(repository + ":" + reference))
-                .chain(repo -> (byDigest ? manifests.findByDigest(repo.id, checked) : manifests.findByTag(repository, checked))
-                        .onItem().ifNull().failWith(() -> OciError.MANIFEST_UNKNOWN.exception(repository + ":" + reference))
-                        .chain(m -> byDigest
-                                ? tags.namesOf(m.id).invoke(tagNames -> rules.checkRemoval(repository, tagNames))
-                                        .call(() -> manifests.delete(m))
-                                        .call(tagNames -> recordDelete(repository, m, tagNames, true, caller, reason))
-                                : Uni.createFrom().voidItem().invoke(() -> rules.checkRemoval(repository, List.of(checked)))
-                                        .chain(() -> tags.remove(repo.id, checked))
-                                        .call(() -> recordDelete(repository, m, List.of(checked), false, caller, reason))
-                                        .replaceWith(List.of(checked))));
+                .chain(repo -> byDigest
+                        ? lockManifest(repo, checked)
+                                .onItem().ifNull().failWith(() -> OciError.MANIFEST_UNKNOWN.exception(repository + ":" + reference))
+                                .chain(m -> tags.namesOf(m.id).invoke(tagNames -> rules.checkRemoval(repository, tagNames))
+                                        .call(tagNames -> deleteLocked(repository, m, tagNames, caller, reason)))
+                        : tags.lockForDelete(repo.id, checked)
+                                .onItem().ifNull().failWith(() -> OciError.MANIFEST_UNKNOWN.exception(repository + ":" + reference))
+                                .invoke(() -> rules.checkRemoval(repository, List.of(checked)))
+                                .chain(manifestId -> manifests.findById(manifestId))
+                                .call(() -> tags.remove(repo.id, checked))
+                                .call(m -> recordDelete(repository, m, List.of(checked), false, caller, reason))
+                                .replaceWith(List.of(checked)));
+    }
+
+    /**
+     * The manifest, locked for deletion in the current transaction (null when gone). The project's usage
+     * is locked first: see {@link Manifests#lockUsage} for the deadlock with pushes that order avoids.
+     */
+    private Uni<ManifestEntity> lockManifest(RepositoryEntity repo, String digest) {
+        Uni<Void> usage = repo.project == null ? Uni.createFrom().voidItem() : manifests.lockUsage(repo.project);
+        return usage.chain(() -> manifests.lockForDelete(repo.id, digest));
+    }
+
+    /**
+     * Deletes a manifest {@link #lockManifest} locked, by one SQL statement (tags and references go by
+     * ON DELETE CASCADE), and records its events. This used to read the manifest without a lock and
+     * delete it as a Panache entity (flushed through Hibernate Reactive's delete coordinator): the loser
+     * of two concurrent deletes of one digest reached that entity delete for a row the winner had already
+     * deleted and got a 500 or no answer at all instead of a 404. Now the row is locked first, so the
+     * loser finds nothing, and the statement deletes what is locked, nothing Hibernate has to reconcile.
+     */
+    private Uni<Void> deleteLocked(String repository, ManifestEntity m, List<String> tagNames, Caller caller, String reason) {
+        return manifests.deleteRow(m.id).chain(() -> recordDelete(repository, m, tagNames, true, caller, reason));
     }
 
     /**
@@ -263,12 +290,10 @@ public class ManifestService {
     public Uni<Boolean> deleteDecided(String repository, String digest, Caller caller, String reason,
                                       java.util.function.BiFunction<ManifestEntity, List<String>, Uni<Boolean>> stillDeletable) {
         return Panache.withTransaction(() -> repositories.findByName(repository).chain(repo -> repo == null ? Uni.createFrom().<ManifestEntity>nullItem()
-                        : manifests.find("repositoryId = ?1 and digest = ?2", repo.id, digest)
-                                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult())
+                        : lockManifest(repo, digest))
                 .chain(m -> m == null ? Uni.createFrom().<List<String>>nullItem() : tags.namesOf(m.id)
                         .chain(tagNames -> stillDeletable.apply(m, tagNames).chain(ok -> !ok ? Uni.createFrom().<List<String>>nullItem()
-                                : manifests.delete(m).call(() -> recordDelete(repository, m, tagNames, true, caller, reason))
-                                        .replaceWith(tagNames)))))
+                                : deleteLocked(repository, m, tagNames, caller, reason).replaceWith(tagNames)))))
                 .invoke(removed -> {
                     if (removed != null) {
                         relay.wake();
