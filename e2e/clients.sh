@@ -13,6 +13,10 @@
 #        E2E_QUOTA=1           also run the quota scenario (Wharf only; E2E_USER must be a system
 #                              admin): docker and skopeo pushes over a project's quota are refused
 #                              with the quota message
+#        E2E_GC=1              also run the garbage-collection scenario (Wharf only, started with
+#                              WHARF_GC_GRACE=0s; E2E_USER must be a system admin): what GC frees is
+#                              what its dry run said, and every kept image pulls back with docker
+#                              and skopeo, byte for byte
 #
 # Prints one TAP-like line per check ("ok - ..." / "not ok - ..."), then exactly
 # "N passed, M failed"; exits 1 if any check failed, 2 on a usage/prerequisite error.
@@ -32,6 +36,7 @@ E2E_PASS=${E2E_PASS:-}
 E2E_SKIP_DOCKER=${E2E_SKIP_DOCKER:-0}
 E2E_AUTH=${E2E_AUTH:-0}
 E2E_QUOTA=${E2E_QUOTA:-0}
+E2E_GC=${E2E_GC:-0}
 E2E_ONLY=${E2E_ONLY:-}
 START_NS=$(date +%s%N)
 
@@ -803,6 +808,137 @@ scenario_immutability() {
         "$(skopeo inspect "${TLS[@]}" --format '{{.Digest}}' "docker://$ref" 2>/dev/null)"
 }
 
+# ---------------------------------------------------------------- 14. garbage collection
+# Needs a Wharf started with WHARF_GC_GRACE=0s (e2e/system.sh does; safe while pushes go on, as
+# GC is built to be) and E2E_USER a system administrator. Images sharing a base layer go into two
+# repositories (skopeo and docker pushes); one image's manifest is deleted and a scratch upload is
+# unlinked; a dry run says what a run would free, the run frees exactly that, and everything kept
+# pulls back with docker and skopeo, byte for byte, also after docker rmi.
+gc_run() { # gc_run true|false: a GC run through the API, to its end; sets GC_STATUS, GC_BLOBS, GC_BYTES
+    local out id i
+    GC_STATUS="" GC_BLOBS="" GC_BYTES=""
+    out=$(api POST /api/v1/gc "{\"dryRun\":$1}" 2>&1) || { echo "$out"; return 1; }
+    id=$(json_field id <<<"$out")
+    for ((i = 0; i < 600; i++)); do   # up to 120 s
+        out=$(api GET "/api/v1/gc/$id" 2>&1) || { echo "$out"; return 1; }
+        GC_STATUS=$(json_field status <<<"$out")
+        [ "$GC_STATUS" != running ] && break
+        sleep 0.2
+    done
+    GC_BLOBS=$(sed -n 's/.*"blobsDeleted" *: *\([0-9]*\).*/\1/p' <<<"$out")
+    GC_BYTES=$(sed -n 's/.*"bytesFreed" *: *\([0-9]*\).*/\1/p' <<<"$out")
+    echo "$out"
+    [ "$GC_STATUS" = completed ]
+}
+
+scenario_gc() {
+    local img=$WORK/img/gc ga=e2e/gc-a-$SFX gb=e2e/gc-b-$SFX scratch=e2e/gc-scratch-$SFX
+    local l i name dig code blob bad dry_blobs dry_bytes docker=0
+    local -A ref=() layout=()
+    if [ -z "$E2E_USER" ]; then
+        echo "# [14 gc] skipped (needs E2E_USER, a system administrator, to run GC)"
+        return
+    fi
+    mkdir -p "$img"
+    for l in base a1 a2 b1 d1 d2; do
+        python3 "$(dirname "$0")/oci-image.py" layer "$img/$l.tgz" $((40960 + $(od -An -N2 -tu2 /dev/urandom))) || { nok "[14 gc] test layers"; return; }
+    done
+    # skopeo: a1 and a2 in repository A, b1 and b2 in B; all on one base layer, b2 shares a2's layer.
+    ref[a1]=$ga:v1 ref[a2]=$ga:v2 ref[b1]=$gb:v1 ref[b2]=$gb:v2
+    for name in a1:a1 a2:a2 b1:b1 b2:a2; do
+        python3 "$(dirname "$0")/oci-image.py" image "$img/${name%%:*}" v1 "$img/base.tgz" "$img/${name#*:}.tgz" >/dev/null || { nok "[14 gc] test images"; return; }
+        layout[${name%%:*}]=$img/${name%%:*}
+    done
+    for name in a1:a1 a2:a2 b1:b1 b2:a2; do
+        check "[14 gc] skopeo push ${ref[${name%%:*}]} (base layer + layer ${name#*:})" \
+            skopeo copy -q "${SK_DST[@]}" "oci:${layout[${name%%:*}]}:v1" "docker://$R/${ref[${name%%:*}]}" || return
+    done
+    # docker: d1 in A, d2 in B, on the same base layer.
+    if [ "$E2E_SKIP_DOCKER" != 1 ] && { [ -n "$DOCKERD_PID" ] || start_dockerd; }; then
+        docker=1
+        [ -z "$E2E_PASS" ] || printf %s "$E2E_PASS" | dk login -u "$E2E_USER" --password-stdin "$R" >"$LOG" 2>&1
+        ref[d1]=$ga:docker ref[d2]=$gb:docker
+        for name in d1 d2; do
+            python3 "$(dirname "$0")/oci-image.py" image "$img/$name" v1 "$img/base.tgz" "$img/$name.tgz" >/dev/null || { nok "[14 gc] test images"; return; }
+            check "[14 gc] docker load + docker push $R/${ref[$name]}" sh -c '
+                skopeo copy -q "oci:$0:v1" "docker-archive:$0.tar:e2e-local/gc-$1:v1" &&
+                DOCKER_HOST="unix://$2/docker.sock" docker load -i "$0.tar" &&
+                DOCKER_HOST="unix://$2/docker.sock" docker tag "e2e-local/gc-$1:v1" "$3" &&
+                DOCKER_HOST="unix://$2/docker.sock" docker push "$3"' "$img/$name" "$name" "$DOCKER_DIR" "$R/${ref[$name]}" || return
+            # What docker pushed, compared after the collection: its image id and the manifest digest it reported.
+            printf '%s %s\n' "$(dk image inspect --format '{{.Id}}' "$R/${ref[$name]}")" \
+                "$(grep -o 'digest: sha256:[0-9a-f]\{64\}' "$LOG" | tail -n1 | cut -d' ' -f2)" >"$img/$name.pushed"
+        done
+    else
+        echo "# [14 gc] docker part skipped (no private dockerd)"
+    fi
+
+    # Garbage: a blob uploaded into a scratch repository, then unlinked; and image a2's manifest.
+    blob=$img/scratch.bin
+    head -c 8192 /dev/urandom >"$blob"
+    dig=sha256:$(sha "$blob")
+    code=$(curl -sS -o /dev/null -w '%{http_code}' -u "$E2E_USER:$E2E_PASS" -X POST -H 'Content-Type: application/octet-stream' \
+        --data-binary "@$blob" "http://$R/v2/$scratch/blobs/uploads/?digest=$dig")
+    same "[14 gc] a scratch blob is uploaded (201)" 201 "$code"
+    code=$(curl -sS -o /dev/null -w '%{http_code}' -u "$E2E_USER:$E2E_PASS" -X DELETE "http://$R/v2/$scratch/blobs/$dig")
+    same "[14 gc] ... and unlinked: DELETE /v2/$scratch/blobs/<digest> (202)" 202 "$code"
+    check "[14 gc] skopeo delete ${ref[a2]} by digest" \
+        skopeo delete "${TLS[@]}" "docker://$R/$ga@$(layout_manifest_digest "${layout[a2]}")" || return
+    check_fails "[14 gc] ${ref[a2]} is gone: manifest unknown" 'manifest unknown' skopeo inspect "${TLS[@]}" "docker://$R/${ref[a2]}"
+
+    check "[14 gc] a dry run completes" gc_run true || return
+    dry_blobs=$GC_BLOBS dry_bytes=$GC_BYTES
+    if [ "${dry_blobs:-0}" -ge 1 ] && [ "${dry_bytes:-0}" -ge 8192 ]; then
+        ok "[14 gc] the dry run would free $dry_blobs blobs ($dry_bytes bytes; the scratch blob is 8192)"
+    else
+        nok "[14 gc] the dry run would free $dry_blobs blobs ($dry_bytes bytes), not the scratch blob (is the registry's WHARF_GC_GRACE 0s?)"
+    fi
+    check "[14 gc] a run (dryRun false) completes" gc_run false || return
+    same "[14 gc] it freed what the dry run said (blobs bytes)" "$dry_blobs $dry_bytes" "$GC_BLOBS $GC_BYTES"
+    check "[14 gc] a dry run afterwards completes" gc_run true
+    same "[14 gc] ... and would free nothing more" "0 0" "$GC_BLOBS $GC_BYTES"
+
+    # Everything kept pulls back: skopeo, byte for byte against the pushed layouts.
+    for name in a1 b1 b2; do
+        rm -rf "$WORK/out/gc-$name"
+        if ! skopeo copy -q "${SK_SRC[@]}" "docker://$R/${ref[$name]}" "oci:$WORK/out/gc-$name:v1" >"$LOG" 2>&1; then
+            nok "[14 gc] skopeo copy ${ref[$name]} back after GC"; diag; continue
+        fi
+        bad=""
+        for l in "${layout[$name]}"/blobs/sha256/*; do
+            cmp -s "$l" "$WORK/out/gc-$name/blobs/sha256/${l##*/}" || bad="$bad ${l##*/}"
+        done
+        if [ -z "$bad" ] && [ "$(layout_manifest_digest "$WORK/out/gc-$name")" = "$(layout_manifest_digest "${layout[$name]}")" ]; then
+            ok "[14 gc] skopeo copies ${ref[$name]} back after GC byte for byte (manifest $(layout_manifest_digest "${layout[$name]}" | cut -c1-19)…)"
+        else
+            nok "[14 gc] ${ref[$name]} copied back after GC differs (manifest $(layout_manifest_digest "$WORK/out/gc-$name"), blobs:$bad)"
+        fi
+    done
+    [ "$docker" = 1 ] || return
+    # docker: every kept image, pulled after docker rmi, twice; ids and digests as pushed.
+    local want_id want_dig round
+    for round in 1 2; do
+        for name in a1 b1 b2 d1 d2; do
+            dk rmi -f "$R/${ref[$name]}" >/dev/null 2>&1
+            [ "$round" = 1 ] && dk rmi -f "e2e-local/gc-$name:v1" >/dev/null 2>&1
+        done
+        if dk image inspect "$R/${ref[d1]}" >/dev/null 2>&1; then nok "[14 gc] docker rmi removed the local copies (round $round)"; fi
+        for name in a1 b1 b2 d1 d2; do
+            if [ -f "$img/$name.pushed" ]; then
+                read -r want_id want_dig <"$img/$name.pushed"
+            else
+                want_id=$(grep -o 'sha256:[0-9a-f]\{64\}' "${layout[$name]}/blobs/sha256/$(layout_manifest_digest "${layout[$name]}" | cut -d: -f2)" | head -n1)
+                want_dig=$(layout_manifest_digest "${layout[$name]}")
+            fi
+            if ! dk pull "$R/${ref[$name]}" >"$LOG" 2>&1; then
+                nok "[14 gc] docker pull $R/${ref[$name]} after GC (round $round)"; diag; continue
+            fi
+            same "[14 gc] docker pull $R/${ref[$name]} after docker rmi (round $round): image id and digest as pushed" "$want_id $R/${ref[$name]%:*}@$want_dig" \
+                "$(dk image inspect --format '{{.Id}} {{range .RepoDigests}}{{.}}{{end}}' "$R/${ref[$name]}" 2>/dev/null)"
+        done
+    done
+}
+
 preflight
 if [ -n "$E2E_ONLY" ]; then
     for s in $E2E_ONLY; do
@@ -832,6 +968,9 @@ if [ "$E2E_AUTH" = 1 ]; then
 fi
 if [ "$E2E_QUOTA" = 1 ]; then
     scenario_quota         # 13
+fi
+if [ "$E2E_GC" = 1 ]; then
+    scenario_gc            # 14
 fi
 summary
 [ "$FAIL" -eq 0 ]

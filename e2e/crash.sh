@@ -12,10 +12,16 @@
 # committed blobs whose bytes hash to their names.
 # Last, the event drill: the registry is killed after a push committed its outbox rows and before
 # the relay published them; after the restart every event reaches Kafka (the deployer takes it in).
+# Then the GC drill (grace 0): thousands of unlinked blobs next to kept images; the registry is killed
+# at each step of a collection (mark, sweep, deleting, the next run's finishing of those deletes); after
+# each restart a new run frees exactly the garbage left, blob rows and files match one for one (psql),
+# and every kept image pulls back byte for byte (skopeo).
 #
 # Usage: e2e/crash.sh      (runs the whole system on spare ports and a temporary data directory)
 # Env:   CRASH_BLOB_MIB    size of each test blob in MiB (default 512)
 #        CRASH_FIRST_MIB   size of the first, completed chunk of upload A in MiB (default 200)
+#        CRASH_GC_BLOBS    garbage blobs per GC crash round, three rounds (default 700)
+#        CRASH_GC_BATCH    the registry's GC batch size in the drill (default 20)
 #
 # Prints "ok - …" / "not ok - …" lines, then "N passed, M failed"; exits 1 on any failure.
 set -u
@@ -498,5 +504,240 @@ while [ "$SECONDS" -lt "$deadline" ]; do
   sleep 0.5
 done
 expect "$S: after the restart all $recorded events of the push reached Kafka and the deployer, once each" "$((now - before))" "$recorded"
+
+
+# ------------------------------------------------------------------ GC drill: killed at each step of a collection
+# The registry runs with grace 0 (WHARF_GC_GRACE=0s), small batches (WHARF_GC_BATCH_SIZE) and no
+# schedule. Three kept images are pushed with skopeo (two share a base layer); each round uploads
+# CRASH_GC_BLOBS small random blobs into a scratch repository and unlinks them (blob DELETE), together
+# with the kept images' layers (which the kept repositories still link: they must stay). Then a GC
+# run starts and the registry is killed (a) right after the POST answered (mark), (b) mid-sweep, once
+# the blob table has shrunk, (c) while rows are in `deleting` (bytes going), and then once more right
+# after the next run's POST, while that run completes the crashed run's deletes. Right after each kill
+# every live or marked row still has its file and no file lacks its row; after each restart the
+# interrupted run shows failed, a new run completes and frees exactly the garbage that was left, the
+# garbage is gone (rows and files), blob rows and files match one for one, and every kept image pulls
+# back byte for byte with skopeo.
+S="gc"
+GC_T0=$SECONDS
+GC_BLOBS=${CRASH_GC_BLOBS:-700}
+GC_BATCH=${CRASH_GC_BATCH:-20}
+GCW=$WORK/gc
+mkdir -p "$GCW"
+set -a
+# shellcheck disable=SC1091
+. "$WHARF_DATA_DIR/infra.env"
+set +a
+PG_URL=${QUARKUS_DATASOURCE_JDBC_URL#jdbc:postgresql://}   # host:port/db[?…]
+PG_URL=${PG_URL%%\?*}
+sql() { # sql STATEMENT: unaligned, tuples only; a refused connection (the server shared with other tests is full) is tried again
+  local try rc
+  for try in 1 2 3 4 5 6 7 8 9 10; do
+    PGPASSWORD=$QUARKUS_DATASOURCE_PASSWORD PGOPTIONS="-c search_path=registry" psql -qAtX -v ON_ERROR_STOP=1 -h "${PG_URL%%:*}" \
+      -p "$(echo "$PG_URL" | sed 's/^[^:]*:\([0-9]*\)\/.*/\1/')" -U "$QUARKUS_DATASOURCE_USERNAME" -d "${PG_URL#*/}" -c "$1"
+    rc=$?
+    [ "$rc" = 2 ] || return "$rc"
+    sleep 0.5
+  done
+  return "$rc"
+}
+sql "SELECT 1" >/dev/null 2>"$GCW/sql.err" || { not_ok "$S: psql reaches the registry's database ($(head -c 300 "$GCW/sql.err"))"; finish; }
+command -v skopeo >/dev/null 2>&1 || { not_ok "$S: needs skopeo"; finish; }
+
+CREDS=$WHARF_ADMIN_USER:$WHARF_ADMIN_PASSWORD
+HOSTPORT=127.0.0.1:$WHARF_REGISTRY_PORT
+OCI=(python3 "$ROOT/e2e/oci-image.py")
+for l in base u1 u2 u3; do "${OCI[@]}" layer "$GCW/$l.tgz" $((48 * 1024 + RANDOM)); done
+{
+  "${OCI[@]}" image "$GCW/kept-1" v1 "$GCW/base.tgz" "$GCW/u1.tgz" &&
+    "${OCI[@]}" image "$GCW/kept-2" v1 "$GCW/base.tgz" "$GCW/u2.tgz" &&
+    "${OCI[@]}" image "$GCW/kept-3" v1 "$GCW/u3.tgz"
+} >/dev/null || { not_ok "$S: the kept images are written as OCI layouts"; finish; }
+KEPT=(kept-1 kept-2 kept-3)
+SHARED=("$GCW/base.tgz" "$GCW/u1.tgz" "$GCW/u3.tgz")   # kept layers that also become garbage in the scratch repositories
+
+kill_registry || not_ok "$S: the registry is killed to restart it with the GC test settings"
+export WHARF_GC_GRACE=0s WHARF_GC_BATCH_SIZE=$GC_BATCH WHARF_GC_SCHEDULE=off
+restart_registry "$S (grace 0s, batches of $GC_BATCH, no schedule)"
+
+for k in "${KEPT[@]}"; do
+  if skopeo copy -q --dest-tls-verify=false --dest-creds "$CREDS" "oci:$GCW/$k:v1" "docker://$HOSTPORT/crash/$k:v1" >"$GCW/push.out" 2>&1; then
+    ok "$S: skopeo pushes the kept image crash/$k:v1"
+  else
+    not_ok "$S: skopeo pushes the kept image crash/$k:v1"; sed 's/^/#   /' "$GCW/push.out" | tail -n 5
+  fi
+done
+
+# blob_rows FILE: every blob row as "sha256:<hex> state", sorted. store_files FILE: every blob file's digest, sorted.
+blob_rows() { sql "SELECT digest || ' ' || state FROM blob" | sort >"$1"; }
+store_files() { find "$STORE/blobs" -type f -printf '%P\n' | sed -n 's|^sha256/[0-9a-f]\{2\}/\([0-9a-f]\{64\}\)$|sha256:\1|p' | sort >"$1"; }
+# in_both A B: lines of sorted file A that are also in B (count).
+in_both() { comm -12 "$1" "$2" | wc -l; }
+
+# after_kill WHAT: the invariant right after a kill: live and marked rows have their files (a
+# deleting row may have lost them: a retryable delete), and no file is without its row.
+after_kill() {
+  local rows=$GCW/rows files=$GCW/files missing extra
+  blob_rows "$rows"
+  store_files "$files"
+  note "$1: the kill left $(awk '$2 == "live"' "$rows" | wc -l) live, $(awk '$2 == "marked"' "$rows" | wc -l) marked, $(awk '$2 == "deleting"' "$rows" | wc -l) deleting rows ($(awk '$2 == "deleting" { print $1 }' "$rows" | comm -23 - "$files" | wc -l) of them with their bytes already gone); $(in_both "$GARBAGE" <(cut -d' ' -f1 "$rows")) of the $GC_BLOBS garbage rows left"
+  missing=$(awk '$2 != "deleting" { print $1 }' "$rows" | comm -23 - "$files" | wc -l)
+  extra=$(cut -d' ' -f1 "$rows" | comm -13 - "$files" | wc -l)
+  expect "$1: right after the kill every live or marked blob row has its file" "$missing" 0
+  expect "$1: right after the kill no blob file is without its row" "$extra" 0
+}
+
+# gc_start: POST /api/v1/gc; sets RUN to the run's id.
+gc_start() {
+  RUN=""
+  local code
+  code=$(http POST "$REG/api/v1/gc" -H "Content-Type: application/json" --data '{"dryRun":false}')
+  RUN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("id",""))' "$B" 2>/dev/null)
+  [ "$code" = 202 ] && [ -n "$RUN" ]
+}
+gc_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2],""))' "$B" "$1" 2>/dev/null; }
+# gc_wait ID SECONDS: polls the run until it is not running; leaves it in $B, prints its status.
+gc_wait() {
+  local deadline=$((SECONDS + $2)) status=""
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    [ "$(http GET "$REG/api/v1/gc/$1")" = 200 ] && status=$(gc_field status)
+    [ -n "$status" ] && [ "$status" != running ] && break
+    sleep 0.2
+  done
+  echo "$status"
+}
+
+# verify_kept WHAT: every kept image pulls back with skopeo, byte for byte.
+verify_kept() {
+  local k back bad
+  for k in "${KEPT[@]}"; do
+    back=$GCW/back-$k
+    rm -rf "$back"
+    if ! skopeo copy -q --src-tls-verify=false --src-creds "$CREDS" "docker://$HOSTPORT/crash/$k:v1" "oci:$back:v1" >"$GCW/pull.out" 2>&1; then
+      not_ok "$1: skopeo pulls crash/$k:v1 back ($(grep -o 'BLOB_UNKNOWN\|MANIFEST_UNKNOWN' "$GCW/pull.out" | sort -u | tr '\n' ' '))"
+      sed 's/^/#   /' "$GCW/pull.out" | tail -n 3
+      continue
+    fi
+    bad=""
+    for f in "$GCW/$k"/blobs/sha256/*; do
+      cmp -s "$f" "$back/blobs/sha256/$(basename "$f")" || bad="$bad $(basename "$f" | head -c 12)"
+    done
+    [ "$(grep -o 'sha256:[0-9a-f]*' "$back/index.json")" = "$(grep -o 'sha256:[0-9a-f]*' "$GCW/$k/index.json")" ] || bad="$bad manifest-digest"
+    if [ -z "$bad" ]; then
+      ok "$1: skopeo pulls crash/$k:v1 back byte for byte (manifest, config, $(($(ls "$GCW/$k/blobs/sha256" | wc -l) - 2)) layers)"
+    else
+      not_ok "$1: crash/$k:v1 pulled back differs:$bad"
+    fi
+  done
+}
+
+# consistent WHAT: blob rows and blob files match one for one, every row live.
+consistent() {
+  local rows=$GCW/rows files=$GCW/files
+  blob_rows "$rows"
+  store_files "$files"
+  if cut -d' ' -f1 "$rows" | cmp -s - "$files"; then
+    ok "$1: blob rows and blob files match one for one ($(wc -l <"$files") blobs)"
+  else
+    not_ok "$1: blob rows without file: $(cut -d' ' -f1 "$rows" | comm -23 - "$files" | head -n 3 | tr '\n' ' '); files without row: $(cut -d' ' -f1 "$rows" | comm -13 - "$files" | head -n 3 | tr '\n' ' ')"
+  fi
+  expect "$1: every blob row is live" "$(awk '$2 != "live"' "$rows" | wc -l)" 0
+}
+
+# recover WHAT KILLED…: after a restart, a new run ends the killed runs (failed) and completes, freeing
+# exactly the garbage that was left; then the garbage is gone and the kept images pull back.
+recover() {
+  local what=$1 left bytes status r
+  shift
+  blob_rows "$GCW/rows"
+  left=$(in_both "$GARBAGE" <(cut -d' ' -f1 "$GCW/rows"))
+  bytes=$(sql "SELECT COALESCE(sum(size), 0) FROM blob b WHERE NOT EXISTS (SELECT 1 FROM repository_blob l WHERE l.digest = b.digest) AND NOT EXISTS (SELECT 1 FROM manifest_reference r WHERE r.digest = b.digest)")
+  if gc_start; then ok "$what: a new GC run starts after the restart (202)"; else not_ok "$what: POST /api/v1/gc after the restart answers $(head -c 300 "$B")"; return; fi
+  for r in "$@"; do
+    [ "$(http GET "$REG/api/v1/gc/$r")" = 200 ] || true
+    expect "$what: the killed run ${r:0:8} is shown failed" "$(gc_field status)" failed
+  done
+  status=$(gc_wait "$RUN" 120)
+  expect "$what: the new run completes" "$status" completed
+  expect "$what: ... and frees the $left garbage blobs that were left" "$(gc_field blobsDeleted)" "$left"
+  expect "$what: ... and reports their $bytes bytes freed" "$(gc_field bytesFreed)" "$bytes"
+  blob_rows "$GCW/rows"
+  store_files "$GCW/files"
+  expect "$what: no garbage row is left" "$(in_both "$GARBAGE" <(cut -d' ' -f1 "$GCW/rows"))" 0
+  expect "$what: no garbage file is left" "$(in_both "$GARBAGE" "$GCW/files")" 0
+  local shared_left=0 f
+  for f in "${SHARED[@]}"; do
+    grep -qx "sha256:$(sha_of "$f")" "$GCW/files" && shared_left=$((shared_left + 1))
+  done
+  expect "$what: the kept layers that were also unlinked garbage elsewhere are still stored" "$shared_left" "${#SHARED[@]}"
+  consistent "$what"
+  verify_kept "$what"
+}
+
+# garbage ROUND: uploads and unlinks the round's garbage; sets GARBAGE (its sorted digests).
+garbage() {
+  local t=$SECONDS
+  GARBAGE=$GCW/garbage-$1
+  if python3 "$ROOT/e2e/gc-garbage.py" "$REG" "crash/scratch-$1" "$GC_BLOBS" "$GARBAGE.txt" "${SHARED[@]}" 2>"$GCW/garbage.err"; then
+    ok "$S ($1): $GC_BLOBS random blobs and ${#SHARED[@]} kept layers uploaded into crash/scratch-$1 and unlinked ($((SECONDS - t))s)"
+  else
+    not_ok "$S ($1): garbage uploaded and unlinked: $(head -c 300 "$GCW/garbage.err")"
+  fi
+  sort "$GARBAGE.txt" >"$GARBAGE"
+  blob_rows "$GCW/rows"
+  expect "$S ($1): the garbage has its $GC_BLOBS blob rows" "$(in_both "$GARBAGE" <(cut -d' ' -f1 "$GCW/rows"))" "$GC_BLOBS"
+}
+
+# poll_until SECONDS SQL: polls until SQL (a boolean) is true; false when time ran out first.
+poll_until() {
+  local deadline=$((SECONDS + $1))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    [ "$(sql "$2" 2>/dev/null)" = t ] && return 0
+  done
+  return 1
+}
+
+verify_kept "$S (before any collection)"
+
+# (a) killed right after the POST answered: marking.
+garbage a
+if gc_start; then ok "$S (a): POST /api/v1/gc starts a run (202)"; else not_ok "$S (a): POST /api/v1/gc answers $(head -c 300 "$B")"; fi
+RUN_A=$RUN
+if kill_registry; then ok "$S (a): kill -9 of the registry right after the POST answered"; else not_ok "$S (a): kill -9 right after the POST"; finish; fi
+after_kill "$S (a)"
+expect "$S (a): the killed run is left running in its row (no one ended it)" "$(sql "SELECT status FROM gc_run WHERE id = '$RUN_A'")" running
+restart_registry "$S (a)"
+recover "$S (a)" "$RUN_A"
+
+# (b) killed mid-sweep: some garbage rows gone, many left.
+garbage b
+GONE_SQL="(SELECT count(*) FROM blob) <= $(sql "SELECT count(*) FROM blob") - $((2 * GC_BATCH))"
+if gc_start; then ok "$S (b): POST /api/v1/gc starts a run (202)"; else not_ok "$S (b): POST /api/v1/gc answers $(head -c 300 "$B")"; fi
+RUN_B=$RUN
+if poll_until 60 "SELECT $GONE_SQL"; then ok "$S (b): the sweep has deleted some of the garbage"; else not_ok "$S (b): the sweep deleted no garbage within 60 s"; fi
+if kill_registry; then ok "$S (b): kill -9 of the registry mid-sweep"; else not_ok "$S (b): kill -9 mid-sweep"; finish; fi
+after_kill "$S (b)"
+[ "$(in_both "$GARBAGE" <(cut -d' ' -f1 "$GCW/rows"))" -gt 0 ] && ok "$S (b): the kill landed before the sweep ended (garbage rows left)" || not_ok "$S (b): the sweep had ended before the kill"
+restart_registry "$S (b)"
+recover "$S (b)" "$RUN_B"
+
+# (c) killed while rows are in deleting (their bytes going), then killed again right after the next
+# run's POST, while that run completes the first one's deletes.
+garbage c
+if gc_start; then ok "$S (c): POST /api/v1/gc starts a run (202)"; else not_ok "$S (c): POST /api/v1/gc answers $(head -c 300 "$B")"; fi
+RUN_C1=$RUN
+if poll_until 60 "SELECT EXISTS (SELECT 1 FROM blob WHERE state = 'deleting')"; then ok "$S (c): blob rows are in deleting"; else not_ok "$S (c): no blob row seen in deleting within 60 s"; fi
+if kill_registry; then ok "$S (c): kill -9 of the registry while rows are in deleting"; else not_ok "$S (c): kill -9 while deleting"; finish; fi
+after_kill "$S (c)"
+restart_registry "$S (c)"
+if gc_start; then ok "$S (c): a second run starts after the restart (202)"; else not_ok "$S (c): POST /api/v1/gc after the restart answers $(head -c 300 "$B")"; fi
+RUN_C2=$RUN
+if kill_registry; then ok "$S (c): kill -9 of the registry right after the second run's POST"; else not_ok "$S (c): kill -9 of the second run"; finish; fi
+after_kill "$S (c, second kill)"
+restart_registry "$S (c, second kill)"
+recover "$S (c)" "$RUN_C1" "$RUN_C2"
+
+expect "$S: no GC run is left running" "$(sql "SELECT count(*) FROM gc_run WHERE status = 'running'")" 0
+note "the GC drill took $((SECONDS - GC_T0))s"
 
 finish
