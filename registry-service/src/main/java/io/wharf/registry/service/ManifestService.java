@@ -131,7 +131,7 @@ public class ManifestService {
                         throw OciError.MANIFEST_BLOB_UNKNOWN.exception("blob unknown to " + repository + ": " + String.join(", ", missing));
                     }
                 }))
-                .call(repoId -> liveness.holdForManifest(parsed.blobs()))
+                .call(repoId -> liveness.holdForManifest(repoId, parsed.blobs()))
                 .call(repoId -> manifests.missing(repoId, parsed.children()).invoke(missing -> {
                     if (!missing.isEmpty()) {
                         throw OciError.MANIFEST_BLOB_UNKNOWN.exception("manifest unknown to " + repository + ": " + String.join(", ", missing));
