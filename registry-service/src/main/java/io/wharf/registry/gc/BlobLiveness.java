@@ -65,7 +65,7 @@ import io.wharf.registry.oci.OciError;
  * already refreshes it ({@link #linkLive}), and so does a read through the database (a HEAD that
  * misses the cache, the way a client learns it need not upload: {@link #revive}). So a push that
  * re-uses the dangling link of a deleted image (its HEAD says 200) has the grace from that HEAD to its
- * manifest, as a fresh upload has (less the minute {@link #revive} may skip). Only a HEAD answered from
+ * manifest, as a fresh upload has (less the second {@link #revive} may skip). Only a HEAD answered from
  * an instance's cache does not refresh the link; at worst such a push, with a link older than the
  * grace, is refused at its manifest and uploads again: never a broken image. Pruned links are
  * announced like deleted blobs ({@link BlobsGoingNotices}), so the caches forget them and the next
@@ -90,6 +90,12 @@ public class BlobLiveness {
     public static final String LIVE = "live";
     public static final String MARKED = "marked";
     public static final String DELETING = "deleting";
+
+    private final jakarta.enterprise.event.Event<BlobsGoing> going;
+
+    public BlobLiveness(jakarta.enterprise.event.Event<BlobsGoing> going) {
+        this.going = going;
+    }
 
     /**
      * Commits an upload's bytes and links the blob to the repository, in one transaction that holds
@@ -143,6 +149,8 @@ public class BlobLiveness {
                 .invoke(linked -> {
                     List<String> unlinked = digests.stream().filter(d -> !linked.contains(d)).toList();
                     if (!unlinked.isEmpty()) {
+                        // A HEAD may have cached the link before the prune: forget it, so the client uploads again.
+                        going.fire(new BlobsGoing(java.util.Set.copyOf(unlinked)));
                         throw OciError.MANIFEST_BLOB_UNKNOWN.exception("blob no longer linked, upload it again: " + String.join(", ", unlinked));
                     }
                 })
@@ -151,8 +159,8 @@ public class BlobLiveness {
 
     /**
      * A read through the database found the blob linked in the repository: moves a marked blob back to
-     * live, and refreshes the link's {@code linked_at} when it is older than a minute (a HEAD is how a
-     * push learns it may re-use the link; at most one write a minute per link). Needs a session.
+     * live, and refreshes the link's {@code linked_at} when it is older than a second (a HEAD is how a
+     * push learns it may re-use the link; at most one write a second per link, and only on a cache miss). Needs a session.
      */
     public Uni<Void> revive(String repository, String digest) {
         return Panache.getSession().chain(session -> session
@@ -162,7 +170,7 @@ public class BlobLiveness {
                 .chain(() -> session.createNativeQuery("""
                                 UPDATE repository_blob l SET linked_at = now() FROM repository r
                                 WHERE r.name = :name AND l.repository_id = r.id AND l.digest = :digest
-                                AND l.linked_at < now() - interval '1 minute'""")
+                                AND l.linked_at < now() - interval '1 second'""")
                         .setParameter("name", repository)
                         .setParameter("digest", digest)
                         .executeUpdate()))

@@ -128,6 +128,8 @@ public class ManifestService {
         return repositories.idCreatingIfMissing(repository, Names.project(repository))
                 .call(repoId -> blobLinks.missing(repoId, parsed.blobs()).invoke(missing -> {
                     if (!missing.isEmpty()) {
+                        // A HEAD may have cached a link that went since (unlinked, pruned): the next HEAD asks the database.
+                        missing.forEach(d -> cache.blobSizes().invalidate(MetadataCache.key(repository, d)));
                         throw OciError.MANIFEST_BLOB_UNKNOWN.exception("blob unknown to " + repository + ": " + String.join(", ", missing));
                     }
                 }))
