@@ -41,7 +41,9 @@ class GcRaceTest {
     public static class NoGrace implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("wharf.gc.grace", "0s", "wharf.gc.batch-size", "7");
+            // Links keep a grace: a link made by a push whose manifest is not there yet is pruned only after
+            // it, and this test proves no push is refused (GcPruneRaceTest prunes with no grace).
+            return Map.of("wharf.gc.grace", "0s", "wharf.gc.link-grace", "1h", "wharf.gc.batch-size", "7");
         }
     }
 
@@ -102,30 +104,7 @@ class GcRaceTest {
             int n = i;
             pushes.add(clients.submit(() -> push(run, n, pool, base)));
         }
-        List<Pushed> kept = new ArrayList<>();
-        try {
-            for (Future<Pushed> f : pushes) {
-                try {
-                    Pushed p = f.get(5, TimeUnit.MINUTES);
-                    if (p != null) {
-                        kept.add(p);
-                    }
-                } catch (java.util.concurrent.ExecutionException e) {
-                    failures.add(e.getCause());
-                }
-            }
-        } finally {
-            pushing.set(false);
-            clients.shutdown();
-            collections.get(5, TimeUnit.MINUTES);
-            churn.get(5, TimeUnit.MINUTES);
-            background.shutdown();
-        }
-        if (!failures.isEmpty()) {
-            AssertionError e = new AssertionError(failures.size() + " failures, the first: " + failures.peek());
-            failures.forEach(e::addSuppressed);
-            throw e;
-        }
+        List<Pushed> kept = awaitAll(pushes, clients, pushing, background, failures, collections, churn);
         // One more collection after the pushes: nothing kept may go.
         VertxContextSupport.subscribeAndAwait(() -> gc.runNow(GcService.MANUAL, false));
 
@@ -141,6 +120,40 @@ class GcRaceTest {
                 assertArrayEquals(blob, pulled, p.repo() + " " + Oci.sha256(blob));
             }
         }
+    }
+
+    /**
+     * Waits for the pushes (what each kept, nulls left out; what each threw goes to {@code failures}),
+     * then tells the background loops to stop and waits for them; throws when anything failed.
+     */
+    static <T> List<T> awaitAll(List<Future<T>> pushes, ExecutorService clients, AtomicBoolean pushing, ExecutorService background,
+                                ConcurrentLinkedQueue<Throwable> failures, Future<?>... loops) throws Exception {
+        List<T> kept = new ArrayList<>();
+        try {
+            for (Future<T> f : pushes) {
+                try {
+                    T p = f.get(5, TimeUnit.MINUTES);
+                    if (p != null) {
+                        kept.add(p);
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failures.add(e.getCause());
+                }
+            }
+        } finally {
+            pushing.set(false);
+            clients.shutdown();
+            for (Future<?> loop : loops) {
+                loop.get(5, TimeUnit.MINUTES);
+            }
+            background.shutdown();
+        }
+        if (!failures.isEmpty()) {
+            AssertionError e = new AssertionError(failures.size() + " failures, the first: " + failures.peek());
+            failures.forEach(e::addSuppressed);
+            throw e;
+        }
+        return kept;
     }
 
     /**

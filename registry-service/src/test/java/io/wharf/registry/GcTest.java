@@ -245,13 +245,13 @@ class GcTest {
         String digest = unlinked(repo, bytes);
         age(digest);
 
-        Map<String, Object> before = snapshot();
+        Map<String, Object> before = snapshot(storageRoot);
         JsonPath run = runToEnd(true);
         assertEquals("completed", run.getString("status"));
         assertEquals(true, run.getBoolean("dryRun"));
         assertTrue(run.getLong("blobsDeleted") >= 1, "reports what it would free");
         assertTrue(run.getLong("bytesFreed") >= bytes.length);
-        assertEquals(before, snapshot());
+        assertEquals(before, snapshot(storageRoot));
         assertNotNull(store.size(digest).await().atMost(Duration.ofSeconds(10)));
     }
 
@@ -447,7 +447,7 @@ class GcTest {
     }
 
     /** Row counts and blob states of the registry's metadata, and every blob file with its bytes' digest. */
-    private Map<String, Object> snapshot() throws IOException {
+    static Map<String, Object> snapshot(String storageRoot) throws IOException {
         Map<String, Object> s = new TreeMap<>();
         for (String table : List.of("blob", "repository_blob", "manifest", "manifest_reference", "tag", "repository")) {
             s.put(table, count("SELECT count(*) FROM " + table));

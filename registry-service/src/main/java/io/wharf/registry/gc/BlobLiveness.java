@@ -33,7 +33,8 @@ import io.wharf.registry.oci.OciError;
  *       the bytes, so a delete cannot run between the store keeping the existing bytes and the row
  *       saying {@code live};</li>
  *   <li>a manifest PUT takes {@code FOR SHARE} on the rows of every blob it references, in its own
- *       transaction, and refuses ({@code MANIFEST_BLOB_UNKNOWN}) any that is {@code deleting} or gone.</li>
+ *       transaction, and refuses ({@code MANIFEST_BLOB_UNKNOWN}) any that is {@code deleting} or gone,
+ *       or that its repository no longer links (looked at in a statement after the lock).</li>
  * </ul>
  * The sweep locks candidate rows first ({@code FOR UPDATE SKIP LOCKED}: a row a push holds is left for
  * the next run) and only then, in a later statement of the same transaction (so with a snapshot taken
@@ -44,6 +45,31 @@ import io.wharf.registry.oci.OciError;
  * holds the row lock from before the delete until the row is gone, so a commit of the same digest
  * waits and then writes the bytes anew (or, after a crash, finds the row still {@code deleting},
  * takes it over and keeps or rewrites the bytes).
+ *
+ * <h2>Pruning stale links</h2>
+ * A run first deletes the links ({@code repository_blob}) whose blob no manifest <em>of that
+ * repository</em> references and that were last linked longer ago than the grace
+ * ({@link GarbageCollector#pruneBatch}): the layers of deleted manifests, aborted pushes, unlinked
+ * leftovers. It locks the blob rows {@code FOR UPDATE SKIP LOCKED} (a row a manifest PUT or a link
+ * holds is left for the next run), then, in a later statement of the same transaction, re-checks that
+ * no manifest of the repository references the blob and deletes the link. A manifest PUT that
+ * references the blob either committed before that statement (its references are seen, the link
+ * stays), or holds the row (skipped), or takes the row after the prune committed and then finds the
+ * link gone ({@link #holdForManifest} looks at the links after its lock) and is refused with
+ * {@code MANIFEST_BLOB_UNKNOWN}: the client uploads the blob again. So no manifest is ever stored
+ * whose blob its repository does not link, and a blob a stored manifest references keeps its link.
+ *
+ * <p>The grace is what keeps pushes in progress from being refused like that: a push links its blobs
+ * before its manifest arrives. {@code linked_at} is when a client last linked the blob in the
+ * repository, not when the link was first made: an upload or mount of a blob the repository links
+ * already refreshes it ({@link #linkLive}), and so does a read through the database (a HEAD that
+ * misses the cache, the way a client learns it need not upload: {@link #revive}). So a push that
+ * re-uses the dangling link of a deleted image (its HEAD says 200) has the grace from that HEAD to its
+ * manifest, as a fresh upload has (less the second {@link #revive} may skip). Only a HEAD answered from
+ * an instance's cache does not refresh the link; at worst such a push, with a link older than the
+ * grace, is refused at its manifest and uploads again: never a broken image. Pruned links are
+ * announced like deleted blobs ({@link BlobsGoingNotices}), so the caches forget them and the next
+ * HEAD answers 404.
  *
  * <h2>Reads and the caches</h2>
  * A blob HEAD/GET is answered only through a repository that links it, and {@code MetadataCache}
@@ -64,6 +90,12 @@ public class BlobLiveness {
     public static final String LIVE = "live";
     public static final String MARKED = "marked";
     public static final String DELETING = "deleting";
+
+    private final jakarta.enterprise.event.Event<BlobsGoing> going;
+
+    public BlobLiveness(jakarta.enterprise.event.Event<BlobsGoing> going) {
+        this.going = going;
+    }
 
     /**
      * Commits an upload's bytes and links the blob to the repository, in one transaction that holds
@@ -89,10 +121,11 @@ public class BlobLiveness {
 
     /**
      * Holds the rows of the blobs a manifest about to be stored references (until the transaction
-     * ends), and refuses the manifest when one is being deleted. Must run inside the manifest's
-     * transaction, after the links were checked.
+     * ends), and refuses the manifest when one is being deleted, or when the repository no longer links
+     * one (a run pruned the link before this lock: looked at in a statement after it). Must run inside
+     * the manifest's transaction.
      */
-    public Uni<Void> holdForManifest(Collection<String> digests) {
+    public Uni<Void> holdForManifest(long repositoryId, Collection<String> digests) {
         if (digests.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -107,15 +140,40 @@ public class BlobLiveness {
                         throw OciError.MANIFEST_BLOB_UNKNOWN.exception("blob being deleted, upload it again: " + String.join(", ", missing));
                     }
                 })
+                // A statement after the lock: sees a prune that committed before it.
+                .chain(held -> Panache.getSession().chain(session -> session
+                        .createNativeQuery("SELECT digest FROM repository_blob WHERE repository_id = :repo AND digest IN (:digests)", String.class)
+                        .setParameter("repo", repositoryId)
+                        .setParameter("digests", digests)
+                        .getResultList()))
+                .invoke(linked -> {
+                    List<String> unlinked = digests.stream().filter(d -> !linked.contains(d)).toList();
+                    if (!unlinked.isEmpty()) {
+                        // A HEAD may have cached the link before the prune: forget it, so the client uploads again.
+                        going.fire(new BlobsGoing(java.util.Set.copyOf(unlinked)));
+                        throw OciError.MANIFEST_BLOB_UNKNOWN.exception("blob no longer linked, upload it again: " + String.join(", ", unlinked));
+                    }
+                })
                 .replaceWithVoid();
     }
 
-    /** Moves a marked blob back to live (a read found it linked); nothing when it is not marked. Needs a session. */
-    public Uni<Void> revive(String digest) {
+    /**
+     * A read through the database found the blob linked in the repository: moves a marked blob back to
+     * live, and refreshes the link's {@code linked_at} when it is older than a second (a HEAD is how a
+     * push learns it may re-use the link; at most one write a second per link, and only on a cache miss). Needs a session.
+     */
+    public Uni<Void> revive(String repository, String digest) {
         return Panache.getSession().chain(session -> session
                 .createNativeQuery("UPDATE blob SET state = 'live', marked_at = NULL, revived_at = now() WHERE digest = :digest AND state = 'marked'")
                 .setParameter("digest", digest)
-                .executeUpdate())
+                .executeUpdate()
+                .chain(() -> session.createNativeQuery("""
+                                UPDATE repository_blob l SET linked_at = now() FROM repository r
+                                WHERE r.name = :name AND l.repository_id = r.id AND l.digest = :digest
+                                AND l.linked_at < now() - interval '1 second'""")
+                        .setParameter("name", repository)
+                        .setParameter("digest", digest)
+                        .executeUpdate()))
                 .replaceWithVoid();
     }
 
@@ -127,14 +185,18 @@ public class BlobLiveness {
                 .getSingleResultOrNull());
     }
 
-    /** Records the blob (if new) as live (reviving it if it was not) and links it to the repository, in one statement. */
+    /**
+     * Records the blob (if new) as live (reviving it if it was not) and links it to the repository, or
+     * refreshes the link's {@code linked_at} when it exists (a push in progress re-uses it), in one statement.
+     */
     private static Uni<Void> linkLive(long repositoryId, String digest, long size) {
         return Panache.getSession().chain(session -> session
                 .createNativeQuery("""
                         WITH b AS (INSERT INTO blob (digest, size) VALUES (:digest, :size)
                                    ON CONFLICT (digest) DO UPDATE SET state = 'live', marked_at = NULL, revived_at = now()
                                    WHERE blob.state <> 'live')
-                        INSERT INTO repository_blob (repository_id, digest) VALUES (:repo, :digest) ON CONFLICT DO NOTHING""")
+                        INSERT INTO repository_blob (repository_id, digest) VALUES (:repo, :digest)
+                        ON CONFLICT (repository_id, digest) DO UPDATE SET linked_at = now()""")
                 .setParameter("digest", digest)
                 .setParameter("size", size)
                 .setParameter("repo", repositoryId)

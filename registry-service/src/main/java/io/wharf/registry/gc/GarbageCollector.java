@@ -27,6 +27,13 @@ public class GarbageCollector {
     static final String UNREFERENCED = " (NOT EXISTS (SELECT 1 FROM repository_blob l WHERE l.digest = b.digest)"
             + " AND NOT EXISTS (SELECT 1 FROM manifest_reference r WHERE r.digest = b.digest)) ";
 
+    /** No manifest of the link's repository references the blob (for a {@code repository_blob l}). */
+    static final String STALE_LINK = " NOT EXISTS (SELECT 1 FROM manifest_reference r JOIN manifest m ON m.id = r.manifest_id"
+            + " WHERE r.digest = l.digest AND r.kind = 'blob' AND m.repository_id = l.repository_id) ";
+
+    /** The link was last linked longer ago than the grace ($1, seconds). */
+    private static final String LINK_PAST_GRACE = " l.linked_at <= now() - make_interval(secs => $1) ";
+
     private final Pool pool;
     private final BlobStore store;
     private final BlobsGoingNotices going;
@@ -47,19 +54,83 @@ public class GarbageCollector {
     }
 
     /**
-     * Dry run: how many blobs, and how many bytes, a run now would free (the unreferenced blobs past
-     * the grace, and those already marked or being deleted). One SELECT; changes nothing.
+     * Dry run: how many blobs, and how many bytes, a run now would free (the blobs past the grace that
+     * no manifest references and whose links, if any, the run would prune; and those already marked or
+     * being deleted). One SELECT; changes nothing.
      */
-    public Uni<Freed> wouldFree(Duration grace) {
+    public Uni<Freed> wouldFree(Duration grace, Duration linkGrace) {
         return pool.preparedQuery("""
                         SELECT count(*), COALESCE(sum(b.size), 0) FROM blob b
                         WHERE (b.state <> 'live' OR COALESCE(b.revived_at, b.created_at) <= now() - make_interval(secs => $1))
-                        AND """ + UNREFERENCED)
-                .execute(Tuple.of((double) grace.toMillis() / 1000))
+                        AND NOT EXISTS (SELECT 1 FROM manifest_reference r WHERE r.digest = b.digest)
+                        AND NOT EXISTS (SELECT 1 FROM repository_blob l WHERE l.digest = b.digest AND l.linked_at > now() - make_interval(secs => $2))""")
+                .execute(Tuple.of(seconds(grace), seconds(linkGrace)))
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     return new Freed(row.getLong(0), row.getLong(1));
                 });
+    }
+
+    /** Dry run: how many links a run now would prune (see {@link #pruneBatch}). One SELECT; changes nothing. */
+    public Uni<Long> wouldPrune(Duration linkGrace) {
+        return pool.preparedQuery("SELECT count(*) FROM repository_blob l WHERE" + LINK_PAST_GRACE + "AND" + STALE_LINK)
+                .execute(Tuple.of(seconds(linkGrace)))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** Where a prune goes on from: the last link it looked at. */
+    public record LinkKey(long repositoryId, String digest) {
+        public static final LinkKey FIRST = new LinkKey(Long.MIN_VALUE, "");
+    }
+
+    /** One prune batch's outcome: links deleted, their blobs, and where the next batch starts (null: done). */
+    public record Pruned(long links, Set<String> digests, LinkKey next) {
+    }
+
+    /**
+     * Prunes up to {@code limit} stale links after {@code after} (in key order), in one transaction:
+     * the links whose blob no manifest of their repository references, last linked longer ago than
+     * {@code linkGrace}. Locks the blob rows first ({@code FOR UPDATE SKIP LOCKED}: a row a manifest
+     * PUT or a link holds is left for the next run), then re-checks, in a later statement (a snapshot
+     * taken after the lock), and deletes. See {@link BlobLiveness} for why a concurrent manifest PUT
+     * cannot end up with an unlinked blob. The quota triggers see the deletes as any unlink.
+     */
+    public Uni<Pruned> pruneBatch(Duration linkGrace, LinkKey after, int limit) {
+        double secs = seconds(linkGrace);
+        return pool.withTransaction(db -> db.preparedQuery("""
+                        SELECT l.repository_id, l.digest FROM repository_blob l JOIN blob b ON b.digest = l.digest
+                        WHERE (l.repository_id, l.digest) > ($2, $3) AND""" + LINK_PAST_GRACE + "AND" + STALE_LINK + """
+                        ORDER BY l.repository_id, l.digest LIMIT $4 FOR UPDATE OF b SKIP LOCKED""")
+                .execute(Tuple.of(secs, after.repositoryId(), after.digest(), limit))
+                .chain(rows -> {
+                    List<Long> repos = new ArrayList<>();
+                    List<String> digests = new ArrayList<>();
+                    for (Row row : rows) {
+                        repos.add(row.getLong(0));
+                        digests.add(row.getString(1));
+                    }
+                    if (repos.isEmpty()) {
+                        return Uni.createFrom().item(new Pruned(0, Set.of(), null));
+                    }
+                    LinkKey next = repos.size() < limit ? null : new LinkKey(repos.get(repos.size() - 1), digests.get(digests.size() - 1));
+                    // A statement after the lock: it sees every manifest committed before it.
+                    return db.preparedQuery("""
+                                    DELETE FROM repository_blob l
+                                    WHERE (l.repository_id, l.digest) IN (SELECT * FROM unnest($2::bigint[], $3::text[])) AND"""
+                                    + LINK_PAST_GRACE + "AND" + STALE_LINK + "RETURNING l.digest")
+                            .execute(Tuple.of(secs, repos.toArray(Long[]::new), digests.toArray(String[]::new)))
+                            .map(deleted -> new Pruned(deleted.rowCount(), new HashSet<>(List.of(digests(deleted))), next));
+                }))
+                .invoke(pruned -> {
+                    if (!pruned.digests().isEmpty()) {
+                        // Every instance forgets its cached links to them (some may be another repository's: harmless).
+                        going.announce(pruned.digests());
+                    }
+                });
+    }
+
+    private static double seconds(Duration d) {
+        return (double) d.toMillis() / 1000;
     }
 
     /**

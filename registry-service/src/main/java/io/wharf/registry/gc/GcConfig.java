@@ -1,6 +1,7 @@
 package io.wharf.registry.gc;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -16,6 +17,20 @@ public interface GcConfig {
      */
     @WithDefault("24h")
     Duration grace();
+
+    /**
+     * How long ago a blob must last have been linked in a repository (uploaded, mounted or read there)
+     * before a run may prune that link when no manifest of the repository references the blob
+     * ({@code WHARF_GC_LINK_GRACE}); the grace when not set. A push in progress links its blobs before
+     * its manifest arrives: this is the time it has. Tests of blob collection races set the grace to 0
+     * and keep this one.
+     */
+    Optional<Duration> linkGrace();
+
+    /** The link grace in effect. */
+    default Duration effectiveLinkGrace() {
+        return linkGrace().orElse(grace());
+    }
 
     /**
      * When scheduled runs start: a Quarkus cron expression (seconds first, e.g. {@code 0 0 3 * * ?}

@@ -46,7 +46,9 @@ import io.wharf.registry.identity.RequestRefused;
  * its own for the run's whole length; a start that cannot take it is refused (409, or a skipped
  * schedule). If that instance dies, its connection and so the lock go, and the next run marks the
  * orphaned {@code running} row {@code failed}. A stop sets {@code stop_requested} on the row; the run
- * looks at it between batches. A dry run only reads ({@link GarbageCollector#wouldFree}); every run,
+ * looks at it between batches. A run deletes the untagged manifests projects let go ({@link BeforeMark}),
+ * prunes stale links ({@link GarbageCollector#pruneBatch}), then marks and sweeps blobs. A dry run only
+ * reads ({@link GarbageCollector#wouldPrune}, {@link GarbageCollector#wouldFree}); every run,
  * dry or not, ends with its row updated and {@code gc.completed} recorded in the same transaction.
  */
 @ApplicationScoped
@@ -69,12 +71,12 @@ public class GcService {
     private final AuditTrail audit;
     private final EventRecorder events;
     private final OutboxRelay relay;
-    private final Instance<UntaggedCleanup> untagged;
+    private final Instance<BeforeMark> untagged;
     private final MeterRegistry metrics;
     private final Vertx vertx;
 
     public GcService(Pool pool, GarbageCollector collector, GcConfig config, CallerAccess access, AuditTrail audit, EventRecorder events,
-            OutboxRelay relay, Instance<UntaggedCleanup> untagged, MeterRegistry metrics, Vertx vertx) {
+            OutboxRelay relay, Instance<BeforeMark> untagged, MeterRegistry metrics, Vertx vertx) {
         this.vertx = vertx;
         this.pool = pool;
         this.collector = collector;
@@ -89,7 +91,7 @@ public class GcService {
 
     /** A run as the API shows it. */
     public record GcRunView(String id, String trigger, boolean dryRun, String status, OffsetDateTime startedAt, OffsetDateTime finishedAt,
-                            long blobsDeleted, long bytesFreed, long manifestsDeleted, String requestedBy, boolean stopRequested,
+                            long blobsDeleted, long bytesFreed, long manifestsDeleted, long linksPruned, String requestedBy, boolean stopRequested,
                             String error) {
     }
 
@@ -98,7 +100,7 @@ public class GcService {
     }
 
     private static final String COLUMNS = """
-            id, trigger, dry_run, status, started_at, finished_at, blobs_deleted, bytes_freed, manifests_deleted, requested_by,
+            id, trigger, dry_run, status, started_at, finished_at, blobs_deleted, bytes_freed, manifests_deleted, links_pruned, requested_by,
             stop_requested, error""";
 
     // ------------------------------------------------------------------ starting
@@ -183,6 +185,7 @@ public class GcService {
         final AtomicLong blobs = new AtomicLong();
         final AtomicLong bytes = new AtomicLong();
         final AtomicLong manifests = new AtomicLong();
+        final AtomicLong links = new AtomicLong();
         volatile boolean stopped;
 
         void add(GarbageCollector.Freed freed) {
@@ -201,7 +204,9 @@ public class GcService {
 
     private Uni<Void> dryRun(Progress progress) {
         return cleanupUntagged(true, progress, () -> Uni.createFrom().item(false))
-                .chain(() -> collector.wouldFree(config.grace()))
+                .chain(() -> collector.wouldPrune(config.effectiveLinkGrace()))
+                .invoke(progress.links::set)
+                .chain(() -> collector.wouldFree(config.grace(), config.effectiveLinkGrace()))
                 .invoke(progress::add)
                 .replaceWithVoid();
     }
@@ -210,11 +215,13 @@ public class GcService {
         Supplier<Uni<Boolean>> stop = () -> stopRequested(runId);
         int batch = Math.max(1, config.batchSize());
         return cleanupUntagged(false, progress, stop)
+                .chain(() -> stop.get()).invoke(stopNow -> progress.stopped = stopNow)
                 // A crashed run's deletes first: those blobs are unreachable already.
                 .chain(() -> repeat(progress, stop, () -> collector.finishDeleting(batch).map(freed -> {
                     progress.add(freed);
                     return freed.blobs() > 0;
                 })))
+                .chain(() -> progress.stopped ? Uni.createFrom().voidItem() : prune(progress, stop, GarbageCollector.LinkKey.FIRST, batch))
                 .chain(() -> progress.stopped ? Uni.createFrom().voidItem() : collector.mark(config.grace())
                         .chain(() -> stop.get()).invoke(stopNow -> progress.stopped = stopNow).replaceWithVoid())
                 .chain(() -> progress.stopped ? Uni.createFrom().voidItem() : repeat(progress, stop, () -> collector.sweepBatch(batch).map(sweep -> {
@@ -223,8 +230,22 @@ public class GcService {
                 })));
     }
 
+    /** Prunes stale links batch after batch, in key order, looking for a stop between batches. */
+    private Uni<Void> prune(Progress progress, Supplier<Uni<Boolean>> stop, GarbageCollector.LinkKey after, int batch) {
+        return collector.pruneBatch(config.effectiveLinkGrace(), after, batch).chain(pruned -> {
+            progress.links.addAndGet(pruned.links());
+            if (pruned.next() == null) {
+                return Uni.createFrom().voidItem();
+            }
+            return stop.get().chain(stopNow -> {
+                progress.stopped = stopNow;
+                return stopNow ? Uni.createFrom().voidItem() : prune(progress, stop, pruned.next(), batch);
+            });
+        });
+    }
+
     private Uni<Void> cleanupUntagged(boolean dryRun, Progress progress, Supplier<Uni<Boolean>> stop) {
-        if (!untagged.isResolvable()) {
+        if (!untagged.isResolvable() || progress.stopped) {
             return Uni.createFrom().voidItem();
         }
         return untagged.get().run(dryRun, stop).invoke(n -> progress.manifests.addAndGet(n == null ? 0 : n)).replaceWithVoid();
@@ -261,13 +282,14 @@ public class GcService {
         return Panache.withTransaction(() -> Panache.getSession().chain(session -> session
                         .createNativeQuery("""
                                 UPDATE gc_run SET status = :status, finished_at = :finished, blobs_deleted = :blobs, bytes_freed = :bytes,
-                                       manifests_deleted = :manifests, error = :error
+                                       manifests_deleted = :manifests, links_pruned = :links, error = :error
                                 WHERE id = :id""")
                         .setParameter("status", status)
                         .setParameter("finished", finishedAt)
                         .setParameter("blobs", progress.blobs.get())
                         .setParameter("bytes", progress.bytes.get())
                         .setParameter("manifests", progress.manifests.get())
+                        .setParameter("links", progress.links.get())
                         .setParameter("error", error)
                         .setParameter("id", UUID.fromString(run.id()))
                         .executeUpdate())
@@ -279,7 +301,8 @@ public class GcService {
                         metrics.counter("wharf.gc.blobs.deleted").increment(progress.blobs.get());
                         metrics.counter("wharf.gc.bytes.freed").increment(progress.bytes.get());
                     }
-                    LOG.infof("garbage collection %s %s: %d blobs, %d bytes%s", run.id(), status, progress.blobs.get(), progress.bytes.get(),
+                    LOG.infof("garbage collection %s %s: %d manifests, %d links, %d blobs, %d bytes%s", run.id(), status,
+                            progress.manifests.get(), progress.links.get(), progress.blobs.get(), progress.bytes.get(),
                             run.dryRun() ? " (dry run: would free)" : "");
                 })
                 .replaceWithVoid();
@@ -358,7 +381,7 @@ public class GcService {
     private static GcRunView view(Row row) {
         return new GcRunView(row.getUUID("id").toString(), row.getString("trigger"), row.getBoolean("dry_run"), row.getString("status"),
                 row.getOffsetDateTime("started_at"), row.getOffsetDateTime("finished_at"), row.getLong("blobs_deleted"),
-                row.getLong("bytes_freed"), row.getLong("manifests_deleted"), row.getString("requested_by"),
+                row.getLong("bytes_freed"), row.getLong("manifests_deleted"), row.getLong("links_pruned"), row.getString("requested_by"),
                 row.getBoolean("stop_requested"), row.getString("error"));
     }
 }

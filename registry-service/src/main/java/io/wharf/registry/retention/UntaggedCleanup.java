@@ -1,6 +1,7 @@
 package io.wharf.registry.retention;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -40,8 +41,15 @@ public class UntaggedCleanup {
      * nothing and only reports). A project whose cleanup fails or is already running is skipped and logged.
      */
     public Uni<Summary> cleanAll(boolean dryRun) {
+        return cleanAll(dryRun, () -> Uni.createFrom().item(false));
+    }
+
+    /** {@link #cleanAll(boolean)}, asking {@code stopRequested} before each project: true skips the rest. */
+    public Uni<Summary> cleanAll(boolean dryRun, Supplier<Uni<Boolean>> stopRequested) {
         return store.untaggedProjects(pool).chain(projects -> Multi.createFrom().iterable(projects)
-                .onItem().transformToUniAndConcatenate(project -> clean(project, dryRun, RetentionRunner.Trigger.GC))
+                .onItem().transformToUniAndConcatenate(project -> stopRequested.get().chain(stop -> stop
+                        ? Uni.createFrom().<RetentionRunner.Outcome>nullItem()
+                        : clean(project, dryRun, RetentionRunner.Trigger.GC)))
                 .collect().asList()
                 .map(outcomes -> {
                     List<RetentionRunner.Outcome> done = outcomes.stream().filter(o -> o != null).toList();

@@ -38,7 +38,7 @@ public class BlobService {
             return Uni.createFrom().item(cached);
         }
         return Panache.withSession(() -> links.linkedSize(repository, digest)
-                        .call(size -> size == null ? Uni.createFrom().voidItem() : liveness.revive(digest)))
+                        .call(size -> size == null ? Uni.createFrom().voidItem() : liveness.revive(repository, digest)))
                 .invoke(size -> {
                     if (size != null) {
                         cache.blobSizes().put(key, size);

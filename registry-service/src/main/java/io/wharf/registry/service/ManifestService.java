@@ -128,10 +128,12 @@ public class ManifestService {
         return repositories.idCreatingIfMissing(repository, Names.project(repository))
                 .call(repoId -> blobLinks.missing(repoId, parsed.blobs()).invoke(missing -> {
                     if (!missing.isEmpty()) {
+                        // A HEAD may have cached a link that went since (unlinked, pruned): the next HEAD asks the database.
+                        missing.forEach(d -> cache.blobSizes().invalidate(MetadataCache.key(repository, d)));
                         throw OciError.MANIFEST_BLOB_UNKNOWN.exception("blob unknown to " + repository + ": " + String.join(", ", missing));
                     }
                 }))
-                .call(repoId -> liveness.holdForManifest(parsed.blobs()))
+                .call(repoId -> liveness.holdForManifest(repoId, parsed.blobs()))
                 .call(repoId -> manifests.missing(repoId, parsed.children()).invoke(missing -> {
                     if (!missing.isEmpty()) {
                         throw OciError.MANIFEST_BLOB_UNKNOWN.exception("manifest unknown to " + repository + ": " + String.join(", ", missing));
