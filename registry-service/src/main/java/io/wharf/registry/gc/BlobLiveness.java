@@ -187,20 +187,28 @@ public class BlobLiveness {
 
     /**
      * Records the blob (if new) as live (reviving it if it was not) and links it to the repository, or
-     * refreshes the link's {@code linked_at} when it exists (a push in progress re-uses it), in one statement.
+     * refreshes the link's {@code linked_at} when it exists (a push in progress re-uses it). Two
+     * statements, in the order every writer takes these rows: the blob's row first (the upsert locks it,
+     * also when the row is live and nothing changes), then the link (whose quota trigger then locks the
+     * project's usage). One statement with both in a CTE deadlocked: PostgreSQL ran the link's insert
+     * before the blob's, so two pushes of one new layer, one of which had already locked the blob's row
+     * in {@link #lock}, waited for each other.
      */
     private static Uni<Void> linkLive(long repositoryId, String digest, long size) {
         return Panache.getSession().chain(session -> session
                 .createNativeQuery("""
-                        WITH b AS (INSERT INTO blob (digest, size) VALUES (:digest, :size)
-                                   ON CONFLICT (digest) DO UPDATE SET state = 'live', marked_at = NULL, revived_at = now()
-                                   WHERE blob.state <> 'live')
-                        INSERT INTO repository_blob (repository_id, digest) VALUES (:repo, :digest)
-                        ON CONFLICT (repository_id, digest) DO UPDATE SET linked_at = now()""")
+                        INSERT INTO blob (digest, size) VALUES (:digest, :size)
+                        ON CONFLICT (digest) DO UPDATE SET state = 'live', marked_at = NULL, revived_at = now()
+                        WHERE blob.state <> 'live'""")
                 .setParameter("digest", digest)
                 .setParameter("size", size)
-                .setParameter("repo", repositoryId)
-                .executeUpdate())
+                .executeUpdate()
+                .chain(() -> session.createNativeQuery("""
+                                INSERT INTO repository_blob (repository_id, digest) VALUES (:repo, :digest)
+                                ON CONFLICT (repository_id, digest) DO UPDATE SET linked_at = now()""")
+                        .setParameter("repo", repositoryId)
+                        .setParameter("digest", digest)
+                        .executeUpdate()))
                 .replaceWithVoid();
     }
 }
