@@ -80,6 +80,8 @@ public class Delivery {
         /** The target accepted it. */
         DELIVERED,
         /** Given up on (attempts exhausted, refused for good, or its subscription disabled); can be redelivered. */
-        DEAD
+        DEAD,
+        /** Not sent: the event came while its subscription was disabled; sent when redelivered. */
+        SUPPRESSED
     }
 }

@@ -10,22 +10,23 @@ import io.wharf.intake.EventHandler;
 
 /**
  * The notifier's part of taking in registry events (see {@link io.wharf.intake.EventIntake}): the
- * deliveries they cause, recorded in the intake's transaction before anything is sent. Nothing follows
- * the commit here: {@link DeliveryWorker} finds due deliveries in the queue.
+ * deliveries they cause, recorded in the intake's transaction before anything is sent. Once it has
+ * committed, the delivery workers are woken ({@link DeliverySignals}): a webhook goes out at once, not
+ * at the next poll.
  */
 @ApplicationScoped
 public class DeliveryIntake implements EventHandler {
 
-    private static final Runnable NOTHING = () -> { };
-
     private final DeliveryPlanner planner;
+    private final DeliverySignals signals;
 
-    public DeliveryIntake(DeliveryPlanner planner) {
+    public DeliveryIntake(DeliveryPlanner planner, DeliverySignals signals) {
         this.planner = planner;
+        this.signals = signals;
     }
 
     @Override
     public Uni<Runnable> plan(List<WharfEvent<?>> fresh) {
-        return planner.plan(fresh).replaceWith(NOTHING);
+        return planner.plan(fresh).map(due -> () -> signals.queued(due));
     }
 }

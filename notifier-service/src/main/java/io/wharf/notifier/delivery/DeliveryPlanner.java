@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -41,16 +43,19 @@ public class DeliveryPlanner {
 
     /**
      * Plans the deliveries of the registry events among {@code events}, in their order, with one query for
-     * the subscriptions and one insert; returns how many were recorded. Runs in the caller's transaction.
+     * the subscriptions and one insert; returns when the planned deliveries to send come due (empty when
+     * none), so that the worker can be woken then. Runs in the caller's transaction. An event a disabled
+     * subscription matches is recorded as {@link Delivery.State#SUPPRESSED}: shown in its delivery log, not
+     * sent, and sent when redelivered.
      */
-    public Uni<Integer> plan(List<WharfEvent<?>> events) {
+    public Uni<SortedSet<OffsetDateTime>> plan(List<WharfEvent<?>> events) {
         List<WharfEvent<?>> registryEvents = events.stream().filter(e -> e.type().isRegistryEvent() || e.type().isStorageEvent()).toList();
         if (registryEvents.isEmpty()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(new TreeSet<>());
         }
         Set<String> projects = registryEvents.stream().map(e -> e.data().repository()).filter(Objects::nonNull)
                 .map(DeliveryPlanner::projectOf).collect(Collectors.toSet());
-        return subscriptions.enabledFor(projects).chain(candidates -> {
+        return subscriptions.allFor(projects).chain(candidates -> {
             List<SubscriptionMatcher> matchers = candidates.stream().map(SubscriptionMatcher::new).toList();
             OffsetDateTime now = OffsetDateTime.now();
             List<Planned> planned = new ArrayList<>();
@@ -59,22 +64,29 @@ public class DeliveryPlanner {
                 for (SubscriptionMatcher matcher : matchers) {
                     if (matcher.test(event)) {
                         json = json == null ? structuredJson(event) : json;
-                        planned.add(new Planned(event, matcher.subscription(), json, false, now.plus(firstWait(matcher.subscription()))));
+                        Subscription subscription = matcher.subscription();
+                        planned.add(subscription.enabled
+                                ? new Planned(event, subscription, json, false, now.plus(firstWait(subscription)), Delivery.State.PENDING, null)
+                                : new Planned(event, subscription, json, false, now, Delivery.State.SUPPRESSED,
+                                        "subscription disabled: " + subscription.disabledReason));
                     }
                 }
             }
-            return insert(planned);
+            SortedSet<OffsetDateTime> due = planned.stream().filter(p -> p.state() == Delivery.State.PENDING).map(Planned::due)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            return insert(planned).replaceWith(due);
         });
     }
 
     /** Records one delivery due after the channel's first wait; 1 when recorded, 0 when it existed. */
     public Uni<Integer> record(WharfEvent<?> event, Subscription subscription, boolean test) {
         return insert(List.of(new Planned(event, subscription, structuredJson(event), test,
-                OffsetDateTime.now().plus(firstWait(subscription)))));
+                OffsetDateTime.now().plus(firstWait(subscription)), Delivery.State.PENDING, null)));
     }
 
     /** One delivery to record. */
-    private record Planned(WharfEvent<?> event, Subscription subscription, String json, boolean test, OffsetDateTime due) {
+    private record Planned(WharfEvent<?> event, Subscription subscription, String json, boolean test, OffsetDateTime due,
+            Delivery.State state, String error) {
     }
 
     /**
@@ -87,14 +99,15 @@ public class DeliveryPlanner {
         }
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 INSERT INTO delivery (id, event_id, subscription_id, event_type, repository, tag, digest, event, test,
-                                      state, next_attempt_at)
+                                      state, next_attempt_at, last_error)
                 SELECT CAST(p.id AS UUID), p.event_id, CAST(p.subscription_id AS UUID), p.event_type, p.repository, p.tag,
-                       p.digest, p.event, CAST(p.test AS BOOLEAN), 'PENDING', CAST(p.due AS TIMESTAMPTZ)
+                       p.digest, p.event, CAST(p.test AS BOOLEAN), p.state, CAST(p.due AS TIMESTAMPTZ), p.error
                 FROM unnest(CAST(:ids AS TEXT[]), CAST(:eventIds AS TEXT[]), CAST(:subscriptionIds AS TEXT[]),
                             CAST(:types AS TEXT[]), CAST(:repositories AS TEXT[]), CAST(:tags AS TEXT[]),
-                            CAST(:digests AS TEXT[]), CAST(:events AS TEXT[]), CAST(:tests AS TEXT[]), CAST(:dues AS TEXT[]))
+                            CAST(:digests AS TEXT[]), CAST(:events AS TEXT[]), CAST(:tests AS TEXT[]), CAST(:dues AS TEXT[]),
+                            CAST(:states AS TEXT[]), CAST(:errors AS TEXT[]))
                      WITH ORDINALITY AS p(id, event_id, subscription_id, event_type, repository, tag, digest, event, test, due,
-                                          position)
+                                          state, error, position)
                 ORDER BY p.position
                 ON CONFLICT (event_id, subscription_id) DO NOTHING""")
                 .setParameter("ids", column(planned, p -> deliveryId(p.event().id(), p.subscription().id)))
@@ -107,6 +120,8 @@ public class DeliveryPlanner {
                 .setParameter("events", column(planned, Planned::json))
                 .setParameter("tests", column(planned, Planned::test))
                 .setParameter("dues", column(planned, Planned::due))
+                .setParameter("states", column(planned, p -> p.state().name()))
+                .setParameter("errors", column(planned, Planned::error))
                 .executeUpdate());
     }
 

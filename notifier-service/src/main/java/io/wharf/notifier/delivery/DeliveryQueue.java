@@ -15,6 +15,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * The persisted schedule: which deliveries are due, and leases so that one attempt at a time
  * holds a delivery (also across notifier instances: {@code FOR UPDATE SKIP LOCKED}). A lease
  * left by a crashed process runs out and the delivery is taken again; a delivery is never lost.
+ * The worker leases only what an attempt sends, so such a lease holds up only its own delivery.
  */
 @ApplicationScoped
 public class DeliveryQueue {
@@ -25,14 +26,18 @@ public class DeliveryQueue {
         this.pool = pool;
     }
 
-    /** Subscriptions with a due, unleased delivery (disabled ones too, so theirs can be closed), oldest first. */
-    public Uni<List<UUID>> dueSubscriptions(int limit) {
+    /**
+     * Subscriptions with a due, unleased delivery (disabled ones too, so theirs can be closed), oldest
+     * first, but for those in {@code excluded} (being worked already).
+     */
+    public Uni<List<UUID>> dueSubscriptions(int limit, List<UUID> excluded) {
         return pool.preparedQuery("""
                 SELECT d.subscription_id FROM delivery d JOIN subscription s ON s.id = d.subscription_id
                 WHERE d.state = 'PENDING' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
                   AND (s.paused_until IS NULL OR s.paused_until <= now() OR NOT s.enabled)
+                  AND NOT d.subscription_id = ANY($2)
                 GROUP BY d.subscription_id ORDER BY min(d.next_attempt_at) LIMIT $1""")
-                .execute(Tuple.of(limit))
+                .execute(Tuple.of(limit, excluded.toArray(UUID[]::new)))
                 .map(rows -> rows.stream().map(row -> row.getUUID(0)).toList());
     }
 

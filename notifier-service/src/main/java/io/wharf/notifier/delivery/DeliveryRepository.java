@@ -29,10 +29,10 @@ public class DeliveryRepository implements PanacheRepositoryBase<Delivery, UUID>
                 .setParameter(1, deliveryId).getResultList());
     }
 
-    /** Puts dead deliveries of the subscription back in the queue, due now; how many. */
+    /** Puts dead and suppressed deliveries of the subscription back in the queue, due now; how many. */
     public Uni<Integer> redeliverDead(UUID subscriptionId) {
         return update("state = ?1, retries = 0, nextAttemptAt = current_timestamp, completedAt = null, leaseUntil = null, "
-                + "updatedAt = current_timestamp where subscriptionId = ?2 and state = ?3",
-                Delivery.State.PENDING, subscriptionId, Delivery.State.DEAD);
+                + "updatedAt = current_timestamp where subscriptionId = ?2 and state in ?3",
+                Delivery.State.PENDING, subscriptionId, List.of(Delivery.State.DEAD, Delivery.State.SUPPRESSED));
     }
 }

@@ -34,9 +34,11 @@ public class DeliveryService {
     private final DeliveryPlanner planner;
 
     private final AuditTrail audit;
+    private final DeliverySignals signals;
 
     public DeliveryService(SubscriptionService subscriptions, DeliveryRepository deliveries, DeliveryPlanner planner,
-            AuditTrail audit) {
+            AuditTrail audit, DeliverySignals signals) {
+        this.signals = signals;
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.planner = planner;
@@ -55,7 +57,7 @@ public class DeliveryService {
                             .actor(RegistryEventData.Actor.user(access.user())).build());
             UUID deliveryId = DeliveryPlanner.deliveryId(event.id(), s.id);
             return planner.record(event, s, true).chain(() -> deliveries.findById(deliveryId));
-        })).map(d -> DeliveryView.of(d, null));
+        })).invoke(() -> signals.queuedNow()).map(d -> DeliveryView.of(d, null));
     }
 
     public Uni<List<DeliveryView>> deliveries(Access access, UUID id, Delivery.State state, int limit) {
@@ -70,7 +72,7 @@ public class DeliveryService {
                 .chain(d -> deliveries.attempts(d.id).map(attempts -> DeliveryView.of(d, attempts))));
     }
 
-    /** Puts one delivery back in the queue, due now (delivered ones too: a deliberate resend); the audit log says who asked. */
+    /** Puts one delivery back in the queue, due now (delivered and suppressed ones too: a deliberate resend); the audit log says who asked. */
     public Uni<DeliveryView> redeliver(Access access, UUID deliveryId) {
         return Panache.withTransaction(() -> existingDelivery(deliveryId)
                 .call(d -> subscriptions.manageable(access, d.subscriptionId)
@@ -87,16 +89,18 @@ public class DeliveryService {
                     }
                     return DeliveryView.of(d, (List<DeliveryAttempt>) null);
                 }))
+                .invoke(() -> signals.queuedNow())
                 .call(audit::relay)
                 .onFailure(SubscriptionService::isRefusal)
                 .call(e -> subscriptions.refused(access, AuditEventData.Actions.DELIVERY_REDELIVERY_REQUESTED, e, deliveryId));
     }
 
-    /** Puts every dead delivery of the subscription back in the queue; how many. The audit log says who asked. */
+    /** Puts every dead or suppressed delivery of the subscription back in the queue; how many. The audit log says who asked. */
     public Uni<Integer> redeliverDead(Access access, UUID id) {
         return Panache.withTransaction(() -> subscriptions.manageable(access, id).chain(s -> deliveries.redeliverDead(id)
                         .call(count -> audit.record(audit.entry(access, AuditEventData.Actions.SUBSCRIPTION_REDELIVERY_REQUESTED, s.project,
                                 id.toString()).summary("name", s.name).summary("redelivered", count)))))
+                .invoke(() -> signals.queuedNow())
                 .call(audit::relay)
                 .onFailure(SubscriptionService::isRefusal)
                 .call(e -> subscriptions.refused(access, AuditEventData.Actions.SUBSCRIPTION_REDELIVERY_REQUESTED, e, id));

@@ -5,19 +5,24 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.mailer.Mail;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
@@ -36,18 +41,24 @@ import io.wharf.notifier.subscription.SubscriptionRepository;
 
 /**
  * Works the persisted delivery schedule: takes due deliveries (leased), sends them through their
- * subscription's channel, and records each attempt. Outcomes: delivered; retried later with
- * backoff (network errors, timeouts, 408, 429, 5xx, honouring {@code Retry-After}); dead after the
+ * subscription's channel, and records each attempt. It is woken when deliveries are queued
+ * ({@link DeliverySignals}) and when a retry or a pause comes due; a poll every
+ * {@code wharf.notifier.delivery.poll-interval} on a Vert.x timer is the safety net (for leases run
+ * out, and signals missed while the listener reconnects). Outcomes: delivered; retried later with
+ * backoff (network errors, timeouts, 408, 429, 5xx; a {@code Retry-After} replaces the backoff); dead after the
  * last attempt or a final refusal (other 4xx, a refused target), then dead-lettered and
  * {@code notification.failed} published. A 410, or failing for longer than
  * {@code wharf.notifier.delivery.disable-after}, disables the subscription and tells its owner.
  * Up to {@code wharf.notifier.delivery.concurrency} subscriptions are worked at once, each one's
- * deliveries in order; a channel that coalesces sends all of a subscription's pending deliveries as
- * one message and is then paced.
+ * deliveries in order, one attempt at a time, each leasing only what it sends; a channel that
+ * coalesces sends all of a subscription's pending deliveries as one message and is then paced.
  */
 @ApplicationScoped
 public class DeliveryWorker {
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
+
+    /** The most deliveries one coalesced message carries. */
+    static final int COALESCED = 1000;
 
     private final DeliveryQueue queue;
     private final DeliveryRepository deliveries;
@@ -58,6 +69,12 @@ public class DeliveryWorker {
     private final NotifierConfig config;
     private final RetryPolicy retries;
     private final Vertx vertx;
+    /** Subscriptions being worked by this instance (each by one worker at a time, in order). */
+    private final Set<UUID> working = ConcurrentHashMap.newKeySet();
+    private final AtomicLong wakes = new AtomicLong();
+    private boolean looking;
+    private boolean lookAgain;
+    private long safetyNet;
 
     public DeliveryWorker(DeliveryQueue queue, DeliveryRepository deliveries, SubscriptionRepository subscriptions,
             OutcomeRelay outcomes, EmailChannel email, Instance<NotificationChannel> channels,
@@ -73,19 +90,89 @@ public class DeliveryWorker {
         this.retries = new RetryPolicy(config.delivery());
     }
 
-    @Scheduled(every = "${wharf.notifier.delivery.poll-interval}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> poll() {
-        return queue.dueSubscriptions(config.delivery().batchSize())
-                .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
-                .onItem().transformToUni(id -> onOwnContext(() -> work(id),
-                        "working a subscription's deliveries failed; its leases run out and it is taken again"))
-                .merge(config.delivery().concurrency())
-                .collect().last().replaceWithVoid()
-                .onFailure().recoverWithUni(failure -> {
-                    LOG.errorf(failure, "delivery poll failed");
-                    return Uni.createFrom().voidItem();
-                });
+    void start(@Observes StartupEvent start) {
+        long every = Math.max(config.delivery().pollInterval().toMillis(), 10);
+        safetyNet = vertx.setPeriodic(Math.min(1000, every), every, timer -> poll());
+    }
+
+    void stop(@Observes ShutdownEvent stop) {
+        vertx.cancelTimer(safetyNet);
+    }
+
+    /**
+     * Looks for due work at once: after the intake committed deliveries, a redelivery, or a
+     * delivery's next attempt coming due. Cheap to call often: calls while a look is under way
+     * make one more look after it.
+     */
+    public void wake() {
+        wakes.incrementAndGet();
+        synchronized (this) {
+            if (looking) {
+                lookAgain = true;
+                return;
+            }
+            looking = true;
+        }
+        vertx.runOnContext(ignored -> look());
+    }
+
+    /** Wakes the worker when {@code due} comes (at once when it is past). */
+    public void wakeAt(OffsetDateTime due) {
+        long millis = Duration.between(OffsetDateTime.now(), due).toMillis();
+        if (millis <= 0) {
+            wake();
+        } else {
+            vertx.setTimer(millis, timer -> wake());
+        }
+    }
+
+    /** The safety net: finds what no wake-up announced (another instance's redelivery, an expired lease). */
+    void poll() {
+        wake();
+    }
+
+    /**
+     * Starts working every due subscription not already being worked here, while fewer than
+     * {@code concurrency} are; each one, when done, looks again.
+     */
+    private void look() {
+        int free = config.delivery().concurrency() - working.size();
+        Uni<List<UUID>> due = free <= 0 ? Uni.createFrom().item(List.of())
+                : queue.dueSubscriptions(config.delivery().batchSize(), List.copyOf(working));
+        due.subscribe().with(ids -> {
+            int slots = config.delivery().concurrency() - working.size();
+            for (UUID id : ids) {
+                if (slots <= 0) {
+                    break;
+                }
+                if (working.add(id)) {
+                    slots--;
+                    long wakesBefore = wakes.get();
+                    onOwnContext(() -> work(id), "working a subscription's deliveries failed; its leases run out and it is taken again")
+                            .subscribe().with(worked -> {
+                                working.remove(id);
+                                if (worked != null && worked > 0 || wakes.get() != wakesBefore) {
+                                    wake();
+                                }
+                            });
+                }
+            }
+            lookedAgain();
+        }, failure -> {
+            LOG.errorf(failure, "looking for due deliveries failed");
+            lookedAgain();
+        });
+    }
+
+    private void lookedAgain() {
+        synchronized (this) {
+            if (!lookAgain) {
+                looking = false;
+                return;
+            }
+            lookAgain = false;
+        }
+        vertx.runOnContext(ignored -> look());
     }
 
     /**
@@ -93,7 +180,7 @@ public class DeliveryWorker {
      * so that several subscriptions can be worked at once without sharing one. A failure is logged
      * with {@code onFailure} and ends the returned Uni normally.
      */
-    private Uni<Void> onOwnContext(Supplier<Uni<Void>> work, String onFailure) {
+    private <T> Uni<T> onOwnContext(Supplier<Uni<T>> work, String onFailure) {
         Context own = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(own, true);
         return Uni.createFrom().emitter(emitter -> own.runOnContext(ignored -> work.get().subscribe().with(
@@ -104,21 +191,51 @@ public class DeliveryWorker {
                 })));
     }
 
-    private Uni<Void> work(UUID subscriptionId) {
+    /**
+     * Works the subscription's due deliveries one attempt at a time, in order, until none is due or
+     * it is paused; returns how many were attempted. Only what an attempt sends is leased: if this
+     * process dies mid-request, that delivery waits for its lease to run out, the others do not.
+     */
+    private Uni<Integer> work(UUID subscriptionId) {
+        return workFrom(subscriptionId, 0);
+    }
+
+    private Uni<Integer> workFrom(UUID subscriptionId, int done) {
         return Panache.withSession(() -> subscriptions.findById(subscriptionId)).chain(subscription -> {
-            if (subscription == null) {
-                return Uni.createFrom().voidItem();
+            if (subscription == null || subscription.enabled && subscription.pausedUntil != null
+                    && subscription.pausedUntil.isAfter(OffsetDateTime.now())) {
+                return Uni.createFrom().item(done);
             }
             NotificationChannel channel = channels.get(subscription.channel);
             boolean together = channel.coalesces() && subscription.enabled;
-            return queue.lease(subscriptionId, together, config.delivery().batchSize(), config.delivery().lease())
-                    .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(List.<Delivery>of())
-                            : Panache.withSession(() -> deliveries.byIds(ids)))
-                    .onItem().transformToMulti(leased -> Multi.createFrom().iterable(
-                            together ? (leased.isEmpty() ? List.of() : List.of(leased)) : leased.stream().map(List::of).toList()))
-                    .onItem().transformToUniAndConcatenate(group -> attempt(subscription, channel, group))
-                    .collect().last().replaceWithVoid();
+            return take(subscription).chain(leased -> leased.isEmpty() ? Uni.createFrom().item(done)
+                    : attempt(subscription, channel, leased)
+                            .chain(() -> together ? Uni.createFrom().item(done + leased.size())
+                                    : workFrom(subscriptionId, done + leased.size())));
         });
+    }
+
+    /**
+     * Leases what the subscription's next attempt sends: its oldest due delivery, or for a channel
+     * that coalesces every pending one (up to {@value #COALESCED}), sent as one message.
+     */
+    private Uni<List<Delivery>> take(Subscription subscription) {
+        return lease(subscription).chain(ids -> ids.isEmpty() ? Uni.createFrom().item(List.<Delivery>of())
+                : Panache.withSession(() -> deliveries.byIds(ids)));
+    }
+
+    private Uni<List<UUID>> lease(Subscription subscription) {
+        boolean together = channels.get(subscription.channel).coalesces() && subscription.enabled;
+        return queue.lease(subscription.id, together, together ? COALESCED : 1, config.delivery().lease());
+    }
+
+    /**
+     * Leases what an attempt at the subscription would take, as {@link #work} does, and sends
+     * nothing: what an instance leaves behind when it dies mid-request (tests stand in for one).
+     */
+    public Uni<List<UUID>> leaseAsAnAttemptWould(UUID subscriptionId) {
+        return onOwnContext(() -> Panache.withSession(() -> subscriptions.findById(subscriptionId)).chain(this::lease),
+                "leasing failed");
     }
 
     private Uni<Void> attempt(Subscription subscription, NotificationChannel channel, List<Delivery> group) {
@@ -143,6 +260,7 @@ public class DeliveryWorker {
         OffsetDateTime now = OffsetDateTime.now();
         List<Delivery> finished = new ArrayList<>();
         String[] disabledBecause = new String[1];
+        OffsetDateTime[] nextDue = new OffsetDateTime[1];
         return Panache.withTransaction(() -> subscriptions.findById(subscriptionId).chain(subscription -> deliveries
                 .byIds(group.stream().map(d -> d.id).toList())
                 .chain(rows -> {
@@ -163,6 +281,7 @@ public class DeliveryWorker {
                                 delivery.retries++;
                                 if (retries.mayRetry(delivery.retries)) {
                                     delivery.nextAttemptAt = now.plus(retries.delay(delivery.retries, result.retryAfter()));
+                                    nextDue[0] = earlier(nextDue[0], delivery.nextAttemptAt);
                                 } else {
                                     delivery.state = Delivery.State.DEAD;
                                     delivery.completedAt = now;
@@ -180,11 +299,22 @@ public class DeliveryWorker {
                     }
                     if (subscription != null) {
                         disabledBecause[0] = updateHealth(subscription, channel, result, now);
+                        nextDue[0] = earlier(nextDue[0], subscription.pausedUntil);
                     }
                     return Panache.getSession().chain(session -> session.persistAll(attempts.toArray()));
                 })))
+                // Its next attempt, or the end of its pause, wakes the worker: to the millisecond, not the next poll.
+                .invoke(() -> {
+                    if (nextDue[0] != null) {
+                        wakeAt(nextDue[0]);
+                    }
+                })
                 .chain(() -> publish(detached, finished))
                 .chain(() -> disabledBecause[0] == null ? Uni.createFrom().voidItem() : tellOwner(detached, disabledBecause[0]));
+    }
+
+    private static OffsetDateTime earlier(OffsetDateTime a, OffsetDateTime b) {
+        return a == null ? b : b == null || a.isBefore(b) ? a : b;
     }
 
     /** Updates failing-since, pacing and, when warranted, disables; returns the reason it was disabled now, else null. */

@@ -13,12 +13,15 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class SubscriptionRepository implements PanacheRepositoryBase<Subscription, UUID> {
 
-    /** Enabled subscriptions that may concern events of {@code projects}: global ones and the projects' own. */
-    public Uni<List<Subscription>> enabledFor(Collection<String> projects) {
+    /**
+     * Subscriptions, enabled or not, that may concern events of {@code projects}: global ones and the
+     * projects' own (a disabled one records what it would have been sent as suppressed).
+     */
+    public Uni<List<Subscription>> allFor(Collection<String> projects) {
         if (projects.isEmpty()) {
-            return list("enabled = true and scope = ?1", Subscription.Scope.GLOBAL);
+            return list("scope = ?1", Subscription.Scope.GLOBAL);
         }
-        return list("enabled = true and (scope = ?1 or project in ?2)", Subscription.Scope.GLOBAL, projects);
+        return list("scope = ?1 or project in ?2", Subscription.Scope.GLOBAL, projects);
     }
 
     public Uni<List<Subscription>> all() {

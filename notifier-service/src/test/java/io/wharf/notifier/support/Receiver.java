@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -42,12 +43,15 @@ public final class Receiver implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
     private volatile Answer fallback = Answer.of(200);
+    private volatile Function<Request, Answer> responder;
 
     private Receiver() throws Exception {
         server = VERTX.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
-            requests.add(new Request(Instant.now(), request.path(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers()),
-                    body.toString()));
-            Answer answer = script.poll();
+            Request received = new Request(Instant.now(), request.path(),
+                    MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.toString());
+            requests.add(received);
+            Function<Request, Answer> responder = this.responder;
+            Answer answer = responder != null ? responder.apply(received) : script.poll();
             if (answer == null) {
                 answer = fallback;
             }
@@ -67,6 +71,12 @@ public final class Receiver implements AutoCloseable {
     /** Answers these first, in order. */
     public Receiver answer(Answer... answers) {
         script.addAll(List.of(answers));
+        return this;
+    }
+
+    /** Decides every answer with {@code responder} (the script is not used); e.g. a rate limit. */
+    public Receiver respond(Function<Request, Answer> responder) {
+        this.responder = responder;
         return this;
     }
 

@@ -1,0 +1,103 @@
+package io.wharf.notifier.delivery;
+
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.UUID;
+import java.time.OffsetDateTime;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
+
+/**
+ * Wakes the delivery workers of every notifier instance when deliveries are queued, instead of
+ * leaving them to the next poll: this instance's at once, the others through PostgreSQL
+ * ({@code NOTIFY wharf_notifier_deliveries}; they all share the database). An instance that
+ * (re)connects its listener looks for due work, since it may have missed signals; polling remains
+ * as the safety net ({@code wharf.notifier.delivery.poll-interval}).
+ */
+@ApplicationScoped
+public class DeliverySignals {
+    private static final Logger LOG = Logger.getLogger(DeliverySignals.class);
+
+    /** The PostgreSQL channel queued deliveries are announced on. */
+    public static final String CHANNEL = "wharf_notifier_deliveries";
+
+    private final String instance = UUID.randomUUID().toString();
+    private final DeliveryWorker worker;
+    private final Pool pool;
+    private final Vertx vertx;
+    private final String url;
+    private final Optional<String> username;
+    private final Optional<String> password;
+    private PgSubscriber subscriber;
+
+    public DeliverySignals(DeliveryWorker worker, Pool pool, Vertx vertx,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+        this.worker = worker;
+        this.pool = pool;
+        this.vertx = vertx;
+        this.url = url;
+        this.username = username;
+        this.password = password;
+    }
+
+    void listen(@Observes StartupEvent start) {
+        String first = url.split(",")[0].trim();
+        PgConnectOptions options = PgConnectOptions.fromUri(
+                first.startsWith("vertx-reactive:") ? first.substring("vertx-reactive:".length()) : first);
+        username.ifPresent(options::setUser);
+        password.ifPresent(options::setPassword);
+        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(attempt -> 1000L);
+        subscriber.channel(CHANNEL).handler(from -> {
+            if (!instance.equals(from)) {
+                worker.wake();
+            }
+        }).subscribeHandler(worker::wake);
+        subscriber.connect().subscribe().with(
+                connected -> LOG.debugf("listening for queued deliveries on %s", CHANNEL),
+                failure -> LOG.warnf("cannot listen for queued deliveries (polling only): %s", failure.toString()));
+    }
+
+    void stop(@Observes ShutdownEvent stop) {
+        if (subscriber != null) {
+            subscriber.closeAndForget();
+        }
+    }
+
+    /**
+     * Deliveries were committed that come due at {@code due}: wakes this instance's worker then, and
+     * tells the other instances now (those due later are also found by their polls).
+     */
+    public void queued(SortedSet<OffsetDateTime> due) {
+        if (due.isEmpty()) {
+            return;
+        }
+        due.forEach(worker::wakeAt);
+        announce();
+    }
+
+    /** Deliveries were put back in the queue, due now (redelivery, test delivery). */
+    public void queuedNow() {
+        worker.wake();
+        announce();
+    }
+
+    private void announce() {
+        pool.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(CHANNEL, instance)).subscribe().with(
+                sent -> { },
+                failure -> LOG.debugf("could not wake other instances' delivery workers: %s", failure.toString()));
+    }
+}
