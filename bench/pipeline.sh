@@ -11,11 +11,14 @@
 #   PIPELINE_GAP=0.25        seconds between two pushes
 #   PIPELINE_LOAD=0          1: a second pass under regbench -scenario mixed -c 8 -size 256KiB
 #   PIPELINE_OUT=bench/results-pipeline-<date>.jsonl   one JSON line per pass
-#   REGBENCH_SRC, WHARF_* (ports, WHARF_DB=wharf_bench, WHARF_PG_*) as for bench/run.sh.
+#   PIPELINE_WHARF_ROOT=<this checkout>   the checkout whose ./wharf (and built services) run, e.g.
+#                            another worktree to measure the code before a change
+#   REGBENCH_SRC, WHARF_* (ports 5400-5413 by default, WHARF_DB=wharf_pipeline, WHARF_PG_*) as for
+#   bench/run.sh.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$BENCH_DIR/.." && pwd)
+ROOT=$(cd "${PIPELINE_WHARF_ROOT:-$BENCH_DIR/..}" && pwd)
 N=${PIPELINE_N:-60}
 GAP=${PIPELINE_GAP:-0.25}
 LOAD=${PIPELINE_LOAD:-0}
@@ -24,12 +27,13 @@ case "$OUT" in /*) ;; *) OUT=$PWD/$OUT ;; esac
 REGBENCH_SRC=${REGBENCH_SRC:-$ROOT/../shared/bench/regbench}
 [ -f "$REGBENCH_SRC/main.go" ] || REGBENCH_SRC=/work/shared/bench/regbench
 
-export WHARF_REGISTRY_PORT=${WHARF_REGISTRY_PORT:-5300}
-export WHARF_NOTIFIER_PORT=${WHARF_NOTIFIER_PORT:-5310}
-export WHARF_DEPLOYER_PORT=${WHARF_DEPLOYER_PORT:-5311}
-export WHARF_KAFKA_PORT=${WHARF_KAFKA_PORT:-5312}
-export WHARF_KAFKA_CONTROLLER_PORT=${WHARF_KAFKA_CONTROLLER_PORT:-5313}
-export WHARF_DB=${WHARF_DB:-wharf_bench}
+# Ports and database of their own: bench/run.sh (5300-5313, wharf_bench) may run beside it.
+export WHARF_REGISTRY_PORT=${WHARF_REGISTRY_PORT:-5400}
+export WHARF_NOTIFIER_PORT=${WHARF_NOTIFIER_PORT:-5410}
+export WHARF_DEPLOYER_PORT=${WHARF_DEPLOYER_PORT:-5411}
+export WHARF_KAFKA_PORT=${WHARF_KAFKA_PORT:-5412}
+export WHARF_KAFKA_CONTROLLER_PORT=${WHARF_KAFKA_CONTROLLER_PORT:-5413}
+export WHARF_DB=${WHARF_DB:-wharf_pipeline}
 export WHARF_ADMIN_USER=${WHARF_ADMIN_USER:-admin}
 # The receiver listens on this machine: both services may call it (loopback is refused by default).
 export WHARF_NOTIFIER_OUTBOUND_ALLOWED_NETWORKS=127.0.0.1/32
