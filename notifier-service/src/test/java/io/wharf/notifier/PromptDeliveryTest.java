@@ -79,7 +79,7 @@ class PromptDeliveryTest {
                 Kafka.publish(bootstrapServers, Api.pushed(project + "/api", "1." + i));
                 Receiver.Request request = awaitRequests(receiver, i + 1, Duration.ofSeconds(10)).get(i);
                 Duration took = Duration.between(published, request.at());
-                assertTrue(took.toMillis() < 5000, "took " + took + " with no poll due for an hour");
+                assertTrue(took.toMillis() < 8000, "took " + took + " with no poll due for an hour");
             }
         }
     }
@@ -100,7 +100,8 @@ class PromptDeliveryTest {
     void slackRetryAfterInSecondsIsHonouredToTheSecond() throws Exception {
         try (Receiver receiver = Receiver.start().answer(new Answer(429, Map.of("Retry-After", "1"), "rate_limited"))) {
             Duration waited = slackRetryGap(receiver, bootstrapServers);
-            assertTrue(waited.toMillis() >= 950 && waited.toMillis() < 2500,
+            // Not before the second is up; the upper bound leaves room for a loaded machine, far below the backoff.
+            assertTrue(waited.toMillis() >= 950 && waited.toMillis() < 5000,
                     "retried after " + waited + " although Retry-After said 1 s (the ordinary backoff is 30 s)");
         }
     }
@@ -113,7 +114,7 @@ class PromptDeliveryTest {
                             ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(3))), "rate_limited"));
             Duration waited = slackRetryGap(receiver, bootstrapServers);
             // The date has whole seconds: "in 3 s" is 2 to 3 s away.
-            assertTrue(waited.toMillis() >= 1900 && waited.toMillis() < 4500, "retried after " + waited);
+            assertTrue(waited.toMillis() >= 1900 && waited.toMillis() < 7000, "retried after " + waited);
         }
     }
 
