@@ -21,6 +21,7 @@ WHARF_DATA_DIR=$(mktemp -d /tmp/wharf-system.XXXXXXXX)
 BASE=${E2E_PORT_BASE:-15000}
 export WHARF_REGISTRY_PORT=$BASE WHARF_NOTIFIER_PORT=$((BASE + 1)) WHARF_DEPLOYER_PORT=$((BASE + 2))
 export WHARF_KAFKA_PORT=$((BASE + 4092)) WHARF_KAFKA_CONTROLLER_PORT=$((BASE + 4093))
+export WHARF_MAIL_CATCHER_SMTP_PORT=$((BASE + 4025)) WHARF_MAIL_CATCHER_HTTP_PORT=$((BASE + 4026))
 export WHARF_DB=wharf_system_test
 # The host the deployer puts in front of a repository in the image it deploys (docker pulls from it).
 export WHARF_DEPLOYER_REGISTRY_HOST=127.0.0.1:$WHARF_REGISTRY_PORT

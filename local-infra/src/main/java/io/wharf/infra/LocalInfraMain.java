@@ -13,7 +13,12 @@ import java.util.concurrent.CountDownLatch;
  * <p>Configuration from the environment (defaults in brackets): {@code WHARF_DATA_DIR} [.wharf],
  * {@code WHARF_KAFKA_PORT} [9092], {@code WHARF_KAFKA_CONTROLLER_PORT} [9093],
  * {@code WHARF_PG_HOST} [127.0.0.1], {@code WHARF_PG_PORT} [5432], {@code WHARF_PG_USER} [postgres],
- * {@code WHARF_PG_PASSWORD} [empty], {@code WHARF_DB} [wharf].
+ * {@code WHARF_PG_PASSWORD} [empty], {@code WHARF_DB} [wharf], {@code WHARF_MAIL_CATCHER_SMTP_PORT} and
+ * {@code WHARF_MAIL_CATCHER_HTTP_PORT} [unset: no mail catcher; else a {@link MailCatcher} on those ports,
+ * and the mailer settings pointing at it in {@code infra.env}].
+ *
+ * <p>{@code LocalInfraMain drop-database}: drops {@code WHARF_DB} from the PostgreSQL server on
+ * {@code WHARF_PG_HOST:WHARF_PG_PORT} when one answers (an embedded server's data lives in the data directory).
  *
  * <p>Once both answer it writes {@code <data>/infra.env} with the connection settings the services
  * read ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code QUARKUS_DATASOURCE_*}) and prints {@code READY}.
@@ -25,6 +30,10 @@ public final class LocalInfraMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("drop-database")) {
+            dropDatabase();
+            return;
+        }
         Path data = Path.of(env("WHARF_DATA_DIR", ".wharf")).toAbsolutePath();
         int kafkaPort = Integer.parseInt(env("WHARF_KAFKA_PORT", "9092"));
         int controllerPort = Integer.parseInt(env("WHARF_KAFKA_CONTROLLER_PORT", "9093"));
@@ -47,8 +56,17 @@ public final class LocalInfraMain {
             postgres.close();
             throw e;
         }
+        MailCatcher mail = null;
+        String smtpPort = env("WHARF_MAIL_CATCHER_SMTP_PORT", "");
+        if (!smtpPort.isEmpty()) {
+            mail = MailCatcher.start(Integer.parseInt(smtpPort), Integer.parseInt(env("WHARF_MAIL_CATCHER_HTTP_PORT", "0")));
+        }
+        MailCatcher catcher = mail;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (catcher != null) {
+                catcher.close();
+            }
             kafka.close();
             try {
                 postgres.close();
@@ -58,23 +76,43 @@ public final class LocalInfraMain {
             stopped.countDown();
         }, "wharf-infra-shutdown"));
 
-        writeEnv(data.resolve("infra.env"), kafka, postgres, database);
+        writeEnv(data.resolve("infra.env"), kafka, postgres, database, catcher);
         System.out.println("PostgreSQL " + (postgres.embedded() ? "(embedded) " : "") + postgres.jdbcUrl(database));
         System.out.println("Kafka " + kafka.bootstrapServers());
+        if (catcher != null) {
+            System.out.println("Mail catcher smtp://127.0.0.1:" + catcher.smtpPort() + " http://127.0.0.1:" + catcher.httpPort() + "/");
+        }
         System.out.println("READY");
         System.out.flush();
         stopped.await();
     }
 
-    private static void writeEnv(Path file, KafkaBroker kafka, PostgresServer pg, String database) throws IOException {
+    private static void writeEnv(Path file, KafkaBroker kafka, PostgresServer pg, String database, MailCatcher mail)
+            throws IOException {
         String text = "KAFKA_BOOTSTRAP_SERVERS=" + kafka.bootstrapServers() + "\n"
                 + "QUARKUS_DATASOURCE_REACTIVE_URL=" + pg.reactiveUrl(database) + "\n"
                 + "QUARKUS_DATASOURCE_JDBC_URL=" + pg.jdbcUrl(database) + "\n"
                 + "QUARKUS_DATASOURCE_USERNAME=" + pg.user() + "\n"
                 + "QUARKUS_DATASOURCE_PASSWORD=" + pg.password() + "\n";
+        if (mail != null) {
+            text += "QUARKUS_MAILER_HOST=127.0.0.1\nQUARKUS_MAILER_PORT=" + mail.smtpPort() + "\nQUARKUS_MAILER_START_TLS=DISABLED\n"
+                    + "WHARF_MAIL_CATCHER_URL=http://127.0.0.1:" + mail.httpPort() + "/\n";
+        }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, text);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void dropDatabase() throws Exception {
+        PostgresServer server = PostgresServer.existing(new PostgresServer.Options(env("WHARF_PG_HOST", "127.0.0.1"),
+                Integer.parseInt(env("WHARF_PG_PORT", "5432")), env("WHARF_PG_USER", "postgres"), env("WHARF_PG_PASSWORD", ""), null));
+        String database = env("WHARF_DB", "wharf");
+        if (server == null) {
+            System.out.println("no PostgreSQL server answers: nothing to drop");
+            return;
+        }
+        server.dropDatabase(database);
+        System.out.println("dropped database " + database);
     }
 
     private static String env(String name, String fallback) {

@@ -393,12 +393,8 @@ public class DeliveryWorker {
         }
         String text = "Your Wharf subscription \"" + subscription.name + "\" (" + subscription.id + ") was disabled: "
                 + reason + ".\nFix the target, then enable it again and redeliver what was dead-lettered.";
-        return email.sendMail(Mail.withText(subscription.ownerEmail, "[Wharf] Subscription " + subscription.name + " disabled", text))
-                .invoke(result -> {
-                    if (result.outcome() != SendResult.Outcome.DELIVERED) {
-                        LOG.warnf("could not mail the owner of subscription %s: %s", subscription.id, result.error());
-                    }
-                })
-                .replaceWithVoid();
+        // Tried again on failure, in the background (EmailChannel.sendNotice).
+        return email.sendNotice(Mail.withText(subscription.ownerEmail, "[Wharf] Subscription " + subscription.name + " disabled", text),
+                "the owner of subscription " + subscription.id);
     }
 }
