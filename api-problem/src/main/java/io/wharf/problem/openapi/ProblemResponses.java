@@ -19,7 +19,7 @@ import io.wharf.problem.Problem;
  * Documents the refusals every management API operation can answer, as {@link io.wharf.problem.rest.ProblemMappers}
  * answers them, where the operation does not document them itself: 401 (credentials missing or refused;
  * even operations anonymous callers may use refuse bad credentials), 403 (denied), 400 (for operations
- * that take a body or parameters), 404 (for operations with path parameters), 409 (for changes), 500 and
+ * that take a body or parameters), 404 (for operations with path parameters), 415 (for operations that take a body), 409 (for changes), 500 and
  * 503 (a service it needs, such as the registry or the database, cannot answer), each a
  * {@value Problem#MEDIA_TYPE} body of the {@code Problem} schema. Operations outside {@code /api/} are left
  * alone. A service turns it on with {@code mp.openapi.filter=io.wharf.problem.openapi.ProblemResponses}.
@@ -55,6 +55,9 @@ public class ProblemResponses implements OASFilter {
                 add(responses, 403, "The caller may not do this");
                 if (pathParameters) {
                     add(responses, 404, "There is no such thing, or the caller may not see it");
+                }
+                if (operation.getRequestBody() != null) {
+                    add(responses, 415, "The body's media type is not one this operation takes");
                 }
                 if (write(operation, path.getValue())) {
                     add(responses, 409, "The change contradicts the current state (a name taken, a thing still in use)");
