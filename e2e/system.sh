@@ -67,6 +67,8 @@ HOOK_PORT=$((BASE + 10))
 python3 "$ROOT/e2e/webhook-receiver.py" "$HOOK_PORT" "$WHARF_DATA_DIR/webhooks.jsonl" &
 RECEIVER_PID=$!
 export WHARF_NOTIFIER_OUTBOUND_ALLOWED_NETWORKS=127.0.0.1/32
+# The deployer's hooks follow the same outbound policy (checked when a target is saved, and at each call).
+export WHARF_DEPLOYER_OUTBOUND_ALLOWED_NETWORKS=127.0.0.1/32
 
 check "./wharf up starts Kafka, PostgreSQL and the three services" "$ROOT/wharf" up
 for svc in registry:$WHARF_REGISTRY_PORT notifier:$WHARF_NOTIFIER_PORT deployer:$WHARF_DEPLOYER_PORT; do

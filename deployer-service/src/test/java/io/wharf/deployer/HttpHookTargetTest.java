@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -109,16 +110,17 @@ class HttpHookTargetTest {
         }
     }
 
+    /** Refused when the target is saved (the guard checks the address connected to at each call as well). */
     @Test
     void refusesHooksOnPrivateAndMetadataAddresses() {
         String project = Api.project();
-        String repo = project + "/site";
         for (String url : List.of("http://10.1.2.3:8080/deploy", "http://169.254.169.254/latest/meta-data")) {
-            String rule = Api.createRule(hookRule(repo, url, Map.of())).getString("id");
-            String digest = Registry.digest();
-            Registry.send(bootstrap, Registry.pushed(repo, "main", digest));
-            Map<String, Object> failed = Api.awaitState(rule, digest, "failed");
-            assertTrue(String.valueOf(failed.get("reason")).contains("private or reserved"), String.valueOf(failed.get("reason")));
+            io.restassured.RestAssured.given().auth().oauth2(io.wharf.deployer.support.Tokens.systemAdmin())
+                    .contentType(io.restassured.http.ContentType.JSON)
+                    .body(Map.of("name", "hook-" + UUID.randomUUID().toString().substring(0, 8), "kind", "http", "endpoint", url,
+                            "grants", List.of(Map.of("project", project))))
+                    .post("/api/v1/targets").then().statusCode(400)
+                    .body("detail", org.hamcrest.Matchers.containsString("private or reserved"));
         }
     }
 

@@ -184,6 +184,32 @@ class EventQueryResourceTest {
     }
 
     @Test
+    void anonymousQueriesAreRefusedWithAChallengeUnlessAboutPublicProjects() {
+        // The project of the history is private: anonymous callers are told to sign in, not shown an empty page or a 404.
+        String id = events(Map.of("repository", app, "type", "tag.created")).getString("events[0].id");
+        for (String path : List.of("/api/v1/events", "/api/v1/events?project=" + project, "/api/v1/events?repository=" + app,
+                "/api/v1/events?type=tag.created", "/api/v1/events/" + id, "/api/v1/events/" + id + "/trace",
+                "/api/v1/events/" + UUID.randomUUID(), "/api/v1/events/" + UUID.randomUUID() + "/trace")) {
+            Oci.anonymous().get(path).then().statusCode(401)
+                    .header("WWW-Authenticate", equalTo("Basic realm=\"wharf\""))
+                    .contentType(containsString("application/problem+json"))
+                    .body("code", equalTo("UNAUTHORIZED"))
+                    .body("detail", containsString("sign in"));
+        }
+        // A query about a public project is answered.
+        String open = Accounts.project("evq-public", true);
+        Oci.pushImage(open + "/app", "v1");
+        String publicId = Oci.anonymous().queryParam("project", open).get("/api/v1/events").then().statusCode(200)
+                .body("events.size()", org.hamcrest.Matchers.greaterThan(0)).extract().jsonPath().getString("events[0].id");
+        Oci.anonymous().queryParam("repository", open + "/app").get("/api/v1/events").then().statusCode(200)
+                .body("events.size()", org.hamcrest.Matchers.greaterThan(0));
+        Oci.anonymous().get("/api/v1/events/" + publicId).then().statusCode(200).body("id", equalTo(publicId));
+        Oci.anonymous().get("/api/v1/events/" + publicId + "/trace").then().statusCode(200);
+        // Naming a public project and a private one's repository is not about public projects only.
+        Oci.anonymous().queryParam("project", open).queryParam("repository", app).get("/api/v1/events").then().statusCode(401);
+    }
+
+    @Test
     void refusesInvalidFiltersWith400() {
         String notOurs = Base64.getUrlEncoder().encodeToString("offset=3".getBytes(StandardCharsets.UTF_8));
         Map<String, String> refused = Map.ofEntries(
@@ -208,7 +234,8 @@ class EventQueryResourceTest {
         String user = Accounts.user("reader");
         Accounts.as(user).queryParam("project", project).get("/api/v1/events").then().statusCode(200).body("events", hasSize(0));
         Accounts.as(user).get("/api/v1/events/" + id).then().statusCode(404).body("code", equalTo("EVENT_UNKNOWN"));
-        Oci.anonymous().queryParam("project", project).get("/api/v1/events").then().statusCode(200).body("events", hasSize(0));
+        Oci.anonymous().queryParam("project", project).get("/api/v1/events").then().statusCode(401)
+                .header("WWW-Authenticate", equalTo("Basic realm=\"wharf\"")).body("code", equalTo("UNAUTHORIZED"));
         Accounts.as(user, "wrong-password").get("/api/v1/events").then().statusCode(401);
         // A limited guest pulls but does not read the project's events; a guest does.
         Accounts.member(project, user, "limitedGuest");

@@ -94,6 +94,25 @@ class PullLimitTest {
         }
     }
 
+    /** The quickstart's admin pulls as docker does (a bearer token from /token) and as curl does (Basic): never 429. */
+    @Test
+    void systemAdministratorsPassHundredsOfPullsWhereAUserIsRefused() {
+        String project = Accounts.project("admin-many", false);
+        Oci.pushImage(project + "/app", "v1");
+        String path = "/v2/" + project + "/app/manifests/v1";
+        String token = Accounts.token(Admin.USERNAME, Admin.PASSWORD, "repository:" + project + "/app:pull");
+        for (int i = 0; i < 250; i++) {
+            Accounts.bearer(token).accept(Oci.OCI_MANIFEST).get(path).then().statusCode(200)
+                    .header("RateLimit-Limit", org.hamcrest.Matchers.nullValue());
+            Admin.given().accept(Oci.OCI_MANIFEST).get(path).then().statusCode(200);
+        }
+        String user = Accounts.user("many");
+        Accounts.member(project, user, "guest");
+        Accounts.as(user).accept(Oci.OCI_MANIFEST).get(path).then().statusCode(200);
+        Accounts.as(user).accept(Oci.OCI_MANIFEST).get(path).then().statusCode(200);
+        Oci.assertError(Accounts.as(user).accept(Oci.OCI_MANIFEST).get(path), 429, "TOOMANYREQUESTS");
+    }
+
     @Test
     void administratorsSetAnAccountsOrAProjectsRobotsLimitsAndOnlyThey() {
         String user = Accounts.user("ci");

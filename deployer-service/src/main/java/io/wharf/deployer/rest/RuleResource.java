@@ -15,6 +15,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -60,6 +61,7 @@ public class RuleResource {
 
     @POST
     @Operation(summary = "Create a rule naming a target granted to its project and a workload inside the grant")
+    @APIResponse(responseCode = "201", description = "Created")
     public Uni<Response> create(@Valid RuleRequest request) {
         return rules.create(access, request)
                 .map(view -> Response.created(URI.create("/api/v1/rules/" + view.id())).entity(view).build());
@@ -80,6 +82,7 @@ public class RuleResource {
 
     @DELETE
     @Path("/{id}")
+    @APIResponse(responseCode = "204", description = "Done; no content")
     public Uni<Response> delete(UUID id) {
         return rules.delete(access, id).map(ignored -> Response.noContent().build());
     }
@@ -101,6 +104,7 @@ public class RuleResource {
     @POST
     @Path("/{id}/rollback")
     @Operation(summary = "Deploy a digest the rule deployed before; holds the rule so automation keeps it")
+    @APIResponse(responseCode = "202", description = "Accepted")
     public Uni<Response> rollback(UUID id, RollbackRequest request) {
         return deployments.rollback(access, id, request == null ? null : request.digest())
                 .map(view -> Response.accepted(view).build());

@@ -14,6 +14,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -50,6 +51,7 @@ public class TargetResource {
 
     @POST
     @Operation(summary = "Create a target (system administrators); a generated or given hook secret is in this answer only")
+    @APIResponse(responseCode = "201", description = "Created")
     public Uni<Response> create(@Valid TargetRequest request) {
         return targets.create(access, request)
                 .map(view -> Response.created(URI.create("/api/v1/targets/" + view.id())).entity(view).build());
@@ -71,6 +73,7 @@ public class TargetResource {
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete a target no rule names (system administrators)")
+    @APIResponse(responseCode = "204", description = "Done; no content")
     public Uni<Response> delete(UUID id) {
         return targets.delete(access, id).map(ignored -> Response.noContent().build());
     }

@@ -100,11 +100,27 @@ public class TargetService {
 
     /** Creates a target (system administrators only); the answer shows a generated or given secret, once. */
     public Uni<TargetView> create(Access access, TargetRequest request) {
-        return audited(access, Actions.TARGET_CREATED, request == null ? null : request.name(), Panache.withTransaction(() -> {
+        return audited(access, Actions.TARGET_CREATED, request == null ? null : request.name(), admissible(access, request)
+                .chain(() -> Panache.withTransaction(() -> {
+                    requireAdmin(access);
+                    requireBody(request);
+                    return createIn(access, request).call(view -> audit.record(described(access, Actions.TARGET_CREATED, view)));
+                })));
+    }
+
+    /**
+     * Refuses, before anything is written, an endpoint the kind's outbound rules refuse
+     * ({@link DeployTarget#admissible}: a hook URL on a private or metadata address), for system administrators only.
+     */
+    private Uni<Void> admissible(Access access, TargetRequest request) {
+        return Uni.createFrom().voidItem().chain(() -> {
             requireAdmin(access);
             requireBody(request);
-            return createIn(access, request).call(view -> audit.record(described(access, Actions.TARGET_CREATED, view)));
-        }));
+            DeployTarget<TargetSettings> kind = kinds.get(normalizedKind(request));
+            return kind.admissible(request.endpoint())
+                    .onFailure(IllegalArgumentException.class)
+                    .transform(e -> DeployerException.invalid("invalid " + kind.kind() + " target: " + e.getMessage()));
+        });
     }
 
     private Uni<TargetView> createIn(Access access, TargetRequest request) {
@@ -130,11 +146,12 @@ public class TargetService {
      * changes, no stored credential is kept. Rules outside the new grants are refused at their next run.
      */
     public Uni<TargetView> replace(Access access, UUID id, TargetRequest request) {
-        return audited(access, Actions.TARGET_CHANGED, id.toString(), Panache.withTransaction(() -> {
-            requireAdmin(access);
-            requireBody(request);
-            return replaceIn(id, request).call(view -> audit.record(described(access, Actions.TARGET_CHANGED, view)));
-        }));
+        return audited(access, Actions.TARGET_CHANGED, id.toString(), admissible(access, request)
+                .chain(() -> Panache.withTransaction(() -> {
+                    requireAdmin(access);
+                    requireBody(request);
+                    return replaceIn(id, request).call(view -> audit.record(described(access, Actions.TARGET_CHANGED, view)));
+                })));
     }
 
     private Uni<TargetView> replaceIn(UUID id, TargetRequest request) {

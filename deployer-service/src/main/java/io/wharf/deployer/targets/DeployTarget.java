@@ -59,6 +59,15 @@ public interface DeployTarget<S extends TargetSettings> {
     TargetDefinition define(String endpoint, ObjectNode settings, ObjectNode kept);
 
     /**
+     * Checks, when a target is saved, what {@link #define} cannot check without a lookup: for a target
+     * that calls a user-named host, that the host is not one the outbound guard refuses (a name that
+     * does not resolve yet passes). Fails with {@link IllegalArgumentException}; runs off the event loop.
+     */
+    default Uni<Void> admissible(String endpoint) {
+        return Uni.createFrom().voidItem();
+    }
+
+    /**
      * What one rule deploys with: the target's definition narrowed to the rule's {@code workload}
      * (Kubernetes: workload kind, namespace, name and container; Docker: the container; HTTP: nothing),
      * checked with {@link #validate}.

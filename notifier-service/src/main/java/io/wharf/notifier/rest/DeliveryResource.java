@@ -8,6 +8,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -42,6 +43,7 @@ public class DeliveryResource {
     @POST
     @Path("/{id}/redeliver")
     @Operation(summary = "Send this delivery again")
+    @APIResponse(responseCode = "202", description = "Accepted")
     public Uni<Response> redeliver(UUID id) {
         return service.redeliver(access, id).map(view -> Response.accepted(view).build());
     }

@@ -16,6 +16,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -54,6 +55,7 @@ public class SubscriptionResource {
 
     @POST
     @Operation(summary = "Create a subscription; a webhook's signing secret is in this answer only")
+    @APIResponse(responseCode = "201", description = "Created")
     public Uni<Response> create(@Valid SubscriptionRequest request) {
         return service.create(access, request)
                 .map(view -> Response.created(URI.create("/api/v1/subscriptions/" + view.id())).entity(view).build());
@@ -74,6 +76,7 @@ public class SubscriptionResource {
 
     @DELETE
     @Path("/{id}")
+    @APIResponse(responseCode = "204", description = "Done; no content")
     public Uni<Response> delete(UUID id) {
         return service.delete(access, id).map(ignored -> Response.noContent().build());
     }
@@ -88,6 +91,7 @@ public class SubscriptionResource {
     @POST
     @Path("/{id}/test")
     @Operation(summary = "Send a made-up artifact.pushed event to this subscription")
+    @APIResponse(responseCode = "202", description = "Accepted")
     public Uni<Response> sendTest(UUID id) {
         return deliveries.sendTest(access, id).map(view -> Response.accepted(view).build());
     }
@@ -103,6 +107,7 @@ public class SubscriptionResource {
     @POST
     @Path("/{id}/deliveries/redeliver")
     @Operation(summary = "Redeliver everything dead-lettered for this subscription")
+    @APIResponse(responseCode = "202", description = "Accepted")
     public Uni<Response> redeliverDead(UUID id) {
         return deliveries.redeliverDead(access, id).map(count -> Response.accepted(Map.of("redelivered", count)).build());
     }

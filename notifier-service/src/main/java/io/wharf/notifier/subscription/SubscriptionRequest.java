@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import io.wharf.outbound.OutboundRules;
 import io.wharf.problem.validation.ProjectName;
 
 import io.wharf.notifier.channel.ChannelKind;
@@ -44,11 +45,11 @@ public record SubscriptionRequest(
         @Size(max = 255, message = "must be at most 255 characters") String tagPattern,
         Subscription.PatternSyntax tagPatternSyntax,
         @NotNull(message = "is required: WEBHOOK, SLACK or EMAIL") ChannelKind channel,
-        @Size(max = 2048, message = "must be at most 2048 characters") String url,
-        @Size(max = 50, message = "must have at most 50 headers")
+        @Size(max = OutboundRules.MAX_URL_LENGTH, message = "must be at most " + OutboundRules.MAX_URL_LENGTH + " characters") String url,
+        @Size(max = OutboundRules.MAX_HEADERS, message = OutboundRules.HEADER_COUNT_RULE)
         Map<@HeaderName String,
-                @NotNull(message = "must have a value") @Size(max = 4096, message = "must be at most 4096 characters")
-                @Pattern(regexp = "[^\\r\\n]*", message = "must not contain line breaks") String> headers,
+                @NotNull(message = "must have a value") @Size(max = OutboundRules.MAX_HEADER_VALUE_LENGTH, message = OutboundRules.HEADER_VALUE_RULE)
+                @Pattern(regexp = OutboundRules.HEADER_VALUE_PATTERN, message = OutboundRules.HEADER_VALUE_RULE) String> headers,
         PayloadFormat payloadFormat,
         @Size(max = 50, message = "must list at most 50 addresses")
         List<@NotNull(message = "must be an email address") @Size(max = 254, message = "must be at most 254 characters") String> recipients,

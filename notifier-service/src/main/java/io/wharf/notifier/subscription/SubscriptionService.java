@@ -1,7 +1,6 @@
 package io.wharf.notifier.subscription;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +33,7 @@ import io.wharf.reference.InvalidReferenceException;
 import io.wharf.reference.RepositoryGlob;
 import io.wharf.reference.RepositoryNames;
 import io.wharf.reference.TagRegex;
+import io.wharf.outbound.OutboundRules;
 import io.wharf.outbound.WebhookSignature;
 
 /**
@@ -338,14 +338,9 @@ public class SubscriptionService {
 
     private static String url(String value) {
         String url = required(value, "url");
-        try {
-            URI uri = new URI(url);
-            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
-                    || uri.getHost() == null || uri.getUserInfo() != null) {
-                throw SubscriptionException.invalid("url must be an absolute http(s) URL without user info");
-            }
-        } catch (URISyntaxException e) {
-            throw SubscriptionException.invalid("url is not a URL: " + e.getReason());
+        String problem = OutboundRules.urlProblem(url);
+        if (problem != null) {
+            throw SubscriptionException.invalid("url: " + problem);
         }
         return url;
     }
@@ -353,6 +348,10 @@ public class SubscriptionService {
     private static String headers(Map<String, String> headers) {
         if (headers == null || headers.isEmpty()) {
             return null;
+        }
+        String problem = OutboundRules.headersProblem(headers);
+        if (problem != null) {
+            throw SubscriptionException.invalid(problem);
         }
         try {
             return EventCodec.objectMapper().writeValueAsString(headers);

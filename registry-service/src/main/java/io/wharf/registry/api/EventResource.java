@@ -28,6 +28,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.wharf.problem.Problem;
 import io.wharf.problem.rest.ProblemResponse;
+import io.wharf.registry.api.manage.ApiException;
 import io.wharf.registry.auth.ClientAddress;
 import io.wharf.registry.events.EventPage;
 import io.wharf.registry.events.EventQuery;
@@ -37,6 +38,7 @@ import io.wharf.registry.events.StreamRefusedException;
 import io.wharf.registry.events.EventTrace;
 import io.wharf.registry.events.EventView;
 import io.wharf.registry.events.InvalidEventQueryException;
+import io.wharf.registry.events.SignInRequiredException;
 
 /** The event query API: history, single events, traces and a live tail. Translates HTTP only. */
 @Path("/api/v1/events")
@@ -139,6 +141,12 @@ public class EventResource {
     Response invalidQuery(InvalidEventQueryException e) {
         return ProblemResponse.of(Problem.of(400, "INVALID_QUERY", e.getMessage())
                 .withErrors(List.of(new Problem.FieldError(e.parameter(), e.getMessage()))));
+    }
+
+    /** 401 {@code UNAUTHORIZED} with the management API's challenge. */
+    @ServerExceptionMapper
+    Response signInRequired(SignInRequiredException e) {
+        return ApiException.answer(401, "UNAUTHORIZED", e.getMessage());
     }
 
     /** 429 {@code TOO_MANY_STREAMS} with {@code Retry-After}. */

@@ -27,7 +27,10 @@ final class Responses {
     private Responses() {
     }
 
-    /** Answers with an error: a {@link RegistryException}'s code and status, else UNKNOWN (500, logged). */
+    /**
+     * Answers with an error: a {@link RegistryException}'s code and status, else UNAVAILABLE (503) when
+     * the database cannot be reached, else UNKNOWN (500); both logged ({@link OciError#ofUnforeseen}).
+     */
     static void error(HttpServerResponse response, Throwable failure) {
         if (response.ended() || response.closed()) {
             return;
@@ -39,8 +42,13 @@ final class Responses {
         }
         RegistryException e = failure instanceof RegistryException re ? re : null;
         if (e == null) {
-            LOG.error("request failed", failure);
-            e = new RegistryException(OciError.UNKNOWN, null);
+            OciError unforeseen = OciError.ofUnforeseen(failure);
+            if (unforeseen == OciError.UNAVAILABLE) {
+                LOG.warnf("request failed: the database cannot be reached (%s)", failure.toString());
+            } else {
+                LOG.error("request failed", failure);
+            }
+            e = new RegistryException(unforeseen, null);
         }
         OciError error = e.error();
         JsonObject entry = new JsonObject().put("code", error.code()).put("message", e.message());

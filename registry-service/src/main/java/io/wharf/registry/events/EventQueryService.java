@@ -37,9 +37,17 @@ public class EventQueryService {
         this.access = access;
     }
 
-    /** One page of events matching the query, oldest first. */
+    /**
+     * One page of events matching the query, oldest first. An anonymous caller must name a public
+     * project (by {@code project} or {@code repository}): any other anonymous query is refused
+     * ({@link SignInRequiredException}) rather than answered with the empty page it would get.
+     */
     public Uni<EventPage> list(EventQuery query) {
-        return access.reader().chain(reader -> {
+        EventAccess.Caller caller = access.caller();
+        return access.reader(caller.principal()).chain(reader -> {
+            if (caller.principal().anonymous() && !aboutReadableProjectsOnly(query, reader)) {
+                throw new SignInRequiredException("sign in to read events, or filter by a public project or repository");
+            }
             if (reader.readable().none()) {
                 return Uni.createFrom().item(new EventPage(List.of(), null));
             }
@@ -60,7 +68,22 @@ public class EventQueryService {
         });
     }
 
-    /** The registry event with this id, or null when there is none the caller may read. */
+    /** True when the query names a project (directly or as its repository's first segment) that the reader may read. */
+    private static boolean aboutReadableProjectsOnly(EventQuery query, EventReader reader) {
+        if (query.project() != null && !reader.readable().allows(query.project())) {
+            return false;
+        }
+        if (query.repository() != null && !reader.readable().allows(query.repository().split("/", 2)[0])) {
+            return false;
+        }
+        return query.project() != null || query.repository() != null;
+    }
+
+    /**
+     * The registry event with this id, or null when there is none the caller may read; an anonymous
+     * caller gets {@link SignInRequiredException} instead of null (the event may be in a project it
+     * would read once signed in).
+     */
     public Uni<EventView> get(String id) {
         return find(id).map(found -> found == null ? null : registryView(found.row(), found.reader()));
     }
@@ -80,17 +103,26 @@ public class EventQueryService {
     }
 
     private Uni<Found> find(String id) {
+        EventAccess.Caller caller = access.caller();
         UUID uuid;
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().nullItem();
         }
-        return access.reader().chain(reader -> Panache.withSession(() -> Panache.getSession()
+        return access.reader(caller.principal()).chain(reader -> Panache.withSession(() -> Panache.getSession()
                 .chain(session -> session.createNativeQuery("SELECT " + COLUMNS + " FROM registry_event WHERE id = :id", Object[].class)
                         .setParameter("id", uuid)
                         .getResultList()))
-                .map(rows -> rows.isEmpty() || !reader.readable().allows(project(rows.get(0))) ? null : new Found(rows.get(0), reader)));
+                .map(rows -> {
+                    if (!rows.isEmpty() && reader.readable().allows(project(rows.get(0)))) {
+                        return new Found(rows.get(0), reader);
+                    }
+                    if (caller.principal().anonymous()) {
+                        throw new SignInRequiredException("sign in to read this event (anonymous callers read events of public projects only)");
+                    }
+                    return null;
+                }));
     }
 
     /** A registry event row and the reader who found it. */

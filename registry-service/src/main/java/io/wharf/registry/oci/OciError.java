@@ -1,5 +1,14 @@
 package io.wharf.registry.oci;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.nio.channels.ClosedChannelException;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+
 /**
  * Every error code the registry answers with, registered once with its HTTP status and the
  * default message (OCI Distribution Spec 1.1, "Error Codes", plus the Docker codes clients know).
@@ -32,6 +41,11 @@ public enum OciError {
     INSUFFICIENT_SCOPE(401, "requested access to the resource is denied"),
     UNSUPPORTED(405, "the operation is unsupported"),
     TOOMANYREQUESTS(429, "too many requests"),
+    /**
+     * The registry cannot reach what it needs to answer (its database): 503, as Distribution answers
+     * while a storage driver is down. Clients may retry; nothing was changed.
+     */
+    UNAVAILABLE(503, "service unavailable"),
     /** A failure the registry did not foresee (logged); never a client's fault. */
     UNKNOWN(500, "unknown error");
 
@@ -59,6 +73,33 @@ public enum OciError {
             case INSUFFICIENT_SCOPE -> "DENIED";
             default -> name();
         };
+    }
+
+    /**
+     * The error for a failure no endpoint foresaw: {@link #UNAVAILABLE} when it comes from a database
+     * that cannot be reached (refused or lost connections, PostgreSQL shutting down or starting up, no
+     * connection to be had), else {@link #UNKNOWN}.
+     */
+    public static OciError ofUnforeseen(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException
+                    || t instanceof ClosedChannelException
+                    || t instanceof ConnectTimeoutException
+                    || t instanceof ClosedConnectionException
+                    || t instanceof ConnectionPoolTooBusyException) {
+                return UNAVAILABLE;
+            }
+            if (t instanceof PgException pg && pg.getSqlState() != null && unavailableState(pg.getSqlState())) {
+                return UNAVAILABLE;
+            }
+        }
+        return UNKNOWN;
+    }
+
+    /** SQLSTATEs of a server that cannot serve: connection exceptions (08), shutdown or startup (57P01-57P03), too many connections. */
+    private static boolean unavailableState(String state) {
+        return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03") || state.equals("53300");
     }
 
     public RegistryException exception(String detail) {

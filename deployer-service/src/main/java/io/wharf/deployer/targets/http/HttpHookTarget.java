@@ -41,6 +41,7 @@ import io.wharf.deployer.targets.TargetDefinition;
 import io.wharf.deployer.targets.TargetException;
 import io.wharf.deployer.targets.Verification;
 import io.wharf.outbound.AddressGuard;
+import io.wharf.outbound.OutboundRules;
 import io.wharf.outbound.RefusedAddressException;
 import io.wharf.outbound.SecretBox;
 import io.wharf.outbound.WebhookSignature;
@@ -59,8 +60,6 @@ public class HttpHookTarget implements DeployTarget<HttpHookSettings> {
 
     private static final Set<String> SETTINGS = Set.of("method", "contentType", "bodyTemplate", "headers", "timeout", "secret");
     private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH");
-    private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "content-type",
-            "webhook-id", "webhook-timestamp", "webhook-signature");
 
     private final WebClient client;
     private final Vertx vertx;
@@ -162,6 +161,30 @@ public class HttpHookTarget implements DeployTarget<HttpHookSettings> {
      * keeps the stored value (none after an endpoint change: the header or query parameter is dropped and a
      * new secret generated, shown once like a secret given in clear).
      */
+    /** Refuses a hook URL whose host the outbound guard refuses, as the notifier refuses such a webhook when it is saved. */
+    @Override
+    public Uni<Void> admissible(String endpoint) {
+        String host;
+        try {
+            host = URI.create(endpoint == null ? "" : endpoint.trim()).getHost();
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().voidItem(); // define says what is wrong with it
+        }
+        if (host == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+            try {
+                guard.resolve(host);
+            } catch (UnknownHostException e) {
+                // It may resolve by the time a deployment calls it; the guard checks again then.
+            } catch (RefusedAddressException e) {
+                throw new IllegalArgumentException(e.getMessage() + "; deploy hooks may not call it");
+            }
+            return null;
+        })).replaceWithVoid();
+    }
+
     @Override
     public TargetDefinition define(String endpoint, ObjectNode settings, ObjectNode kept) {
         TargetDefinition definition = definitionOf(endpoint, settings, kept);
@@ -279,9 +302,9 @@ public class HttpHookTarget implements DeployTarget<HttpHookSettings> {
         if (!METHODS.contains(settings.methodOrDefault())) {
             throw new IllegalArgumentException("method must be one of " + METHODS);
         }
-        if (settings.headers() != null && settings.headers().keySet().stream()
-                .anyMatch(h -> RESERVED_HEADERS.contains(h.toLowerCase(Locale.ROOT)))) {
-            throw new IllegalArgumentException("headers may not set " + RESERVED_HEADERS);
+        String headers = OutboundRules.headersProblem(settings.headers());
+        if (headers != null) {
+            throw new IllegalArgumentException(headers);
         }
         try {
             timeout(settings);

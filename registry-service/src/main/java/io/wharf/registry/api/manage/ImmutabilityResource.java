@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -78,6 +79,7 @@ public class ImmutabilityResource {
             + "Repository patterns are full names in the project (default: every repository, project/**); "
             + "tag patterns are globs or, with tagPatternSyntax regex, RE2 regexes; each list may include or exclude; "
             + "signature and attestation tags (sha256-*, *.sig, *.att) are exempt unless includeSignatureTags")
+    @APIResponse(responseCode = "201", description = "Created")
     public Uni<Response> create(@RestPath String project, ImmutabilityRuleService.RuleRequest body) {
         return rules.create(project, body).map(r -> Response.status(201).entity(RuleView.of(r)).build());
     }
@@ -93,6 +95,7 @@ public class ImmutabilityResource {
     @DELETE
     @Path("/immutability-rules/{id}")
     @Operation(summary = "Delete a rule (project admins)")
+    @APIResponse(responseCode = "204", description = "Done; no content")
     public Uni<Response> delete(@RestPath String project, @RestPath long id) {
         return rules.delete(project, id).map(done -> Response.noContent().build());
     }
@@ -102,6 +105,7 @@ public class ImmutabilityResource {
     @Operation(summary = "Break-glass: delete a tag whatever the immutability rules say, with override=immutability "
             + "(system administrators only; audited, and the tag.deleted event says reason break-glass). "
             + "Other tags are deleted through the registry API")
+    @APIResponse(responseCode = "204", description = "Done; no content")
     public Uni<Response> deleteTag(@RestPath String project, @RestPath String name, @RestPath String tag, @RestQuery String override) {
         if (!OVERRIDE.equals(override)) {
             throw ApiException.badRequest("this deletion overrides tag immutability: say so with ?override=" + OVERRIDE

@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
@@ -98,6 +99,7 @@ public class ProjectResource {
 
     @POST
     @Operation(summary = "Create a project (private unless isPublic); the creator becomes its project admin")
+    @APIResponse(responseCode = "201", description = "Created")
     public Uni<Response> create(@NotNull(message = Problem.BODY_REQUIRED) @Valid NewProject body) {
         return projects.create(body.name(), body.isPublic())
                 .map(created -> Response.status(201).entity(view(created)).build());
@@ -119,6 +121,7 @@ public class ProjectResource {
     @DELETE
     @Path("/{name}")
     @Operation(summary = "Delete an empty project (project admins)")
+    @APIResponse(responseCode = "204", description = "Done; no content")
     public Uni<Response> delete(@RestPath String name) {
         return projects.delete(name).map(done -> Response.noContent().build());
     }
@@ -168,6 +171,7 @@ public class ProjectResource {
 
     @DELETE
     @Path("/{name}/members/{username}")
+    @APIResponse(responseCode = "204", description = "Done; no content")
     public Uni<Response> removeMember(@RestPath String name, @RestPath String username) {
         return members.remove(name, username).map(done -> Response.noContent().build());
     }
@@ -183,6 +187,7 @@ public class ProjectResource {
     @POST
     @Path("/{name}/robots")
     @Operation(summary = "Create a robot account robot$<project>+<name>; the secret is in this response only")
+    @APIResponse(responseCode = "201", description = "Created")
     public Uni<Response> createRobot(@RestPath String name, @NotNull(message = Problem.BODY_REQUIRED) @Valid NewRobot body) {
         return robots.create(name, body.name(), body.description(), body.permissions(), body.expiresInDays(), body.expiresAt())
                 .map(created -> Response.status(201).entity(secret(created)).build());
@@ -198,6 +203,7 @@ public class ProjectResource {
 
     @DELETE
     @Path("/{name}/robots/{robot}")
+    @APIResponse(responseCode = "204", description = "Done; no content")
     public Uni<Response> deleteRobot(@RestPath String name, @RestPath String robot) {
         return robots.delete(name, robot).map(done -> Response.noContent().build());
     }

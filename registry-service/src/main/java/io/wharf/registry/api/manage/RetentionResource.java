@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -67,6 +68,7 @@ public class RetentionResource {
     @POST
     @Path("/runs")
     @Operation(summary = "Run retention (or untagged cleanup) now; a dry run deletes nothing and reports what would go (project admins)")
+    @APIResponse(responseCode = "201", description = "Created")
     public Uni<Response> run(@RestPath String project, RunRequest body) {
         if (body == null || body.dryRun() == null) {
             throw ApiException.badRequest("dryRun is required: {\"dryRun\": true} reports, {\"dryRun\": false} deletes");

@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
@@ -140,6 +141,7 @@ public class UserResource {
     @POST
     @Path("/users")
     @Operation(summary = "Create an account and its personal project (system admins)")
+    @APIResponse(responseCode = "201", description = "Created")
     public Uni<Response> create(@NotNull(message = Problem.BODY_REQUIRED) @Valid NewUser body) {
         return accounts.create(body.username(), body.password(), body.email(), Boolean.TRUE.equals(body.systemAdmin()))
                 .map(a -> Response.status(201).entity(view(a)).build());
@@ -148,6 +150,7 @@ public class UserResource {
     @PUT
     @Path("/users/{username}/password")
     @Operation(summary = "Set a password (the account itself or a system admin); refresh tokens issued before stop working")
+    @APIResponse(responseCode = "204", description = "Done; no content")
     public Uni<Response> password(@RestPath String username, @NotNull(message = Problem.BODY_REQUIRED) @Valid PasswordChange body) {
         return accounts.changePassword(username, body.password(), body.currentPassword()).map(done -> Response.noContent().build());
     }
@@ -176,6 +179,7 @@ public class UserResource {
     @DELETE
     @Path("/users/{username}/sign-in-failures")
     @Operation(summary = "Clear an account's failed sign-ins, so a throttled account may sign in at once (system admins)")
+    @APIResponse(responseCode = "204", description = "Done; no content")
     public Uni<Response> unlock(@RestPath String username) {
         return accounts.unlock(username).map(done -> Response.noContent().build());
     }
@@ -183,6 +187,7 @@ public class UserResource {
     @DELETE
     @Path("/users/{username}")
     @Operation(summary = "Delete an account (system admins); its personal project stays")
+    @APIResponse(responseCode = "204", description = "Done; no content")
     public Uni<Response> delete(@RestPath String username) {
         return accounts.delete(username).map(done -> Response.noContent().build());
     }
@@ -196,6 +201,7 @@ public class UserResource {
     @POST
     @Path("/users/me/tokens")
     @Operation(summary = "Create a personal access token; it is in this response only")
+    @APIResponse(responseCode = "201", description = "Created")
     public Uni<Response> createToken(@NotNull(message = Problem.BODY_REQUIRED) @Valid NewToken body) {
         return tokens.create(body.name(), body.expiresInDays(), body.scopes())
                 .map(t -> Response.status(201).entity(new TokenSecret(t.token().name(), t.secret(), t.token().expiresAt(), TokenScope.names(t.token().scopes()))).build());
@@ -203,6 +209,7 @@ public class UserResource {
 
     @DELETE
     @Path("/users/me/tokens/{name}")
+    @APIResponse(responseCode = "204", description = "Done; no content")
     public Uni<Response> deleteToken(@RestPath String name) {
         return tokens.delete(name).map(done -> Response.noContent().build());
     }
