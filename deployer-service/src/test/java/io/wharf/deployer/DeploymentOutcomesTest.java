@@ -205,6 +205,24 @@ class DeploymentOutcomesTest {
         assertNull(Api.rule(dry).get("lastVersion"), "a dry run deploys nothing: the live guard is untouched");
     }
 
+    /** A dry run keeps its minimum interval between its plans, as the live rule keeps it between its changes. */
+    @Test
+    void aDryRunKeepsTheMinimumIntervalAsTheLiveRuleDoes() {
+        String project = Api.project();
+        String repo = project + "/app";
+        String dry = Api.createRule(Api.fakeRule(repo, "exact", "main", project,
+                Map.of("dryRun", true, "minInterval", "3s"))).getString("id");
+        String first = Registry.digest();
+        String second = Registry.digest();
+        push(repo, "main", first);
+        Api.awaitState(dry, first, "planned");
+
+        Registry.send(bootstrap, Registry.event(EventType.TAG_UPDATED, repo, "main", second));
+
+        Api.awaitWaitingFor(dry, second, "minimum interval");
+        Api.awaitState(dry, second, "planned");
+    }
+
     /** Two held rules on one repository, one live and one dry run: both skip the push, for the same reason. */
     @Test
     void aDryRunSkipsWhatAHeldLiveRuleSkips() {
