@@ -7,18 +7,21 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Objects;
 
 /**
- * Data of {@code deployment.*}: one deploy rule acting on one registry event.
+ * Data of {@code deployment.*}: one deploy rule acting on one registry event, whatever it decided: applied
+ * ({@code started}, {@code succeeded}, {@code failed}, {@code rolledback}), or not ({@code skipped},
+ * {@code superseded}, {@code planned} by a dry run, {@code rejected}).
  *
  * @param eventId        id of the registry event that triggered the deployment; never null
  * @param ruleId         the deploy rule that matched
- * @param deploymentId   the deployment, unique per (rule, digest)
+ * @param deploymentId   the deployment (a rule records one per digest it decides on; see the deployer)
  * @param target         what is being updated
  * @param repository     repository deployed from
  * @param tag            tag deployed
  * @param digest         digest deployed (for {@code deployment.rolledback}: the digest that was abandoned)
- * @param previousDigest digest the target ran before (for {@code deployment.rolledback}: the one restored)
+ * @param previousDigest digest the target ran before (for {@code deployment.rolledback}: the one restored; for
+ *                       {@code deployment.planned}: the one it runs and would no longer run)
  * @param image          the reference applied to the target, {@code host/repo:tag@sha256:…}
- * @param message        human-readable detail (progress, reason of failure)
+ * @param message        human-readable detail (progress, reason of failure, why it was skipped, superseded or rejected)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)

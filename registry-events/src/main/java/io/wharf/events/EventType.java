@@ -48,6 +48,20 @@ public enum EventType {
     DEPLOYMENT_FAILED("deployment.failed", Topics.PIPELINE_EVENTS, DeploymentEventData.class),
     /** The target was put back on {@link DeploymentEventData#previousDigest()}. */
     DEPLOYMENT_ROLLEDBACK("deployment.rolledback", Topics.PIPELINE_EVENTS, DeploymentEventData.class),
+    /**
+     * A deploy rule matched but decided not to apply the push: the rule is on hold or disabled, or the tag is a lower
+     * version than the rule deployed last; {@link DeploymentEventData#message()} says which. The target is untouched.
+     */
+    DEPLOYMENT_SKIPPED("deployment.skipped", Topics.PIPELINE_EVENTS, DeploymentEventData.class),
+    /** A deployment that had not started gave way to a newer push for the same rule (latest wins); never applied. */
+    DEPLOYMENT_SUPERSEDED("deployment.superseded", Topics.PIPELINE_EVENTS, DeploymentEventData.class),
+    /**
+     * A dry-run rule's plan: the target would be moved from {@link DeploymentEventData#previousDigest()} to
+     * {@link DeploymentEventData#digest()}; nothing was applied.
+     */
+    DEPLOYMENT_PLANNED("deployment.planned", Topics.PIPELINE_EVENTS, DeploymentEventData.class),
+    /** A person rejected a deployment awaiting approval (or waiting); never applied. */
+    DEPLOYMENT_REJECTED("deployment.rejected", Topics.PIPELINE_EVENTS, DeploymentEventData.class),
     /** A push brought a project's usage past its quota's warning threshold; see {@link StorageEventData#quota()}. */
     QUOTA_WARNING("quota.warning", Topics.REGISTRY_EVENTS, StorageEventData.class),
     /** A push was refused because it would exceed its project's quota. */
@@ -107,6 +121,16 @@ public enum EventType {
     /** True for audit entries (published to {@link Topics#AUDIT}). */
     public boolean isAuditEvent() {
         return dataType == AuditEventData.class;
+    }
+
+    /**
+     * True for {@code deployment.*} outcomes after which a target may run the deployment's {@code digest} or
+     * {@code previousDigest} (started, succeeded, failed, rolledback); false for those that never touched a
+     * target (skipped, superseded, planned, rejected) and for every other type.
+     */
+    public boolean touchedTarget() {
+        return this == DEPLOYMENT_STARTED || this == DEPLOYMENT_SUCCEEDED || this == DEPLOYMENT_FAILED
+                || this == DEPLOYMENT_ROLLEDBACK;
     }
 
     /** True for outcomes that follow a registry event (published to {@link Topics#PIPELINE_EVENTS}). */

@@ -26,6 +26,8 @@ class EventTypeTest {
                 "io.wharf.notification.delivered", "io.wharf.notification.failed",
                 "io.wharf.deployment.started", "io.wharf.deployment.succeeded",
                 "io.wharf.deployment.failed", "io.wharf.deployment.rolledback",
+                "io.wharf.deployment.skipped", "io.wharf.deployment.superseded",
+                "io.wharf.deployment.planned", "io.wharf.deployment.rejected",
                 "io.wharf.audit.recorded",
                 "io.wharf.quota.warning", "io.wharf.quota.exceeded", "io.wharf.gc.completed"), types);
     }
@@ -65,5 +67,13 @@ class EventTypeTest {
         assertEquals("wharf.pipeline.events", Topics.PIPELINE_EVENTS);
         assertEquals("wharf.notifications.dlq", Topics.NOTIFICATIONS_DLQ);
         assertEquals("wharf.audit", Topics.AUDIT);
+    }
+
+    @Test
+    void onlyDeploymentsThatReachedTheTargetTouchedIt() {
+        Set<EventType> touched = Arrays.stream(EventType.values()).filter(EventType::touchedTarget).collect(Collectors.toSet());
+
+        assertEquals(Set.of(EventType.DEPLOYMENT_STARTED, EventType.DEPLOYMENT_SUCCEEDED, EventType.DEPLOYMENT_FAILED,
+                EventType.DEPLOYMENT_ROLLEDBACK), touched);
     }
 }

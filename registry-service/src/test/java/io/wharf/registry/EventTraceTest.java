@@ -15,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.wharf.events.DeploymentEventData;
 import io.wharf.events.EventType;
+import io.wharf.events.GoldenSamples;
 import io.wharf.events.NotificationEventData;
 import io.wharf.events.WharfEvent;
 
@@ -29,8 +30,7 @@ class EventTraceTest {
     void traceShowsEveryNotificationAndDeploymentThatFollowedAPush() throws Exception {
         String repo = Oci.repo("trace");
         Oci.Image image = Oci.pushImage(repo, "v1");
-        String pushId = given().queryParam("repository", repo).queryParam("type", "artifact.pushed")
-                .get("/api/v1/events").then().statusCode(200).extract().path("events[0].id");
+        String pushId = pushedEventId(repo);
 
         WharfEvent<NotificationEventData> delivered = WharfEvent.create(EventType.NOTIFICATION_DELIVERED, URI.create("/wharf/notifier"),
                 NotificationEventData.builder().eventId(pushId).eventType(EventType.ARTIFACT_PUSHED).repository(repo).tag("v1")
@@ -64,6 +64,46 @@ class EventTraceTest {
         given().get("/api/v1/events/" + tagCreatedId + "/trace").then().statusCode(200)
                 .body("event.id", org.hamcrest.Matchers.equalTo(tagCreatedId))
                 .body("pipeline", org.hamcrest.Matchers.empty());
+    }
+
+    /**
+     * What a deployer decided not to apply shows in the trace of the push too (skipped, superseded, planned by a
+     * dry run, rejected), and protects no digest from retention: no target ever ran it.
+     */
+    @Test
+    void traceShowsDeploymentsThatWereNotAppliedAndTheyProtectNothing() throws Exception {
+        String repo = Oci.repo("trace-outcomes");
+        Oci.Image image = Oci.pushImage(repo, "0.9.0");
+        String pushId = pushedEventId(repo);
+        String running = "sha256:" + "1".repeat(64);
+        List<WharfEvent<DeploymentEventData>> outcomes = new java.util.ArrayList<>();
+        for (EventType type : List.of(EventType.DEPLOYMENT_SKIPPED, EventType.DEPLOYMENT_SUPERSEDED,
+                EventType.DEPLOYMENT_PLANNED, EventType.DEPLOYMENT_REJECTED)) {
+            outcomes.add(WharfEvent.create(type, URI.create("/wharf/deployer"), DeploymentEventData.builder().eventId(pushId)
+                    .repository(repo).tag("0.9.0").digest(image.digest()).previousDigest(running)
+                    .ruleId("rule-" + type.suffix()).deploymentId("dep-" + type.suffix())
+                    .target(DeploymentEventData.DeployTarget.http("deploy.example.com"))
+                    .image("localhost/" + repo + ":0.9.0@" + image.digest())
+                    .message(GoldenSamples.event(type).deploymentData().message()).build()));
+        }
+        TestKafka.publish(bootstrapServers, outcomes.toArray(WharfEvent[]::new));
+
+        JsonPath trace = awaitTrace(pushId, 4);
+        assertEquals(outcomes.stream().map(WharfEvent::id).toList(), trace.getList("pipeline.id"));
+        assertEquals(List.of("io.wharf.deployment.skipped", "io.wharf.deployment.superseded", "io.wharf.deployment.planned",
+                "io.wharf.deployment.rejected"), trace.getList("pipeline.type"));
+        assertEquals("rule on hold: incident INC-2291, hold all api rollouts", trace.get("pipeline[0].data.message"));
+        assertEquals(image.digest(), trace.get("pipeline[2].data.digest"));
+        io.vertx.mutiny.sqlclient.Pool pool = io.quarkus.arc.Arc.container().instance(io.vertx.mutiny.sqlclient.Pool.class).get();
+        assertEquals(0L, pool.preparedQuery("SELECT count(*) FROM registry.deployed_digest WHERE repository = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(repo)).await().indefinitely().iterator().next().getLong(0),
+                "no deployed digest recorded for deployments that never reached a target");
+    }
+
+    /** The id of the latest {@code artifact.pushed} of {@code repo}. */
+    private static String pushedEventId(String repo) {
+        return given().queryParam("repository", repo).queryParam("type", "artifact.pushed")
+                .get("/api/v1/events").then().statusCode(200).extract().path("events[0].id");
     }
 
     /** Polls the trace until it holds {@code size} pipeline events (60 s at most). */

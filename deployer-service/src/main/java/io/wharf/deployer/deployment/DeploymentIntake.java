@@ -11,7 +11,8 @@ import io.wharf.intake.EventHandler;
 /**
  * The deployer's part of taking in registry events (see {@link io.wharf.intake.EventIntake}): the
  * deployments they trigger are planned in the intake's transaction, and those waiting are scheduled to
- * start (now, or at their {@code notBefore}) once it has committed.
+ * start (now, or at their {@code notBefore}) once it has committed, and the outcomes it published (skipped,
+ * superseded) are relayed.
  */
 @ApplicationScoped
 public class DeploymentIntake implements EventHandler {
@@ -26,6 +27,11 @@ public class DeploymentIntake implements EventHandler {
 
     @Override
     public Uni<Runnable> plan(List<WharfEvent<?>> fresh) {
-        return planner.plan(fresh).map(planned -> () -> planned.forEach(d -> runner.schedule(d.id, d.notBefore)));
+        return planner.plan(fresh).map(planned -> () -> {
+            planned.waiting().forEach(d -> runner.schedule(d.id, d.notBefore));
+            if (planned.published()) {
+                runner.relayEvents();
+            }
+        });
     }
 }

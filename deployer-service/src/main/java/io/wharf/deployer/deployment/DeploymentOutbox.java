@@ -46,14 +46,33 @@ public class DeploymentOutbox {
         this.targets = targets;
     }
 
+    /** One {@code deployment.*} event to write: {@code type} about {@code deployment} of {@code rule}. */
+    public record Outcome(EventType type, Deployment deployment, DeployRule rule, String message) {
+    }
+
     /** Writes {@code type} about {@code d} into the outbox, in the caller's transaction. */
     public Uni<Void> record(EventType type, Deployment d, DeployRule rule, String message) {
-        WharfEvent<DeploymentEventData> event = event(type, d, rule, message);
-        return Panache.getSession().chain(session -> session.createNativeQuery(
-                "INSERT INTO deployment_outbox (id, repository, event) VALUES (:id, :repository, :event) ON CONFLICT DO NOTHING")
-                .setParameter("id", UUID.fromString(event.id()))
-                .setParameter("repository", d.repository)
-                .setParameter("event", new String(EventCodec.toStructuredJson(event), StandardCharsets.UTF_8))
+        return recordAll(List.of(new Outcome(type, d, rule, message)));
+    }
+
+    /** Writes the events into the outbox in this order, in the caller's transaction; one statement. */
+    public Uni<Void> recordAll(List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<WharfEvent<DeploymentEventData>> events = outcomes.stream()
+                .map(o -> event(o.type(), o.deployment(), o.rule(), o.message())).toList();
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                INSERT INTO deployment_outbox (id, repository, event)
+                SELECT CAST(e.id AS UUID), e.repository, e.event
+                FROM unnest(CAST(:ids AS TEXT[]), CAST(:repositories AS TEXT[]), CAST(:events AS TEXT[])) WITH ORDINALITY
+                    AS e(id, repository, event, n)
+                ORDER BY e.n
+                ON CONFLICT DO NOTHING""")
+                .setParameter("ids", events.stream().map(WharfEvent::id).toArray(String[]::new))
+                .setParameter("repositories", outcomes.stream().map(o -> o.deployment().repository).toArray(String[]::new))
+                .setParameter("events", events.stream()
+                        .map(e -> new String(EventCodec.toStructuredJson(e), StandardCharsets.UTF_8)).toArray(String[]::new))
                 .executeUpdate()).replaceWithVoid();
     }
 

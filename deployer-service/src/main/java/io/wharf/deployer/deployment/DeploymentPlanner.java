@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,14 +26,19 @@ import io.wharf.events.WharfEvent;
 
 /**
  * Turns registry events into deployments, in the transaction that takes the events in: one per enabled
- * rule whose repository and tag policy match, pinned to {@code host/repo:tag@digest}. The unique index on
- * (rule, digest) makes a redelivery, or the same digest under several tags, plan one deployment. A new
- * deployment supersedes the rule's deployments that have not started (bursts coalesce, the latest wins);
- * a held rule, or a lower version than the rule last deployed, is recorded as skipped.
+ * rule whose repository and tag policy match, pinned to {@code host/repo:tag@digest}. One deployment per
+ * (rule, digest), whatever the outcome (the rule is stated in {@link BatchPlan}; the unique index on
+ * (rule, digest) enforces it for deployments that count): the {@code artifact.pushed} and {@code tag.created}
+ * of one push, a redelivery, or the same digest under several tags plan one deployment, applied or skipped. A
+ * new deployment supersedes the rule's deployments that have not started (bursts coalesce, the latest wins);
+ * a held rule, or a lower version than the rule last deployed, is recorded as skipped ({@link RuleDecision},
+ * dry run or not). Skipped and superseded deployments are published ({@code deployment.skipped},
+ * {@code deployment.superseded}) through the outbox in the same transaction.
  *
  * <p>A batch of events is planned as if its events came one after the other, in their order (see
  * {@link BatchPlan}), with a fixed number of statements whatever its size: the rules of the events'
- * projects, the deployments that bear on them, one update superseding existing ones and one insert.
+ * projects, the deployments that bear on them, one update superseding existing ones, one insert, and one
+ * insert of the outcomes' events into the outbox.
  * Deployments are created in event order ({@code createdAt} strictly increasing).
  */
 @ApplicationScoped
@@ -42,13 +48,16 @@ public class DeploymentPlanner {
 
     private final DeployRuleRepository rules;
     private final DeploymentRepository deployments;
+    private final DeploymentOutbox outbox;
     private final String registryHost;
     /** The last {@code createdAt} handed out, in microseconds since the epoch (the database's precision). */
     private final AtomicLong lastCreated = new AtomicLong();
 
-    public DeploymentPlanner(DeployRuleRepository rules, DeploymentRepository deployments, DeployerConfig config) {
+    public DeploymentPlanner(DeployRuleRepository rules, DeploymentRepository deployments, DeploymentOutbox outbox,
+            DeployerConfig config) {
         this.rules = rules;
         this.deployments = deployments;
+        this.outbox = outbox;
         this.registryHost = config.registryHost();
     }
 
@@ -68,13 +77,19 @@ public class DeploymentPlanner {
     }
 
     /**
-     * Plans the events' deployments, in their order; returns those recorded waiting (at most one per rule:
-     * a later one supersedes it), to start each at its {@code notBefore}. Runs in the caller's transaction.
+     * What a batch planned: the deployments recorded waiting (at most one per rule: a later one supersedes it),
+     * to start each at its {@code notBefore}, and whether events were written to the outbox (to relay once the
+     * transaction has committed).
      */
-    public Uni<List<Deployment>> plan(List<WharfEvent<?>> events) {
+    public record Planned(List<Deployment> waiting, boolean published) {
+        static final Planned NOTHING = new Planned(List.of(), false);
+    }
+
+    /** Plans the events' deployments, in their order. Runs in the caller's transaction. */
+    public Uni<Planned> plan(List<WharfEvent<?>> events) {
         List<WharfEvent<?>> triggers = events.stream().filter(DeploymentPlanner::mayTrigger).toList();
         if (triggers.isEmpty()) {
-            return Uni.createFrom().item(List.of());
+            return Uni.createFrom().item(Planned.NOTHING);
         }
         Set<String> projects = triggers.stream().map(e -> RepositoryPattern.projectOf(e.data().repository()))
                 .collect(Collectors.toSet());
@@ -90,19 +105,32 @@ public class DeploymentPlanner {
                 }
             }
             if (matches.isEmpty()) {
-                return Uni.createFrom().item(List.<Deployment>of());
+                return Uni.createFrom().item(Planned.NOTHING);
             }
+            Map<UUID, DeployRule> byId = enabled.stream().collect(Collectors.toMap(r -> r.id, r -> r));
             Set<UUID> ruleIds = matches.stream().map(m -> m.candidate().rule().id).collect(Collectors.toSet());
             Set<String> digests = matches.stream().map(m -> m.data().digest()).collect(Collectors.toSet());
             return deployments.existingFor(ruleIds, digests).chain(existing -> {
                 BatchPlan plan = new BatchPlan(existing);
                 matches.forEach(m -> plan.add(deployment(m)));
-                return deployments.supersede(plan.superseded())
-                        .chain(() -> deployments.insertAll(plan.rows()))
-                        .map(inserted -> plan.rows().stream()
-                                .filter(d -> d.state == Deployment.State.WAITING && inserted.contains(d.id)).toList());
+                return deployments.supersede(plan.superseded()).chain(superseded -> deployments.insertAll(plan.rows())
+                        .chain(inserted -> {
+                            List<DeploymentOutbox.Outcome> outcomes = new ArrayList<>();
+                            superseded.forEach(d -> outcomes.add(outcome(d, byId.get(d.ruleId))));
+                            plan.rows().stream().filter(d -> inserted.contains(d.id) && d.state.finished())
+                                    .forEach(d -> outcomes.add(outcome(d, byId.get(d.ruleId))));
+                            List<Deployment> waiting = plan.rows().stream()
+                                    .filter(d -> d.state == Deployment.State.WAITING && inserted.contains(d.id)).toList();
+                            return outbox.recordAll(outcomes).replaceWith(new Planned(waiting, !outcomes.isEmpty()));
+                        }));
             });
         });
+    }
+
+    /** The event of a deployment planned finished: skipped or superseded. */
+    private static DeploymentOutbox.Outcome outcome(Deployment d, DeployRule rule) {
+        EventType type = d.state == Deployment.State.SKIPPED ? EventType.DEPLOYMENT_SKIPPED : EventType.DEPLOYMENT_SUPERSEDED;
+        return new DeploymentOutbox.Outcome(type, d, rule, d.reason);
     }
 
     private static boolean mayTrigger(WharfEvent<?> event) {
@@ -132,11 +160,9 @@ public class DeploymentPlanner {
         d.notBefore = now.plusNanos(rule.debounceMs * 1_000_000);
         d.approvalsRequired = rule.approvalsRequired;
         d.pushedBy = data.actor() == null ? null : data.actor().name();
-        if (rule.onHold) {
-            d.finish(Deployment.State.SKIPPED, "rule on hold: " + rule.holdReason);
-        } else if (match.candidate().tags().ordered() && TagPolicy.isDowngrade(data.tag(), rule.lastVersion)) {
-            d.finish(Deployment.State.SKIPPED, "downgrade: " + data.tag() + " is lower than " + rule.lastVersion
-                    + ", which the rule deployed last");
+        String skip = RuleDecision.skipReason(rule, match.candidate().tags(), data.tag());
+        if (skip != null) {
+            d.finish(Deployment.State.SKIPPED, skip);
         } else if (d.approvalsRequired > 0) {
             d.state = Deployment.State.AWAITING_APPROVAL;
             d.reason = "needs " + d.approvalsRequired + " approval(s)";

@@ -19,13 +19,14 @@ public class DeploymentRepository implements PanacheRepositoryBase<Deployment, U
 
     /**
      * The rules' event-triggered deployments that count for the unique index on (rule, digest) and either
-     * have one of {@code digests} or have not started: what planning a batch must know (see {@link BatchPlan}).
+     * have one of {@code digests} or have not started, and those skipped with one of {@code digests}: what
+     * planning a batch must know (see {@link BatchPlan}).
      */
     Uni<List<BatchPlan.Existing>> existingFor(Collection<UUID> ruleIds, Collection<String> digests) {
         return getSession().chain(session -> session.createNativeQuery("""
                 SELECT CAST(id AS TEXT), CAST(rule_id AS TEXT), digest, state FROM deployment
                 WHERE rule_id = ANY(CAST(CAST(:rules AS TEXT[]) AS UUID[])) AND trigger = 'EVENT'
-                  AND state NOT IN ('SKIPPED', 'SUPERSEDED', 'REJECTED')
+                  AND state NOT IN ('SUPERSEDED', 'REJECTED')
                   AND (digest = ANY(CAST(:digests AS TEXT[])) OR state IN ('WAITING', 'AWAITING_APPROVAL'))""", Object[].class)
                 .setParameter("rules", ruleIds.stream().map(UUID::toString).toArray(String[]::new))
                 .setParameter("digests", digests.toArray(String[]::new))
@@ -34,18 +35,38 @@ public class DeploymentRepository implements PanacheRepositoryBase<Deployment, U
                         UUID.fromString((String) row[1]), (String) row[2], Deployment.State.valueOf((String) row[3]))).toList()));
     }
 
-    /** Marks existing deployments superseded, each with its reason, unless they started meanwhile; one statement. */
-    Uni<Integer> supersede(List<BatchPlan.Superseded> superseded) {
+    /**
+     * Marks existing deployments superseded, each with its reason, unless they started meanwhile; one statement.
+     * Returns those it marked, with what their {@code deployment.superseded} event says (not managed entities).
+     */
+    Uni<List<Deployment>> supersede(List<BatchPlan.Superseded> superseded) {
         if (superseded.isEmpty()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(List.of());
         }
         return getSession().chain(session -> session.createNativeQuery("""
                 UPDATE deployment d SET state = 'SUPERSEDED', reason = s.reason, finished_at = now(), updated_at = now()
                 FROM unnest(CAST(CAST(:ids AS TEXT[]) AS UUID[]), CAST(:reasons AS TEXT[])) AS s(id, reason)
-                WHERE d.id = s.id AND d.state IN ('WAITING', 'AWAITING_APPROVAL')""")
+                WHERE d.id = s.id AND d.state IN ('WAITING', 'AWAITING_APPROVAL')
+                RETURNING CAST(d.id AS TEXT), CAST(d.rule_id AS TEXT), d.event_id, d.repository, d.tag, d.digest, d.image,
+                    d.reason, d.dry_run""", Object[].class)
                 .setParameter("ids", superseded.stream().map(s -> s.id().toString()).toArray(String[]::new))
                 .setParameter("reasons", superseded.stream().map(BatchPlan.Superseded::reason).toArray(String[]::new))
-                .executeUpdate());
+                .getResultList()
+                .map(rows -> rows.stream().map(row -> {
+                    Deployment d = new Deployment();
+                    d.id = UUID.fromString((String) row[0]);
+                    d.ruleId = UUID.fromString((String) row[1]);
+                    d.trigger = Deployment.Trigger.EVENT;
+                    d.eventId = (String) row[2];
+                    d.repository = (String) row[3];
+                    d.tag = (String) row[4];
+                    d.digest = (String) row[5];
+                    d.image = (String) row[6];
+                    d.state = Deployment.State.SUPERSEDED;
+                    d.reason = (String) row[7];
+                    d.dryRun = (Boolean) row[8];
+                    return d;
+                }).toList()));
     }
 
     /**
@@ -106,9 +127,12 @@ public class DeploymentRepository implements PanacheRepositoryBase<Deployment, U
         return count("ruleId = ?1 and state = ?2", ruleId, Deployment.State.APPLYING);
     }
 
-    /** When the rule's latest deployment started applying, or null. */
-    public Uni<OffsetDateTime> lastStart(UUID ruleId) {
-        return find("select max(startedAt) from Deployment where ruleId = ?1 and dryRun = false", ruleId)
+    /**
+     * When the rule's latest deployment of the same kind started applying (live, or {@code dryRun}: a dry run
+     * keeps the minimum interval between its own plans as the live rule keeps it between its changes), or null.
+     */
+    public Uni<OffsetDateTime> lastStart(UUID ruleId, boolean dryRun) {
+        return find("select max(startedAt) from Deployment where ruleId = ?1 and dryRun = ?2", ruleId, dryRun)
                 .project(OffsetDateTime.class).firstResult();
     }
 

@@ -25,7 +25,6 @@ import io.wharf.deployer.rule.DeployRule;
 import io.wharf.deployer.rule.DeployRuleRepository;
 import io.wharf.deployer.rule.DeployWindow;
 import io.wharf.deployer.rule.DeployerException;
-import io.wharf.deployer.rule.TagPolicy;
 import io.wharf.deployer.rule.TargetService;
 import io.wharf.deployer.targets.DeployOrder;
 import io.wharf.deployer.targets.DeployTarget;
@@ -40,12 +39,14 @@ import io.wharf.reference.InvalidReferenceException;
  * it at once (no polling in the path from event to target), and a sweep picks up whatever a restart
  * left waiting.
  *
- * <p>Starting is a transaction that locks the rule: an event-triggered deployment of a held or disabled
- * rule is skipped; one rule applies one deployment at a time; the minimum interval and the deploy
+ * <p>Starting is a transaction that locks the rule: an event-triggered deployment the rule no longer applies
+ * (held, disabled, a downgrade since it was planned: {@link RuleDecision}) is skipped; one rule applies one
+ * deployment at a time; the minimum interval and the deploy
  * window push {@code notBefore} later. Then: {@code from} = what the target runs now, apply, verify until
  * the deadline. A failure rolls the target back to {@code from}, marks the deployment rolled back and
- * holds the rule, so automation does not apply the failed version again. Every outcome is recorded
- * with its {@code deployment.*} event in one transaction.
+ * holds the rule, so automation does not apply the failed version again. A dry run takes the same
+ * decisions (its minimum interval counts from its own last plan) and records {@code planned} where the live
+ * rule would apply. Every outcome is recorded with its {@code deployment.*} event in one transaction.
  */
 @ApplicationScoped
 public class DeploymentRunner {
@@ -161,13 +162,14 @@ public class DeploymentRunner {
                 return Uni.createFrom().nullItem();
             }
             return rules.lock(d.ruleId).chain(rule -> {
-                if (d.trigger == Deployment.Trigger.EVENT && (!rule.enabled || rule.onHold)) {
-                    d.finish(Deployment.State.SKIPPED, rule.onHold ? "rule on hold: " + rule.holdReason : "rule disabled");
-                    return Uni.createFrom().nullItem();
+                String skip = d.trigger == Deployment.Trigger.EVENT ? RuleDecision.skipReason(rule, rule.tagPolicy(), d.tag) : null;
+                if (skip != null) {
+                    d.finish(Deployment.State.SKIPPED, skip);
+                    return outbox.record(EventType.DEPLOYMENT_SKIPPED, d, rule, skip).map(ignored -> (Started) null);
                 }
                 return deployments.applyingCount(rule.id).chain(busy -> busy > 0
                         ? Uni.createFrom().<Started>nullItem() // started again when the running one finishes
-                        : deployments.lastStart(rule.id).map(lastStart -> startIfDue(d, rule, lastStart)));
+                        : deployments.lastStart(rule.id, d.dryRun).map(lastStart -> startIfDue(d, rule, lastStart)));
             });
         });
     }
@@ -241,9 +243,15 @@ public class DeploymentRunner {
                     row.fromDigest = digestOf(from);
                     row.updatedAt = OffsetDateTime.now();
                     if (row.dryRun) {
-                        row.finish(Deployment.State.PLANNED, "dry run: would apply " + row.image
-                                + (from == null ? "" : " in place of " + from));
-                        return Uni.createFrom().item(row);
+                        // What a success would leave behind, the plan in place of the change.
+                        return rules.findById(rule.id).chain(current -> {
+                            row.finish(Deployment.State.PLANNED, "dry run: would apply " + row.image
+                                    + (from == null ? "" : " in place of " + from));
+                            if (row.trigger == Deployment.Trigger.EVENT && current.dryRun) {
+                                current.deployed(row.tag, true);
+                            }
+                            return outbox.record(EventType.DEPLOYMENT_PLANNED, row, current, row.reason);
+                        }).replaceWith(row);
                     }
                     return outbox.record(EventType.DEPLOYMENT_STARTED, row, rule, "applying " + row.image).replaceWith(row);
                 })))
@@ -313,9 +321,8 @@ public class DeploymentRunner {
                 rule.hold("deployment " + d.id + " of " + d.digest + " failed: " + reason);
                 rule.updatedAt = OffsetDateTime.now();
             }
-            if (outcome == Deployment.State.SUCCEEDED && d.trigger == Deployment.Trigger.EVENT && rule.tagPolicy().ordered()
-                    && (rule.lastVersion == null || !TagPolicy.isDowngrade(d.tag, rule.lastVersion))) {
-                rule.lastVersion = d.tag;
+            if (outcome == Deployment.State.SUCCEEDED && d.trigger == Deployment.Trigger.EVENT) {
+                rule.deployed(d.tag, false);
             }
             Uni<Void> recorded = Uni.createFrom().voidItem();
             for (EventType type : events) {

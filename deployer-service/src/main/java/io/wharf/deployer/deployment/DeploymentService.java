@@ -21,7 +21,9 @@ import io.wharf.intake.AuditTrail;
 import io.wharf.deployer.config.DeployerConfig;
 import io.wharf.events.AuditEventData;
 import io.wharf.events.AuditEventData.Actions;
+import io.wharf.deployer.rule.DeployRuleRepository;
 import io.wharf.deployer.rule.DeployerException;
+import io.wharf.events.EventType;
 import io.wharf.deployer.rule.RuleService;
 
 /** The deployment history, approvals and rejections, and manual rollbacks, as the caller's rights allow. */
@@ -35,10 +37,14 @@ public class DeploymentService {
     private final RegistryRoles registry;
     private final String registryHost;
     private final AuditTrail audit;
+    private final DeployRuleRepository rules;
+    private final DeploymentOutbox outbox;
 
     public DeploymentService(DeploymentRepository deployments, RuleService ruleService, DeploymentRunner runner,
-            RegistryRoles registry, DeployerConfig config, AuditTrail audit) {
+            RegistryRoles registry, DeployerConfig config, AuditTrail audit, DeployRuleRepository rules, DeploymentOutbox outbox) {
         this.audit = audit;
+        this.rules = rules;
+        this.outbox = outbox;
         this.deployments = deployments;
         this.ruleService = ruleService;
         this.runner = runner;
@@ -169,8 +175,10 @@ public class DeploymentService {
                 throw DeployerException.conflict("deployment " + id + " is " + d.state.label() + " and can no longer be rejected");
             }
             d.finish(Deployment.State.REJECTED, "rejected by " + access.user());
-            return audit.record(described(access, Actions.DEPLOYMENT_REJECTED, d)).chain(() -> view(d));
+            return rules.findById(d.ruleId).chain(rule -> outbox.record(EventType.DEPLOYMENT_REJECTED, d, rule, d.reason))
+                    .chain(() -> audit.record(described(access, Actions.DEPLOYMENT_REJECTED, d))).chain(() -> view(d));
         }))
+                .invoke(runner::relayEvents)
                 .call(audit::relay)
                 .onFailure(DeployerException::isRefusal).call(e -> refused(access, Actions.DEPLOYMENT_REJECTED, e, id));
     }

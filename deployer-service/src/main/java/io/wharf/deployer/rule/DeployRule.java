@@ -77,8 +77,17 @@ public class DeployRule {
     @Column(name = "held_at")
     public OffsetDateTime heldAt;
 
+    /** Semver policies: the highest version the rule deployed (what the downgrade guard compares, live). */
     @Column(name = "last_version")
     public String lastVersion;
+
+    /**
+     * Semver policies, while the rule runs dry: the highest version it would have deployed, starting from
+     * {@link #lastVersion} when the dry run was switched on (what the downgrade guard compares, dry); null
+     * while the rule runs live.
+     */
+    @Column(name = "planned_version")
+    public String plannedVersion;
 
     @Column(name = "created_by")
     public String createdBy;
@@ -101,6 +110,32 @@ public class DeployRule {
     /** The deploy window, or null when deployments may be applied at any time. */
     public DeployWindow window() {
         return windowDays == null ? null : DeployWindow.of(Arrays.asList(windowDays.split(",")), windowStart, windowEnd);
+    }
+
+    /**
+     * The version a push is compared with by the downgrade guard: what the rule deployed last or, while it runs
+     * dry, what it would have deployed last had it run live. Null when there is none.
+     */
+    public String guardVersion() {
+        return dryRun ? plannedVersion : lastVersion;
+    }
+
+    /**
+     * Notes that a push of {@code tag} was deployed ({@code dryRun} false) or planned by a dry run: for an
+     * ordered (semver) policy, it becomes the version the guard compares later pushes with, unless lower.
+     */
+    public void deployed(String tag, boolean dryRun) {
+        if (tag == null || !tagPolicy().ordered()) {
+            return;
+        }
+        String last = dryRun ? plannedVersion : lastVersion;
+        if (last == null || !TagPolicy.isDowngrade(tag, last)) {
+            if (dryRun) {
+                plannedVersion = tag;
+            } else {
+                lastVersion = tag;
+            }
+        }
     }
 
     public void hold(String reason) {

@@ -163,9 +163,11 @@ public class RuleService {
             TargetSettings settings = targets.settingsFor(target, repository.project(), workload);
             if (existing != null && !existing.repository.equals(repository.value())) {
                 existing.lastVersion = null;
+                existing.plannedVersion = null;
             }
             if (existing != null && (existing.policyKind != policy.kind() || !existing.policy.equals(policy.value()))) {
                 existing.lastVersion = null;
+                existing.plannedVersion = null;
             }
             rule.name = name;
             rule.project = repository.project();
@@ -176,7 +178,10 @@ public class RuleService {
             rule.targetKind = target.kind;
             rule.workload = kinds.write(kinds.get(target.kind).workload(settings));
             rule.enabled = request.enabled() == null || request.enabled();
+            boolean ranDry = existing != null && existing.dryRun;
             rule.dryRun = request.dryRun() != null && request.dryRun();
+            // A dry run starts from what the rule really deployed, and ends with nothing to remember.
+            rule.plannedVersion = !rule.dryRun ? null : ranDry ? rule.plannedVersion : rule.lastVersion;
             rule.approvalsRequired = approvals;
             rule.debounceMs = debounce.toMillis();
             rule.minIntervalMs = minInterval.toMillis();

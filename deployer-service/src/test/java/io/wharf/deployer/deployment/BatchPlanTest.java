@@ -71,7 +71,7 @@ class BatchPlanTest {
                 proposed(RULE, "b", null, State.WAITING), proposed(RULE, "a", "again", State.WAITING),
                 proposed(RULE, "applying", "3", State.WAITING));
 
-        assertEquals(List.of(new Superseded(waiting, "superseded by b"), new Superseded(awaiting, "superseded by b")),
+        assertEquals(List.of(new Superseded(waiting, RULE, "superseded by b"), new Superseded(awaiting, RULE, "superseded by b")),
                 plan.superseded());
         assertEquals(List.of("b:SUPERSEDED", "a:WAITING"), states(plan.rows()));
         assertEquals("superseded by a (again)", plan.rows().get(0).reason);
@@ -92,5 +92,31 @@ class BatchPlanTest {
                 proposed(OTHER_RULE, "c", "2", State.WAITING));
 
         assertEquals(List.of("b:AWAITING_APPROVAL", "b:SUPERSEDED", "a:SKIPPED", "c:WAITING"), states(plan.rows()));
+    }
+
+    @Test
+    void aPushAnnouncedByTwoEventsIsSkippedOnce() {
+        BatchPlan plan = plan(List.of(), proposed(RULE, "a", "0.9.0", State.SKIPPED), proposed(RULE, "a", "0.9.0", State.SKIPPED),
+                proposed(OTHER_RULE, "a", "0.9.0", State.SKIPPED));
+
+        assertEquals(List.of("a:SKIPPED", "a:SKIPPED"), states(plan.rows()));
+        assertEquals(List.of(RULE, OTHER_RULE), plan.rows().stream().map(d -> d.ruleId).toList());
+    }
+
+    @Test
+    void aDigestSkippedOrDeployedBeforeIsNotSkippedAgain() {
+        BatchPlan plan = plan(List.of(new Existing(UUID.randomUUID(), RULE, "skipped", State.SKIPPED),
+                new Existing(UUID.randomUUID(), RULE, "done", State.SUCCEEDED)),
+                proposed(RULE, "skipped", "1", State.SKIPPED), proposed(RULE, "done", "2", State.SKIPPED));
+
+        assertEquals(List.of(), plan.rows());
+    }
+
+    @Test
+    void aDigestSkippedBeforeIsPlannedOnceWhatSkippedItIsGone() {
+        BatchPlan plan = plan(List.of(new Existing(UUID.randomUUID(), RULE, "a", State.SKIPPED)),
+                proposed(RULE, "a", "1", State.WAITING), proposed(RULE, "a", "1", State.WAITING));
+
+        assertEquals(List.of("a:WAITING"), states(plan.rows()));
     }
 }

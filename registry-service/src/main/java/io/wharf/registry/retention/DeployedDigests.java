@@ -17,9 +17,11 @@ import io.wharf.registry.events.PipelineEventListener;
 
 /**
  * The digests Wharf deployments run or may roll back to, per repository ({@code deployed_digest}),
- * learned from every {@code deployment.*} event (started, succeeded, failed, rolledback): both its
- * {@code digest} and its {@code previousDigest}, since a failed rollout and a rollback both mean the
- * target may run either. Rows are never removed: what was once deployed stays protected from
+ * learned from every {@code deployment.*} event that touched a target (started, succeeded, failed,
+ * rolledback: {@link io.wharf.events.EventType#touchedTarget()}): both its {@code digest} and its
+ * {@code previousDigest}, since a failed rollout and a rollback both mean the target may run either. A
+ * deployment that never touched its target (skipped, superseded, planned by a dry run, rejected) protects
+ * nothing. Rows are never removed: what was once deployed stays protected from
  * retention and untagged cleanup (a rollback may reach far back), until the repository's manifests are
  * deleted by hand.
  */
@@ -35,10 +37,10 @@ public class DeployedDigests implements PipelineEventListener {
         this.pool = pool;
     }
 
-    /** Records the digests of a deployment event; other events change nothing. Idempotent (a redelivered event is a no-op in effect). */
+    /** Records the digests of a deployment event that touched a target; other events change nothing. Idempotent (a redelivered event is a no-op in effect). */
     @Override
     public Uni<Void> received(WharfEvent<?> event) {
-        if (!(event.data() instanceof DeploymentEventData d)) {
+        if (!(event.data() instanceof DeploymentEventData d) || !event.type().touchedTarget()) {
             return Uni.createFrom().voidItem();
         }
         List<Tuple> rows = new ArrayList<>();
