@@ -38,7 +38,9 @@ function step(event, stage) {
   if (d.environment || d.image) details.push([d.environment, d.image].filter(Boolean).join(' · '));
   if (d.error || d.reason) details.push(h('span', { class: 'error-text' }, d.error || d.reason));
   const outcome = shortType(event.type);
-  const failed = /failed|rolledback/.test(outcome);
+  // Why a deployment was skipped, superseded, planned or rejected (the deployer's message).
+  if (d.message && outcome.startsWith('deployment.')) details.push(d.message);
+  const failed = /failed|rolledback|rejected/.test(outcome);
   return h('li', { class: `step ${failed ? 'failed' : 'ok'}`, 'data-type': outcome },
     h('span', { class: 'stage' }, stage),
     h('strong', {}, outcome), ' ', timeEl(event.time),
