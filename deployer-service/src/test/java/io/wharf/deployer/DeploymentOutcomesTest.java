@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
@@ -211,16 +212,19 @@ class DeploymentOutcomesTest {
         String project = Api.project();
         String repo = project + "/app";
         String dry = Api.createRule(Api.fakeRule(repo, "exact", "main", project,
-                Map.of("dryRun", true, "minInterval", "3s"))).getString("id");
+                Map.of("dryRun", true, "minInterval", "5s"))).getString("id");
         String first = Registry.digest();
         String second = Registry.digest();
         push(repo, "main", first);
-        Api.awaitState(dry, first, "planned");
+        Map<String, Object> firstPlan = Api.awaitState(dry, first, "planned");
 
         Registry.send(bootstrap, Registry.event(EventType.TAG_UPDATED, repo, "main", second));
 
-        Api.awaitWaitingFor(dry, second, "minimum interval");
-        Api.awaitState(dry, second, "planned");
+        // What stays once the short "waiting (minimum interval)" state is over: when the second plan was due.
+        Map<String, Object> secondPlan = Api.awaitState(dry, second, "planned");
+        assertEquals(OffsetDateTime.parse((String) firstPlan.get("startedAt")).plusSeconds(5).toInstant(),
+                OffsetDateTime.parse((String) secondPlan.get("notBefore")).toInstant(),
+                "due when the minimum interval after the first plan ends");
     }
 
     /** Two held rules on one repository, one live and one dry run: both skip the push, for the same reason. */
