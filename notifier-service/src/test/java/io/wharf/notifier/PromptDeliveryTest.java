@@ -28,6 +28,7 @@ import io.wharf.events.EventType;
 import io.wharf.events.WharfEvent;
 import io.wharf.infra.WharfInfraTestResource;
 import io.wharf.notifier.support.Api;
+import io.wharf.notifier.support.Database;
 import io.wharf.notifier.support.Kafka;
 import io.wharf.notifier.support.Receiver;
 import io.wharf.notifier.support.Receiver.Answer;
@@ -81,6 +82,52 @@ class PromptDeliveryTest {
                 Duration took = Duration.between(published, request.at());
                 assertTrue(took.toMillis() < 8000, "took " + took + " with no poll due for an hour");
             }
+        }
+    }
+
+    /**
+     * A delivery handed straight to the worker by the intake is still one attempt at a time: the next event of
+     * its subscription, taken in while the first request waits for its answer, goes out only after that answer.
+     */
+    @Test
+    void theNextEventWaitsForTheAnswerToTheDeliveryInFlight() throws Exception {
+        try (Receiver receiver = Receiver.start()) {
+            receiver.answer(Answer.late(200, Duration.ofSeconds(1))); // within the tests' 3 s request timeout
+            String project = Api.project("inflight");
+            String id = Api.create(Map.of("name", "hook", "scope", "PROJECT", "project", project, "channel", "WEBHOOK",
+                    "url", receiver.url("/hook"), "payloadFormat", "COMPACT")).getString("id");
+            Kafka.publish(bootstrapServers, Api.pushed(project + "/api", "1"));
+            Receiver.Request first = awaitRequests(receiver, 1, Duration.ofSeconds(10)).get(0);
+            Kafka.publish(bootstrapServers, Api.pushed(project + "/api", "2"));
+
+            Receiver.Request second = awaitRequests(receiver, 2, Duration.ofSeconds(15)).get(1);
+            assertEquals(List.of("1", "2"), receiver.requests().stream().map(r -> new JsonPath(r.body()).getString("tag")).toList());
+            Duration gap = Duration.between(first.at(), second.at());
+            assertTrue(gap.compareTo(Duration.ofSeconds(1)) >= 0, "the second request came " + gap + " after the first, before its answer");
+            Api.awaitDeliveries(id, 2, "DELIVERED");
+        }
+    }
+
+    /**
+     * A new event never overtakes an older delivery of its subscription that is due but not taken yet: here
+     * one held by a pause that ended without a wake-up (as another instance would end it), with no poll due.
+     */
+    @Test
+    void aNewEventQueuesBehindAnOlderDueDelivery() throws Exception {
+        try (Receiver receiver = Receiver.start()) {
+            String project = Api.project("behind");
+            String id = Api.create(Map.of("name", "hook", "scope", "PROJECT", "project", project, "channel", "WEBHOOK",
+                    "url", receiver.url("/hook"), "payloadFormat", "COMPACT")).getString("id");
+            Database.update("UPDATE notifier.subscription SET paused_until = now() + interval '1 hour' WHERE id = ?::uuid", id);
+            Kafka.publish(bootstrapServers, Api.pushed(project + "/api", "1"));
+            Api.awaitDeliveries(id, 1, "PENDING");
+            Database.update("UPDATE notifier.subscription SET paused_until = NULL WHERE id = ?::uuid", id);
+
+            Kafka.publish(bootstrapServers, Api.pushed(project + "/api", "2"));
+
+            awaitRequests(receiver, 2, Duration.ofSeconds(10));
+            assertEquals(List.of("1", "2"), receiver.requests().stream().map(r -> new JsonPath(r.body()).getString("tag")).toList());
+            Api.awaitDeliveries(id, 2, "DELIVERED");
         }
     }
 

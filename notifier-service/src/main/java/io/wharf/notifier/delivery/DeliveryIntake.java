@@ -11,8 +11,8 @@ import io.wharf.intake.EventHandler;
 /**
  * The notifier's part of taking in registry events (see {@link io.wharf.intake.EventIntake}): the
  * deliveries they cause, recorded in the intake's transaction before anything is sent. Once it has
- * committed, the delivery workers are woken ({@link DeliverySignals}): a webhook goes out at once, not
- * at the next poll.
+ * committed, the delivery workers are woken ({@link DeliverySignals}) and the deliveries handed off to this
+ * instance are sent: a webhook goes out at once, not at the next poll.
  */
 @ApplicationScoped
 public class DeliveryIntake implements EventHandler {
@@ -27,6 +27,6 @@ public class DeliveryIntake implements EventHandler {
 
     @Override
     public Uni<Runnable> plan(List<WharfEvent<?>> fresh) {
-        return planner.plan(fresh).map(due -> () -> signals.queued(due));
+        return planner.plan(fresh).map(queued -> () -> signals.queued(queued));
     }
 }

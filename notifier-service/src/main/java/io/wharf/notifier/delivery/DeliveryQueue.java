@@ -41,6 +41,13 @@ public class DeliveryQueue {
                 .map(rows -> rows.stream().map(row -> row.getUUID(0)).toList());
     }
 
+    /** Gives back the leases of pending deliveries (taken again by the next look); returns how many. */
+    public Uni<Integer> release(List<UUID> ids) {
+        return pool.preparedQuery("UPDATE delivery SET lease_until = NULL WHERE id = ANY($1) AND state = 'PENDING'")
+                .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                .map(rows -> rows.rowCount());
+    }
+
     /**
      * Leases the subscription's pending deliveries: the due ones, or with {@code all} every pending
      * one (a coalescing channel sends them together). Returns the leased ids, oldest first.

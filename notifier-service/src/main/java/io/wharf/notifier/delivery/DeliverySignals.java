@@ -1,9 +1,7 @@
 package io.wharf.notifier.delivery;
 
 import java.util.Optional;
-import java.util.SortedSet;
 import java.util.UUID;
-import java.time.OffsetDateTime;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -78,14 +76,16 @@ public class DeliverySignals {
     }
 
     /**
-     * Deliveries were committed that come due at {@code due}: wakes this instance's worker then, and
-     * tells the other instances now (those due later are also found by their polls).
+     * Deliveries were committed: those handed off are sent now; for the others, due at {@code queued.due()}, this
+     * instance's worker is woken then and the other instances are told now (those due later are also found by
+     * their polls).
      */
-    public void queued(SortedSet<OffsetDateTime> due) {
-        if (due.isEmpty()) {
+    public void queued(DeliveryPlanner.Queued queued) {
+        queued.handOffs().forEach(worker::handOff);
+        if (queued.due().isEmpty()) {
             return;
         }
-        due.forEach(worker::wakeAt);
+        queued.due().forEach(worker::wakeAt);
         announce();
     }
 

@@ -41,7 +41,8 @@ import io.wharf.notifier.subscription.SubscriptionRepository;
 
 /**
  * Works the persisted delivery schedule: takes due deliveries (leased), sends them through their
- * subscription's channel, and records each attempt. It is woken when deliveries are queued
+ * subscription's channel, and records each attempt. A webhook delivery the intake could lease as it
+ * recorded it is sent straight after that commit ({@link #handOff}). It is woken when deliveries are queued
  * ({@link DeliverySignals}) and when a retry or a pause comes due; a poll every
  * {@code wharf.notifier.delivery.poll-interval} on a Vert.x timer is the safety net (for leases run
  * out, and signals missed while the listener reconnects). Outcomes: delivered; retried later with
@@ -173,6 +174,32 @@ public class DeliveryWorker {
             lookAgain = false;
         }
         vertx.runOnContext(ignored -> look());
+    }
+
+    /**
+     * Sends a delivery the intake leased in the transaction that recorded it, right after that commit: no
+     * query stands between the commit and the request. Its subscription's other deliveries, if any came
+     * meanwhile, are found by the look that follows. Should this instance be working the subscription
+     * already (a delivery of it finished in the meantime), the lease is given back and the worker takes the
+     * delivery in its turn.
+     */
+    public void handOff(DeliveryPlanner.HandOff handOff) {
+        Subscription subscription = handOff.subscription();
+        if (!working.add(subscription.id)) {
+            queue.release(List.of(handOff.delivery().id)).subscribe().with(released -> wake(),
+                    failure -> LOG.warnf("giving back the lease of delivery %s failed (it runs out): %s", handOff.delivery().id,
+                            failure.toString()));
+            return;
+        }
+        long wakesBefore = wakes.get();
+        onOwnContext(() -> attempt(subscription, channels.get(subscription.channel), List.of(handOff.delivery())).replaceWith(1),
+                "sending a handed-off delivery failed; its lease runs out and it is taken again")
+                .subscribe().with(sent -> {
+                    working.remove(subscription.id);
+                    if (wakes.get() != wakesBefore) {
+                        wake();
+                    }
+                });
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.wharf.notifier.support;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +27,18 @@ public final class Receiver implements AutoCloseable {
     }
 
     /** A scripted answer. */
-    public record Answer(int status, Map<String, String> headers, String body) {
+    public record Answer(int status, Map<String, String> headers, String body, Duration delay) {
+        public Answer(int status, Map<String, String> headers, String body) {
+            this(status, headers, body, Duration.ZERO);
+        }
+
         public static Answer of(int status) {
             return new Answer(status, Map.of(), "");
+        }
+
+        /** Answers {@code status}, {@code delay} after the request arrived. */
+        public static Answer late(int status, Duration delay) {
+            return new Answer(status, Map.of(), "", delay);
         }
 
         /** Never answers (the connection stays open until the client gives up). */
@@ -58,9 +68,17 @@ public final class Receiver implements AutoCloseable {
             if (answer.status() == 0) {
                 return;
             }
-            var response = request.response().setStatusCode(answer.status());
-            answer.headers().forEach(response::putHeader);
-            response.end(answer.body());
+            Answer given = answer;
+            Runnable respond = () -> {
+                var response = request.response().setStatusCode(given.status());
+                given.headers().forEach(response::putHeader);
+                response.end(given.body());
+            };
+            if (given.delay().isZero()) {
+                respond.run();
+            } else {
+                VERTX.setTimer(given.delay().toMillis(), timer -> respond.run());
+            }
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
