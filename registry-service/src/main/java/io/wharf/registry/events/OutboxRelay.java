@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,16 +133,21 @@ public class OutboxRelay {
     /** Publishes up to one batch of unpublished events; returns how many were published. */
     @WithTransaction
     public Uni<Integer> publishBatch() {
+        // The lock and the batch in one round trip: one row with locked = false when another instance relays, one
+        // row without an event when nothing waits, else one row per event.
         return Panache.getSession().chain(session -> session
-                .createNativeQuery("SELECT pg_try_advisory_xact_lock(:key)", Boolean.class)
+                .createNativeQuery("""
+                        SELECT l.locked, e.seq, e.id, e.type, e.subject, e.occurred_at, e.data
+                        FROM (SELECT pg_try_advisory_xact_lock(:key) AS locked) l
+                        LEFT JOIN LATERAL (SELECT seq, id, type, subject, occurred_at, data FROM registry_event
+                                           WHERE l.locked AND published_at IS NULL ORDER BY seq LIMIT :limit) e ON true
+                        ORDER BY e.seq""",
+                        Object[].class)
                 .setParameter("key", RELAY_LOCK)
-                .getSingleResult()
-                .chain(locked -> !locked ? Uni.createFrom().item(0) : session
-                        .createNativeQuery("""
-                                SELECT seq, id, type, subject, occurred_at, data FROM registry_event
-                                WHERE published_at IS NULL ORDER BY seq LIMIT :limit""", Object[].class)
-                        .setParameter("limit", batchSize())
-                        .getResultList()
+                .setParameter("limit", batchSize())
+                .getResultList()
+                .chain(locked -> !Boolean.TRUE.equals(locked.get(0)[0]) ? Uni.createFrom().item(0) : Uni.createFrom()
+                        .item(locked.stream().filter(row -> row[1] != null).map(row -> Arrays.copyOfRange(row, 1, row.length)).toList())
                         .chain(rows -> rows.isEmpty() ? Uni.createFrom().item(0) : send(rows)
                                 .chain(seqs -> seqs.isEmpty() ? Uni.createFrom().item(0) : session.createNativeQuery(
                                         // One reading of the clock for the whole batch (an uncorrelated sub-select runs
