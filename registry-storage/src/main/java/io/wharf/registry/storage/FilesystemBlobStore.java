@@ -41,7 +41,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 
 /**
@@ -178,25 +177,25 @@ public final class FilesystemBlobStore implements BlobStore {
         }));
     }
 
+    /** Always a {@link BlobRead.FileRegion}: the HTTP layer sends it with zero copy. */
     @Override
-    public Uni<Void> send(String digest, long offset, long length, HttpServerResponse response) {
-        Objects.requireNonNull(response, "response");
+    public Uni<BlobRead> read(String digest, long offset, long length) {
         return run(context -> {
             BlobDigest parsed = BlobDigest.parse(digest);
             if (parsed == null) {
                 return Future.failedFuture(blobNotFound(digest));
             }
             Path blob = blobPath(parsed);
-            return blocking(context, () -> sizeOrNull(blob)).compose(size -> {
+            return blocking(context, () -> {
+                Long size = sizeOrNull(blob);
                 if (size == null) {
-                    return Future.failedFuture(blobNotFound(digest));
+                    throw blobNotFound(digest);
                 }
                 if (offset < 0 || length < 0 || offset > size - length) {
-                    return Future.failedFuture(new IllegalArgumentException(
-                            "bytes " + offset + "+" + length + " are not within " + digest + " (" + size + " bytes)"));
+                    throw new IllegalArgumentException(
+                            "bytes " + offset + "+" + length + " are not within " + digest + " (" + size + " bytes)");
                 }
-                // sendFile clamps a zero length to "the rest of the file"; an empty range is just an end.
-                return length == 0 ? response.end() : response.sendFile(blob.toString(), offset, length);
+                return new BlobRead.FileRegion(blob, offset, length);
             });
         });
     }
