@@ -6,7 +6,6 @@ import java.util.List;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 
 /**
@@ -15,7 +14,7 @@ import io.vertx.core.streams.ReadStream;
  *
  * <p>Contract every implementation keeps (and {@code BlobStoreContract} checks):
  * <ul>
- *   <li>A blob becomes visible to {@link #size} and {@link #send} only through {@link #commit},
+ *   <li>A blob becomes visible to {@link #size} and {@link #read} only through {@link #commit},
  *       and only when the bytes written to the upload hash to the digest asked for. Nothing
  *       half-written is ever served.</li>
  *   <li>Bytes are streamed with back-pressure; no implementation holds a whole blob in memory.</li>
@@ -31,11 +30,14 @@ public interface BlobStore {
     Uni<Long> size(String digest);
 
     /**
-     * Writes bytes {@code [offset, offset + length)} of a committed blob to {@code response} and
-     * ends it. The caller has already set status and headers. Fails with {@link BlobNotFoundException}
-     * when the blob is absent (before anything was written).
+     * Where bytes {@code [offset, offset + length)} of a committed blob can be had: a
+     * {@link BlobRead.FileRegion} or a {@link BlobRead.Stream} of exactly that range, or a
+     * {@link BlobRead.Redirect} to the whole blob (the client asks there for its range). The store
+     * knows nothing of HTTP; the caller serves the handle. Fails with {@link BlobNotFoundException}
+     * when the blob is absent (nothing was opened), and with {@link IllegalArgumentException} when
+     * the range is not within the blob.
      */
-    Uni<Void> send(String digest, long offset, long length, HttpServerResponse response);
+    Uni<BlobRead> read(String digest, long offset, long length);
 
     /**
      * The whole of a small committed blob (an image config, say), or {@code null} when the store

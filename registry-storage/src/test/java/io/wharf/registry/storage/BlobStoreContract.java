@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -62,6 +63,12 @@ public abstract class BlobStoreContract {
 
     /** Makes {@code uploadId} look as if nothing had been written to it for {@code idle}. */
     protected abstract void backdateUpload(String uploadId, Duration idle) throws Exception;
+
+    /**
+     * The kind of {@link BlobRead} this store (as {@link #newStore} configures it) hands out for a
+     * committed blob: what the HTTP layer will have to serve.
+     */
+    protected abstract Class<? extends BlobRead> readKind();
 
     @BeforeEach
     void startStore() {
@@ -309,26 +316,74 @@ public abstract class BlobStoreContract {
         assertEquals(whole.length, await(store.commit(uploadId, sha256(whole))));
     }
 
-    // --------------------------------------------------- sending and removing
+    // ---------------------------------------------------- reading and removing
 
     @Test
-    void sendsARangeOfABlob() throws Exception {
+    void readsARangeAsTheKindOfHandleThisStoreServes() throws Exception {
         byte[] blob = bytes("0123456789abcdef");
         String digest = committed(blob);
 
-        HttpResponse<byte[]> response = fetch(digest, 3, 5);
+        BlobRead read = await(store.read(digest, 3, 5));
 
-        assertEquals(200, response.statusCode());
+        assertEquals(readKind(), read.getClass());
+        if (read instanceof BlobRead.FileRegion region) {
+            assertEquals(3, region.offset());
+            assertEquals(5, region.length());
+        } else if (read instanceof BlobRead.Stream stream) {
+            assertEquals(5, stream.length());
+            stream.release().run(); // not read here
+        }
+        HttpResponse<byte[]> response = fetch(digest, 3, 5);
+        assertTrue(response.statusCode() == 200 || response.statusCode() == 206, "status " + response.statusCode());
         assertEquals("5", response.headers().firstValue("content-length").orElse(null));
         assertArrayEquals(bytes("34567"), response.body());
     }
 
     @Test
-    void failsToSendUnknownBlobBeforeWritingAnything() throws Exception {
+    void servesEveryRangeOfABlobByteForByte() throws Exception {
+        byte[] blob = bytes("the quick brown fox jumps over the lazy dog");
+        String digest = committed(blob);
+
+        for (long[] range : new long[][] {{0, blob.length}, {0, 1}, {blob.length - 1, 1}, {10, 9}, {blob.length, 0}}) {
+            int from = (int) range[0];
+            int to = (int) (range[0] + range[1]);
+            assertArrayEquals(Arrays.copyOfRange(blob, from, to), fetch(digest, range[0], range[1]).body(),
+                    "bytes " + from + " to " + to);
+        }
+    }
+
+    @Test
+    void refusesToReadARangeOutsideTheBlob() {
+        byte[] blob = bytes("ten bytes!");
+        String digest = committed(blob);
+
+        for (long[] range : new long[][] {{0, blob.length + 1}, {blob.length, 1}, {-1, 2}, {2, -1}, {Long.MAX_VALUE, 2}}) {
+            assertThrows(IllegalArgumentException.class, () -> await(store.read(digest, range[0], range[1])),
+                    range[0] + "+" + range[1]);
+        }
+    }
+
+    @Test
+    void failsToReadUnknownBlobBeforeOpeningAnything() throws Exception {
         String digest = sha256(bytes("never pushed"));
 
+        assertThrows(BlobNotFoundException.class, () -> await(store.read(digest, 0, 1)));
+        assertThrows(BlobNotFoundException.class, () -> await(store.read("sha256:not-hex", 0, 1)));
+        assertThrows(BlobNotFoundException.class, () -> await(store.read("md5:" + "0".repeat(32), 0, 1)));
         assertEquals(404, fetch(digest, 0, 1).statusCode());
         assertNull(await(store.size(digest)));
+    }
+
+    @Test
+    void failsToReadUncommittedOrDeletedBlob() throws Exception {
+        byte[] pending = bytes("still uploading");
+        uploadOf("library/alpine", pending);
+        byte[] deleted = bytes("deleted before the read");
+        String digest = committed(deleted);
+        assertTrue(await(store.delete(digest)));
+
+        assertThrows(BlobNotFoundException.class, () -> await(store.read(sha256(pending), 0, pending.length)));
+        assertThrows(BlobNotFoundException.class, () -> await(store.read(digest, 0, deleted.length)));
     }
 
     @Test
@@ -513,9 +568,10 @@ public abstract class BlobStoreContract {
     }
 
     /**
-     * GETs {@code [offset, offset + length)} of a blob over real HTTP: a Vert.x server whose
-     * handler calls {@link BlobStore#send}, answering 404 itself when the store reports the blob
-     * missing (which it can only do if the store wrote nothing).
+     * GETs {@code [offset, offset + length)} of a blob over real HTTP, as a client of the registry
+     * would: a Vert.x server whose handler serves what {@link BlobStore#read} hands out (a file
+     * region with {@code sendFile}, a stream piped, a redirect with 307), answering 404 itself when
+     * the store reports the blob missing. A redirect is followed with a {@code Range} header.
      */
     protected HttpResponse<byte[]> fetch(String digest, long offset, long length) throws Exception {
         if (server == null) {
@@ -523,19 +579,45 @@ public abstract class BlobStoreContract {
         }
         URI uri = URI.create("http://127.0.0.1:" + server.actualPort() + "/?digest=" + digest
                 + "&offset=" + offset + "&length=" + length);
-        return HTTP.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 307) {
+            return response;
+        }
+        HttpRequest.Builder redirected = HttpRequest.newBuilder(URI.create(response.headers().firstValue("location").orElseThrow()))
+                .timeout(TIMEOUT);
+        if (length > 0) {
+            redirected.header("Range", "bytes=" + offset + "-" + (offset + length - 1));
+        }
+        return HTTP.send(redirected.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private void serveBlob(HttpServerRequest request) {
         HttpServerResponse response = request.response();
         long offset = Long.parseLong(request.getParam("offset"));
         long length = Long.parseLong(request.getParam("length"));
-        store.send(request.getParam("digest"), offset, length, response).subscribe().with(sent -> { }, failure -> {
-            if (response.headWritten()) {
-                request.connection().close();
+        store.read(request.getParam("digest"), offset, length).subscribe().with(read -> {
+            Future<Void> served;
+            if (read instanceof BlobRead.FileRegion region) {
+                served = region.length() == 0 ? response.end()
+                        : response.sendFile(region.file().toString(), region.offset(), region.length());
+            } else if (read instanceof BlobRead.Stream stream) {
+                response.putHeader("Content-Length", Long.toString(stream.length()));
+                served = stream.body().pipeTo(response).onFailure(failure -> stream.release().run());
             } else {
-                response.setStatusCode(failure instanceof BlobNotFoundException ? 404 : 500).end(String.valueOf(failure));
+                BlobRead.Redirect redirect = (BlobRead.Redirect) read;
+                served = response.setStatusCode(307).putHeader("Location", redirect.location().toString()).end();
             }
-        });
+            served.onFailure(failure -> answerFailure(request, failure));
+        }, failure -> answerFailure(request, failure));
+    }
+
+    private static void answerFailure(HttpServerRequest request, Throwable failure) {
+        HttpServerResponse response = request.response();
+        if (response.headWritten()) {
+            request.connection().close();
+        } else {
+            response.setStatusCode(failure instanceof BlobNotFoundException ? 404 : 500).end(String.valueOf(failure));
+        }
     }
 }

@@ -79,6 +79,23 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
     }
 
     @Override
+    protected Class<? extends BlobRead> readKind() {
+        return BlobRead.FileRegion.class;
+    }
+
+    @Test
+    void readsARegionOfTheBlobsOwnFileForZeroCopySending() throws Exception {
+        byte[] layer = bytes("sent with sendfile");
+        String digest = committed(layer);
+
+        BlobRead.FileRegion region = (BlobRead.FileRegion) await(store.read(digest, 5, 4));
+
+        String hex = digest.substring("sha256:".length());
+        assertEquals(root.resolve("blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex).toAbsolutePath(), region.file());
+        assertEquals(new BlobRead.FileRegion(region.file(), 5, 4), region);
+    }
+
+    @Override
     protected void backdateUpload(String uploadId, Duration idle) throws Exception {
         Files.setLastModifiedTime(uploadPath(uploadId).resolve("data"), FileTime.from(Instant.now().minus(idle)));
     }
