@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -19,11 +18,12 @@ import io.restassured.specification.RequestSpecification;
 import io.wharf.infra.WharfInfraTestResource;
 import io.wharf.notifier.support.Api;
 import io.wharf.notifier.support.Tokens;
+import io.wharf.outbound.SaveTimeCases;
 
 /**
  * A webhook is refused when it is saved if it could never be delivered, by the rules the deployer
  * applies to its HTTP hooks (io.wharf.outbound.OutboundRules and the SSRF guard), with the same
- * bounds and a readable problem: the deployer's SaveTimeValidationTest asks the same questions.
+ * bounds and a readable problem: the deployer's SaveTimeValidationTest asks the same questions (SaveTimeCases).
  */
 @QuarkusTest
 @QuarkusTestResource(value = WharfInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "wharf_notifier_test"))
@@ -46,37 +46,29 @@ class SaveTimeValidationTest {
 
     @Test
     void refusesHeadersThatCouldNeverBeSent() {
-        for (Map<String, String> headers : List.of(Map.of("X-Team", "a\r\nX-Injected: 1"), Map.of("X-Team", "a\nb"),
-                Map.of("X Team", "a"), Map.of("Transfer-Encoding", "chunked"), Map.of("ce-type", "x"), Map.of("X-" + "a".repeat(100), "a"),
-                Map.of("X-Team", "v".repeat(4097)))) {
-            problem(admin().body(webhook("http://127.0.0.1:9/hook", headers)).post("/api/v1/subscriptions").then(),
+        for (Map<String, String> headers : SaveTimeCases.UNSENDABLE_HEADERS) {
+            problem(admin().body(webhook(SaveTimeCases.LOOPBACK_TARGET, headers)).post("/api/v1/subscriptions").then(),
                     400, "INVALID_REQUEST").body("detail", containsString("header"));
         }
-        Map<String, String> many = new LinkedHashMap<>();
-        for (int i = 0; i < 20_000; i++) {
-            many.put("X-H" + i, "v");
-        }
-        problem(admin().body(webhook("http://127.0.0.1:9/hook", many)).post("/api/v1/subscriptions").then(),
-                400, "INVALID_REQUEST").body("detail", containsString("at most 50 headers"));
+        problem(admin().body(webhook(SaveTimeCases.LOOPBACK_TARGET, SaveTimeCases.tooManyHeaders())).post("/api/v1/subscriptions").then(),
+                400, "INVALID_REQUEST").body("detail", containsString(SaveTimeCases.TOO_MANY_HEADERS));
     }
 
     @Test
     void refusesTargetsTheGuardWouldRefuseAtSendTime() {
-        for (String url : List.of("http://169.254.169.254/latest/meta-data", "http://10.0.0.1/hook", "http://[::ffff:169.254.169.254]/x",
-                "http://[::ffff:a9fe:a9fe]/x", "http://0.0.0.0/x")) {
+        for (String url : SaveTimeCases.PRIVATE_TARGETS) {
             problem(admin().body(webhook(url, Map.of())).post("/api/v1/subscriptions").then(), 400, "INVALID_REQUEST")
-                    .body("detail", containsString("private or reserved address"));
+                    .body("detail", containsString(SaveTimeCases.PRIVATE_TARGET));
         }
-        problem(admin().body(webhook("http://example.com/" + "a".repeat(2100), Map.of())).post("/api/v1/subscriptions").then(),
-                400, "INVALID_REQUEST");
+        problem(admin().body(webhook(SaveTimeCases.TOO_LONG_URL, Map.of())).post("/api/v1/subscriptions").then(), 400, "INVALID_REQUEST");
         // Loopback stays allowed where the configuration allows it (wharf.notifier.outbound.allowed-networks, as the deployer's).
-        admin().body(webhook("http://127.0.0.1:9/hook", Map.of("X-Team", "blue"))).post("/api/v1/subscriptions").then().statusCode(201);
+        admin().body(webhook(SaveTimeCases.LOOPBACK_TARGET, Map.of("X-Team", "blue"))).post("/api/v1/subscriptions").then().statusCode(201);
     }
 
     @Test
     void refusesAHugeNameWithAProblem() {
-        Map<String, Object> body = webhook("http://127.0.0.1:9/hook", Map.of());
-        body.put("name", "n".repeat(5 * 1024 * 1024));
+        Map<String, Object> body = webhook(SaveTimeCases.LOOPBACK_TARGET, Map.of());
+        body.put("name", SaveTimeCases.HUGE_NAME);
         problem(admin().body(body).post("/api/v1/subscriptions").then(), 400, "INVALID_REQUEST");
     }
 
