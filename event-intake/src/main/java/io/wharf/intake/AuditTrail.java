@@ -5,10 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +17,6 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -51,8 +47,8 @@ public class AuditTrail {
     private final HttpServerRequest request;
     private final String service;
     private final URI source;
-    private final AtomicBoolean relaying = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
+    private final OutboxDrain outbox = new OutboxDrain("audit_outbox", "event", "audit entries",
+            row -> publish(EventCodec.fromStructuredJson((String) row[1])));
 
     public AuditTrail(@Channel("audit") MutinyEmitter<byte[]> audit, HttpServerRequest request, IntakeConfig config) {
         this.audit = audit;
@@ -107,34 +103,7 @@ public class AuditTrail {
 
     /** Publishes every unpublished entry, oldest first; one relay runs at a time, a call during it runs it again. Never fails. */
     public Uni<Void> relay() {
-        if (!relaying.compareAndSet(false, true)) {
-            again.set(true);
-            return Uni.createFrom().voidItem();
-        }
-        again.set(false);
-        return Panache.withSession(() -> Panache.getSession().chain(session -> session.createNativeQuery(
-                        "SELECT CAST(id AS TEXT), event FROM audit_outbox WHERE published_at IS NULL ORDER BY seq LIMIT 500",
-                        Object[].class).getResultList()))
-                .chain(rows -> {
-                    List<UUID> sent = new ArrayList<>();
-                    return Multi.createFrom().iterable(rows)
-                            .onItem().transformToUniAndConcatenate(row -> publish(EventCodec.fromStructuredJson((String) row[1]))
-                                    .invoke(() -> sent.add(UUID.fromString((String) row[0]))))
-                            .collect().last()
-                            .onTermination().call(() -> sent.isEmpty() ? Uni.createFrom().voidItem()
-                                    : Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery(
-                                            "UPDATE audit_outbox SET published_at = now() WHERE id IN (:ids)")
-                                            .setParameter("ids", sent).executeUpdate())))
-                            .replaceWithVoid();
-                })
-                .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("audit entries not published yet (%s); the next relay retries", failure.getMessage());
-                    return null;
-                })
-                .eventually(() -> {
-                    relaying.set(false);
-                    return again.getAndSet(false) ? relay() : Uni.createFrom().voidItem();
-                });
+        return outbox.drain();
     }
 
     /** Sends one entry, keyed by its project (or {@code -}), in CloudEvents binary mode; fails when Kafka did not take it. */

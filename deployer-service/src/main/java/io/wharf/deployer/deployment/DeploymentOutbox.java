@@ -5,18 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.wharf.deployer.rule.DeployRule;
 import io.wharf.deployer.rule.Targets;
@@ -24,6 +20,7 @@ import io.wharf.events.DeploymentEventData;
 import io.wharf.events.EventCodec;
 import io.wharf.events.EventType;
 import io.wharf.events.WharfEvent;
+import io.wharf.intake.OutboxDrain;
 
 /**
  * {@code deployment.*} events, at least once: {@link #record} writes the event in the transaction that
@@ -33,17 +30,17 @@ import io.wharf.events.WharfEvent;
  */
 @ApplicationScoped
 public class DeploymentOutbox {
-    private static final Logger LOG = Logger.getLogger(DeploymentOutbox.class);
     static final URI SOURCE = URI.create("/wharf/deployer");
 
     private final DeploymentPublisher publisher;
     private final Targets targets;
-    private final AtomicBoolean relaying = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
+    private final OutboxDrain outbox;
 
     public DeploymentOutbox(DeploymentPublisher publisher, Targets targets) {
         this.publisher = publisher;
         this.targets = targets;
+        this.outbox = new OutboxDrain("deployment_outbox", "repository, event", "deployment events",
+                row -> publisher.publish((String) row[1], EventCodec.fromStructuredJson((String) row[2])));
     }
 
     /** One {@code deployment.*} event to write: {@code type} about {@code deployment} of {@code rule}. */
@@ -103,39 +100,7 @@ public class DeploymentOutbox {
 
     /** Publishes every unpublished event, oldest first; one relay runs at a time, a call during it runs it again. */
     public Uni<Void> relay() {
-        if (!relaying.compareAndSet(false, true)) {
-            again.set(true);
-            return Uni.createFrom().voidItem();
-        }
-        again.set(false);
-        return Panache.withSession(() -> Panache.getSession().chain(session -> session.createNativeQuery(
-                "SELECT CAST(id AS TEXT), repository, event FROM deployment_outbox WHERE published_at IS NULL "
-                        + "ORDER BY seq LIMIT 500", Object[].class).getResultList()))
-                .chain(rows -> {
-                    if (rows.isEmpty()) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    List<UUID> sent = new ArrayList<>();
-                    // In order, one after the other: the topic keeps a repository's events in the order written.
-                    return Multi.createFrom().iterable(rows)
-                            .onItem().transformToUniAndConcatenate(row -> publisher
-                                    .publish((String) row[1], EventCodec.fromStructuredJson((String) row[2]))
-                                    .invoke(() -> sent.add(UUID.fromString((String) row[0]))))
-                            .collect().last()
-                            .onTermination().call(() -> sent.isEmpty() ? Uni.createFrom().voidItem()
-                                    : Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery(
-                                            "UPDATE deployment_outbox SET published_at = now() WHERE id IN (:ids)")
-                                            .setParameter("ids", sent).executeUpdate())))
-                            .replaceWithVoid();
-                })
-                .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("deployment events not published yet (%s); the next relay retries", failure.getMessage());
-                    return null;
-                })
-                .eventually(() -> {
-                    relaying.set(false);
-                    return again.getAndSet(false) ? relay() : Uni.createFrom().voidItem();
-                });
+        return outbox.drain();
     }
 
     @Scheduled(every = "${wharf.deployer.sweep-interval}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
