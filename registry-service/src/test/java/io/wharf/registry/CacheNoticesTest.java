@@ -29,7 +29,7 @@ import io.wharf.registry.config.CacheNotices;
 
 /**
  * Several registry instances share one database: what one of them changes in projects, memberships,
- * immutability rules and quotas is announced ({@code NOTIFY wharf_cached_state}), and the others act
+ * immutability rules and quotas, and the manifests it deletes, are announced ({@code NOTIFY wharf_cached_state}), and the others act
  * on it within a second. The test plays the other instance: it listens on a session of its own, and
  * changes rows in SQL and announces them itself. The caches live for an hour here, so only the
  * announcement (or a reconnection) can explain what this instance does next.
@@ -42,7 +42,8 @@ class CacheNoticesTest {
     public static class LongCaches implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("wharf.auth.policy-cache-ttl", "1h", "wharf.immutability.cache-ttl", "1h", "wharf.quota.cache-ttl", "1h");
+            return Map.of("wharf.auth.policy-cache-ttl", "1h", "wharf.immutability.cache-ttl", "1h", "wharf.quota.cache-ttl", "1h",
+                    "wharf.registry.cache.content-ttl", "1h");
         }
     }
 
@@ -188,6 +189,35 @@ class CacheNoticesTest {
         Response refused = awaitStatus(() -> putManifest(repo, "v3", OCI_MANIFEST, third), 403, ONE_SECOND);
         assertError(refused, 403, "DENIED")
                 .body("errors[0].message", equalTo("quota exceeded: project " + project + " has 2 of 1 artifacts; this push needs 1 more"));
+    }
+
+    // ------------------------------------------------------------- manifests
+
+    @Test
+    void aManifestDeletedHereIsAnnouncedToTheOtherInstances() throws Exception {
+        String repo = Oci.repo("deleted-here");
+        Oci.Image image = pushImage(repo, "v1");
+        try (PgSession other = PgSession.listening(CacheNotices.CHANNEL)) {
+            Oci.given().delete("/v2/" + repo + "/manifests/" + image.digest()).then().statusCode(202);
+            other.awaitNotice(p -> p.endsWith(" MANIFEST " + repo + "@" + image.digest()), Duration.ofSeconds(5));
+        }
+        assertError(Oci.given().get("/v2/" + repo + "/manifests/" + image.digest()), 404, "MANIFEST_UNKNOWN");
+    }
+
+    @Test
+    void aManifestDeletedElsewhereIsNoLongerServedFromTheCacheWithinASecond() {
+        String project = Accounts.project("deleted-elsewhere", true);
+        String repo = project + "/app";
+        Oci.Image image = pushImage(repo, "v1");
+        String byDigest = "/v2/" + repo + "/manifests/" + image.digest();
+        Oci.anonymous().get(byDigest).then().statusCode(200);
+
+        TestDatabase.execute("delete from manifest where digest = '" + image.digest() + "'"
+                + " and repository_id = (select id from repository where name = '" + repo + "')");
+        Oci.anonymous().get(byDigest).then().statusCode(200); // not announced yet: served from memory
+
+        announce("MANIFEST", repo + "@" + image.digest());
+        assertError(awaitStatus(() -> Oci.anonymous().get(byDigest), 404, ONE_SECOND), 404, "MANIFEST_UNKNOWN");
     }
 
     // ------------------------------------------------------------- missed notices

@@ -16,9 +16,10 @@ import io.wharf.registry.config.CachedStateChanged.State;
 
 /**
  * Keeps the caches of every registry instance sharing the database in step: each caches project
- * visibility and memberships, tag immutability rules and quotas for a few seconds, so when a change to
- * one of them commits on one instance, that instance announces it through PostgreSQL
- * ({@code NOTIFY wharf_cached_state}, payload {@code <instance> <state> <project or *>}) and every other
+ * visibility and memberships, tag immutability rules and quotas for a few seconds, and manifests for a
+ * minute, so when a change to one of them commits on one instance (a manifest: its deletion), that
+ * instance announces it through PostgreSQL ({@code NOTIFY wharf_cached_state}, payload
+ * {@code <instance> <state> <key or *>}, see {@link CachedStateChanged}) and every other
  * instance forgets what it cached ({@link CachedStateChanged}) within moments of the commit. An instance
  * does not act on its own announcements (it forgot at once, before announcing). While an instance's
  * listener is not connected it may miss announcements: on every (re)connection it forgets everything.
@@ -31,8 +32,8 @@ public class CacheNotices {
 
     /** The PostgreSQL channel changes are announced on. */
     public static final String CHANNEL = "wharf_cached_state";
-    /** The payload's project field when every project is concerned. */
-    static final String EVERY_PROJECT = "*";
+    /** The payload's key when everything is concerned. */
+    static final String EVERYTHING = "*";
 
     private final String instance = UUID.randomUUID().toString();
     private final Event<CachedStateChanged> changed;
@@ -55,11 +56,11 @@ public class CacheNotices {
     }
 
     /**
-     * Tells the other instances that {@code state} of {@code project} (null: of every project) changed.
+     * Tells the other instances that {@code state} of {@code key} (null: of everything) changed.
      * Call it once the change has committed, after forgetting this instance's cached state.
      */
-    public void announce(State state, String project) {
-        channels.send(CHANNEL, instance + " " + state + " " + (project == null ? EVERY_PROJECT : project), "a cached state change");
+    public void announce(State state, String key) {
+        channels.send(CHANNEL, instance + " " + state + " " + (key == null ? EVERYTHING : key), "a cached state change");
     }
 
     private void received(String payload) {
@@ -75,7 +76,7 @@ public class CacheNotices {
             forgetEverything();
             return;
         }
-        changed.fire(new CachedStateChanged(state, EVERY_PROJECT.equals(parts[2]) ? null : parts[2]));
+        changed.fire(new CachedStateChanged(state, EVERYTHING.equals(parts[2]) ? null : parts[2]));
     }
 
     /** Every cache forgets everything: announcements may have been missed. */

@@ -6,10 +6,11 @@ package io.wharf.registry.config;
  * this instance's listener (re)connected and may have missed announcements. Observers evict
  * synchronously and cheaply (they run on the listener's event loop).
  *
- * @param state   which cached state changed
- * @param project the project whose state changed, or null for every project
+ * @param state which cached state changed
+ * @param key   what changed: a project (access, immutability, quota) or {@code repository@digest}
+ *              (manifest); null for everything
  */
-public record CachedStateChanged(State state, String project) {
+public record CachedStateChanged(State state, String key) {
 
     /** The kinds of cached state a change is announced for. */
     public enum State {
@@ -18,11 +19,8 @@ public record CachedStateChanged(State state, String project) {
         /** Tag immutability rules ({@code TagImmutability}). */
         IMMUTABILITY,
         /** Project quotas ({@code QuotaGuard}). */
-        QUOTA
-    }
-
-    /** Whether the change may concern {@code project}'s entries. */
-    public boolean concerns(String name) {
-        return project == null || project.equals(name);
+        QUOTA,
+        /** A manifest was deleted ({@code MetadataCache}; tags, which move, live only {@code wharf.registry.cache.tag-ttl}). */
+        MANIFEST
     }
 }

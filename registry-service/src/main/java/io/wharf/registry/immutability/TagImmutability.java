@@ -85,7 +85,7 @@ public class TagImmutability {
     /** Another instance changed rules, or may have. */
     void changedElsewhere(@Observes CachedStateChanged change) {
         if (change.state() == CachedStateChanged.State.IMMUTABILITY) {
-            cache.forget(change.project());
+            cache.forget(change.key());
         }
     }
 

@@ -166,7 +166,7 @@ public class QuotaGuard {
     /** Another instance changed a quota, or may have. */
     void changedElsewhere(@Observes CachedStateChanged change) {
         if (change.state() == CachedStateChanged.State.QUOTA) {
-            forget(change.project());
+            forget(change.key());
         }
     }
 
