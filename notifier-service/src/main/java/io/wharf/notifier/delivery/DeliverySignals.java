@@ -1,21 +1,18 @@
 package io.wharf.notifier.delivery;
 
-import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnectOptions;
+import io.wharf.pg.PgChannels;
 
 /**
  * Wakes the delivery workers of every notifier instance when deliveries are queued, instead of
@@ -34,31 +31,17 @@ public class DeliverySignals {
     private final String instance = UUID.randomUUID().toString();
     private final DeliveryWorker worker;
     private final Pool pool;
-    private final Vertx vertx;
-    private final String url;
-    private final Optional<String> username;
-    private final Optional<String> password;
+    private final PgChannels channels;
     private PgSubscriber subscriber;
 
-    public DeliverySignals(DeliveryWorker worker, Pool pool, Vertx vertx,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
-            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+    public DeliverySignals(DeliveryWorker worker, Pool pool, PgChannels channels) {
         this.worker = worker;
         this.pool = pool;
-        this.vertx = vertx;
-        this.url = url;
-        this.username = username;
-        this.password = password;
+        this.channels = channels;
     }
 
     void listen(@Observes StartupEvent start) {
-        String first = url.split(",")[0].trim();
-        PgConnectOptions options = PgConnectOptions.fromUri(
-                first.startsWith("vertx-reactive:") ? first.substring("vertx-reactive:".length()) : first);
-        username.ifPresent(options::setUser);
-        password.ifPresent(options::setPassword);
-        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(attempt -> 1000L);
+        subscriber = channels.subscriber();
         subscriber.channel(CHANNEL).handler(from -> {
             if (!instance.equals(from)) {
                 worker.wake();

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -18,11 +19,14 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.wharf.registry.config.CacheNotices;
+import io.wharf.registry.config.CachedStateChanged;
 
 /**
  * Who may do what, from project visibility and membership. Visibility and memberships are cached
- * for {@code wharf.auth.policy-cache-ttl}: a change made on another instance applies there after
- * at most that long (changes made here apply at once).
+ * for {@code wharf.auth.policy-cache-ttl}: a change made here applies here at once, and on the other
+ * instances as soon as they hear of it ({@link CacheNotices}, within a second), at the latest after
+ * that time.
  * <ul>
  * <li>anonymous: pull from public projects;</li>
  * <li>users: their role's actions in projects they are members of, pull from public projects;
@@ -34,11 +38,13 @@ import io.vertx.core.Vertx;
 public class AccessPolicy {
 
     private final Identities identities;
+    private final CacheNotices notices;
     private final AsyncCache<String, Optional<Identities.Project>> projects;
     private final AsyncCache<Long, Map<String, Role>> roles;
 
-    public AccessPolicy(Identities identities, AuthConfig config) {
+    public AccessPolicy(Identities identities, CacheNotices notices, AuthConfig config) {
         this.identities = identities;
+        this.notices = notices;
         this.projects = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(config.policyCacheTtl()).buildAsync();
         this.roles = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(config.policyCacheTtl()).buildAsync();
     }
@@ -143,8 +149,24 @@ public class AccessPolicy {
         });
     }
 
-    /** Forgets cached visibility and memberships (after a change made through this instance). */
+    /**
+     * Forgets cached visibility and memberships, here and on every other instance: call it once a
+     * change to projects or memberships made through this instance has committed. A load in flight
+     * is not remembered (its entry is gone), so what it read before the commit is used once at most.
+     */
     public void changed() {
+        forgetLocally();
+        notices.announce(CachedStateChanged.State.ACCESS, null);
+    }
+
+    /** Another instance changed projects or memberships, or may have. */
+    void changedElsewhere(@Observes CachedStateChanged change) {
+        if (change.state() == CachedStateChanged.State.ACCESS) {
+            forgetLocally();
+        }
+    }
+
+    private void forgetLocally() {
         projects.synchronous().invalidateAll();
         roles.synchronous().invalidateAll();
     }

@@ -51,7 +51,10 @@ public interface AuthConfig {
     @WithDefault("60s")
     Duration credentialCacheTtl();
 
-    /** How long project visibility and memberships are cached per instance. */
+    /**
+     * How long project visibility and memberships are cached per instance: the safety net for a change
+     * announced by another instance ({@code NOTIFY wharf_cached_state}) that this one did not hear.
+     */
     @WithDefault("5s")
     Duration policyCacheTtl();
 

@@ -5,14 +5,10 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.jboss.logging.Logger;
-
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
-import io.wharf.registry.config.PgChannels;
+import io.wharf.pg.PgChannels;
 
 /**
  * Makes a revocation reach every registry instance at once: each instance remembers verified Basic
@@ -24,33 +20,25 @@ import io.wharf.registry.config.PgChannels;
  */
 @ApplicationScoped
 public class CredentialRevocations {
-    private static final Logger LOG = Logger.getLogger(CredentialRevocations.class);
-
     /** The PostgreSQL channel revocations are announced on. */
     public static final String CHANNEL = "wharf_credentials";
 
     private final String instance = UUID.randomUUID().toString();
     private final Authenticator authenticator;
-    private final Pool pool;
     private final PgChannels channels;
     private PgSubscriber subscriber;
 
-    public CredentialRevocations(Authenticator authenticator, Pool pool, PgChannels channels) {
+    public CredentialRevocations(Authenticator authenticator, PgChannels channels) {
         this.authenticator = authenticator;
-        this.pool = pool;
         this.channels = channels;
     }
 
     void listen(@Observes StartupEvent start) {
-        subscriber = channels.subscriber();
-        subscriber.channel(CHANNEL).handler(from -> {
+        subscriber = channels.listen(CHANNEL, from -> {
             if (!instance.equals(from)) {
                 authenticator.forgetLocally();
             }
-        }).subscribeHandler(() -> authenticator.forgetLocally());
-        subscriber.connect().subscribe().with(
-                connected -> LOG.debugf("listening for credential revocations on %s", CHANNEL),
-                failure -> LOG.warnf("cannot listen for credential revocations yet (retrying): %s", failure.toString()));
+        }, authenticator::forgetLocally, "credential revocations");
         authenticator.onForget(this::announce);
     }
 
@@ -62,8 +50,6 @@ public class CredentialRevocations {
 
     /** Tells the other instances to forget remembered credentials. */
     private void announce() {
-        pool.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(CHANNEL, instance)).subscribe().with(
-                sent -> { },
-                failure -> LOG.warnf("could not announce a credential revocation to other instances: %s", failure.toString()));
+        channels.send(CHANNEL, instance, "a credential revocation");
     }
 }

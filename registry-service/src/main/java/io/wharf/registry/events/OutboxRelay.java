@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +23,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
@@ -29,10 +31,12 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.wharf.events.EventCodec;
 import io.wharf.events.EventType;
 import io.wharf.events.WharfEvent;
+import io.wharf.pg.PgChannels;
 import io.wharf.registry.config.RegistryConfig;
 
 /**
@@ -53,12 +57,21 @@ import io.wharf.registry.config.RegistryConfig;
  * <p>{@code published_at} is the database clock read once per batch after the lock was taken, so
  * a batch's rows share one stamp, later than the batch before it committed: {@code (published_at, seq)} grows in
  * publication order, which the live tail ({@link EventStreams}) follows without gaps.
+ *
+ * <p>A commit wakes the relay of its own instance at once ({@link #wake}). When another instance holds
+ * the relay lock at that moment, its batch may have been read before the commit: the woken instance
+ * then wakes the others through PostgreSQL ({@code NOTIFY wharf_outbox}), so the one relaying runs
+ * again as soon as its batch ends instead of at its next timer tick.
  */
 @ApplicationScoped
 public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     /** Advisory lock key held by the instance that publishes ("wharf-ob"). */
-    private static final long RELAY_LOCK = 0x7768617266_6f62L;
+    public static final long RELAY_LOCK = 0x7768617266_6f62L;
+    /** The PostgreSQL channel an instance wakes the other instances' relays on. */
+    public static final String CHANNEL = "wharf_outbox";
+    /** What {@link #publishBatch} answers when another instance holds the relay lock. */
+    static final int RELAYING_ELSEWHERE = -1;
     /** A whole batch is handed to the producer at once: room for the largest batch. */
     static final int EMITTER_BUFFER = 4096;
 
@@ -69,14 +82,20 @@ public class OutboxRelay {
     private final AtomicBoolean running = new AtomicBoolean();
     /** A wake-up arrived while a tick ran. */
     private final AtomicBoolean again = new AtomicBoolean();
+    /** A commit on this instance asked for a tick (unlike another instance's notice, or the timer). */
+    private final AtomicBoolean committed = new AtomicBoolean();
+    private final String instance = UUID.randomUUID().toString();
+    private final PgChannels channels;
+    private PgSubscriber subscriber;
 
     public OutboxRelay(@Channel("registry-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = EMITTER_BUFFER) MutinyEmitter<byte[]> emitter,
             @Channel("audit") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = EMITTER_BUFFER) MutinyEmitter<byte[]> auditEmitter,
-            RegistryConfig config, Vertx vertx) {
+            RegistryConfig config, Vertx vertx, PgChannels channels) {
         this.emitter = emitter;
         this.auditEmitter = auditEmitter;
         this.config = config;
         this.vertx = vertx;
+        this.channels = channels;
     }
 
     /**
@@ -87,6 +106,19 @@ public class OutboxRelay {
      */
     void start(@Observes StartupEvent start) {
         vertx.setPeriodic(Math.max(1, config.events().relayInterval().toMillis()), id -> tickIfIdle());
+        if (config.events().relayWake()) {
+            subscriber = channels.listen(CHANNEL, from -> {
+                if (!instance.equals(from)) {
+                    wokenElsewhere();
+                }
+            }, this::wokenElsewhere, "other instances' commits");
+        }
+    }
+
+    void stop(@Observes ShutdownEvent stop) {
+        if (subscriber != null) {
+            subscriber.closeAndForget();
+        }
     }
 
     /**
@@ -97,6 +129,16 @@ public class OutboxRelay {
         if (!config.events().relayWake()) {
             return;
         }
+        committed.set(true);
+        again.set(true);
+        tickIfIdle();
+    }
+
+    /**
+     * Another instance committed outbox rows while this one may hold the relay lock, or this instance's
+     * listener (re)connected and may have missed that: a tick, which never wakes the others in turn.
+     */
+    private void wokenElsewhere() {
         again.set(true);
         tickIfIdle();
     }
@@ -107,10 +149,15 @@ public class OutboxRelay {
             return;
         }
         again.set(false);
+        boolean forCommit = committed.getAndSet(false);
         // Hibernate Reactive wants a duplicated context of its own, marked safe.
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
-        context.runOnContext(ignored -> tick().subscribe().with(this::tickDone, failure -> tickDone(0)));
+        context.runOnContext(ignored -> tick().invoke(published -> {
+            if (published == RELAYING_ELSEWHERE && forCommit) {
+                channels.send(CHANNEL, instance, "a commit to the relaying instance");
+            }
+        }).subscribe().with(this::tickDone, failure -> tickDone(0)));
     }
 
     private void tickDone(int published) {
@@ -130,7 +177,10 @@ public class OutboxRelay {
                 .onFailure().recoverWithItem(0);
     }
 
-    /** Publishes up to one batch of unpublished events; returns how many were published. */
+    /**
+     * Publishes up to one batch of unpublished events; returns how many were published, or
+     * {@link #RELAYING_ELSEWHERE} when another instance holds the relay lock.
+     */
     @WithTransaction
     public Uni<Integer> publishBatch() {
         // The lock and the batch in one round trip: one row with locked = false when another instance relays, one
@@ -146,7 +196,7 @@ public class OutboxRelay {
                 .setParameter("key", RELAY_LOCK)
                 .setParameter("limit", batchSize())
                 .getResultList()
-                .chain(locked -> !Boolean.TRUE.equals(locked.get(0)[0]) ? Uni.createFrom().item(0) : Uni.createFrom()
+                .chain(locked -> !Boolean.TRUE.equals(locked.get(0)[0]) ? Uni.createFrom().item(RELAYING_ELSEWHERE) : Uni.createFrom()
                         .item(locked.stream().filter(row -> row[1] != null).map(row -> Arrays.copyOfRange(row, 1, row.length)).toList())
                         .chain(rows -> rows.isEmpty() ? Uni.createFrom().item(0) : send(rows)
                                 .chain(seqs -> seqs.isEmpty() ? Uni.createFrom().item(0) : session.createNativeQuery(

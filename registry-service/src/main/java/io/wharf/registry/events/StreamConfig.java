@@ -37,8 +37,8 @@ public interface StreamConfig {
 
     /**
      * How often every open stream's access is evaluated again (membership, project visibility): a
-     * stream that lost a project it could read ends. The policy cache ({@code wharf.auth.policy-cache-ttl})
-     * adds to this for changes made on another instance.
+     * stream that lost a project it could read ends. A change made on another instance reaches this
+     * instance's policy cache within a second ({@code wharf.auth.policy-cache-ttl} at the latest), which adds to this.
      */
     @WithDefault("2s")
     Duration recheckInterval();

@@ -8,14 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 
-import org.jboss.logging.Logger;
-
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
-import io.wharf.registry.config.PgChannels;
+import io.wharf.pg.PgChannels;
 
 /**
  * Tells every registry instance which blobs garbage collection is deleting, through PostgreSQL
@@ -26,30 +22,22 @@ import io.wharf.registry.config.PgChannels;
  */
 @ApplicationScoped
 public class BlobsGoingNotices {
-    private static final Logger LOG = Logger.getLogger(BlobsGoingNotices.class);
-
     /** The PostgreSQL channel. */
     public static final String CHANNEL = "wharf_gc_blobs";
     /** NOTIFY payloads stay well under PostgreSQL's 8000 bytes: digests per notice. */
     static final int PER_NOTICE = 50;
 
     private final Event<BlobsGoing> going;
-    private final Pool pool;
     private final PgChannels channels;
     private PgSubscriber subscriber;
 
-    public BlobsGoingNotices(Event<BlobsGoing> going, Pool pool, PgChannels channels) {
+    public BlobsGoingNotices(Event<BlobsGoing> going, PgChannels channels) {
         this.going = going;
-        this.pool = pool;
         this.channels = channels;
     }
 
     void listen(@Observes StartupEvent start) {
-        subscriber = channels.subscriber();
-        subscriber.channel(CHANNEL).handler(payload -> going.fire(new BlobsGoing(Set.of(payload.split(",")))));
-        subscriber.connect().subscribe().with(
-                connected -> LOG.debugf("listening for collected blobs on %s", CHANNEL),
-                failure -> LOG.warnf("cannot listen for collected blobs yet (retrying): %s", failure.toString()));
+        subscriber = channels.listen(CHANNEL, payload -> going.fire(new BlobsGoing(Set.of(payload.split(",")))), null, "collected blobs");
     }
 
     void stop(@Observes ShutdownEvent stop) {
@@ -64,9 +52,7 @@ public class BlobsGoingNotices {
         List<String> all = new ArrayList<>(digests);
         for (int i = 0; i < all.size(); i += PER_NOTICE) {
             String payload = String.join(",", all.subList(i, Math.min(all.size(), i + PER_NOTICE)));
-            pool.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(CHANNEL, payload)).subscribe().with(
-                    sent -> { },
-                    failure -> LOG.warnf("could not tell other instances about collected blobs: %s", failure.toString()));
+            channels.send(CHANNEL, payload, "collected blobs");
         }
     }
 }

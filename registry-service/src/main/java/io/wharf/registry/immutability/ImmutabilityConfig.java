@@ -11,7 +11,7 @@ public interface ImmutabilityConfig {
 
     /**
      * How long an instance keeps a project's rules in memory. The instance that changes a rule applies it
-     * at once; other instances within this time.
+     * at once; other instances as soon as they hear of it (within a second), at the latest after this time.
      */
     @WithDefault("5s")
     Duration cacheTtl();

@@ -4,12 +4,13 @@ import java.util.Collection;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import jakarta.enterprise.event.Observes;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.wharf.registry.config.CacheNotices;
+import io.wharf.registry.config.CachedStateChanged;
+import io.wharf.registry.config.ProjectCache;
 import io.wharf.registry.oci.OciError;
 import io.wharf.registry.oci.RegistryException;
 
@@ -21,29 +22,32 @@ import io.wharf.registry.oci.RegistryException;
  *
  * <p>The enabled rules of each project are held in memory: a project without rules costs a map lookup per
  * push or delete, and a push that moves no tag costs nothing more. This instance forgets a project's rules
- * the moment they change here ({@link #changed}); another instance follows within
- * {@code wharf.immutability.cache-ttl}.
+ * the moment they change here ({@link #changed}); the other instances as soon as they hear of it
+ * ({@link CacheNotices}, within a second), at the latest after {@code wharf.immutability.cache-ttl}.
  */
 @ApplicationScoped
 public class TagImmutability {
 
     private final ImmutabilityRules store;
-    private final Cache<String, ProjectRules> cache;
+    private final CacheNotices notices;
+    private final ProjectCache<ProjectRules> cache;
 
-    public TagImmutability(ImmutabilityRules store, ImmutabilityConfig config) {
+    public TagImmutability(ImmutabilityRules store, CacheNotices notices, ImmutabilityConfig config) {
         this.store = store;
-        this.cache = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(config.cacheTtl()).build();
+        this.notices = notices;
+        this.cache = new ProjectCache<>(config.cacheTtl());
     }
 
     /** The enabled rules of the project, from memory when this instance has them. */
     public Uni<ProjectRules> rules(String project) {
-        ProjectRules cached = cache.getIfPresent(project);
+        ProjectRules cached = cache.get(project);
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }
+        long before = cache.beforeLoad();
         return store.of(project, true).map(rules -> {
             ProjectRules loaded = rules.isEmpty() ? ProjectRules.NONE : new ProjectRules(rules);
-            cache.put(project, loaded);
+            cache.put(project, loaded, before);
             return loaded;
         });
     }
@@ -69,9 +73,20 @@ public class TagImmutability {
                 .replaceWithVoid();
     }
 
-    /** Forgets the project's rules (after they changed), so the next push reads them again. */
+    /**
+     * Forgets the project's rules, here and on every other instance, so the next push reads them
+     * again: call it once a change to them has committed.
+     */
     void changed(String project) {
-        cache.invalidate(project);
+        cache.forget(project);
+        notices.announce(CachedStateChanged.State.IMMUTABILITY, project);
+    }
+
+    /** Another instance changed rules, or may have. */
+    void changedElsewhere(@Observes CachedStateChanged change) {
+        if (change.state() == CachedStateChanged.State.IMMUTABILITY) {
+            cache.forget(change.key());
+        }
     }
 
     /** The enabled rules of one project. Immutable and thread-safe. */

@@ -22,8 +22,8 @@ public interface QuotaConfig {
 
     /**
      * How long an instance remembers that a project has no quota (pushes into it then skip every
-     * check). A quota set through another instance is enforced here after at most this long; one set
-     * through this instance at once.
+     * check). A quota set through this instance is enforced here at once; through another instance, as
+     * soon as this one hears of it (within a second), at the latest after this long.
      */
     @WithDefault("10s")
     Duration cacheTtl();

@@ -7,6 +7,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -22,6 +23,9 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.wharf.events.EventType;
 import io.wharf.events.StorageEventData;
+import io.wharf.registry.config.CacheNotices;
+import io.wharf.registry.config.CachedStateChanged;
+import io.wharf.registry.config.ProjectCache;
 import io.wharf.registry.events.EventRecorder;
 import io.wharf.registry.events.OutboxRelay;
 import io.wharf.registry.oci.Names;
@@ -63,18 +67,20 @@ public class QuotaGuard {
     private final Pool pool;
     private final EventRecorder events;
     private final OutboxRelay relay;
+    private final CacheNotices notices;
     private final int warningPercent;
     /** Projects without a quota (no row, or both limits null). */
-    private final Cache<String, Boolean> unlimited;
+    private final ProjectCache<Boolean> unlimited;
     /** Projects whose {@code quota.exceeded} was recorded lately. */
     private final Cache<String, Boolean> recentlyExceeded;
 
-    public QuotaGuard(Pool pool, EventRecorder events, OutboxRelay relay, QuotaConfig config) {
+    public QuotaGuard(Pool pool, EventRecorder events, OutboxRelay relay, CacheNotices notices, QuotaConfig config) {
         this.pool = pool;
         this.events = events;
         this.relay = relay;
+        this.notices = notices;
         this.warningPercent = config.warningPercent();
-        this.unlimited = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(config.cacheTtl()).build();
+        this.unlimited = new ProjectCache<>(config.cacheTtl());
         this.recentlyExceeded = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(config.exceededEventInterval()).build();
     }
 
@@ -148,21 +154,42 @@ public class QuotaGuard {
         });
     }
 
-    /** Forgets what this instance knows of the project's quota (after a change made here). */
+    /**
+     * Forgets what this instance knows of the project's quota, and tells the other instances to
+     * forget theirs ({@link CacheNotices}): call it once a change to the quota has committed.
+     */
     public void changed(String project) {
-        unlimited.invalidate(project);
-        recentlyExceeded.invalidate(project);
+        forget(project);
+        notices.announce(CachedStateChanged.State.QUOTA, project);
+    }
+
+    /** Another instance changed a quota, or may have. */
+    void changedElsewhere(@Observes CachedStateChanged change) {
+        if (change.state() == CachedStateChanged.State.QUOTA) {
+            forget(change.key());
+        }
+    }
+
+    /** Forgets one project's quota state (null: every project's). */
+    private void forget(String project) {
+        unlimited.forget(project);
+        if (project == null) {
+            recentlyExceeded.invalidateAll();
+        } else {
+            recentlyExceeded.invalidate(project);
+        }
     }
 
     /** The project's limits and usage, or null when it has no quota. */
     Uni<State> state(String project) {
-        if (unlimited.getIfPresent(project) != null) {
+        if (unlimited.get(project) != null) {
             return Uni.createFrom().nullItem();
         }
+        long before = unlimited.beforeLoad();
         return pool.preparedQuery(STATE).execute(Tuple.of(project)).map(rows -> {
             Row r = rows.iterator().hasNext() ? rows.iterator().next() : null;
             if (r == null || r.getLong("storage_limit") == null && r.getLong("artifact_limit") == null) {
-                unlimited.put(project, Boolean.TRUE);
+                unlimited.put(project, Boolean.TRUE, before);
                 return null;
             }
             return new State(project, r.getLong("storage_limit"), r.getLong("artifact_limit"), r.getBoolean("warned"),

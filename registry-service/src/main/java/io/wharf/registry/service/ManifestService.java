@@ -228,7 +228,7 @@ public class ManifestService {
                 .invoke(removed -> {
                     relay.wake();
                     if (byDigest) {
-                        cache.manifests().invalidate(MetadataCache.key(repository, checked));
+                        cache.manifestDeleted(repository, checked);
                     }
                     removed.forEach(tag -> cache.tagsChanged(repository, tag));
                     cache.tagLists().invalidate(repository);
@@ -299,9 +299,8 @@ public class ManifestService {
                 .invoke(removed -> {
                     if (removed != null) {
                         relay.wake();
-                        cache.manifests().invalidate(MetadataCache.key(repository, digest));
+                        cache.manifestDeleted(repository, digest);
                         removed.forEach(tag -> cache.tagsChanged(repository, tag));
-                        cache.tagLists().invalidate(repository);
                     }
                 })
                 .map(removed -> removed != null);
