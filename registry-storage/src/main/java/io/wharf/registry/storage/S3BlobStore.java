@@ -2,7 +2,6 @@ package io.wharf.registry.storage;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -406,7 +405,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
                 (number, bytes) -> Future.fromCompletionStage(multipart(multipartId, dataKey)
                         .thenCompose(mpu -> s3.uploadPart(b -> b.bucket(options.bucket()).key(dataKey).uploadId(mpu)
                                         .partNumber(number).contentLength((long) bytes.length()),
-                                AsyncRequestBody.fromByteBufferUnsafe(ByteBuffer.wrap(bytes.getBytes()))))
+                                AsyncRequestBody.fromByteBufferUnsafe(bytes.getByteBuf().nioBuffer())))
                         .thenApply(uploaded -> uploaded.eTag())));
         CompletableFuture<UploadState> appended = writer.write(body).toCompletionStage().toCompletableFuture()
                 .thenCompose(written -> {

@@ -82,7 +82,7 @@ final class S3PartWriter {
     private void sendNext(ReadStream<Buffer> body) {
         body.pause();
         uploading = true;
-        Buffer part = gathered.getBuffer(0, (int) partSize);
+        Buffer part = gathered.slice(0, (int) partSize); // no copy: nothing is appended to it any more
         gathered = gathered.getBuffer((int) partSize, gathered.length());
         int number = parts.size() + 1;
         uploadPart.apply(number, part).onComplete(uploaded -> context.runOnContext(ignored -> {
