@@ -88,6 +88,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
 
     /** How long a lock may be held before another request takes it over (its holder is presumed dead). */
     static final Duration LOCK_LEASE = Duration.ofMinutes(30);
+    private final Duration lockLease;
 
     private static final Pattern UPLOAD_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** Above this an object cannot be copied in one request (S3's limit). */
@@ -180,6 +181,12 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     private final Future<Void> prepared;
 
     public S3BlobStore(Vertx vertx, Options options) {
+        this(vertx, options, LOCK_LEASE);
+    }
+
+    /** With another lock lease (tests of a dead holder's lock). */
+    S3BlobStore(Vertx vertx, Options options, Duration lockLease) {
+        this.lockLease = Objects.requireNonNull(lockLease, "lockLease");
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.options = Objects.requireNonNull(options, "options");
         AwsCredentialsProvider credentials = options.accessKey() == null
@@ -694,7 +701,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
                         return CompletableFuture.completedFuture(false);
                     }
                     return head(key).thenCompose(held -> held != null
-                            && held.lastModified().isBefore(Instant.now().minus(LOCK_LEASE))
+                            && held.lastModified().isBefore(Instant.now().minus(lockLease))
                             ? deleteObject(key).thenCompose(broken -> lock(uploadId, false))
                             : CompletableFuture.completedFuture(false));
                 });

@@ -161,6 +161,27 @@ class S3BlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void breaksOnlyALockOlderThanTheLeaseAsItsHolderDied() throws Exception {
+        byte[] first = bytes("before the crash,");
+        String uploadId = uploadOf("library/alpine", first);
+        // An instance died mid-append: its lock stays behind.
+        String lock = "registry/uploads/" + uploadId + "/lock";
+        admin.putObject(b -> b.bucket(bucket).key(lock), software.amazon.awssdk.core.sync.RequestBody.fromString("held"));
+        java.time.Instant locked = admin.headObject(b -> b.bucket(bucket).key(lock)).lastModified();
+        waitUntil(() -> java.time.Instant.now().isAfter(locked)); // S3 times are whole seconds: older than a zero lease
+
+        UploadBusyException busy = assertThrows(UploadBusyException.class,
+                () -> await(store.append(uploadId, first.length, TestBody.of(vertx, bytes("refused")))));
+        assertEquals(first.length, busy.currentSize());
+
+        S3BlobStore leaseOver = new S3BlobStore(vertx, options(), Duration.ZERO);
+        opened.add(leaseOver);
+        byte[] second = bytes(" after it");
+        assertEquals(first.length + second.length, await(leaseOver.append(uploadId, first.length, TestBody.of(vertx, second))).size());
+        assertEquals(first.length + second.length, await(store.commit(uploadId, sha256(concat(first, second)))));
+    }
+
+    @Test
     void refusesPartsSmallerThanS3Allows() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> options().withPartSize(S3BlobStore.Options.MIN_PART_SIZE - 1));
