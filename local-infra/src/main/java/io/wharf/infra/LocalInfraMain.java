@@ -15,7 +15,10 @@ import java.util.concurrent.CountDownLatch;
  * {@code WHARF_PG_HOST} [127.0.0.1], {@code WHARF_PG_PORT} [5432], {@code WHARF_PG_USER} [postgres],
  * {@code WHARF_PG_PASSWORD} [empty], {@code WHARF_DB} [wharf], {@code WHARF_MAIL_CATCHER_SMTP_PORT} and
  * {@code WHARF_MAIL_CATCHER_HTTP_PORT} [unset: no mail catcher; else a {@link MailCatcher} on those ports,
- * and the mailer settings pointing at it in {@code infra.env}].
+ * and the mailer settings pointing at it in {@code infra.env}]; with {@code WHARF_STORAGE=s3} and no
+ * {@code WHARF_S3_ENDPOINT}, an {@link S3Server} on {@code WHARF_S3_PORT} [9000] keeping objects under
+ * {@code <data>/s3}, signing with {@code WHARF_S3_ACCESS_KEY} [wharf] and {@code WHARF_S3_SECRET_KEY}
+ * [wharf-local-secret], and its endpoint and keys in {@code infra.env}.
  *
  * <p>{@code LocalInfraMain drop-database}: drops {@code WHARF_DB} from the PostgreSQL server on
  * {@code WHARF_PG_HOST:WHARF_PG_PORT} when one answers (an embedded server's data lives in the data directory).
@@ -62,10 +65,28 @@ public final class LocalInfraMain {
             mail = MailCatcher.start(Integer.parseInt(smtpPort), Integer.parseInt(env("WHARF_MAIL_CATCHER_HTTP_PORT", "0")));
         }
         MailCatcher catcher = mail;
+        S3Server s3;
+        try {
+            s3 = startS3(data);
+        } catch (Exception e) {
+            if (catcher != null) {
+                catcher.close();
+            }
+            kafka.close();
+            postgres.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (catcher != null) {
                 catcher.close();
+            }
+            if (s3 != null) {
+                try {
+                    s3.close();
+                } catch (Exception e) {
+                    System.err.println("stopping the S3 server: " + e);
+                }
             }
             kafka.close();
             try {
@@ -76,19 +97,35 @@ public final class LocalInfraMain {
             stopped.countDown();
         }, "wharf-infra-shutdown"));
 
-        writeEnv(data.resolve("infra.env"), kafka, postgres, database, catcher);
+        writeEnv(data.resolve("infra.env"), kafka, postgres, database, catcher, s3);
         System.out.println("PostgreSQL " + (postgres.embedded() ? "(embedded) " : "") + postgres.jdbcUrl(database));
         System.out.println("Kafka " + kafka.bootstrapServers());
         if (catcher != null) {
             System.out.println("Mail catcher smtp://127.0.0.1:" + catcher.smtpPort() + " http://127.0.0.1:" + catcher.httpPort() + "/");
+        }
+        if (s3 != null) {
+            System.out.println("S3 (S3Proxy) " + s3.endpoint() + " objects in " + s3.dataDir());
         }
         System.out.println("READY");
         System.out.flush();
         stopped.await();
     }
 
-    private static void writeEnv(Path file, KafkaBroker kafka, PostgresServer pg, String database, MailCatcher mail)
-            throws IOException {
+    /** The quickstart's own S3 server when the registry stores blobs on S3 and no server is named; else null. */
+    private static S3Server startS3(Path data) throws Exception {
+        if (!env("WHARF_STORAGE", "filesystem").equalsIgnoreCase("s3") || !env("WHARF_S3_ENDPOINT", "").isEmpty()) {
+            return null;
+        }
+        int port = Integer.parseInt(env("WHARF_S3_PORT", "9000"));
+        if (Net.answers("127.0.0.1", port)) {
+            fail("port " + port + " is already in use; set WHARF_S3_PORT to a free port, or WHARF_S3_ENDPOINT to an S3 server");
+        }
+        return S3Server.start(new S3Server.Options(port, env("WHARF_S3_ACCESS_KEY", "wharf"),
+                env("WHARF_S3_SECRET_KEY", "wharf-local-secret"), data.resolve("s3")));
+    }
+
+    private static void writeEnv(Path file, KafkaBroker kafka, PostgresServer pg, String database, MailCatcher mail,
+                                 S3Server s3) throws IOException {
         String text = "KAFKA_BOOTSTRAP_SERVERS=" + kafka.bootstrapServers() + "\n"
                 + "QUARKUS_DATASOURCE_REACTIVE_URL=" + pg.reactiveUrl(database) + "\n"
                 + "QUARKUS_DATASOURCE_JDBC_URL=" + pg.jdbcUrl(database) + "\n"
@@ -97,6 +134,10 @@ public final class LocalInfraMain {
         if (mail != null) {
             text += "QUARKUS_MAILER_HOST=127.0.0.1\nQUARKUS_MAILER_PORT=" + mail.smtpPort() + "\nQUARKUS_MAILER_START_TLS=DISABLED\n"
                     + "WHARF_MAIL_CATCHER_URL=http://127.0.0.1:" + mail.httpPort() + "/\n";
+        }
+        if (s3 != null) {
+            text += "WHARF_S3_ENDPOINT=" + s3.endpoint() + "\nWHARF_S3_ACCESS_KEY=" + s3.accessKey()
+                    + "\nWHARF_S3_SECRET_KEY=" + s3.secretKey() + "\n";
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, text);

@@ -1,6 +1,8 @@
 package io.wharf.registry.config;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -91,8 +93,15 @@ public interface RegistryConfig {
     }
 
     interface Storage {
-        /** Directory for blob bytes and uploads in progress. */
+        /** Where blobs live: {@code filesystem} (under {@link #root()}) or {@code s3} (see {@link #s3()}). */
+        @WithDefault("filesystem")
+        Kind kind();
+
+        /** Directory for blob bytes and uploads in progress (the filesystem store). */
         String root();
+
+        /** The S3 store's settings, used with {@code kind=s3}. */
+        S3 s3();
 
         /** Uploads not written to for this long are removed. */
         @WithDefault("24h")
@@ -112,5 +121,46 @@ public interface RegistryConfig {
          */
         @WithDefault("true")
         boolean directIo();
+
+        enum Kind {
+            FILESYSTEM, S3
+        }
+
+        /** An S3-compatible object store (see {@code S3BlobStore.Options}). */
+        interface S3 {
+            /** The S3 API's URL; unset for AWS's endpoint of {@link #region()}. */
+            Optional<URI> endpoint();
+
+            @WithDefault("us-east-1")
+            String region();
+
+            /** Created when missing. */
+            @WithDefault("wharf")
+            String bucket();
+
+            /** Prefix of every key, e.g. {@code registry/}; none by default. */
+            Optional<String> prefix();
+
+            /** Bucket in the path (MinIO, Ceph, Garage, SeaweedFS, S3Proxy) rather than the host name. */
+            @WithDefault("true")
+            boolean pathStyle();
+
+            /** With {@link #secretKey()}; unset for the SDK's default chain (environment, profile, instance role). */
+            Optional<String> accessKey();
+
+            Optional<String> secretKey();
+
+            /** Bytes per multipart part (at least 5 MiB): also what one running append holds in memory. */
+            @WithDefault("10485760")
+            long partSize();
+
+            /** Answer blob GETs with a 307 to a presigned URL instead of streaming them through the registry. */
+            @WithDefault("false")
+            boolean redirect();
+
+            /** How long a presigned URL works. */
+            @WithDefault("20m")
+            Duration presignedUrlLifetime();
+        }
     }
 }

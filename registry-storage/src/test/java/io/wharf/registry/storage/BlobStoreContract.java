@@ -78,11 +78,20 @@ public abstract class BlobStoreContract {
 
     @AfterEach
     void stopStore() throws Exception {
+        closeStores();
         join(vertx.close());
+    }
+
+    /**
+     * Called before the Vert.x of the current "process" closes: a store holding resources on its
+     * event loops (connections) closes the instances {@link #newStore} made.
+     */
+    protected void closeStores() {
     }
 
     /** Stops this "process" and starts a new one over the same storage. */
     protected final BlobStore restart() throws Exception {
+        closeStores();
         join(vertx.close());
         server = null;
         vertx = Vertx.vertx();
@@ -301,6 +310,27 @@ public abstract class BlobStoreContract {
         byte[] whole = concat(before, after);
         assertEquals(whole.length, await(restarted.commit(created.id(), sha256(whole))));
         assertArrayEquals(whole, fetch(sha256(whole), 0, whole.length).body());
+    }
+
+    @Test
+    void rejectsAppendWhileAnotherInstanceAppends() throws Exception {
+        String uploadId = await(store.createUpload("library/alpine")).id();
+        TestBody slow = TestBody.open(vertx);
+        CompletableFuture<UploadState> running = store.append(uploadId, 0, slow).subscribeAsCompletionStage();
+        slow.push(bytes("mine"));
+        waitUntil(() -> slow.emittedBytes() == 4);
+
+        BlobStore otherProcess = newStore(vertx);
+        TestBody theirs = TestBody.of(vertx, bytes("theirs"));
+        UploadBusyException busy = assertThrows(UploadBusyException.class, () -> await(otherProcess.append(uploadId, -1, theirs)));
+        // Bytes still being gathered by the running append need not be saved yet: the size seen is 0 to 4.
+        assertTrue(busy.currentSize() >= 0 && busy.currentSize() <= 4, "size seen: " + busy.currentSize());
+        assertEquals(0, theirs.emittedBytes(), "the rejected body is left unread");
+
+        slow.end();
+        assertEquals(4, running.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).size());
+        assertEquals(10, await(otherProcess.append(uploadId, 4, TestBody.of(vertx, bytes("theirs")))).size());
+        assertEquals(10, await(store.commit(uploadId, sha256(bytes("minetheirs")))));
     }
 
     @Test
