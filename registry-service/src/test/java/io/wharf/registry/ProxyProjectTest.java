@@ -171,8 +171,15 @@ class ProxyProjectTest {
             String repo = proxyProject(counter.url(), null, null, null) + "/" + path;
 
             assertError(manifest(repo, "absent"), 404, "MANIFEST_UNKNOWN").body("errors[0].message", containsString("404"));
-            assertError(Oci.given().get("/v2/" + repo + "/blobs/" + Oci.unknownDigest()), 404, "BLOB_UNKNOWN")
+            String unknown = Oci.unknownDigest();
+            assertError(Oci.given().get("/v2/" + repo + "/blobs/" + unknown), 404, "BLOB_UNKNOWN")
                     .body("errors[0].message", containsString("404"));
+
+            // A blob another project holds here is not handed out through the proxy unless the upstream has it too.
+            Oci.Image elsewhere = Oci.pushImage(Accounts.project("elsewhere", false) + "/app", "v1");
+            assertError(Oci.given().get("/v2/" + repo + "/blobs/" + elsewhere.layer().digest()), 404, "BLOB_UNKNOWN");
+            assertEquals(List.of("GET /v2/" + path + "/manifests/absent", "GET /v2/" + path + "/blobs/" + unknown,
+                    "HEAD /v2/" + path + "/blobs/" + elsewhere.layer().digest()), counter.take());
 
             counter.failWith(503);
             assertError(manifest(repo, "v1"), 503, "UNAVAILABLE").body("errors[0].message", containsString("503"));
@@ -207,6 +214,30 @@ class ProxyProjectTest {
             assertEquals(List.of("GET /v2/" + path + "/blobs/" + image.layer().digest()), counter.take(), "nothing was stored the first time");
             assertArrayEquals(good.body(), http.send(Admin.request(layer).build(), HttpResponse.BodyHandlers.ofByteArray()).body());
             assertEquals(List.of(), counter.take());
+        }
+    }
+
+    @Test
+    void aTokenAuthenticatedUpstreamGetsATokenOnceForManifestAndBlobs() throws Exception {
+        // The upstream is a Wharf (this one): it challenges with Bearer and issues tokens at its realm.
+        String source = Accounts.project("source", false) + "/app";
+        Oci.Image image = Oci.pushImage(source, "v1");
+        try (CountingProxy counter = CountingProxy.start(vertx, RestAssured.port)) {
+            String repo = proxyProject(counter.url(), null, Admin.USERNAME, Admin.PASSWORD) + "/" + source;
+
+            Response pulled = manifest(repo, "v1");
+            pulled.then().statusCode(200).header("Docker-Content-Digest", image.digest());
+            assertArrayEquals(image.manifest(), pulled.asByteArray());
+            assertArrayEquals(Oci.given().get("/v2/" + source + "/blobs/" + image.layer().digest()).asByteArray(),
+                    Oci.given().get("/v2/" + repo + "/blobs/" + image.layer().digest()).then().statusCode(200).extract().asByteArray());
+            List<String> seen = counter.take().stream().filter(r -> !r.endsWith("/token")).toList();
+            // The blob store holds the layer already (it is this Wharf's): the upstream is asked whether it has it
+            // (a HEAD, so no other project's blob is linked unasked), not for its bytes.
+            assertEquals(List.of("GET /v2/" + source + "/manifests/v1", "GET /v2/" + source + "/manifests/v1",
+                    "HEAD /v2/" + source + "/blobs/" + image.layer().digest()), seen, "challenged once, then the token is kept");
+
+            String anonymous = proxyProject(counter.url(), null, null, null) + "/" + source;
+            assertError(manifest(anonymous, "v1"), 503, "UNAVAILABLE").body("errors[0].message", containsString("401"));
         }
     }
 
