@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -127,6 +128,48 @@ class ProxyProjectTest {
             // Ordinary content of the project: listed like pushed content.
             Oci.given().get("/v2/" + repo + "/tags/list").then().statusCode(200).body("tags", hasItem("v1"));
         }
+    }
+
+    @Test
+    void skopeoPullsThroughAProxyProjectTheBytesUpstreamHas() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/skopeo")), "skopeo is not installed");
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String path = upstreamPath("skopeo");
+            Oci.Image image = upstream.pushImage(path, "v1", 512 * 1024);
+            String repo = proxyProject(counter.url(), "1h", null, null) + "/" + path;
+
+            Path first = skopeoCopy(repo + ":v1");
+            assertArrayEquals(image.manifest(), Files.readAllBytes(first.resolve("manifest.json")));
+            for (Oci.Descriptor blob : List.of(image.config(), image.layer())) {
+                assertArrayEquals(upstream.blob(path, blob.digest()), Files.readAllBytes(first.resolve(blob.digest().substring("sha256:".length()))));
+            }
+            List<String> fetched = counter.take().stream().filter(r -> r.startsWith("GET ")).sorted().toList();
+            assertEquals(List.of("GET /v2/" + path + "/blobs/" + image.config().digest(), "GET /v2/" + path + "/blobs/" + image.layer().digest(),
+                    "GET /v2/" + path + "/manifests/v1").stream().sorted().toList(), fetched, "each fetched once");
+
+            Path second = skopeoCopy(repo + "@" + image.digest());
+            assertArrayEquals(Files.readAllBytes(first.resolve("manifest.json")), Files.readAllBytes(second.resolve("manifest.json")));
+            skopeoCopy(repo + ":v1");
+            assertEquals(List.of(), counter.take(), "cached: no upstream request");
+        } finally {
+            try (var files = Files.walk(COPIES)) {
+                files.sorted(java.util.Comparator.reverseOrder()).filter(f -> !f.equals(COPIES)).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static final Path COPIES = Path.of("target", "skopeo-copies");
+
+    /** Copies the image ({@code repo:tag} or {@code repo@digest}) from this Wharf into a new directory with skopeo. */
+    private static Path skopeoCopy(String image) throws Exception {
+        Path out = Files.createTempDirectory(Files.createDirectories(COPIES), "copy-");
+        Process p = new ProcessBuilder("skopeo", "copy", "--src-tls-verify=false", "--src-creds", Admin.USERNAME + ":" + Admin.PASSWORD,
+                "docker://127.0.0.1:" + RestAssured.port + "/" + image, "dir:" + out.resolve("image"))
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), output);
+        return out.resolve("image");
     }
 
     @Test

@@ -122,7 +122,10 @@ public class PullThrough {
                             .call(m -> recordCheck(repository, tag, m.digest()))
                             .map(m -> new Served(m, null));
                 })
-                .onFailure(UpstreamException.class).recoverWithItem(e -> new Served(held, warning(e.getMessage())));
+                // The upstream failed, or what it sent cannot be stored (invalid, wrong digest, a protected tag moved):
+                // the copy held is still what this tag named last.
+                .onFailure(e -> e instanceof UpstreamException || e instanceof RegistryException)
+                .recoverWithItem(e -> new Served(held, warning(e.getMessage())));
     }
 
     /**
