@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.registry.oci.OciError;
 import io.wharf.registry.oci.RegistryException;
+import io.wharf.registry.proxy.BlobPullThrough;
+import io.wharf.registry.proxy.PullThrough;
 import io.wharf.registry.quota.QuotaExceededException;
 import io.wharf.registry.quota.QuotaGuard;
 import io.wharf.registry.service.BlobService;
@@ -29,7 +31,12 @@ public class BlobEndpoints {
     private final BlobService blobs;
     private final QuotaGuard quotas;
 
-    public BlobEndpoints(BlobStore store, BlobService blobs, QuotaGuard quotas) {
+    private final BlobPullThrough proxies;
+    private final PullThrough pullThrough;
+
+    public BlobEndpoints(BlobStore store, BlobService blobs, QuotaGuard quotas, BlobPullThrough proxies, PullThrough pullThrough) {
+        this.proxies = proxies;
+        this.pullThrough = pullThrough;
         this.store = store;
         this.blobs = blobs;
         this.quotas = quotas;
@@ -42,9 +49,12 @@ public class BlobEndpoints {
     Uni<Void> get(RoutingContext ctx, RegistryRequest r, boolean head) {
         String digest = Names.digest(r.reference());
         ctx.request().resume();
-        return blobs.linkedSize(r.repository(), digest).chain(size -> {
+        // Not linked: a proxy project fetches it (and answers, or links it: a size), any other answers BLOB_UNKNOWN.
+        return blobs.linkedSize(r.repository(), digest).chain(size -> size != null ? Uni.createFrom().item(size)
+                : proxies.fetch(r.repository(), digest, head, ctx.response(), whole -> BlobResponses.describe(ctx.response(), digest, whole)))
+                .chain(size -> {
             if (size == null) {
-                return Uni.createFrom().failure(OciError.BLOB_UNKNOWN.exception(digest));
+                return Uni.createFrom().voidItem(); // answered from the upstream
             }
             ByteRange range = ByteRange.parse(ctx.request().getHeader("Range"), size);
             if (range == ByteRange.UNSATISFIABLE) {
@@ -83,6 +93,10 @@ public class BlobEndpoints {
      * a monolithic upload ({@code digest} with the body), or a new upload session.
      */
     Uni<Void> startUpload(RoutingContext ctx, RegistryRequest r) {
+        return pullThrough.refusePush(r.repository()).chain(() -> startUploadHere(ctx, r));
+    }
+
+    private Uni<Void> startUploadHere(RoutingContext ctx, RegistryRequest r) {
         HttpServerRequest request = ctx.request();
         String mount = request.getParam("mount");
         String digest = request.getParam("digest");

@@ -23,6 +23,11 @@ final class BlobResponses {
      * {@code range}; {@code Content-Length} of what is sent. All a HEAD answers, without reading the
      * blob.
      */
+    /** The headers of the whole blob (status 200), for a blob served from elsewhere (a proxy project's upstream). */
+    static void describe(HttpServerResponse response, String digest, long size) {
+        describe(response, digest, size, null);
+    }
+
     static void describe(HttpServerResponse response, String digest, long size, ByteRange range) {
         response.putHeader(Responses.CONTENT_DIGEST, digest)
                 .putHeader("Accept-Ranges", "bytes")

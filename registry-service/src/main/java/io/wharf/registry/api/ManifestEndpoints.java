@@ -13,7 +13,9 @@ import io.wharf.registry.oci.MediaTypes;
 import io.wharf.registry.oci.OciError;
 import io.wharf.registry.quota.QuotaGuard;
 import io.wharf.registry.service.Caller;
+import io.wharf.registry.proxy.PullThrough;
 import io.wharf.registry.service.ManifestService;
+import io.wharf.registry.service.StoredManifest;
 import io.wharf.registry.oci.Names;
 
 /** GET/HEAD/PUT/DELETE {@code /v2/<name>/manifests/<reference>}. */
@@ -25,7 +27,10 @@ public class ManifestEndpoints {
     private final RegistryConfig config;
     private final QuotaGuard quotas;
 
-    public ManifestEndpoints(ManifestService manifests, PullCounter pulls, RegistryConfig config, QuotaGuard quotas) {
+    private final PullThrough proxies;
+
+    public ManifestEndpoints(ManifestService manifests, PullCounter pulls, RegistryConfig config, QuotaGuard quotas, PullThrough proxies) {
+        this.proxies = proxies;
         this.quotas = quotas;
         this.manifests = manifests;
         this.pulls = pulls;
@@ -35,7 +40,8 @@ public class ManifestEndpoints {
     /** Serves the exact bytes pushed, with their media type, length and digest. */
     Uni<Void> get(RoutingContext ctx, RegistryRequest r, boolean head) {
         ctx.request().resume();
-        return manifests.get(r.repository(), r.reference()).invoke(m -> {
+        return proxies.manifest(r.repository(), r.reference(), () -> Callers.of(ctx)).invoke(served -> {
+            StoredManifest m = served.manifest();
             if (!Accept.allows(ctx.request().headers().getAll("Accept"), m.mediaType())) {
                 throw OciError.MANIFEST_UNKNOWN.exception("manifest " + m.digest() + " is " + m.mediaType()
                         + ", which the request's Accept header does not list");
@@ -45,6 +51,9 @@ public class ManifestEndpoints {
                     .putHeader("Content-Length", Integer.toString(m.size()))
                     .putHeader(Responses.CONTENT_DIGEST, m.digest())
                     .putHeader("ETag", "\"" + m.digest() + "\"");
+            if (served.warning() != null) {
+                response.putHeader("Warning", served.warning());
+            }
             if (head) {
                 response.end();
             } else {
@@ -58,7 +67,7 @@ public class ManifestEndpoints {
     /** Validates and stores a manifest; 201 with its digest, and {@code OCI-Subject} when it has one. */
     Uni<Void> put(RoutingContext ctx, RegistryRequest r) {
         String contentType = ctx.request().getHeader("Content-Type");
-        return Bodies.read(ctx, config.maxManifestSize())
+        return proxies.refusePush(r.repository()).chain(() -> Bodies.read(ctx, config.maxManifestSize()))
                 .chain(body -> {
                     byte[] bytes = body.getBytes();
                     Caller caller = Callers.of(ctx);

@@ -1,11 +1,13 @@
 package io.wharf.registry.identity;
 
 import java.util.List;
+import java.util.function.BiFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.wharf.events.AuditEventData.Actions;
 import io.wharf.reference.InvalidReferenceException;
 import io.wharf.reference.RepositoryNames;
@@ -57,6 +59,15 @@ public class ProjectService {
 
     /** Creates a project (private unless {@code isPublic}); the creator becomes its project admin. */
     public Uni<ProjectAndRole> create(String name, Boolean isPublic) {
+        return create(name, isPublic, null);
+    }
+
+    /**
+     * Creates a project as {@link #create(String, Boolean)} does; {@code alsoInTransaction} (when not null)
+     * writes what belongs with the new project (a proxy project's upstream) in the same transaction.
+     */
+    public Uni<ProjectAndRole> create(String name, Boolean isPublic,
+                                      BiFunction<SqlConnection, Identities.Project, Uni<Void>> alsoInTransaction) {
         Principal p = "admin".equals(config.projectCreation()) ? access.admin() : access.user();
         RequestRefused.unlessProjectName(name);
         return audit.by(p, Actions.PROJECT_CREATED, null).chain(entry -> pool.withTransaction(db -> identities
@@ -65,6 +76,7 @@ public class ProjectService {
                         throw RequestRefused.conflict("project " + name + " exists");
                     }
                     return identities.putMember(db, project.id(), p.accountId(), Role.PROJECT_ADMIN)
+                            .call(() -> alsoInTransaction == null ? Uni.createFrom().voidItem() : alsoInTransaction.apply(db, project))
                             .call(() -> audit.record(db, entry.project(name).subject(name).summary("isPublic", project.isPublic())))
                             .replaceWith(project);
                 }))).invoke(policy::changed).map(project -> new ProjectAndRole(project, Role.PROJECT_ADMIN));

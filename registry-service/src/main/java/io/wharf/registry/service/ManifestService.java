@@ -103,8 +103,22 @@ public class ManifestService {
      * @param caller      who pushes, for the events
      */
     public Uni<PushedManifest> put(String repository, String reference, byte[] body, String contentType, Caller caller) {
+        return put(repository, reference, body, contentType, caller, false);
+    }
+
+    /**
+     * Stores a manifest a proxy project fetched from its upstream (digest verified), as a push does
+     * (same events, tags, immutability), except that the blobs and child manifests it references need
+     * not be here yet: they are fetched when a client asks for them.
+     */
+    public Uni<PushedManifest> putFetched(String repository, String reference, byte[] body, String contentType, Caller caller) {
+        return put(repository, reference, body, contentType, caller, true);
+    }
+
+    private Uni<PushedManifest> put(String repository, String reference, byte[] body, String contentType, Caller caller,
+                                    boolean fetched) {
         return immutability.rules(Names.project(repository))
-                .chain(rules -> Panache.withTransaction(() -> store(repository, reference, body, contentType, caller, rules)))
+                .chain(rules -> Panache.withTransaction(() -> store(repository, reference, body, contentType, caller, rules, fetched)))
                 .invoke(pushed -> {
                     // After the commit: the events go out now, and this instance answers with the new state at once.
                     relay.wake();
@@ -117,7 +131,7 @@ public class ManifestService {
     }
 
     private Uni<PushedManifest> store(String repository, String reference, byte[] body, String contentType, Caller caller,
-                                      TagImmutability.ProjectRules rules) {
+                                      TagImmutability.ProjectRules rules, boolean fetched) {
         boolean byDigest = Names.isDigest(reference);
         String tag = byDigest ? null : Names.tag(reference);
         String digest = digestOf(body, byDigest ? Names.digest(reference) : null);
@@ -126,15 +140,16 @@ public class ManifestService {
         }
         ParsedManifest parsed = ManifestParser.parse(body, contentType);
         return repositories.idCreatingIfMissing(repository, Names.project(repository))
-                .call(repoId -> blobLinks.missing(repoId, parsed.blobs()).invoke(missing -> {
+                .call(repoId -> (fetched ? Uni.createFrom().item(List.<String>of()) : blobLinks.missing(repoId, parsed.blobs())).invoke(missing -> {
                     if (!missing.isEmpty()) {
                         // A HEAD may have cached a link that went since (unlinked, pruned): the next HEAD asks the database.
                         missing.forEach(d -> cache.blobSizes().invalidate(MetadataCache.key(repository, d)));
                         throw OciError.MANIFEST_BLOB_UNKNOWN.exception("blob unknown to " + repository + ": " + String.join(", ", missing));
                     }
                 }))
-                .call(repoId -> liveness.holdForManifest(repoId, parsed.blobs()))
-                .call(repoId -> manifests.missing(repoId, parsed.children()).invoke(missing -> {
+                // A fetched manifest's blobs come later, when asked for: nothing to hold yet.
+                .call(repoId -> fetched ? Uni.createFrom().voidItem() : liveness.holdForManifest(repoId, parsed.blobs()))
+                .call(repoId -> (fetched ? Uni.createFrom().item(List.<String>of()) : manifests.missing(repoId, parsed.children())).invoke(missing -> {
                     if (!missing.isEmpty()) {
                         throw OciError.MANIFEST_BLOB_UNKNOWN.exception("manifest unknown to " + repository + ": " + String.join(", ", missing));
                     }
@@ -390,7 +405,7 @@ public class ManifestService {
     }
 
     /** {@code algorithm:hex} of the bytes, with the algorithm of {@code like} (sha256 by default). */
-    static String digestOf(byte[] body, String like) {
+    public static String digestOf(byte[] body, String like) {
         String algorithm = like != null && like.startsWith("sha512:") ? "sha512" : "sha256";
         try {
             MessageDigest md = MessageDigest.getInstance(algorithm.equals("sha512") ? "SHA-512" : "SHA-256");

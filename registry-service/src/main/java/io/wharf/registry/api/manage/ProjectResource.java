@@ -36,6 +36,7 @@ import io.wharf.registry.identity.MemberService;
 import io.wharf.registry.identity.ProjectService;
 import io.wharf.registry.identity.PullLimitService;
 import io.wharf.registry.identity.RobotService;
+import io.wharf.registry.proxy.ProxyProjects;
 
 /** Projects, their members and robot accounts: HTTP mapping over the project, member and robot services. */
 @Path("/api/v1/projects")
@@ -44,11 +45,32 @@ import io.wharf.registry.identity.RobotService;
 @Tag(name = "projects")
 public class ProjectResource {
 
-    /** A project as the API shows it; {@code role} is the caller's role there (null when none). */
-    public record ProjectView(String name, boolean isPublic, boolean verifiedPublisher, boolean official, String role, Instant createdAt) {
+    /**
+     * A project as the API shows it; {@code role} is the caller's role there (null when none), {@code proxy}
+     * the upstream of a proxy project (null for others), never with its credentials.
+     */
+    public record ProjectView(String name, boolean isPublic, boolean verifiedPublisher, boolean official, String role, Instant createdAt,
+                              ProxyProjects.View proxy) {
     }
 
-    public record NewProject(@NotNull(message = "is required") @ProjectName String name, Boolean isPublic) {
+    /** A new project; with {@code proxy}, a proxy project of that upstream (system admins only). */
+    public record NewProject(@NotNull(message = "is required") @ProjectName String name, Boolean isPublic, @Valid NewProxy proxy) {
+    }
+
+    /**
+     * The upstream of a new proxy project: an absolute http(s) URL, optional credentials (both or neither),
+     * and how long a checked tag is served without asking the upstream again (default 5m).
+     */
+    public record NewProxy(
+            @NotBlank(message = "is required: the upstream registry's URL") @Size(max = 2048, message = "must be at most 2048 characters") String url,
+            @Size(max = 255, message = "must be at most 255 characters") String username,
+            @Size(max = 1024, message = "must be at most 1024 characters") String password,
+            @Size(max = 16, message = "must be a duration such as 30s, 5m or 1h") String tagCheckInterval) {
+
+        @Override
+        public String toString() {
+            return "NewProxy[" + url + "]"; // never the password
+        }
     }
 
     public record ProjectUpdate(Boolean isPublic, Boolean verifiedPublisher) {
@@ -84,7 +106,11 @@ public class ProjectResource {
     private final RobotService robots;
     private final PullLimitService pullLimits;
 
-    public ProjectResource(ProjectService projects, MemberService members, RobotService robots, PullLimitService pullLimits) {
+    private final ProxyProjects proxies;
+
+    public ProjectResource(ProjectService projects, MemberService members, RobotService robots, PullLimitService pullLimits,
+                           ProxyProjects proxies) {
+        this.proxies = proxies;
         this.pullLimits = pullLimits;
         this.projects = projects;
         this.members = members;
@@ -94,28 +120,31 @@ public class ProjectResource {
     @GET
     @Operation(summary = "Projects the caller may see: public ones, its own, all for system admins")
     public Uni<List<ProjectView>> list() {
-        return projects.list().map(all -> all.stream().map(ProjectResource::view).toList());
+        return projects.list().chain(all -> proxies.views().map(proxyViews -> all.stream()
+                .map(pr -> view(pr, proxyViews.get(pr.project().name()))).toList()));
     }
 
     @POST
     @Operation(summary = "Create a project (private unless isPublic); the creator becomes its project admin")
     @APIResponse(responseCode = "201", description = "Created")
     public Uni<Response> create(@NotNull(message = Problem.BODY_REQUIRED) @Valid NewProject body) {
-        return projects.create(body.name(), body.isPublic())
-                .map(created -> Response.status(201).entity(view(created)).build());
+        NewProxy proxy = body.proxy();
+        Uni<ProjectService.ProjectAndRole> created = proxy == null ? projects.create(body.name(), body.isPublic())
+                : proxies.create(body.name(), body.isPublic(), proxy.url(), proxy.username(), proxy.password(), proxy.tagCheckInterval());
+        return created.chain(pr -> withProxy(pr)).map(view -> Response.status(201).entity(view).build());
     }
 
     @GET
     @Path("/{name}")
     public Uni<ProjectView> get(@RestPath String name) {
-        return projects.get(name).map(ProjectResource::view);
+        return projects.get(name).chain(this::withProxy);
     }
 
     @PUT
     @Path("/{name}")
     @Operation(summary = "Change visibility (project admins) or the verified-publisher badge (system admins)")
     public Uni<ProjectView> update(@RestPath String name, @NotNull(message = Problem.BODY_REQUIRED) ProjectUpdate body) {
-        return projects.update(name, body.isPublic(), body.verifiedPublisher()).map(ProjectResource::view);
+        return projects.update(name, body.isPublic(), body.verifiedPublisher()).chain(this::withProxy);
     }
 
     @DELETE
@@ -216,10 +245,14 @@ public class ProjectResource {
         return List.of(Action.join(actions).split(","));
     }
 
-    static ProjectView view(ProjectService.ProjectAndRole pr) {
+    private Uni<ProjectView> withProxy(ProjectService.ProjectAndRole pr) {
+        return proxies.view(pr.project().name()).map(proxy -> view(pr, proxy));
+    }
+
+    static ProjectView view(ProjectService.ProjectAndRole pr, ProxyProjects.View proxy) {
         Identities.Project p = pr.project();
         return new ProjectView(p.name(), p.isPublic(), p.verifiedPublisher(), ProjectService.LIBRARY.equals(p.name()),
-                pr.role() == null ? null : pr.role().wireName(), p.createdAt());
+                pr.role() == null ? null : pr.role().wireName(), p.createdAt(), proxy);
     }
 
     private static RobotView view(Identities.Robot r) {

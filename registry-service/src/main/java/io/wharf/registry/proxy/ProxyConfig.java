@@ -1,0 +1,38 @@
+package io.wharf.registry.proxy;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Proxy projects' settings, under {@code wharf.proxy}. */
+@ConfigMapping(prefix = "wharf.proxy")
+public interface ProxyConfig {
+
+    /** The setting the sealing key comes from, named in errors about it. */
+    String KEY_SETTING = "wharf.proxy.secrets-key";
+
+    /**
+     * Key (base64 of 32 bytes) that seals upstream passwords in the database with AES-GCM. Set it from
+     * the environment ({@code WHARF_PROXY_SECRETS_KEY}); without it proxy projects with credentials
+     * cannot be created, and changing it makes stored passwords unreadable.
+     */
+    Optional<String> secretsKey();
+
+    /** Time to establish a connection to an upstream. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** Time for a whole upstream answer to a manifest, token or HEAD request. */
+    @WithDefault("20s")
+    Duration requestTimeout();
+
+    /** Time a blob download from upstream may go without receiving a byte. */
+    @WithDefault("60s")
+    Duration blobIdleTimeout();
+
+    /** How long this instance remembers whether a project is a proxy, and its settings. */
+    @WithDefault("10s")
+    Duration settingsTtl();
+}

@@ -1,0 +1,403 @@
+package io.wharf.registry;
+
+import static io.wharf.registry.Oci.OCI_MANIFEST;
+import static io.wharf.registry.Oci.assertError;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.arc.Arc;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Proxy projects against a real upstream: Distribution ({@code docker-registry}) on loopback, behind a
+ * {@link CountingProxy} that records (and, when told, fails) every request Wharf makes to it. Checks what
+ * a client sees (statuses, bytes, digests, {@code Warning}, error codes) and how many upstream requests
+ * each pull costs.
+ */
+@QuarkusTest
+class ProxyProjectTest {
+
+    private static Vertx vertx;
+    private static UpstreamRegistry upstream;
+
+    @BeforeAll
+    static void startUpstream() throws Exception {
+        assertTrue(Files.isExecutable(Path.of(UpstreamRegistry.BINARY)), "apt-get install docker-registry: the upstream of these tests");
+        vertx = Vertx.vertx();
+        upstream = UpstreamRegistry.start(null, null);
+    }
+
+    @AfterAll
+    static void stopUpstream() throws Exception {
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get();
+        }
+    }
+
+    /** A new private proxy project of {@code url} with the interval (null: the default), created by the administrator. */
+    private static String proxyProject(URI url, String interval, String username, String password) {
+        String name = "proxy-" + Oci.suffix();
+        Map<String, Object> proxy = new HashMap<>();
+        proxy.put("url", url.toString());
+        if (interval != null) {
+            proxy.put("tagCheckInterval", interval);
+        }
+        if (username != null) {
+            proxy.put("username", username);
+            proxy.put("password", password);
+        }
+        Admin.given().contentType(ContentType.JSON).body(Map.of("name", name, "proxy", proxy)).post("/api/v1/projects")
+                .then().statusCode(201).body("proxy.url", equalTo(url.toString()));
+        return name;
+    }
+
+    private static Response manifest(String repo, String reference) {
+        return Oci.given().accept(OCI_MANIFEST).get("/v2/" + repo + "/manifests/" + reference);
+    }
+
+    private static String upstreamPath(String purpose) {
+        return purpose + "-" + Oci.suffix() + "/app";
+    }
+
+    @Test
+    void firstPullFetchesWhatUpstreamHasThenDigestsAndFreshTagsCostNoUpstreamRequest() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String path = upstreamPath("first");
+            Oci.Image image = upstream.pushImage(path, "v1", 3 * 1024 * 1024 + 17);
+            String repo = proxyProject(counter.url(), "1h", null, null) + "/" + path;
+
+            Response first = manifest(repo, "v1");
+            first.then().statusCode(200).contentType(OCI_MANIFEST).header("Docker-Content-Digest", image.digest())
+                    .header("Warning", nullValue());
+            assertArrayEquals(image.manifest(), first.asByteArray());
+            assertEquals(List.of("GET /v2/" + path + "/manifests/v1"), counter.take());
+
+            for (Oci.Descriptor blob : List.of(image.config(), image.layer())) {
+                Response got = Oci.given().get("/v2/" + repo + "/blobs/" + blob.digest());
+                got.then().statusCode(200).header("Docker-Content-Digest", blob.digest()).header("Content-Length", String.valueOf(blob.size()));
+                assertArrayEquals(upstream.blob(path, blob.digest()), got.asByteArray());
+            }
+            assertEquals(List.of("GET /v2/" + path + "/blobs/" + image.config().digest(), "GET /v2/" + path + "/blobs/" + image.layer().digest()),
+                    counter.take());
+
+            // Cached: by digest, blobs, and the tag within its interval make no upstream request.
+            Response byDigest = manifest(repo, image.digest());
+            byDigest.then().statusCode(200).header("Docker-Content-Digest", image.digest());
+            assertArrayEquals(image.manifest(), byDigest.asByteArray());
+            Oci.given().head("/v2/" + repo + "/manifests/" + image.digest()).then().statusCode(200);
+            for (Oci.Descriptor blob : List.of(image.config(), image.layer())) {
+                assertArrayEquals(upstream.blob(path, blob.digest()), Oci.given().get("/v2/" + repo + "/blobs/" + blob.digest())
+                        .then().statusCode(200).extract().asByteArray());
+            }
+            manifest(repo, "v1").then().statusCode(200).header("Docker-Content-Digest", image.digest());
+            assertEquals(List.of(), counter.take());
+
+            // Ordinary content of the project: listed like pushed content.
+            Oci.given().get("/v2/" + repo + "/tags/list").then().statusCode(200).body("tags", hasItem("v1"));
+        }
+    }
+
+    @Test
+    void skopeoPullsThroughAProxyProjectTheBytesUpstreamHas() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/skopeo")), "skopeo is not installed");
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String path = upstreamPath("skopeo");
+            Oci.Image image = upstream.pushImage(path, "v1", 512 * 1024);
+            String repo = proxyProject(counter.url(), "1h", null, null) + "/" + path;
+
+            Path first = skopeoCopy(repo + ":v1");
+            assertArrayEquals(image.manifest(), Files.readAllBytes(first.resolve("manifest.json")));
+            for (Oci.Descriptor blob : List.of(image.config(), image.layer())) {
+                assertArrayEquals(upstream.blob(path, blob.digest()), Files.readAllBytes(first.resolve(blob.digest().substring("sha256:".length()))));
+            }
+            List<String> fetched = counter.take().stream().filter(r -> r.startsWith("GET ")).sorted().toList();
+            assertEquals(List.of("GET /v2/" + path + "/blobs/" + image.config().digest(), "GET /v2/" + path + "/blobs/" + image.layer().digest(),
+                    "GET /v2/" + path + "/manifests/v1").stream().sorted().toList(), fetched, "each fetched once");
+
+            Path second = skopeoCopy(repo + "@" + image.digest());
+            assertArrayEquals(Files.readAllBytes(first.resolve("manifest.json")), Files.readAllBytes(second.resolve("manifest.json")));
+            skopeoCopy(repo + ":v1");
+            assertEquals(List.of(), counter.take(), "cached: no upstream request");
+        } finally {
+            try (var files = Files.walk(COPIES)) {
+                files.sorted(java.util.Comparator.reverseOrder()).filter(f -> !f.equals(COPIES)).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static final Path COPIES = Path.of("target", "skopeo-copies");
+
+    /** Copies the image ({@code repo:tag} or {@code repo@digest}) from this Wharf into a new directory with skopeo. */
+    private static Path skopeoCopy(String image) throws Exception {
+        Path out = Files.createTempDirectory(Files.createDirectories(COPIES), "copy-");
+        Process p = new ProcessBuilder("skopeo", "copy", "--src-tls-verify=false", "--src-creds", Admin.USERNAME + ":" + Admin.PASSWORD,
+                "docker://127.0.0.1:" + RestAssured.port + "/" + image, "dir:" + out.resolve("image"))
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), output);
+        return out.resolve("image");
+    }
+
+    @Test
+    void aTagPastItsIntervalCostsOneHeadAndAFetchOnlyWhenItMovedAndIsServedCachedWhenUpstreamFails() throws Exception {
+        CountingProxy counter = CountingProxy.start(vertx, upstream.port());
+        String path = upstreamPath("recheck");
+        Oci.Image v1 = upstream.pushImage(path, "latest", 1024);
+        String repo = proxyProject(counter.url(), "0s", null, null) + "/" + path;
+
+        manifest(repo, "latest").then().statusCode(200).header("Docker-Content-Digest", v1.digest());
+        assertEquals(List.of("GET /v2/" + path + "/manifests/latest"), counter.take());
+
+        manifest(repo, "latest").then().statusCode(200).header("Docker-Content-Digest", v1.digest()).header("Warning", nullValue());
+        assertEquals(List.of("HEAD /v2/" + path + "/manifests/latest"), counter.take());
+
+        Oci.Image v2 = upstream.pushImage(path, "latest", 1024);
+        Response moved = manifest(repo, "latest");
+        moved.then().statusCode(200).header("Docker-Content-Digest", v2.digest());
+        assertArrayEquals(v2.manifest(), moved.asByteArray());
+        assertEquals(List.of("HEAD /v2/" + path + "/manifests/latest", "GET /v2/" + path + "/manifests/" + v2.digest()), counter.take());
+
+        counter.failWith(503);
+        manifest(repo, "latest").then().statusCode(200).header("Docker-Content-Digest", v2.digest())
+                .header("Warning", containsString("503"));
+        counter.failWith(429);
+        manifest(repo, "latest").then().statusCode(200).header("Docker-Content-Digest", v2.digest())
+                .header("Warning", containsString("429"));
+        assertEquals(2, counter.take().size());
+
+        counter.close(); // the upstream is gone: connections are refused
+        Response stale = manifest(repo, "latest");
+        stale.then().statusCode(200).header("Docker-Content-Digest", v2.digest()).header("Warning", containsString("could not be reached"));
+        assertArrayEquals(v2.manifest(), stale.asByteArray());
+        manifest(repo, v1.digest()).then().statusCode(200).header("Warning", nullValue());
+    }
+
+    @Test
+    void aTrueMissFailsNamingTheUpstreamsAnswer() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String path = upstreamPath("miss");
+            Oci.Image image = upstream.pushImage(path, "v1", 256);
+            String repo = proxyProject(counter.url(), null, null, null) + "/" + path;
+
+            assertError(manifest(repo, "absent"), 404, "MANIFEST_UNKNOWN").body("errors[0].message", containsString("404"));
+            String unknown = Oci.unknownDigest();
+            assertError(Oci.given().get("/v2/" + repo + "/blobs/" + unknown), 404, "BLOB_UNKNOWN")
+                    .body("errors[0].message", containsString("404"));
+
+            // A blob another project holds here is not handed out through the proxy unless the upstream has it too.
+            Oci.Image elsewhere = Oci.pushImage(Accounts.project("elsewhere", false) + "/app", "v1");
+            assertError(Oci.given().get("/v2/" + repo + "/blobs/" + elsewhere.layer().digest()), 404, "BLOB_UNKNOWN");
+            assertEquals(List.of("GET /v2/" + path + "/manifests/absent", "GET /v2/" + path + "/blobs/" + unknown,
+                    "HEAD /v2/" + path + "/blobs/" + elsewhere.layer().digest()), counter.take());
+
+            counter.failWith(503);
+            assertError(manifest(repo, "v1"), 503, "UNAVAILABLE").body("errors[0].message", containsString("503"));
+            assertError(Oci.given().get("/v2/" + repo + "/blobs/" + image.layer().digest()), 503, "UNAVAILABLE")
+                    .body("errors[0].message", containsString("503"));
+            counter.failWith(429);
+            assertError(manifest(repo, image.digest()), 429, "TOOMANYREQUESTS").body("errors[0].message", containsString("429"));
+
+            counter.failWith(0); // upstream back: nothing was stored meanwhile, the pull now works
+            manifest(repo, "v1").then().statusCode(200).header("Docker-Content-Digest", image.digest());
+        }
+    }
+
+    @Test
+    void aBlobWhoseBytesDoNotMatchItsDigestIsCutOffAndNotStored() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String path = upstreamPath("corrupt");
+            Oci.Image image = upstream.pushImage(path, "v1", 1024 * 1024);
+            String repo = proxyProject(counter.url(), null, null, null) + "/" + path;
+            URI layer = URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/v2/" + repo + "/blobs/" + image.layer().digest());
+            HttpClient http = HttpClient.newHttpClient();
+
+            counter.corruptBlobs(true);
+            assertThrows(IOException.class, () -> http.send(Admin.request(layer).build(), HttpResponse.BodyHandlers.ofByteArray()),
+                    "the answer is cut off: it never looks complete");
+            assertEquals(List.of("GET /v2/" + path + "/blobs/" + image.layer().digest()), counter.take());
+
+            counter.corruptBlobs(false);
+            HttpResponse<byte[]> good = http.send(Admin.request(layer).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, good.statusCode());
+            assertArrayEquals(upstream.blob(path, image.layer().digest()), good.body());
+            assertEquals(List.of("GET /v2/" + path + "/blobs/" + image.layer().digest()), counter.take(), "nothing was stored the first time");
+            assertArrayEquals(good.body(), http.send(Admin.request(layer).build(), HttpResponse.BodyHandlers.ofByteArray()).body());
+            assertEquals(List.of(), counter.take());
+        }
+    }
+
+    @Test
+    void aTokenAuthenticatedUpstreamGetsATokenOnceForManifestAndBlobs() throws Exception {
+        // The upstream is a Wharf (this one): it challenges with Bearer and issues tokens at its realm.
+        String source = Accounts.project("source", false) + "/app";
+        Oci.Image image = Oci.pushImage(source, "v1");
+        try (CountingProxy counter = CountingProxy.start(vertx, RestAssured.port)) {
+            String repo = proxyProject(counter.url(), null, Admin.USERNAME, Admin.PASSWORD) + "/" + source;
+
+            Response pulled = manifest(repo, "v1");
+            pulled.then().statusCode(200).header("Docker-Content-Digest", image.digest());
+            assertArrayEquals(image.manifest(), pulled.asByteArray());
+            assertArrayEquals(Oci.given().get("/v2/" + source + "/blobs/" + image.layer().digest()).asByteArray(),
+                    Oci.given().get("/v2/" + repo + "/blobs/" + image.layer().digest()).then().statusCode(200).extract().asByteArray());
+            List<String> seen = counter.take().stream().filter(r -> !r.endsWith("/token")).toList();
+            // The blob store holds the layer already (it is this Wharf's): the upstream is asked whether it has it
+            // (a HEAD, so no other project's blob is linked unasked), not for its bytes.
+            assertEquals(List.of("GET /v2/" + source + "/manifests/v1", "GET /v2/" + source + "/manifests/v1",
+                    "HEAD /v2/" + source + "/blobs/" + image.layer().digest()), seen, "challenged once, then the token is kept");
+
+            String anonymous = proxyProject(counter.url(), null, null, null) + "/" + source;
+            assertError(manifest(anonymous, "v1"), 503, "UNAVAILABLE").body("errors[0].message", containsString("401"));
+        }
+    }
+
+    @Test
+    void pushesIntoAProxyProjectAreDenied() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String repo = proxyProject(counter.url(), null, null, null) + "/" + upstreamPath("push");
+            byte[] layer = Oci.randomBytes(32);
+
+            assertError(Oci.given().queryParam("digest", Oci.sha256(layer)).contentType("application/octet-stream").body(layer)
+                    .post("/v2/" + repo + "/blobs/uploads/"), 403, "DENIED").body("errors[0].message", containsString("proxy"));
+            assertError(Oci.given().post("/v2/" + repo + "/blobs/uploads/"), 403, "DENIED");
+            Oci.Descriptor config = new Oci.Descriptor(Oci.OCI_CONFIG, Oci.sha256(layer), layer.length);
+            assertError(Oci.putManifest(repo, "v1", OCI_MANIFEST, Oci.bytes(Oci.imageManifest(OCI_MANIFEST, config, config))),
+                    403, "DENIED").body("errors[0].message", containsString("proxy"));
+            assertEquals(List.of(), counter.take());
+        }
+    }
+
+    @Test
+    void aPrivateProxyProjectRefusesWhomAnyPrivateProjectRefuses() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String path = upstreamPath("private");
+            Oci.Image image = upstream.pushImage(path, "v1", 256);
+            String repo = proxyProject(counter.url(), null, null, null) + "/" + path;
+            String ordinary = Accounts.project("ordinary", false) + "/app";
+            String stranger = Accounts.user("stranger");
+
+            for (String reference : List.of("v1", image.digest())) {
+                assertError(Oci.anonymous().get("/v2/" + ordinary + "/manifests/" + reference), 401, "UNAUTHORIZED");
+                assertError(Oci.anonymous().get("/v2/" + repo + "/manifests/" + reference), 401, "UNAUTHORIZED");
+                int strangerStatus = Accounts.as(stranger).get("/v2/" + ordinary + "/manifests/" + reference).statusCode();
+                Accounts.as(stranger).get("/v2/" + repo + "/manifests/" + reference).then().statusCode(strangerStatus);
+            }
+            assertError(Oci.anonymous().get("/v2/" + repo + "/blobs/" + image.layer().digest()), 401, "UNAUTHORIZED");
+            assertEquals(List.of(), counter.take(), "refused callers cause no upstream request");
+        }
+    }
+
+    @Test
+    void onlySystemAdminsCreateProxyProjectsWithValidSettingsAndCredentialsNeverComeBack() throws Exception {
+        String user = Accounts.user("proxymaker");
+        String refused = "proxy-" + Oci.suffix();
+        Accounts.as(user).contentType(ContentType.JSON).body(Map.of("name", refused, "proxy", Map.of("url", "https://registry-1.docker.io")))
+                .post("/api/v1/projects").then().statusCode(403).contentType("application/problem+json").body("code", equalTo("DENIED"));
+        Admin.given().get("/api/v1/projects/" + refused).then().statusCode(404);
+
+        List<Map<String, Object>> bad = List.of(
+                Map.of("url", "ftp://mirror.example/registry"),
+                Map.of("url", "registry-1.docker.io"),
+                Map.of("url", "/v2/"),
+                Map.of("url", "https://user:pw@registry.example"),
+                Map.of("url", "https://registry.example/?x=1"),
+                Map.of("url", "https://" + "a".repeat(2048) + ".example"),
+                Map.of("url", ""),
+                Map.of("url", "https://registry.example", "tagCheckInterval", "5 minutes"),
+                Map.of("url", "https://registry.example", "tagCheckInterval", "25h"),
+                Map.of("url", "https://registry.example", "tagCheckInterval", "-1m"),
+                Map.of("url", "https://registry.example", "username", "robot"),
+                Map.of("url", "https://registry.example", "username", "u".repeat(256), "password", "p"),
+                Map.of("url", "https://registry.example", "username", "u", "password", "p".repeat(1025)));
+        for (Map<String, Object> proxy : bad) {
+            String name = "proxy-" + Oci.suffix();
+            Admin.given().contentType(ContentType.JSON).body(Map.of("name", name, "proxy", proxy)).post("/api/v1/projects")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("detail", not(org.hamcrest.Matchers.emptyOrNullString()));
+            Admin.given().get("/api/v1/projects/" + name).then().statusCode(404);
+        }
+
+        String password = "upstream-secret-" + Oci.suffix();
+        String name = "proxy-" + Oci.suffix();
+        String created = Admin.given().contentType(ContentType.JSON)
+                .body(Map.of("name", name, "proxy", Map.of("url", "https://registry.example/", "username", "robot", "password", password)))
+                .post("/api/v1/projects").then().statusCode(201)
+                .body("proxy.url", equalTo("https://registry.example")).body("proxy.tagCheckInterval", equalTo("5m"))
+                .body("proxy.credentialsSet", equalTo(true)).extract().asString();
+        assertFalse(created.contains(password));
+        assertFalse(created.contains("robot"), "not even the username comes back");
+        String shown = Admin.given().get("/api/v1/projects/" + name).then().statusCode(200)
+                .body("proxy.credentialsSet", equalTo(true)).extract().asString();
+        assertFalse(shown.contains(password));
+        String listed = Admin.given().get("/api/v1/projects").then().statusCode(200).extract().asString();
+        assertTrue(listed.contains(name));
+        assertFalse(listed.contains(password));
+
+        Pool pool = Arc.container().instance(Pool.class).get();
+        String stored = pool.preparedQuery("select upstream_password from proxy_project pp join project p on p.id = pp.project_id where p.name = $1")
+                .execute(Tuple.of(name)).await().indefinitely().iterator().next().getString("upstream_password");
+        assertTrue(stored.startsWith("sealed:v1:"), "sealed at rest");
+        assertFalse(stored.contains(password));
+
+        String plain = Accounts.project("plain", false);
+        Admin.given().get("/api/v1/projects/" + plain).then().statusCode(200).body("proxy", nullValue());
+        Admin.given().contentType(ContentType.JSON)
+                .body(Map.of("name", "proxy-" + Oci.suffix(), "proxy", Map.of("url", "http://127.0.0.1:5000", "tagCheckInterval", "90s")))
+                .post("/api/v1/projects").then().statusCode(201)
+                .body("proxy.tagCheckInterval", equalTo("90s")).body("proxy.credentialsSet", equalTo(false));
+    }
+
+    @Test
+    void anUpstreamThatAsksForCredentialsGetsTheProjectsAndOnlyThem() throws Exception {
+        String password = "upstream-pw-" + Oci.suffix();
+        try (UpstreamRegistry guarded = UpstreamRegistry.start("puller", password);
+             CountingProxy counter = CountingProxy.start(vertx, guarded.port())) {
+            String path = upstreamPath("guarded");
+            Oci.Image image = guarded.pushImage(path, "v1", 4096);
+
+            String withCredentials = proxyProject(counter.url(), null, "puller", password) + "/" + path;
+            Response pulled = manifest(withCredentials, "v1");
+            pulled.then().statusCode(200).header("Docker-Content-Digest", image.digest());
+            assertArrayEquals(image.manifest(), pulled.asByteArray());
+            assertArrayEquals(guarded.blob(path, image.layer().digest()),
+                    Oci.given().get("/v2/" + withCredentials + "/blobs/" + image.layer().digest()).then().statusCode(200).extract().asByteArray());
+
+            String without = proxyProject(counter.url(), null, null, null) + "/" + path;
+            assertError(manifest(without, "v1"), 503, "UNAVAILABLE").body("errors[0].message", containsString("credentials"));
+            assertNull(Oci.given().get("/v2/" + without + "/tags/list").then().extract().path("tags"));
+        }
+    }
+}
