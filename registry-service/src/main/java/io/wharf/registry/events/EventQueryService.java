@@ -32,13 +32,15 @@ public class EventQueryService {
     static final String COLUMNS = "seq, id, type, subject, occurred_at, data, project";
 
     private final EventAccess access;
+    private final EventQueryConfig config;
 
-    public EventQueryService(EventAccess access) {
+    public EventQueryService(EventAccess access, EventQueryConfig config) {
         this.access = access;
+        this.config = config;
     }
 
     /**
-     * One page of events matching the query, oldest first. An anonymous caller must name a public
+     * One page of events matching the query, oldest first or newest first as it asks. An anonymous caller must name a public
      * project (by {@code project} or {@code repository}): any other anonymous query is refused
      * ({@link SignInRequiredException}) rather than answered with the empty page it would get.
      */
@@ -51,10 +53,13 @@ public class EventQueryService {
             if (reader.readable().none()) {
                 return Uni.createFrom().item(new EventPage(List.of(), null));
             }
-            Filter filter = Filter.of(query, reader.readable());
-            filter.where.append(" AND seq > :after");
-            filter.params.put("after", query.afterSeq());
-            String sql = "SELECT " + COLUMNS + " FROM registry_event WHERE " + filter.where + " ORDER BY seq LIMIT :limit";
+            Filter filter = Filter.of(query, reader.readable(), config.seqBoundAfter());
+            if (query.cursorSeq() > 0) {
+                filter.where.append(query.newestFirst() ? " AND seq < :cursor" : " AND seq > :cursor");
+                filter.params.put("cursor", query.cursorSeq());
+            }
+            String sql = "SELECT " + COLUMNS + " FROM registry_event WHERE " + filter.where
+                    + " ORDER BY seq" + (query.newestFirst() ? " DESC" : "") + " LIMIT :limit";
             return Panache.withSession(() -> Panache.getSession().chain(session -> filter
                     .bind(session.createNativeQuery(sql, Object[].class))
                     .setParameter("limit", query.limit() + 1)
@@ -62,7 +67,7 @@ public class EventQueryService {
                     .map(rows -> {
                         boolean more = rows.size() > query.limit();
                         List<Object[]> page = more ? rows.subList(0, query.limit()) : rows;
-                        String next = more ? EventQuery.cursorAfter(seq(page.get(page.size() - 1))) : null;
+                        String next = more ? query.cursorPast(seq(page.get(page.size() - 1))) : null;
                         return new EventPage(page.stream().map(row -> registryView(row, reader)).toList(), next);
                     });
         });
@@ -129,12 +134,24 @@ public class EventQueryService {
     private record Found(Object[] row, EventReader reader) {
     }
 
-    /** The WHERE clause (without cursor) for a query's filters and the caller's readable projects. */
+    /**
+     * The WHERE clause (without cursor) for a query's filters and the caller's readable projects.
+     *
+     * <p>A time range is also given as a seq range. Times and seqs grow together but not in lockstep
+     * ({@code occurred_at} is the pusher's clock before its insert, seq is taken at the insert), so the
+     * planner cannot know where a time range lies in seq order: paging by seq it would walk the sequence
+     * from its start (oldest first) or end (newest first) through every event outside the range. The seq
+     * bounds are exact, the least and greatest seq of the events in the time range, read from the
+     * {@code (occurred_at, seq)} index ({@code seq + 0}: so that the planner reads them from that index
+     * rather than walking the sequence for them); they are computed only when more than
+     * {@link EventQueryConfig#seqBoundAfter()} events lie outside the range on that side, fewer being
+     * cheaper to walk past.
+     */
     private static final class Filter {
         final StringBuilder where = new StringBuilder("TRUE");
         final Map<String, Object> params = new LinkedHashMap<>();
 
-        static Filter of(EventQuery q, ReadableProjects readable) {
+        static Filter of(EventQuery q, ReadableProjects readable, int seqBoundAfter) {
             Filter f = new Filter();
             f.eq("project", q.project());
             f.eq("repository", q.repository());
@@ -145,13 +162,28 @@ public class EventQueryService {
                 f.where.append(" AND type IN (:types)");
                 f.params.put("types", q.types().stream().map(EventType::cloudEventType).toList());
             }
+            String range = "";
             if (q.since() != null) {
                 f.where.append(" AND occurred_at >= :since");
                 f.params.put("since", q.since());
+                range += " AND occurred_at >= :since";
             }
             if (q.until() != null) {
                 f.where.append(" AND occurred_at < :until");
                 f.params.put("until", q.until());
+                range += " AND occurred_at < :until";
+            }
+            if (q.since() != null) {
+                f.where.append(" AND seq >= (SELECT CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM registry_event WHERE occurred_at < :since LIMIT ")
+                        .append(seqBoundAfter).append(") outside) < ").append(seqBoundAfter)
+                        .append(" THEN 0 ELSE coalesce((SELECT min(seq + 0) FROM registry_event WHERE TRUE").append(range)
+                        .append("), 9223372036854775807) END)");
+            }
+            if (q.until() != null) {
+                f.where.append(" AND seq <= (SELECT CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM registry_event WHERE occurred_at >= :until LIMIT ")
+                        .append(seqBoundAfter).append(") outside) < ").append(seqBoundAfter)
+                        .append(" THEN 9223372036854775807 ELSE coalesce((SELECT max(seq + 0) FROM registry_event WHERE TRUE").append(range)
+                        .append("), 0) END)");
             }
             if (!readable.all()) {
                 f.where.append(" AND project IN (:readable)");
