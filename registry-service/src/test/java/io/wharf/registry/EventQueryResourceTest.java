@@ -195,6 +195,17 @@ class EventQueryResourceTest {
         List<String> window = new ArrayList<>(events(Map.of("project", project, "since", middle, "until", end)).getList("events.id"));
         java.util.Collections.reverse(window);
         assertEquals(window, events(Map.of("project", project, "since", middle, "until", end, "order", "desc")).getList("events.id"));
+        // Without a filter of its own the time range is read through its seq bounds: the same events, both ways.
+        List<String> ours = all.stream().map(e -> (String) e.get("id")).toList();
+        List<String> everyProject = new ArrayList<>(events(Map.of("since", middle, "until", end, "order", "desc", "limit", "500"))
+                .getList("events.id"));
+        everyProject.retainAll(ours);
+        assertEquals(window, everyProject);
+        List<String> everyProjectOldestFirst = new ArrayList<>(events(Map.of("since", middle, "until", end, "limit", "500"))
+                .getList("events.id"));
+        everyProjectOldestFirst.retainAll(ours);
+        java.util.Collections.reverse(everyProjectOldestFirst);
+        assertEquals(window, everyProjectOldestFirst);
         List<String> since = events(Map.of("project", project, "since", middle, "order", "desc", "limit", "2")).getList("events.id");
         assertEquals(List.of(all.get(all.size() - 1).get("id"), all.get(all.size() - 2).get("id")), since);
         // A range with no event in it is an empty page, whichever the order.

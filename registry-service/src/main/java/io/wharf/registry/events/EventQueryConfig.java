@@ -12,6 +12,6 @@ public interface EventQueryConfig {
      * before a page is bounded in seq to the filter's range instead of walking past them (see
      * {@link EventQueryService}); 0 bounds every time-filtered page.
      */
-    @WithDefault("10000")
+    @WithDefault("1000")
     int seqBoundAfter();
 }

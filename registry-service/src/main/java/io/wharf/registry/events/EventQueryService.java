@@ -145,7 +145,9 @@ public class EventQueryService {
      * {@code (occurred_at, seq)} index ({@code seq + 0}: so that the planner reads them from that index
      * rather than walking the sequence for them); they are computed only when more than
      * {@link EventQueryConfig#seqBoundAfter()} events lie outside the range on that side, fewer being
-     * cheaper to walk past.
+     * cheaper to walk past, and only when no filter but type narrows the walk (a repository's, project's,
+     * tag's, digest's or actor's events are walked in their own index, and computing the bounds costs a
+     * read of the whole range's index entries).
      */
     private static final class Filter {
         final StringBuilder where = new StringBuilder("TRUE");
@@ -173,13 +175,16 @@ public class EventQueryService {
                 f.params.put("until", q.until());
                 range += " AND occurred_at < :until";
             }
-            if (q.since() != null) {
+            // A filter with an index of its own ((repository, seq), (project, seq), ...) walks only its own events.
+            boolean walksEverything = q.project() == null && q.repository() == null && q.tag() == null && q.digest() == null
+                    && q.actor() == null;
+            if (q.since() != null && walksEverything) {
                 f.where.append(" AND seq >= (SELECT CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM registry_event WHERE occurred_at < :since LIMIT ")
                         .append(seqBoundAfter).append(") outside) < ").append(seqBoundAfter)
                         .append(" THEN 0 ELSE coalesce((SELECT min(seq + 0) FROM registry_event WHERE TRUE").append(range)
                         .append("), 9223372036854775807) END)");
             }
-            if (q.until() != null) {
+            if (q.until() != null && walksEverything) {
                 f.where.append(" AND seq <= (SELECT CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM registry_event WHERE occurred_at >= :until LIMIT ")
                         .append(seqBoundAfter).append(") outside) < ").append(seqBoundAfter)
                         .append(" THEN 9223372036854775807 ELSE coalesce((SELECT max(seq + 0) FROM registry_event WHERE TRUE").append(range)
