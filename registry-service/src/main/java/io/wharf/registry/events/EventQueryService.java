@@ -53,13 +53,19 @@ public class EventQueryService {
             if (reader.readable().none()) {
                 return Uni.createFrom().item(new EventPage(List.of(), null));
             }
-            Filter filter = Filter.of(query, reader.readable(), config.seqBoundAfter());
+            List<String> leading = leadingColumns(query);
+            Filter filter = Filter.of(query, reader.readable(), config.seqBoundAfter(), leading);
             if (query.cursorSeq() > 0) {
                 filter.where.append(query.newestFirst() ? " AND seq < :cursor" : " AND seq > :cursor");
                 filter.params.put("cursor", query.cursorSeq());
             }
+            String direction = query.newestFirst() ? " DESC" : "";
+            StringBuilder order = new StringBuilder();
+            for (String column : leading) {
+                order.append(column).append(direction).append(", ");
+            }
             String sql = "SELECT " + COLUMNS + " FROM registry_event WHERE " + filter.where
-                    + " ORDER BY seq" + (query.newestFirst() ? " DESC" : "") + " LIMIT :limit";
+                    + " ORDER BY " + order + "seq" + direction + " LIMIT :limit";
             return Panache.withSession(() -> Panache.getSession().chain(session -> filter
                     .bind(session.createNativeQuery(sql, Object[].class))
                     .setParameter("limit", query.limit() + 1)
@@ -71,6 +77,34 @@ public class EventQueryService {
                         return new EventPage(page.stream().map(row -> registryView(row, reader)).toList(), next);
                     });
         });
+    }
+
+    /**
+     * Columns of the query's most selective single-valued filter, to order by ahead of seq. They are
+     * constant in the result, so the order is the same; but only that filter's (column, seq) index
+     * yields it, so the page is read from that index instead of by walking the whole sequence and
+     * filtering, which is what the planner picks for a common value (it cannot know that, say, every
+     * {@code repository.created} lies at the far end of the sequence from where the walk starts).
+     * {@link Filter} writes these filters as {@code column >= x AND column <= x}: the planner drops an
+     * ordering column that an equality pins to one value, and with it the reason to use the index.
+     */
+    static List<String> leadingColumns(EventQuery q) {
+        if (q.digest() != null) {
+            return List.of("digest");
+        }
+        if (q.repository() != null) {
+            return q.tag() != null ? List.of("repository", "tag") : List.of("repository");
+        }
+        if (q.actor() != null) {
+            return List.of("actor");
+        }
+        if (q.project() != null) {
+            return List.of("project");
+        }
+        if (q.types().size() == 1) {
+            return List.of("type");
+        }
+        return List.of();
     }
 
     /** True when the query names a project (directly or as its repository's first segment) that the reader may read. */
@@ -152,15 +186,20 @@ public class EventQueryService {
     private static final class Filter {
         final StringBuilder where = new StringBuilder("TRUE");
         final Map<String, Object> params = new LinkedHashMap<>();
+        /** Filters written as a range, see {@link #leadingColumns}. */
+        private List<String> leading = List.of();
 
-        static Filter of(EventQuery q, ReadableProjects readable, int seqBoundAfter) {
+        static Filter of(EventQuery q, ReadableProjects readable, int seqBoundAfter, List<String> leading) {
             Filter f = new Filter();
+            f.leading = leading;
             f.eq("project", q.project());
             f.eq("repository", q.repository());
             f.eq("tag", q.tag());
             f.eq("digest", q.digest());
             f.eq("actor", q.actor());
-            if (!q.types().isEmpty()) {
+            if (leading.contains("type")) {
+                f.eq("type", q.types().iterator().next().cloudEventType());
+            } else if (!q.types().isEmpty()) {
                 f.where.append(" AND type IN (:types)");
                 f.params.put("types", q.types().stream().map(EventType::cloudEventType).toList());
             }
@@ -199,7 +238,11 @@ public class EventQueryService {
 
         private void eq(String column, String value) {
             if (value != null) {
-                where.append(" AND ").append(column).append(" = :").append(column);
+                if (leading.contains(column)) {
+                    where.append(" AND ").append(column).append(" >= :").append(column).append(" AND ").append(column).append(" <= :").append(column);
+                } else {
+                    where.append(" AND ").append(column).append(" = :").append(column);
+                }
                 params.put(column, value);
             }
         }
