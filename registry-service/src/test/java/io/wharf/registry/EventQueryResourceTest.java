@@ -138,30 +138,97 @@ class EventQueryResourceTest {
     @Test
     void pagesWithAnOpaqueCursorUntilTheLastPage() {
         List<String> all = events(Map.of("project", project)).getList("events.id");
+        List<List<String>> pages = pagesOfFour(Map.of("project", project));
+        assertEquals(3, pages.size());
+        assertEquals(all, pages.stream().flatMap(List::stream).toList());
+    }
+
+    @Test
+    void listsNewestFirstWithOrderDescAndPagesBackwardsWithItsCursor() {
+        List<String> oldestFirst = events(Map.of("project", project)).getList("events.id");
+        List<String> newestFirst = new ArrayList<>(oldestFirst);
+        java.util.Collections.reverse(newestFirst);
+        assertEquals(newestFirst, events(Map.of("project", project, "order", "desc")).getList("events.id"));
+        assertEquals(oldestFirst, events(Map.of("project", project, "order", "asc")).getList("events.id"));
+
+        List<List<String>> pages = pagesOfFour(Map.of("project", project, "order", "desc"));
+        assertEquals(3, pages.size());
         List<String> read = new ArrayList<>();
+        for (List<String> page : pages) {
+            assertTrue(page.stream().noneMatch(read::contains), "pages are disjoint: " + page + " after " + read);
+            read.addAll(page);
+        }
+        assertEquals(newestFirst, read);
+    }
+
+    /** Every page of four events the query has, following each page's cursor (also in its Link header) to the last. */
+    private static List<List<String>> pagesOfFour(Map<String, String> params) {
+        List<List<String>> pages = new ArrayList<>();
         String cursor = null;
-        int pages = 0;
         do {
-            var request = given().queryParam("project", project).queryParam("limit", 4);
+            var request = given().queryParams(params).queryParam("limit", 4);
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
             }
             Response response = request.get("/api/v1/events");
             response.then().statusCode(200);
             JsonPath page = response.jsonPath();
-            read.addAll(page.getList("events.id"));
+            pages.add(page.getList("events.id"));
             cursor = page.get("next");
-            pages++;
             if (cursor != null) {
                 assertEquals(4, page.getList("events").size());
                 assertTrue(response.header("Link").contains("rel=\"next\""), response.header("Link"));
                 assertTrue(response.header("Link").contains("cursor=" + cursor), response.header("Link"));
+                params.forEach((name, value) -> assertTrue(response.header("Link").contains(name + "=" + value), response.header("Link")));
             } else {
                 assertNull(response.header("Link"));
             }
         } while (cursor != null);
-        assertEquals(3, pages);
-        assertEquals(all, read);
+        return pages;
+    }
+
+    @Test
+    void filtersByTimeNewestFirstToo() {
+        List<Map<String, Object>> all = events(Map.of("project", project)).getList("events");
+        String middle = (String) all.get(4).get("time");
+        String end = (String) all.get(8).get("time");
+        List<String> window = new ArrayList<>(events(Map.of("project", project, "since", middle, "until", end)).getList("events.id"));
+        java.util.Collections.reverse(window);
+        assertEquals(window, events(Map.of("project", project, "since", middle, "until", end, "order", "desc")).getList("events.id"));
+        // Without a filter of its own the time range is read through its seq bounds: the same events, both ways.
+        List<String> ours = all.stream().map(e -> (String) e.get("id")).toList();
+        List<String> everyProject = new ArrayList<>(events(Map.of("since", middle, "until", end, "order", "desc", "limit", "500"))
+                .getList("events.id"));
+        everyProject.retainAll(ours);
+        assertEquals(window, everyProject);
+        List<String> everyProjectOldestFirst = new ArrayList<>(events(Map.of("since", middle, "until", end, "limit", "500"))
+                .getList("events.id"));
+        everyProjectOldestFirst.retainAll(ours);
+        java.util.Collections.reverse(everyProjectOldestFirst);
+        assertEquals(window, everyProjectOldestFirst);
+        List<String> since = events(Map.of("project", project, "since", middle, "order", "desc", "limit", "2")).getList("events.id");
+        assertEquals(List.of(all.get(all.size() - 1).get("id"), all.get(all.size() - 2).get("id")), since);
+        // A range with no event in it is an empty page, whichever the order.
+        given().queryParam("project", project).queryParam("since", "2999-01-01T00:00:00Z").get("/api/v1/events").then()
+                .statusCode(200).body("events", hasSize(0)).body("next", org.hamcrest.Matchers.nullValue());
+        given().queryParam("project", project).queryParam("until", "2000-01-01T00:00:00Z").queryParam("order", "desc")
+                .get("/api/v1/events").then().statusCode(200).body("events", hasSize(0));
+    }
+
+    @Test
+    void refusesAnUnknownOrderAndACursorOfTheOtherOrderWith400() {
+        badRequest(Map.of("order", "newest"), "order");
+        badRequest(Map.of("order", "DESC"), "order");
+        String ascCursor = given().queryParam("project", project).queryParam("limit", 1).get("/api/v1/events")
+                .then().statusCode(200).extract().jsonPath().getString("next");
+        String descCursor = given().queryParam("project", project).queryParam("limit", 1).queryParam("order", "desc")
+                .get("/api/v1/events").then().statusCode(200).extract().jsonPath().getString("next");
+        assertNotNull(ascCursor);
+        assertNotNull(descCursor);
+        badRequest(Map.of("project", project, "order", "desc", "cursor", ascCursor), "cursor");
+        badRequest(Map.of("project", project, "cursor", descCursor), "cursor");
+        badRequest(Map.of("order", "desc", "cursor", Base64.getUrlEncoder().encodeToString("desc:0".getBytes(StandardCharsets.UTF_8))),
+                "cursor");
     }
 
     @Test
@@ -252,6 +319,7 @@ class EventQueryResourceTest {
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/events"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/events/{id}/trace"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/events/stream"))
+                .body("paths.'/api/v1/events'.get.parameters.find { it.name == 'order' }.schema.enum", equalTo(List.of("asc", "desc")))
                 .body("components.schemas", org.hamcrest.Matchers.hasKey("Event"));
     }
 

@@ -58,11 +58,12 @@ public class EventResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "List registry events",
-            description = "Events matching every given filter, oldest first, one page at a time. Follow `next` "
-                    + "(also sent as a Link header with rel=next) to read on; the last page has no `next`.")
+            description = "Events matching every given filter, oldest first (or newest first with order=desc), one page at a "
+                    + "time. Follow `next` (also sent as a Link header with rel=next) to read on in the same order; the last "
+                    + "page has no `next`.")
     @APIResponse(responseCode = "200", description = "A page of events",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventPage.class)))
-    @APIResponse(responseCode = "400", description = "A filter, the cursor or the limit is invalid",
+    @APIResponse(responseCode = "400", description = "A filter, the order, the cursor or the limit is invalid",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> list(
             @Parameter(description = "Project (first segment of the repository name)") @RestQuery String project,
@@ -74,11 +75,14 @@ public class EventResource {
             @Parameter(description = "Name of the user or robot that caused the event") @RestQuery String actor,
             @Parameter(description = "Events at or after this time (ISO-8601 with offset)") @RestQuery String since,
             @Parameter(description = "Events before this time (ISO-8601 with offset)") @RestQuery String until,
-            @Parameter(description = "Opaque cursor from a previous page's next") @RestQuery String cursor,
+            @Parameter(description = "asc: oldest first (the default); desc: newest first. A cursor continues the order "
+                    + "that returned it", schema = @Schema(type = SchemaType.STRING, enumeration = { "asc", "desc" }, defaultValue = "asc"))
+            @RestQuery String order,
+            @Parameter(description = "Opaque cursor from a previous page's next (of the same order)") @RestQuery String cursor,
             @Parameter(description = "Page size, 1 to 500", schema = @Schema(type = SchemaType.INTEGER, defaultValue = "50"))
             @RestQuery String limit,
             UriInfo uri) {
-        EventQuery query = EventQuery.parse(project, repository, type, tag, digest, actor, since, until, cursor, limit);
+        EventQuery query = EventQuery.parse(project, repository, type, tag, digest, actor, since, until, order, cursor, limit);
         return events.list(query).map(page -> {
             Response.ResponseBuilder ok = Response.ok(page);
             if (page.next() != null) {
@@ -107,7 +111,7 @@ public class EventResource {
     public Multi<EventView> stream(@RestQuery String project, @RestQuery String repository, @RestQuery List<String> type,
                                    @RestQuery String tag, @RestQuery String digest, @RestQuery String actor,
                                    @RestHeader("Authorization") String authorization, HttpServerRequest request) {
-        EventQuery query = EventQuery.parse(project, repository, type, tag, digest, actor, null, null, null, null);
+        EventQuery query = EventQuery.parse(project, repository, type, tag, digest, actor, null, null, null, null, null);
         String bearer = authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 ? authorization.substring(BEARER.length()).trim() : null;
         return streams.open(query, ClientAddress.of(request), bearer);

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * One page of matching events, oldest first.
+ * One page of matching events, in the order asked for (oldest first unless newest first).
  *
  * @param events the events of this page
  * @param next   cursor of the next page; absent on the last page

@@ -21,7 +21,9 @@ import io.wharf.events.EventType;
  * @param actor      name of the user or robot that caused the event
  * @param since      events that happened at or after this instant
  * @param until      events that happened before this instant
- * @param afterSeq   only events after this position (decoded from the cursor); 0 from the start
+ * @param newestFirst pages newest first (order=desc) instead of oldest first (order=asc, the default)
+ * @param cursorSeq  only events past this position in the page order (decoded from the cursor): a
+ *                   greater seq oldest first, a smaller one newest first; 0 to start at the first event
  * @param limit      most events in one page
  */
 public record EventQuery(
@@ -33,48 +35,78 @@ public record EventQuery(
         String actor,
         OffsetDateTime since,
         OffsetDateTime until,
-        long afterSeq,
+        boolean newestFirst,
+        long cursorSeq,
         int limit) {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
+    /** Cursor of an oldest-first page (seq:N, as before order existed) and of a newest-first one. */
     private static final String CURSOR_PREFIX = "seq:";
+    private static final String DESC_CURSOR_PREFIX = "desc:";
+    /** Values of the order parameter. */
+    public static final String ASC = "asc";
+    public static final String DESC = "desc";
 
     /**
      * Reads the query parameters as given in a request; throws {@link InvalidEventQueryException}
      * naming the parameter that is wrong. Types are CloudEvents types ({@code io.wharf.tag.created})
-     * or their short form ({@code tag.created}); times are ISO-8601 with an offset.
+     * or their short form ({@code tag.created}); times are ISO-8601 with an offset; order is {@code asc}
+     * (oldest first, the default) or {@code desc} (newest first), and a cursor continues only the order
+     * that returned it.
      */
     public static EventQuery parse(String project, String repository, List<String> types, String tag, String digest,
-                                   String actor, String since, String until, String cursor, String limit) {
+                                   String actor, String since, String until, String order, String cursor, String limit) {
         OffsetDateTime from = time("since", since);
         OffsetDateTime to = time("until", until);
         if (from != null && to != null && !from.isBefore(to)) {
             throw new InvalidEventQueryException("since", "since must be before until");
         }
+        boolean newestFirst = newestFirst(order);
         return new EventQuery(blankToNull(project), blankToNull(repository), types(types), blankToNull(tag),
-                blankToNull(digest), blankToNull(actor), from, to, decodeCursor(cursor), limit(limit));
+                blankToNull(digest), blankToNull(actor), from, to, newestFirst, decodeCursor(cursor, newestFirst), limit(limit));
     }
 
-    /** The opaque cursor that continues after the event at {@code seq}. */
-    public static String cursorAfter(long seq) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((CURSOR_PREFIX + seq).getBytes(StandardCharsets.UTF_8));
+    /** The opaque cursor that continues this query's order past the event at {@code seq}. */
+    public String cursorPast(long seq) {
+        String text = (newestFirst ? DESC_CURSOR_PREFIX : CURSOR_PREFIX) + seq;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    static long decodeCursor(String cursor) {
+    private static boolean newestFirst(String order) {
+        if (order == null || order.isBlank() || ASC.equals(order)) {
+            return false;
+        }
+        if (DESC.equals(order)) {
+            return true;
+        }
+        throw new InvalidEventQueryException("order", "order must be asc (oldest first) or desc (newest first)");
+    }
+
+    static long decodeCursor(String cursor, boolean newestFirst) {
         if (cursor == null || cursor.isEmpty()) {
             return 0;
         }
+        String prefix = newestFirst ? DESC_CURSOR_PREFIX : CURSOR_PREFIX;
+        String other = newestFirst ? CURSOR_PREFIX : DESC_CURSOR_PREFIX;
+        String text;
         try {
-            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (text.startsWith(CURSOR_PREFIX)) {
-                long seq = Long.parseLong(text.substring(CURSOR_PREFIX.length()));
-                if (seq >= 0) {
+            text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEventQueryException("cursor", "cursor is not one this API returned");
+        }
+        if (text.startsWith(other)) {
+            throw new InvalidEventQueryException("cursor", "cursor continues the other order: pass the order that returned it");
+        }
+        if (text.startsWith(prefix)) {
+            try {
+                long seq = Long.parseLong(text.substring(prefix.length()));
+                if (seq > 0 || (seq == 0 && !newestFirst)) {
                     return seq;
                 }
+            } catch (NumberFormatException e) {
+                // refused below
             }
-        } catch (IllegalArgumentException e) {
-            // falls through to the refusal below (NumberFormatException is an IllegalArgumentException)
         }
         throw new InvalidEventQueryException("cursor", "cursor is not one this API returned");
     }

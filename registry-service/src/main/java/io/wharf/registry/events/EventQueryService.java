@@ -32,13 +32,15 @@ public class EventQueryService {
     static final String COLUMNS = "seq, id, type, subject, occurred_at, data, project";
 
     private final EventAccess access;
+    private final EventQueryConfig config;
 
-    public EventQueryService(EventAccess access) {
+    public EventQueryService(EventAccess access, EventQueryConfig config) {
         this.access = access;
+        this.config = config;
     }
 
     /**
-     * One page of events matching the query, oldest first. An anonymous caller must name a public
+     * One page of events matching the query, oldest first or newest first as it asks. An anonymous caller must name a public
      * project (by {@code project} or {@code repository}): any other anonymous query is refused
      * ({@link SignInRequiredException}) rather than answered with the empty page it would get.
      */
@@ -51,10 +53,19 @@ public class EventQueryService {
             if (reader.readable().none()) {
                 return Uni.createFrom().item(new EventPage(List.of(), null));
             }
-            Filter filter = Filter.of(query, reader.readable());
-            filter.where.append(" AND seq > :after");
-            filter.params.put("after", query.afterSeq());
-            String sql = "SELECT " + COLUMNS + " FROM registry_event WHERE " + filter.where + " ORDER BY seq LIMIT :limit";
+            List<String> leading = leadingColumns(query);
+            Filter filter = Filter.of(query, reader.readable(), config.seqBoundAfter(), leading);
+            if (query.cursorSeq() > 0) {
+                filter.where.append(query.newestFirst() ? " AND seq < :cursor" : " AND seq > :cursor");
+                filter.params.put("cursor", query.cursorSeq());
+            }
+            String direction = query.newestFirst() ? " DESC" : "";
+            StringBuilder order = new StringBuilder();
+            for (String column : leading) {
+                order.append(column).append(direction).append(", ");
+            }
+            String sql = "SELECT " + COLUMNS + " FROM registry_event WHERE " + filter.where
+                    + " ORDER BY " + order + "seq" + direction + " LIMIT :limit";
             return Panache.withSession(() -> Panache.getSession().chain(session -> filter
                     .bind(session.createNativeQuery(sql, Object[].class))
                     .setParameter("limit", query.limit() + 1)
@@ -62,10 +73,38 @@ public class EventQueryService {
                     .map(rows -> {
                         boolean more = rows.size() > query.limit();
                         List<Object[]> page = more ? rows.subList(0, query.limit()) : rows;
-                        String next = more ? EventQuery.cursorAfter(seq(page.get(page.size() - 1))) : null;
+                        String next = more ? query.cursorPast(seq(page.get(page.size() - 1))) : null;
                         return new EventPage(page.stream().map(row -> registryView(row, reader)).toList(), next);
                     });
         });
+    }
+
+    /**
+     * Columns of the query's most selective single-valued filter, to order by ahead of seq. They are
+     * constant in the result, so the order is the same; but only that filter's (column, seq) index
+     * yields it, so the page is read from that index instead of by walking the whole sequence and
+     * filtering, which is what the planner picks for a common value (it cannot know that, say, every
+     * {@code repository.created} lies at the far end of the sequence from where the walk starts).
+     * {@link Filter} writes these filters as {@code column >= x AND column <= x}: the planner drops an
+     * ordering column that an equality pins to one value, and with it the reason to use the index.
+     */
+    static List<String> leadingColumns(EventQuery q) {
+        if (q.digest() != null) {
+            return List.of("digest");
+        }
+        if (q.repository() != null) {
+            return q.tag() != null ? List.of("repository", "tag") : List.of("repository");
+        }
+        if (q.actor() != null) {
+            return List.of("actor");
+        }
+        if (q.project() != null) {
+            return List.of("project");
+        }
+        if (q.types().size() == 1) {
+            return List.of("type");
+        }
+        return List.of();
     }
 
     /** True when the query names a project (directly or as its repository's first segment) that the reader may read. */
@@ -129,29 +168,66 @@ public class EventQueryService {
     private record Found(Object[] row, EventReader reader) {
     }
 
-    /** The WHERE clause (without cursor) for a query's filters and the caller's readable projects. */
+    /**
+     * The WHERE clause (without cursor) for a query's filters and the caller's readable projects.
+     *
+     * <p>A time range is also given as a seq range. Times and seqs grow together but not in lockstep
+     * ({@code occurred_at} is the pusher's clock before its insert, seq is taken at the insert), so the
+     * planner cannot know where a time range lies in seq order: paging by seq it would walk the sequence
+     * from its start (oldest first) or end (newest first) through every event outside the range. The seq
+     * bounds are exact, the least and greatest seq of the events in the time range, read from the
+     * {@code (occurred_at, seq)} index ({@code seq + 0}: so that the planner reads them from that index
+     * rather than walking the sequence for them); they are computed only when more than
+     * {@link EventQueryConfig#seqBoundAfter()} events lie outside the range on that side, fewer being
+     * cheaper to walk past, and only when no filter but type narrows the walk (a repository's, project's,
+     * tag's, digest's or actor's events are walked in their own index, and computing the bounds costs a
+     * read of the whole range's index entries).
+     */
     private static final class Filter {
         final StringBuilder where = new StringBuilder("TRUE");
         final Map<String, Object> params = new LinkedHashMap<>();
+        /** Filters written as a range, see {@link #leadingColumns}. */
+        private List<String> leading = List.of();
 
-        static Filter of(EventQuery q, ReadableProjects readable) {
+        static Filter of(EventQuery q, ReadableProjects readable, int seqBoundAfter, List<String> leading) {
             Filter f = new Filter();
+            f.leading = leading;
             f.eq("project", q.project());
             f.eq("repository", q.repository());
             f.eq("tag", q.tag());
             f.eq("digest", q.digest());
             f.eq("actor", q.actor());
-            if (!q.types().isEmpty()) {
+            if (leading.contains("type")) {
+                f.eq("type", q.types().iterator().next().cloudEventType());
+            } else if (!q.types().isEmpty()) {
                 f.where.append(" AND type IN (:types)");
                 f.params.put("types", q.types().stream().map(EventType::cloudEventType).toList());
             }
+            String range = "";
             if (q.since() != null) {
                 f.where.append(" AND occurred_at >= :since");
                 f.params.put("since", q.since());
+                range += " AND occurred_at >= :since";
             }
             if (q.until() != null) {
                 f.where.append(" AND occurred_at < :until");
                 f.params.put("until", q.until());
+                range += " AND occurred_at < :until";
+            }
+            // A filter with an index of its own ((repository, seq), (project, seq), ...) walks only its own events.
+            boolean walksEverything = q.project() == null && q.repository() == null && q.tag() == null && q.digest() == null
+                    && q.actor() == null;
+            if (q.since() != null && walksEverything) {
+                f.where.append(" AND seq >= (SELECT CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM registry_event WHERE occurred_at < :since LIMIT ")
+                        .append(seqBoundAfter).append(") outside) < ").append(seqBoundAfter)
+                        .append(" THEN 0 ELSE coalesce((SELECT min(seq + 0) FROM registry_event WHERE TRUE").append(range)
+                        .append("), 9223372036854775807) END)");
+            }
+            if (q.until() != null && walksEverything) {
+                f.where.append(" AND seq <= (SELECT CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM registry_event WHERE occurred_at >= :until LIMIT ")
+                        .append(seqBoundAfter).append(") outside) < ").append(seqBoundAfter)
+                        .append(" THEN 9223372036854775807 ELSE coalesce((SELECT max(seq + 0) FROM registry_event WHERE TRUE").append(range)
+                        .append("), 0) END)");
             }
             if (!readable.all()) {
                 f.where.append(" AND project IN (:readable)");
@@ -162,7 +238,11 @@ public class EventQueryService {
 
         private void eq(String column, String value) {
             if (value != null) {
-                where.append(" AND ").append(column).append(" = :").append(column);
+                if (leading.contains(column)) {
+                    where.append(" AND ").append(column).append(" >= :").append(column).append(" AND ").append(column).append(" <= :").append(column);
+                } else {
+                    where.append(" AND ").append(column).append(" = :").append(column);
+                }
                 params.put(column, value);
             }
         }

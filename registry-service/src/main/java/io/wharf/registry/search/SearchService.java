@@ -31,8 +31,9 @@ import io.wharf.reference.Glob;
  * that repository.
  *
  * <p>Indexes: trigram GIN indexes on names (pg_trgm) serve substring and similarity matches, a
- * full-text GIN index serves descriptions, a btree on tag names serves tag prefixes. Without
- * pg_trgm the same query runs by scanning and similarity is not used.
+ * full-text GIN index on the stored description words ({@code description_words}) serves descriptions,
+ * a btree on tag names serves tag prefixes. Without pg_trgm the same query runs by scanning and
+ * similarity is not used.
  */
 @ApplicationScoped
 public class SearchService {
@@ -134,8 +135,9 @@ public class SearchService {
         boolean fuzzy = trgm && hasText && text.indexOf('/') < 0;
         String fuzzyOp = trgm ? "OPERATOR(" + quote(trgmSchema) + ".%)" : null;
 
-        // Projects the viewer may pull from, with the project-level filters.
-        sql.append("WITH vis AS (SELECT name, public, verified_publisher FROM project WHERE ");
+        // Projects the viewer may pull from, with the project-level filters. Not materialized: each branch
+        // joins it on its own terms (the project branch through project's name indexes, not a scan of every row).
+        sql.append("WITH vis AS NOT MATERIALIZED (SELECT name, public, verified_publisher FROM project WHERE ");
         if (viewer.all()) {
             sql.append("true");
         } else {
@@ -164,13 +166,13 @@ public class SearchService {
             String prefix = prefixP.get();
             String infix = infixP.get();
             String shortName = "substr(r.name, length(r.project) + 2)";
-            String fts = "to_tsvector('simple', coalesce(r.description, '')) @@ plainto_tsquery('simple', " + exact + ")";
+            String fts = "r.description_words @@ plainto_tsquery('simple', " + exact + ")";
             StringBuilder s = new StringBuilder("SELECT 'repository'::text AS kind, ")
                     .append("CASE WHEN r.name = ").append(exact).append(" OR ").append(shortName).append(" = ").append(exact).append(" THEN 0 ")
                     .append("WHEN r.name LIKE ").append(prefix).append(" OR ").append(shortName).append(" LIKE ").append(prefix).append(" THEN 1 ")
                     .append("WHEN r.name LIKE ").append(infix).append(" THEN 2 ELSE 3 END AS rank, ")
                     .append(hasText ? (trgm ? similarityFn + "(" + shortName + ", " + exact + ") + " : "")
-                            + "ts_rank(to_tsvector('simple', coalesce(r.description, '')), plainto_tsquery('simple', " + exact + "))" : "0::real")
+                            + "ts_rank(r.description_words, plainto_tsquery('simple', " + exact + "))" : "0::real")
                     .append("::float8 AS score, r.name AS sort_name, r.id AS ref_id, r.name AS name, r.project AS project, r.description AS description, ")
                     .append("p.name = 'library' AS official, p.verified_publisher AS verified, p.public AS public, NULL::timestamptz AS pushed_at, ")
                     .append("r.pull_count AS pull_count, NULL::text AS repository, NULL::text AS tag, NULL::text AS digest ")
