@@ -2,8 +2,9 @@
 # System test of the quickstart: `./wharf up` on spare ports and a temporary data directory,
 # every service answers and is healthy, real clients push and pull (e2e/clients.sh), a push
 # reaches the notifier and the deployer through Kafka and a signed webhook (subscribed with the
-# registry's API token), a maintainer removed in the registry is refused by the notifier within a
-# minute, the registry's trace shows the delivery, then `./wharf down` leaves no
+# registry's API token), real clients push and pull over HTTPS with the CA `./wharf up` made
+# (WHARF_TLS=1; e2e/https.sh), a maintainer removed in the registry is refused by the notifier
+# within a minute, the registry's trace shows the delivery, then `./wharf down` leaves no
 # process and no port behind.
 #
 # Usage: e2e/system.sh        (as root: the client stage runs podman and a private dockerd)
@@ -30,7 +31,9 @@ export WHARF_DEPLOYER_REGISTRY_HOST=127.0.0.1:$WHARF_REGISTRY_PORT
 # links or references it), so the other scenarios are unaffected. No scheduled runs: only the
 # scenario's, at known points.
 export WHARF_GC_GRACE=0s WHARF_GC_SCHEDULE=off
-PORTS=($WHARF_REGISTRY_PORT $WHARF_NOTIFIER_PORT $WHARF_DEPLOYER_PORT $WHARF_KAFKA_PORT $WHARF_KAFKA_CONTROLLER_PORT)
+# HTTPS next to plain HTTP, with the local CA ./wharf up makes (e2e/https.sh below).
+export WHARF_TLS=1 WHARF_TLS_PORT=$((BASE + 443))
+PORTS=($WHARF_REGISTRY_PORT $WHARF_NOTIFIER_PORT $WHARF_DEPLOYER_PORT $WHARF_KAFKA_PORT $WHARF_KAFKA_CONTROLLER_PORT $WHARF_TLS_PORT)
 # The registry's administrator, made for this run: every curl below signs in as it (a private curlrc).
 export WHARF_ADMIN_USER=admin WHARF_ADMIN_PASSWORD
 WHARF_ADMIN_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -116,6 +119,24 @@ if [ "${E2E_SKIP_CLIENTS:-0}" != 1 ]; then
   else
     not_ok "real clients push and pull"
     grep -v '^ok' "$WHARF_DATA_DIR/clients.out" | sed 's/^/#   /' | tail -n 40
+  fi
+fi
+
+# HTTPS: ./wharf up made a CA in the data directory and keeps it across starts, and prints how clients trust it;
+# real clients push and pull over TLS at the machine's own address with it trusted, and are refused without it.
+TLS_CA=$WHARF_DATA_DIR/tls/ca.crt
+ca_before=$(sha256sum "$TLS_CA" 2>/dev/null | cut -d' ' -f1)
+"$ROOT/wharf" up >"$WHARF_DATA_DIR/up-again.out" 2>&1
+check "./wharf up again keeps the local CA and prints how docker trusts it (certs.d)" sh -c \
+  'grep -q "/etc/docker/certs.d/.*:$0/ca.crt" "$1" && test -n "$3" && test "$(sha256sum "$2" | cut -d" " -f1)" = "$3"' \
+  "$WHARF_TLS_PORT" "$WHARF_DATA_DIR/up-again.out" "$TLS_CA" "$ca_before"
+if [ "${E2E_SKIP_CLIENTS:-0}" != 1 ]; then
+  TLS_HOST=$(grep -E '^[0-9]+(\.[0-9]+){3}$' "$WHARF_DATA_DIR/tls/server.names" 2>/dev/null | grep -v '^127\.' | head -n 1)
+  if E2E_USER=$WHARF_ADMIN_USER E2E_PASS=$WHARF_ADMIN_PASSWORD bash "$ROOT/e2e/https.sh" "${TLS_HOST:-127.0.0.1}:$WHARF_TLS_PORT" "$TLS_CA" >"$WHARF_DATA_DIR/https.out" 2>&1; then
+    ok "real clients push and pull over HTTPS with the CA trusted, and are refused without it ($(tail -n 1 "$WHARF_DATA_DIR/https.out"))"
+  else
+    not_ok "real clients over HTTPS"
+    grep -v '^ok' "$WHARF_DATA_DIR/https.out" | sed 's/^/#   /' | tail -n 40
   fi
 fi
 
