@@ -119,11 +119,13 @@ public class DeliveryWorker {
 
     /** Wakes the worker when {@code due} comes (at once when it is past). */
     public void wakeAt(OffsetDateTime due) {
-        long millis = Duration.between(OffsetDateTime.now(), due).toMillis();
-        if (millis <= 0) {
+        long nanos = Duration.between(OffsetDateTime.now(), due).toNanos();
+        if (nanos <= 0) {
             wake();
         } else {
-            vertx.setTimer(millis, timer -> wake());
+            // Rounded up, plus a millisecond: woken a fraction early, the look would not find the delivery due yet
+            // and nothing else would wake the worker before the poll (seen in PromptDeliveryTest, polling hourly).
+            vertx.setTimer((nanos + 999_999) / 1_000_000 + 1, timer -> wake());
         }
     }
 
