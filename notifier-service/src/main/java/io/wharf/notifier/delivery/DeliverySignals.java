@@ -5,13 +5,9 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.jboss.logging.Logger;
-
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import io.wharf.pg.PgChannels;
 
 /**
@@ -23,33 +19,26 @@ import io.wharf.pg.PgChannels;
  */
 @ApplicationScoped
 public class DeliverySignals {
-    private static final Logger LOG = Logger.getLogger(DeliverySignals.class);
 
     /** The PostgreSQL channel queued deliveries are announced on. */
     public static final String CHANNEL = "wharf_notifier_deliveries";
 
     private final String instance = UUID.randomUUID().toString();
     private final DeliveryWorker worker;
-    private final Pool pool;
     private final PgChannels channels;
     private PgSubscriber subscriber;
 
-    public DeliverySignals(DeliveryWorker worker, Pool pool, PgChannels channels) {
+    public DeliverySignals(DeliveryWorker worker, PgChannels channels) {
         this.worker = worker;
-        this.pool = pool;
         this.channels = channels;
     }
 
     void listen(@Observes StartupEvent start) {
-        subscriber = channels.subscriber();
-        subscriber.channel(CHANNEL).handler(from -> {
+        subscriber = channels.listen(CHANNEL, from -> {
             if (!instance.equals(from)) {
                 worker.wake();
             }
-        }).subscribeHandler(worker::wake);
-        subscriber.connect().subscribe().with(
-                connected -> LOG.debugf("listening for queued deliveries on %s", CHANNEL),
-                failure -> LOG.warnf("cannot listen for queued deliveries (polling only): %s", failure.toString()));
+        }, worker::wake, "queued deliveries");
     }
 
     void stop(@Observes ShutdownEvent stop) {
@@ -79,8 +68,6 @@ public class DeliverySignals {
     }
 
     private void announce() {
-        pool.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(CHANNEL, instance)).subscribe().with(
-                sent -> { },
-                failure -> LOG.debugf("could not wake other instances' delivery workers: %s", failure.toString()));
+        channels.send(CHANNEL, instance, "queued deliveries (other instances' workers find them by polling)");
     }
 }
