@@ -22,6 +22,7 @@ import io.wharf.events.EventCodec;
 import io.wharf.events.EventType;
 import io.wharf.events.RegistryEventData;
 import io.wharf.events.StorageEventData;
+import io.wharf.events.Topics;
 import io.wharf.events.WharfEvent;
 import io.wharf.infra.WharfInfraTestResource;
 import io.wharf.notifier.support.Api;
@@ -109,6 +110,12 @@ class StorageEventDeliveryTest {
             assertEquals(3L, EventCodec.fromStructuredJson(request.body()).storageData().gc().blobsDeleted());
             Map<String, Object> delivery = Api.awaitDeliveries(all.getString("id"), 1, "DELIVERED").get(0);
             assertEquals(null, delivery.get("repository"));
+            // Its outcome is published like any other, naming no repository (it once failed to build, and stopped the sweep).
+            WharfEvent<?> outcome = EventCodec.fromKafka(Kafka.awaitRecord(bootstrapServers, Topics.PIPELINE_EVENTS,
+                    r -> event.id().equals(r.key())));
+            assertEquals(EventType.NOTIFICATION_DELIVERED, outcome.type());
+            assertEquals(EventType.GC_COMPLETED, outcome.notificationData().eventType());
+            assertEquals(null, outcome.notificationData().repository());
             assertTrue(!hasDeliveryOf(mine.getString("id"), event), "a project's subscription is not sent registry-wide events");
             Api.delete(all.getString("id"));
         }

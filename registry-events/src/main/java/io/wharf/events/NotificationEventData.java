@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param attempt        1 for the first attempt
  * @param statusCode     the target's answer (HTTP status or SMTP reply code), null if none came
  * @param error          why it failed, null when delivered
- * @param repository     repository of the registry event
+ * @param repository     repository of the registry event; null when that event concerns no repository (a
+ *                       registry-wide storage event such as {@code gc.completed}), required otherwise
  * @param tag            tag of the registry event, if any
  * @param digest         digest of the registry event, if any
  */
@@ -41,7 +42,9 @@ public record NotificationEventData(
 
     public NotificationEventData {
         Objects.requireNonNull(eventId, "eventId");
-        Objects.requireNonNull(repository, "repository");
+        if (repository == null && eventType != null && !eventType.isStorageEvent()) {
+            throw new NullPointerException("repository (required after a " + eventType.suffix() + " event)");
+        }
     }
 
     /** How a notification is sent; written in lower case. Unknown channels read as null. */
@@ -66,7 +69,10 @@ public record NotificationEventData(
         return new Builder();
     }
 
-    /** Builds {@link NotificationEventData}; {@code eventId} and {@code repository} are required. */
+    /**
+     * Builds {@link NotificationEventData}; {@code eventId} is required, and {@code repository} unless the event
+     * followed is a registry-wide storage event.
+     */
     public static final class Builder {
         private String eventId;
         private EventType eventType;

@@ -71,6 +71,22 @@ class WharfEventTest {
     }
 
     @Test
+    void anOutcomeNamesARepositoryUnlessItFollowsARegistryWideEvent() {
+        OffsetDateTime now = OffsetDateTime.now();
+        WharfEvent<StorageEventData> gc = WharfEvent.create(EventType.GC_COMPLETED, REGISTRY, new StorageEventData(null, null, null,
+                new StorageEventData.GcRun(UUID.randomUUID().toString(), false, "manual", "completed", 1L, 10L, 0L, now, now),
+                Actor.user("admin"), null));
+        WharfEvent<NotificationEventData> delivered = WharfEvent.create(EventType.NOTIFICATION_DELIVERED, URI.create("/wharf/notifier"),
+                NotificationEventData.following(gc).subscriptionId("s").deliveryId("d").channel(Channel.WEBHOOK).attempt(1).build());
+
+        assertNull(delivered.notificationData().repository());
+        ProducerRecord<String, byte[]> record = EventCodec.toProducerRecord(delivered);
+        assertEquals(delivered, EventCodec.fromKafka(record.headers(), record.value()));
+        assertThrows(NullPointerException.class, () -> NotificationEventData.builder().eventId("e")
+                .eventType(EventType.TAG_CREATED).build());
+    }
+
+    @Test
     void digestIsRequiredExceptForRepositoryEvents() {
         RegistryEventData noDigest = RegistryEventData.builder("acme/api", null).build();
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.wharf.events.EventCodec;
 import io.wharf.events.EventType;
+import io.wharf.events.NotificationEventData;
 import io.wharf.events.StorageEventData;
 import io.wharf.events.Topics;
 import io.wharf.events.WharfEvent;
@@ -351,7 +353,7 @@ class GcTest {
     }
 
     @Test
-    void publishesGcCompleted() {
+    void publishesGcCompleted() throws Exception {
         String id = runToEnd(false).getString("id");
         Map<String, Object> props = new HashMap<>();
         props.put("bootstrap.servers", bootstrapServers);
@@ -377,6 +379,16 @@ class GcTest {
         assertEquals(false, gc.dryRun());
         assertEquals("manual", gc.trigger());
         assertEquals(Admin.USERNAME, found.get(0).storageData().actor().name());
+
+        // The notifier's outcome of delivering it names no repository (a run concerns none): the trace keeps it.
+        WharfEvent<NotificationEventData> delivered = WharfEvent.create(EventType.NOTIFICATION_DELIVERED, URI.create("/wharf/notifier"),
+                NotificationEventData.following(found.get(0)).subscriptionId("sub-gc").deliveryId("del-gc")
+                        .channel(NotificationEventData.Channel.WEBHOOK).target("hooks.example.com").attempt(1).statusCode(204).build());
+        assertNull(delivered.notificationData().repository());
+        TestKafka.publish(bootstrapServers, delivered);
+        await("the trace of " + found.get(0).id()).atMost(Duration.ofSeconds(30)).until(() -> Admin.given()
+                .get("/api/v1/events/" + found.get(0).id() + "/trace").then().statusCode(200).extract().jsonPath()
+                .getList("pipeline.id").contains(delivered.id()));
     }
 
     @Test

@@ -54,22 +54,26 @@ public class OutcomeRelay {
         this.channels = channels.stream().collect(Collectors.toMap(NotificationChannel::kind, Function.identity()));
     }
 
-    /** Publishes a finished delivery's outcome, then marks it published; a failure is logged and left to the sweep. */
+    /**
+     * Publishes a finished delivery's outcome, then marks it published; a failure (also one building the outcome)
+     * is logged and left to the sweep, and never stops the sweep's other deliveries.
+     */
     public Uni<Void> publish(Subscription subscription, Delivery delivery) {
-        Uni<Void> sent;
-        if (delivery.state == Delivery.State.DELIVERED) {
-            sent = publisher.outcome(event(EventType.NOTIFICATION_DELIVERED, subscription, delivery));
-        } else {
-            sent = publisher.outcome(event(EventType.NOTIFICATION_FAILED, subscription, delivery))
-                    .chain(() -> publisher.deadLetter(EventCodec.fromStructuredJson(delivery.event), delivery));
-        }
-        return sent
+        return Uni.createFrom().deferred(() -> send(subscription, delivery))
                 .chain(() -> Panache.withTransaction(() -> deliveries.update("outcomePublished = true where id = ?1", delivery.id)))
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("outcome of delivery %s not published yet (%s); the sweep retries", delivery.id, failure.getMessage());
                     return null;
                 });
+    }
+
+    private Uni<Void> send(Subscription subscription, Delivery delivery) {
+        if (delivery.state == Delivery.State.DELIVERED) {
+            return publisher.outcome(event(EventType.NOTIFICATION_DELIVERED, subscription, delivery));
+        }
+        return publisher.outcome(event(EventType.NOTIFICATION_FAILED, subscription, delivery))
+                .chain(() -> publisher.deadLetter(EventCodec.fromStructuredJson(delivery.event), delivery));
     }
 
     @Scheduled(every = "${wharf.notifier.delivery.outcome-sweep-interval}", delayed = "5s",
