@@ -70,32 +70,13 @@ fi
 # ---------------------------------------------------------------- work dir, cleanup
 WORK=$(mktemp -d /tmp/wharf-e2e.XXXXXXXX)
 LOG=$WORK/last.log
-DOCKERD_PID=
 DOCKER_DIR=$WORK/docker
-
-stop_pid() { # stop_pid PID SECONDS: TERM, poll until gone, then KILL
-    local pid=$1 limit=$2 i
-    [ -n "$pid" ] || return 0
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null
-    for ((i = 0; i < limit * 10; i++)); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null
-}
+# shellcheck source=e2e/dockerd.sh
+. "$(dirname "${BASH_SOURCE[0]}")/dockerd.sh"
 
 cleanup() {
     set +e
-    local cpid=
-    if [ -n "$DOCKERD_PID" ]; then
-        [ -f "$DOCKER_DIR/exec/containerd/containerd.pid" ] &&
-            cpid=$(cat "$DOCKER_DIR/exec/containerd/containerd.pid" 2>/dev/null)
-        stop_pid "$DOCKERD_PID" 30
-        wait "$DOCKERD_PID" 2>/dev/null
-        # dockerd normally stops the containerd it started; make sure by PID
-        [ -n "$cpid" ] && stop_pid "$cpid" 10
-    fi
+    dockerd_stop
     # anything still mounted below the work dir (docker netns, podman image mounts)
     awk -v w="$WORK/" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r |
         while read -r m; do umount -l "$m" 2>/dev/null; done
@@ -165,7 +146,6 @@ TLS=(--tls-verify=false)
 podman_a() { podman --root "$WORK/pa/root" --runroot "$WORK/pa/run" --tmpdir "$WORK/pa/tmp" --storage-driver vfs "$@"; }
 podman_b() { podman --root "$WORK/pb/root" --runroot "$WORK/pb/run" --tmpdir "$WORK/pb/tmp" --storage-driver vfs "$@"; }
 buildah_a() { buildah --root "$WORK/pa/root" --runroot "$WORK/pa/run" --storage-driver vfs "$@"; }
-dk() { DOCKER_HOST=unix://$DOCKER_DIR/docker.sock docker "$@"; }
 
 # curl against the registry API, with credentials when E2E_USER is set
 # (Basic, or a Bearer token fetched from the challenge's realm for SCOPE).
@@ -349,20 +329,7 @@ scenario_podman() {
 
 # ---------------------------------------------------------------- 3. docker
 start_dockerd() {
-    local i
-    mkdir -p "$DOCKER_DIR/data" "$DOCKER_DIR/exec"
-    echo '{}' >"$DOCKER_DIR/daemon.json"
-    dockerd --config-file "$DOCKER_DIR/daemon.json" \
-        --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
-        --data-root "$DOCKER_DIR/data" --exec-root "$DOCKER_DIR/exec" \
-        -H "unix://$DOCKER_DIR/docker.sock" --pidfile "$DOCKER_DIR/docker.pid" \
-        --insecure-registry "$R" >"$DOCKER_DIR/dockerd.log" 2>&1 &
-    DOCKERD_PID=$!
-    for ((i = 0; i < 600; i++)); do   # up to 60 s
-        dk version >/dev/null 2>&1 && return 0
-        kill -0 "$DOCKERD_PID" 2>/dev/null || break
-        sleep 0.1
-    done
+    dockerd_start --insecure-registry "$R" && return 0
     cp "$DOCKER_DIR/dockerd.log" "$LOG"
     return 1
 }

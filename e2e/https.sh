@@ -30,22 +30,14 @@ FAIL=0
 WORK=$(mktemp -d /tmp/wharf-https.XXXXXXXX)
 LOG=$WORK/last.log
 DOCKER_DIR=$WORK/docker
-DOCKERD_PID=
+# shellcheck source=e2e/dockerd.sh
+. "$(dirname "$0")/dockerd.sh"
 CERTS_D=/etc/docker/certs.d/$R
 CERTS_D_MADE=
 
 cleanup() {
   set +e
-  if [ -n "$DOCKERD_PID" ]; then
-    local cpid i
-    cpid=$(cat "$DOCKER_DIR/exec/containerd/containerd.pid" 2>/dev/null)
-    for pid in "$DOCKERD_PID" $cpid; do
-      kill -TERM "$pid" 2>/dev/null
-      for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null
-    done
-    wait "$DOCKERD_PID" 2>/dev/null
-  fi
+  dockerd_stop
   [ -n "$CERTS_D_MADE" ] && rm -rf "$CERTS_D" && rmdir "${CERTS_D%/*}" 2>/dev/null   # the parent only when now empty
   awk -v w="$WORK/" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
   rm -rf "$WORK"
@@ -76,7 +68,6 @@ printf 'unqualified-search-registries = []\n' >"$CONTAINERS_REGISTRIES_CONF"
 printf '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\nruntime = "runc"\n' >"$CONTAINERS_CONF"
 TRUST=(--cert-dir "$WORK/trusted")
 podman_p() { podman --root "$WORK/p/root" --runroot "$WORK/p/run" --storage-driver vfs "$@"; }
-dk() { DOCKER_HOST=unix://$DOCKER_DIR/docker.sock docker "$@"; }
 SFX=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 REPO_S=e2e-https/skopeo-$SFX REPO_P=e2e-https/podman-$SFX REPO_D=e2e-https/docker-$SFX
 
@@ -116,17 +107,7 @@ case "${R%:*}" in
   127.* | localhost | \[::1\]) echo "# docker takes $R for an insecure registry (loopback) and would not verify: docker part left out"; finish ;;
 esac
 [ -e "$CERTS_D" ] && { LOG=/dev/null nok "$CERTS_D exists already: not touching it (docker part left out)"; finish; }
-mkdir -p "$DOCKER_DIR/data" "$DOCKER_DIR/exec"
-echo '{}' >"$DOCKER_DIR/daemon.json"
-dockerd --config-file "$DOCKER_DIR/daemon.json" --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
-  --data-root "$DOCKER_DIR/data" --exec-root "$DOCKER_DIR/exec" -H "unix://$DOCKER_DIR/docker.sock" \
-  --pidfile "$DOCKER_DIR/docker.pid" >"$DOCKER_DIR/dockerd.log" 2>&1 &
-DOCKERD_PID=$!
-for ((i = 0; i < 600; i++)); do
-  dk version >/dev/null 2>&1 && break
-  kill -0 "$DOCKERD_PID" 2>/dev/null || break
-  sleep 0.1
-done
+dockerd_start || cp "$DOCKER_DIR/dockerd.log" "$LOG"
 check "private dockerd starts (no insecure registries)" dk version || finish
 refused "docker pull is refused while $CERTS_D/ca.crt is missing" dk pull "$R/$REPO_S:v1"
 mkdir -p "$CERTS_D" && CERTS_D_MADE=1 && cp "$CA" "$CERTS_D/ca.crt"

@@ -69,8 +69,12 @@ class ComposeFileTest {
     }
 
     private static Map<String, String> environment(String service) {
+        return environment(service(service));
+    }
+
+    private static Map<String, String> environment(JsonNode service) {
         Map<String, String> env = new HashMap<>();
-        service(service).path("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        service.path("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
         return env;
     }
 
@@ -187,5 +191,50 @@ class ComposeFileTest {
             assertTrue(mounts(registry.name()).entrySet().stream().anyMatch(m -> path.startsWith(m.getKey() + "/")
                     && volumes.has(m.getValue())), "registry-service writes " + key + " = " + path + " on no named volume");
         }
+    }
+
+    @Test
+    void blobsStayOnTheVolumeUnlessTheS3ProfileIsChosen() {
+        ServiceModule registry = ServiceModule.named("registry-service");
+        assertEquals("filesystem", registry.resolve("wharf.registry.storage.kind", environment(registry.name())),
+                "the registry's storage by default");
+        assertEquals(List.of("s3"), StreamSupport.stream(service("minio").path("profiles").spliterator(), false)
+                .map(JsonNode::asText).toList(), "the S3 server runs only with the s3 profile");
+        for (ServiceModule module : ServiceModule.all()) {
+            assertTrue(service(module.name()).path("profiles").isMissingNode(), module.name() + " runs only in a profile");
+        }
+    }
+
+    @Test
+    void s3ProfileRunsAnS3ServerTheRegistryStoresBlobsOn() throws IOException {
+        String secret = "s3-secret-for-this-test";
+        Map<String, String> env = settings("COMPOSE_FILE");
+        env.put("COMPOSE_PROFILES", "s3");
+        env.put("WHARF_STORAGE", "s3");
+        env.put("WHARF_S3_SECRET_KEY", secret);
+        for (String name : List.of("WHARF_S3_ENDPOINT", "WHARF_S3_ACCESS_KEY", "WHARF_S3_BUCKET", "WHARF_S3_REDIRECT", "WHARF_S3_PORT")) {
+            env.put(name, null);
+        }
+        Processes.Result result = config(env);
+        assertEquals(0, result.exitCode(), () -> "docker-compose --profile s3 config failed:\n" + result.stderr());
+        JsonNode compose = new YAMLMapper().readTree(result.stdout());
+        JsonNode minio = compose.path("services").path("minio");
+        ServiceModule registry = ServiceModule.named("registry-service");
+        Map<String, String> registryEnv = environment(compose.path("services").path(registry.name()));
+        Map<String, String> minioEnv = environment(minio);
+
+        assertEquals("s3", registry.resolve("wharf.registry.storage.kind", registryEnv), "the registry's storage");
+        URI endpoint = URI.create(registry.resolve("wharf.registry.storage.s3.endpoint", registryEnv));
+        assertEquals("minio", endpoint.getHost(), "the registry's S3 endpoint " + endpoint);
+        assertTrue(StreamSupport.stream(minio.path("ports").spliterator(), false).anyMatch(p -> p.path("target").asInt() == endpoint.getPort()),
+                "MinIO does not listen on " + endpoint.getPort());
+        assertEquals(minioEnv.get("MINIO_ROOT_USER"), registry.resolve("wharf.registry.storage.s3.access-key", registryEnv), "access key");
+        assertEquals(secret, minioEnv.get("MINIO_ROOT_PASSWORD"), "MinIO's secret");
+        assertEquals(secret, registry.resolve("wharf.registry.storage.s3.secret-key", registryEnv), "the registry's secret key");
+        assertEquals("false", registry.resolve("wharf.registry.storage.s3.redirect", registryEnv),
+                "redirects by default (presigned URLs name http://minio:9000, which clients outside Compose cannot reach)");
+        String data = StreamSupport.stream(minio.path("volumes").spliterator(), false)
+                .map(v -> v.isTextual() ? v.asText().split(":")[0] : v.path("source").asText()).findFirst().orElse("");
+        assertTrue(compose.path("volumes").has(data), "MinIO keeps its objects on no named volume");
     }
 }

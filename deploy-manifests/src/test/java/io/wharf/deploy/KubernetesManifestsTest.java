@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,6 +48,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -240,8 +242,13 @@ class KubernetesManifestsTest {
         assertEquals("registry-service", hpa.getSpec().getScaleTargetRef().getName());
         assertTrue(hpa.getSpec().getMinReplicas() >= 1 && hpa.getSpec().getMinReplicas() <= hpa.getSpec().getMaxReplicas());
 
-        // Blobs and the signing key are files: every replica writes them on the one claim.
         ServiceModule service = ServiceModule.named("registry-service");
+        Map<String, String> env = imageAndContainerEnvironment(k8s, service);
+        assertFalse(service.resolve("wharf.auth.admin.password", env).isEmpty(), overlay + ": no admin password");
+        if (service.resolve("wharf.registry.storage.kind", env).equalsIgnoreCase("s3")) {
+            return; // prodRunsSeveralRegistryReplicasOnS3WithoutASharedVolume
+        }
+        // Blobs and the signing key are files: every replica writes them on the one claim.
         Container container = serviceContainer(k8s, service);
         Volume claim = k8s.get(Deployment.class, service.name()).getSpec().getTemplate().getSpec().getVolumes().stream()
                 .filter(v -> v.getPersistentVolumeClaim() != null).findFirst()
@@ -249,14 +256,108 @@ class KubernetesManifestsTest {
         k8s.get(PersistentVolumeClaim.class, claim.getPersistentVolumeClaim().getClaimName());
         VolumeMount mount = container.getVolumeMounts().stream().filter(m -> m.getName().equals(claim.getName()))
                 .findFirst().orElseThrow();
-        Map<String, String> env = imageAndContainerEnvironment(k8s, service);
         for (String key : ServiceModule.REGISTRY_WRITES) {
             String path = service.resolve(key, env);
             assertNotNull(path, "registry-service no longer has the setting " + key);
             assertTrue(path.startsWith(mount.getMountPath() + "/"),
                     overlay + ": registry-service writes " + key + " = " + path + " outside its claim at " + mount.getMountPath());
         }
-        assertFalse(service.resolve("wharf.auth.admin.password", env).isEmpty(), overlay + ": no admin password");
+    }
+
+    @Test
+    void prodRunsSeveralRegistryReplicasOnS3WithoutASharedVolume() {
+        RenderedOverlay k8s = RenderedOverlay.of("prod");
+        ServiceModule service = ServiceModule.named("registry-service");
+        Deployment registry = k8s.get(Deployment.class, service.name());
+        assertTrue(registry.getSpec().getReplicas() > 1, "prod: registry replicas " + registry.getSpec().getReplicas());
+        assertTrue(k8s.only(HorizontalPodAutoscaler.class).getSpec().getMinReplicas() > 1, "prod: the autoscaler may go down to one registry");
+        Map<String, String> env = imageAndContainerEnvironment(k8s, service);
+        assertEquals("s3", service.resolve("wharf.registry.storage.kind", env), "prod: registry storage (WHARF_STORAGE)");
+        assertFalse(service.resolve("wharf.registry.storage.s3.bucket", env).isBlank(), "prod: no S3 bucket");
+
+        // No ReadWriteMany claim anywhere, and no claim at all in the registry's pods.
+        for (PersistentVolumeClaim claim : k8s.all(PersistentVolumeClaim.class)) {
+            assertFalse(claim.getSpec().getAccessModes().contains("ReadWriteMany"),
+                    "prod: PersistentVolumeClaim " + claim.getMetadata().getName() + " asks for ReadWriteMany");
+        }
+        PodSpec pod = registry.getSpec().getTemplate().getSpec();
+        assertTrue(pod.getVolumes().stream().allMatch(v -> v.getPersistentVolumeClaim() == null),
+                "prod: registry-service mounts a PersistentVolumeClaim: " + pod.getVolumes());
+
+        // The S3 credentials come from a Secret, by reference: no ConfigMap and no literal value holds them.
+        Container container = serviceContainer(k8s, service);
+        for (String variable : List.of("WHARF_S3_ACCESS_KEY", "WHARF_S3_SECRET_KEY")) {
+            EnvVar set = container.getEnv().stream().filter(e -> e.getName().equals(variable)).findFirst()
+                    .orElseThrow(() -> new AssertionError("prod: registry-service gets no " + variable));
+            assertTrue(set.getValue() == null && set.getValueFrom() != null && set.getValueFrom().getSecretKeyRef() != null,
+                    "prod: " + variable + " is not taken from a Secret: " + set);
+            assertNotNull(env.get(variable), "prod: the Secret behind " + variable + " is missing");
+        }
+        for (ConfigMap map : k8s.all(ConfigMap.class)) {
+            assertTrue(map.getData().keySet().stream().noneMatch(k -> k.startsWith("WHARF_S3_") && k.endsWith("_KEY")),
+                    "prod: ConfigMap " + map.getMetadata().getName() + " holds S3 credentials");
+        }
+
+        // Several replicas stay up through voluntary disruptions, on different nodes where possible.
+        Map<String, String> labels = registry.getSpec().getTemplate().getMetadata().getLabels();
+        PodDisruptionBudget budget = k8s.get(PodDisruptionBudget.class, service.name());
+        assertTrue(labels.entrySet().containsAll(budget.getSpec().getSelector().getMatchLabels().entrySet()),
+                "prod: the PodDisruptionBudget does not select the registry's pods");
+        IntOrString unavailable = budget.getSpec().getMaxUnavailable();
+        assertTrue(unavailable != null && Objects.equals(unavailable.getIntVal(), 1), "prod: PodDisruptionBudget maxUnavailable " + unavailable);
+        assertTrue(pod.getAffinity() != null && pod.getAffinity().getPodAntiAffinity() != null,
+                "prod: registry replicas may all land on one node (no pod anti-affinity)");
+    }
+
+    /** Every registry replica signs with one key, and the notifier and the deployer check tokens with its public half. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void servicesShareOneTokenSigningKey(String overlay) {
+        RenderedOverlay k8s = RenderedOverlay.of(overlay);
+        ServiceModule registry = ServiceModule.named("registry-service");
+        String privateKey = registry.resolve("wharf.auth.signing-key", imageAndContainerEnvironment(k8s, registry));
+        String publicKey = privateKey.replaceFirst("\\.pem$", ".pub.pem");
+        String signer = fileSource(k8s, registry, privateKey);
+        String published = fileSource(k8s, registry, publicKey);
+        if (signer.startsWith("claim ")) {
+            assertEquals(signer, published, overlay + ": the public key is not beside the private one");
+        } else {
+            assertTrue(signer.startsWith("secret ") && published.startsWith("secret "), overlay + ": " + signer + ", " + published);
+        }
+        for (String name : List.of("notifier-service", "deployer-service")) {
+            ServiceModule service = ServiceModule.named(name);
+            String location = service.resolve("mp.jwt.verify.publickey.location", imageAndContainerEnvironment(k8s, service));
+            assertEquals(published, fileSource(k8s, service, location),
+                    overlay + ": " + name + " reads a public key of its own at " + location);
+        }
+    }
+
+    /**
+     * Where the service's container finds the file at {@code path}: "claim NAME" (the path under a claim's
+     * mount), or "secret NAME KEY" (a Secret volume's item, the Secret checked to have the key).
+     */
+    private static String fileSource(RenderedOverlay k8s, ServiceModule service, String path) {
+        PodSpec pod = k8s.get(Deployment.class, service.name()).getSpec().getTemplate().getSpec();
+        for (VolumeMount mount : serviceContainer(k8s, service).getVolumeMounts()) {
+            if (!path.startsWith(mount.getMountPath() + "/")) {
+                continue;
+            }
+            String relative = path.substring(mount.getMountPath().length() + 1);
+            Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+            if (volume.getPersistentVolumeClaim() != null) {
+                return "claim " + k8s.get(PersistentVolumeClaim.class, volume.getPersistentVolumeClaim().getClaimName()).getMetadata().getName();
+            }
+            if (volume.getSecret() != null) {
+                String secret = volume.getSecret().getSecretName();
+                String key = volume.getSecret().getItems() == null || volume.getSecret().getItems().isEmpty() ? relative
+                        : volume.getSecret().getItems().stream().filter(i -> i.getPath().equals(relative)).map(i -> i.getKey())
+                                .findFirst().orElseThrow(() -> new AssertionError(k8s.overlay + ": " + service.name()
+                                        + " has no " + relative + " in its Secret volume " + volume.getName()));
+                assertTrue(secretData(k8s.get(Secret.class, secret)).containsKey(key), k8s.overlay + ": Secret " + secret + " has no " + key);
+                return "secret " + secret + " " + key;
+            }
+        }
+        throw new AssertionError(k8s.overlay + ": " + service.name() + " has " + path + " on no claim or Secret");
     }
 
     @ParameterizedTest
