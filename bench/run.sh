@@ -13,6 +13,10 @@
 #   BENCH_WARMUP_MAX_PASSES=8 warm-up passes are repeated (new content each) until the JIT compiler threads use
 #                            less than BENCH_JIT_SETTLED percent (10) of the registry's CPU in a pass, at most this many
 #   BENCH_KEEP=1             keep the temporary directory (data, logs) instead of removing it
+#   BENCH_STORAGE=filesystem filesystem, or s3: both registries store blobs on one S3 server (S3Proxy, from
+#                            local-infra, on BENCH_S3_PORT 5330; a bucket per scenario and target), with the same
+#                            settings: 10 MiB parts, redirects to presigned URLs as BENCH_S3_REDIRECT says (false:
+#                            the registries serve the bytes; true: blob GETs answer 307 and S3 serves them)
 #   BENCH_RELAY_EVENTS=20000 backlog rows for the relay drain measurement after Wharf's mixed pass (0: skip)
 #   REGBENCH_SRC             regbench sources (default: ../shared/bench/regbench from the repository root)
 #   BENCH_DISTRIBUTION_BIN (docker-registry), BENCH_DISTRIBUTION_PORT (5301), BENCH_NGINX_PORT (5304)
@@ -38,6 +42,10 @@ REGBENCH_SRC=${REGBENCH_SRC:-$ROOT/../shared/bench/regbench}
 DIST_BIN=${BENCH_DISTRIBUTION_BIN:-docker-registry}
 DIST_PORT=${BENCH_DISTRIBUTION_PORT:-5301}
 NGINX_PORT=${BENCH_NGINX_PORT:-5304}
+STORAGE=${BENCH_STORAGE:-filesystem}
+S3_PORT=${BENCH_S3_PORT:-5330}
+S3_REDIRECT=${BENCH_S3_REDIRECT:-false}
+S3_ACCESS_KEY=bench S3_SECRET_KEY=bench-secret-key
 
 export WHARF_REGISTRY_PORT=${WHARF_REGISTRY_PORT:-5300}
 export WHARF_NOTIFIER_PORT=${WHARF_NOTIFIER_PORT:-5310}
@@ -69,6 +77,8 @@ die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 for d in "$DURATION" "$WARMUP_DURATION"; do
   [[ "$d" =~ ^[0-9]+(\.[0-9]+)?(ms|s|m)$ ]] || die "durations look like 15s, 500ms or 2m (got '$d')"
 done
+case "$STORAGE" in filesystem | s3) ;; *) die "BENCH_STORAGE is filesystem or s3 (got '$STORAGE')" ;; esac
+case "$S3_REDIRECT" in true | false) ;; *) die "BENCH_S3_REDIRECT is true or false (got '$S3_REDIRECT')" ;; esac
 command -v python3 >/dev/null 2>&1 || die "python3 is needed"
 command -v go >/dev/null 2>&1 || die "go is needed to build regbench (apt-get install golang-go)"
 command -v curl >/dev/null 2>&1 || die "curl is needed"
@@ -169,6 +179,7 @@ mkdir -p "$LOGS"
 : >"$JSONL"
 DIST_PID=
 NGINX_PID=
+S3_PID=
 WHARF_DATA=
 DIST_DIR=
 
@@ -213,6 +224,7 @@ cleanup() {
   [ "$rc" = 0 ] || say "bench: stopping (exit $rc): stopping what was started, removing temporary files" >&2
   stop_distribution
   stop_wharf
+  stop_pid "$S3_PID"
   if [ "${BENCH_KEEP:-0}" = 1 ]; then
     say "bench: kept $TMP" >&2
   else
@@ -231,6 +243,23 @@ cp -r "$REGBENCH_SRC" "$TMP/regbench-src"
 chmod -R u+w "$TMP/regbench-src"
 (cd "$TMP/regbench-src" && GOFLAGS=-mod=mod GOPROXY=off go build -o "$TMP/regbench" .) || die "regbench did not build"
 REGBENCH=$TMP/regbench
+
+# ---------------------------------------------------------------- S3 (BENCH_STORAGE=s3)
+
+S3_DATA=$TMP/s3
+if [ "$STORAGE" = s3 ]; then
+  port_busy "$S3_PORT" && die "port $S3_PORT is already in use (BENCH_S3_PORT)"
+  infra_jar=$ROOT/local-infra/target/local-infra-0.1.0-SNAPSHOT.jar
+  [ -f "$infra_jar" ] || (cd "$ROOT" && ./mvnw -q -B -DskipTests package) || die "Wharf did not build"
+  WHARF_DATA_DIR=$TMP WHARF_S3_PORT=$S3_PORT WHARF_S3_ACCESS_KEY=$S3_ACCESS_KEY WHARF_S3_SECRET_KEY=$S3_SECRET_KEY \
+    java -Xmx1g -cp "$infra_jar:$ROOT/local-infra/target/lib/*" io.wharf.infra.LocalInfraMain s3 >"$LOGS/s3.log" 2>&1 </dev/null &
+  S3_PID=$!
+  for _ in $(seq 1 120); do grep -qs READY "$LOGS/s3.log" && break; kill -0 "$S3_PID" 2>/dev/null || break; sleep 0.5; done
+  grep -q READY "$LOGS/s3.log" || { tail -n 20 "$LOGS/s3.log" >&2; die "the S3 server did not start"; }
+  say "bench: S3 server (S3Proxy, PID $S3_PID) on 127.0.0.1:$S3_PORT, objects in $S3_DATA; redirects $S3_REDIRECT"
+fi
+# new_bucket NAME: an empty bucket (S3Proxy keeps a bucket as a directory of its data directory).
+new_bucket() { rm -rf "${S3_DATA:?}/$1"; mkdir -p "$S3_DATA/$1"; }
 
 record_failure() { # target id run warmup(true|false) message (no quotes)
   printf '{"target":"%s","id":"%s","run":%d,"warmup":%s,"rc":-1,"error":"%s"}\n' "$1" "$2" "$3" "$4" "$5" >>"$JSONL"
@@ -263,16 +292,24 @@ bench_distribution() { # id run
   args=$(scenario_args "$id" measured)
   DIST_DIR=$TMP/dist-$id-$run
   mkdir -p "$DIST_DIR/reg-data"
+  local store="filesystem: {rootdirectory: $DIST_DIR/reg-data}" redirect=""
+  if [ "$STORAGE" = s3 ]; then
+    new_bucket "dist-$id-$run"
+    store="s3: {accesskey: $S3_ACCESS_KEY, secretkey: $S3_SECRET_KEY, region: us-east-1, regionendpoint: \"http://127.0.0.1:$S3_PORT\", bucket: dist-$id-$run, secure: false, v4auth: true, chunksize: 10485760}"
+    [ "$S3_REDIRECT" = true ] || redirect="redirect: {disable: true}"
+  fi
   cat >"$DIST_DIR/reg-config.yml" <<EOF
 version: 0.1
 log: {level: warn, accesslog: {disabled: true}}
 storage:
-  filesystem: {rootdirectory: $DIST_DIR/reg-data}
+  $store
   delete: {enabled: true}
   cache: {blobdescriptor: inmemory}
+  $redirect
 http: {addr: 127.0.0.1:$DIST_PORT}
 EOF
-  "$DIST_BIN" serve "$DIST_DIR/reg-config.yml" >"$LOGS/distribution-$id-$run.log" 2>&1 </dev/null &
+  # AWS_CA_BUNDLE (set on some machines) makes Distribution's AWS SDK refuse its own HTTP transport and panic.
+  env -u AWS_CA_BUNDLE "$DIST_BIN" serve "$DIST_DIR/reg-config.yml" >"$LOGS/distribution-$id-$run.log" 2>&1 </dev/null &
   DIST_PID=$!
   if ! wait_v2 "$DIST_PORT" "$DIST_PID" 30; then
     tail -n 20 "$LOGS/distribution-$id-$run.log" >&2 || true
@@ -284,7 +321,7 @@ EOF
   # shellcheck disable=SC2086
   regbench_run distribution "$id" "$run" 0 -- -url "http://127.0.0.1:$DIST_PORT" -server-pid "$DIST_PID" -json $args
   stop_pid "$DIST_PID"; DIST_PID=
-  if [ "$id" = pull-blobs ] && command -v nginx >/dev/null 2>&1; then
+  if [ "$id" = pull-blobs ] && [ "$STORAGE" = filesystem ] && command -v nginx >/dev/null 2>&1; then
     nginx_ceiling "$run" "$args"
   fi
   stop_distribution
@@ -439,8 +476,12 @@ bench_wharf() { # id run
     say "  Wharf: ./wharf up (builds the jars first when they are missing: a few minutes)"
   fi
   WHARF_STARTS=$((WHARF_STARTS + 1))
-  local t0=$SECONDS
-  if ! wharf_cmd up >"$LOGS/wharf-up-$id-$run.log" 2>&1; then
+  local t0=$SECONDS storage=()
+  if [ "$STORAGE" = s3 ]; then
+    storage=(WHARF_STORAGE=s3 WHARF_S3_ENDPOINT=http://127.0.0.1:$S3_PORT WHARF_S3_BUCKET=wharf-$id-$run WHARF_S3_ACCESS_KEY=$S3_ACCESS_KEY
+      WHARF_S3_SECRET_KEY=$S3_SECRET_KEY WHARF_S3_PART_SIZE=10485760 WHARF_S3_REDIRECT=$S3_REDIRECT)
+  fi
+  if ! env "${storage[@]}" WHARF_DATA_DIR="$WHARF_DATA" "$ROOT/wharf" up >"$LOGS/wharf-up-$id-$run.log" 2>&1; then
     tail -n 30 "$LOGS/wharf-up-$id-$run.log" >&2 || true
     grep -q 'the build failed' "$LOGS/wharf-up-$id-$run.log" && die "Wharf did not build (see above)"
     record_failure wharf "$id" "$run" false "Wharf did not start (./wharf up failed; log wharf-up-$id-$run.log)"
@@ -540,6 +581,7 @@ python3 "$LIB" report --jsonl "$JSONL" --out "$OUT" --runs "$RUNS" --wharf-log-l
   --header "Mode|$mode; $RUNS run(s); timed phases $DURATION; scenarios: ${SELECTED[*]}" \
   --header "Treatment|every scenario of every run gets a freshly started target: Distribution with empty storage, Wharf with an empty \`WHARF_DATA_DIR\` and a dropped \`$WHARF_DB\` database. Runs alternate which target goes first." \
   --header "Warm-up|**Wharf (a JVM) gets untimed warm-up passes of each scenario** right before the measured pass (same scenario, smaller n, $WARMUP_DURATION phases, its own repository, new content each pass), repeated until its JIT compiler threads use less than $JIT_SETTLED % of its CPU in a pass (at most $WARMUP_MAX_PASSES passes); Distribution gets none. Warm-ups are not in the results." \
+  --header "Storage|$([ "$STORAGE" = s3 ] && echo "S3: both registries on one S3Proxy ($(basename "$(ls "$ROOT"/local-infra/target/lib/s3proxy-*.jar 2>/dev/null | head -1)" .jar), filesystem backend) on 127.0.0.1:$S3_PORT, a new bucket per scenario and target, 10 MiB parts, redirects $S3_REDIRECT; the S3 server's CPU is in neither registry's figures" || echo "filesystem (each target's own directory)")" \
   --header "Caveat|a 2-core machine shared with other work: wall-clock figures are noisy (see *other procs*); CPU per unit is the steadier figure"
 if [ -s "$EVENTS_MD.latency" ] || [ -s "$EVENTS_MD.relay" ]; then
   {

@@ -20,6 +20,9 @@ import java.util.concurrent.CountDownLatch;
  * {@code <data>/s3}, signing with {@code WHARF_S3_ACCESS_KEY} [wharf] and {@code WHARF_S3_SECRET_KEY}
  * [wharf-local-secret], and its endpoint and keys in {@code infra.env}.
  *
+ * <p>{@code LocalInfraMain s3}: only the S3 server (as above, whatever {@code WHARF_STORAGE} says), until stopped;
+ * prints its endpoint, then {@code READY}. Benchmarks put Wharf and Distribution on one such server.
+ *
  * <p>{@code LocalInfraMain drop-database}: drops {@code WHARF_DB} from the PostgreSQL server on
  * {@code WHARF_PG_HOST:WHARF_PG_PORT} when one answers (an embedded server's data lives in the data directory).
  *
@@ -35,6 +38,23 @@ public final class LocalInfraMain {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("drop-database")) {
             dropDatabase();
+            return;
+        }
+        if (args.length > 0 && args[0].equals("s3")) {
+            S3Server s3 = startS3(Path.of(env("WHARF_DATA_DIR", ".wharf")).toAbsolutePath(), true);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    s3.close();
+                } catch (Exception e) {
+                    System.err.println("stopping the S3 server: " + e);
+                }
+                stopped.countDown();
+            }, "wharf-s3-shutdown"));
+            System.out.println("S3 (S3Proxy) " + s3.endpoint() + " objects in " + s3.dataDir());
+            System.out.println("READY");
+            System.out.flush();
+            stopped.await();
             return;
         }
         Path data = Path.of(env("WHARF_DATA_DIR", ".wharf")).toAbsolutePath();
@@ -67,7 +87,7 @@ public final class LocalInfraMain {
         MailCatcher catcher = mail;
         S3Server s3;
         try {
-            s3 = startS3(data);
+            s3 = startS3(data, false);
         } catch (Exception e) {
             if (catcher != null) {
                 catcher.close();
@@ -111,9 +131,12 @@ public final class LocalInfraMain {
         stopped.await();
     }
 
-    /** The quickstart's own S3 server when the registry stores blobs on S3 and no server is named; else null. */
-    private static S3Server startS3(Path data) throws Exception {
-        if (!env("WHARF_STORAGE", "filesystem").equalsIgnoreCase("s3") || !env("WHARF_S3_ENDPOINT", "").isEmpty()) {
+    /**
+     * The quickstart's own S3 server when the registry stores blobs on S3 and no server is named (or when
+     * {@code always}); else null.
+     */
+    private static S3Server startS3(Path data, boolean always) throws Exception {
+        if (!always && (!env("WHARF_STORAGE", "filesystem").equalsIgnoreCase("s3") || !env("WHARF_S3_ENDPOINT", "").isEmpty())) {
             return null;
         }
         int port = Integer.parseInt(env("WHARF_S3_PORT", "9000"));
