@@ -16,7 +16,7 @@ import io.vertx.core.http.RequestOptions;
 /**
  * A small HTTP proxy in front of an upstream registry that records every request it forwards
  * ({@code METHOD /path}) and can be told to answer a status of its own instead (an upstream
- * failing: 503, 429) or be closed (an upstream that cannot be reached). Bodies are streamed both ways.
+ * failing: 503, 429), to answer late, or be closed (an upstream that cannot be reached). Bodies are streamed both ways.
  */
 final class CountingProxy implements AutoCloseable {
 
@@ -27,6 +27,7 @@ final class CountingProxy implements AutoCloseable {
     private final ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
     private volatile int failWith;
     private volatile boolean corruptBlobs;
+    private volatile long delayMillis;
 
     private CountingProxy(Vertx vertx, int upstreamPort) {
         this.vertx = vertx;
@@ -55,6 +56,11 @@ final class CountingProxy implements AutoCloseable {
         this.corruptBlobs = corrupt;
     }
 
+    /** Hold every request this long before forwarding it from now on (0: at once): a slow upstream. */
+    void delay(java.time.Duration delay) {
+        this.delayMillis = delay.toMillis();
+    }
+
     /** The requests forwarded (or failed) since the last call, and forgets them. */
     List<String> take() {
         List<String> seen = new java.util.ArrayList<>();
@@ -72,6 +78,14 @@ final class CountingProxy implements AutoCloseable {
             return;
         }
         in.pause();
+        if (delayMillis > 0) {
+            vertx.setTimer(delayMillis, t -> send(in));
+        } else {
+            send(in);
+        }
+    }
+
+    private void send(HttpServerRequest in) {
         RequestOptions options = new RequestOptions().setMethod(in.method()).setHost("127.0.0.1").setPort(upstreamPort).setURI(in.uri());
         in.headers().forEach(h -> {
             if (!h.getKey().equalsIgnoreCase("Host")) {

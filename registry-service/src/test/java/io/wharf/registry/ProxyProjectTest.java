@@ -207,6 +207,83 @@ class ProxyProjectTest {
     }
 
     @Test
+    void twentyConcurrentPullsOfAnUncachedImageFetchItsManifestAndEachBlobOnce() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String path = upstreamPath("flight");
+            Oci.Image image = upstream.pushImage(path, "v1", 2 * 1024 * 1024 + 5);
+            byte[] config = upstream.blob(path, image.config().digest());
+            byte[] layer = upstream.blob(path, image.layer().digest());
+            String repo = proxyProject(counter.url(), "1h", null, null) + "/" + path;
+            counter.delay(java.time.Duration.ofMillis(300)); // a slow upstream: the pulls overlap
+
+            URI base = URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/v2/" + repo);
+            HttpClient http = HttpClient.newBuilder().executor(java.util.concurrent.Executors.newFixedThreadPool(4)).build();
+            int pulls = 20;
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(pulls);
+            java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(pulls);
+            try {
+                List<java.util.concurrent.Future<List<byte[]>>> pulled = new java.util.ArrayList<>();
+                for (int i = 0; i < pulls; i++) {
+                    pulled.add(clients.submit(() -> {
+                        together.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                        List<byte[]> bodies = new java.util.ArrayList<>();
+                        HttpResponse<byte[]> m = http.send(Admin.request(URI.create(base + "/manifests/v1")).header("Accept", OCI_MANIFEST).build(),
+                                HttpResponse.BodyHandlers.ofByteArray());
+                        assertEquals(200, m.statusCode(), new String(m.body(), java.nio.charset.StandardCharsets.UTF_8));
+                        assertEquals(image.digest(), m.headers().firstValue("Docker-Content-Digest").orElse(null));
+                        bodies.add(m.body());
+                        for (Oci.Descriptor blob : List.of(image.config(), image.layer())) {
+                            HttpResponse<byte[]> b = http.send(Admin.request(URI.create(base + "/blobs/" + blob.digest())).build(),
+                                    HttpResponse.BodyHandlers.ofByteArray());
+                            assertEquals(200, b.statusCode(), new String(b.body(), java.nio.charset.StandardCharsets.UTF_8));
+                            bodies.add(b.body());
+                        }
+                        return bodies;
+                    }));
+                }
+                for (var pull : pulled) {
+                    List<byte[]> bodies = pull.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                    assertArrayEquals(image.manifest(), bodies.get(0));
+                    assertArrayEquals(config, bodies.get(1));
+                    assertArrayEquals(layer, bodies.get(2));
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+            assertEquals(List.of("GET /v2/" + path + "/blobs/" + image.config().digest(), "GET /v2/" + path + "/blobs/" + image.layer().digest(),
+                    "GET /v2/" + path + "/manifests/v1").stream().sorted().toList(), counter.take().stream().sorted().toList(),
+                    "one upstream request for the manifest and one per blob, whatever the number of pulls");
+        }
+    }
+
+    @Test
+    void aFetchAnotherInstanceHasUnderWayIsWaitedForNotRunBesideIt() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port()); PgSession other = PgSession.open()) {
+            String path = upstreamPath("other");
+            Oci.Image image = upstream.pushImage(path, "v1", 1024);
+            String repo = proxyProject(counter.url(), "1h", null, null) + "/" + path;
+            // The other instance's flight: the lock its leader holds while it fetches.
+            String key = "manifest " + repo + " v1";
+            other.execute("select pg_advisory_lock(" + io.wharf.registry.proxy.SingleFlight.LOCK_SPACE + ", hashtext('" + key + "'))");
+
+            java.util.concurrent.CompletableFuture<Response> pull = java.util.concurrent.CompletableFuture.supplyAsync(() -> manifest(repo, "v1"));
+            Pool pool = Arc.container().instance(Pool.class).get();
+            String waiting = "select count(*) from pg_locks where locktype = 'advisory' and not granted and objsubid = 2 and classid::bigint = "
+                    + io.wharf.registry.proxy.SingleFlight.LOCK_SPACE;
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> pool.query(waiting).execute().await().indefinitely().iterator().next().getLong(0) == 1);
+            assertFalse(pull.isDone());
+            assertEquals(List.of(), counter.take(), "nothing asked of the upstream while the other instance fetches");
+
+            other.execute("select pg_advisory_unlock(" + io.wharf.registry.proxy.SingleFlight.LOCK_SPACE + ", hashtext('" + key + "'))");
+            Response served = pull.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            served.then().statusCode(200).header("Docker-Content-Digest", image.digest());
+            assertArrayEquals(image.manifest(), served.asByteArray());
+            assertEquals(List.of("GET /v2/" + path + "/manifests/v1"), counter.take());
+        }
+    }
+
+    @Test
     void aTrueMissFailsNamingTheUpstreamsAnswer() throws Exception {
         try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
             String path = upstreamPath("miss");

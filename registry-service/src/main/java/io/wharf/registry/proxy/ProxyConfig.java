@@ -35,4 +35,11 @@ public interface ProxyConfig {
     /** How long this instance remembers whether a project is a proxy, and its settings. */
     @WithDefault("10s")
     Duration settingsTtl();
+
+    /**
+     * Upstream fetches of missing content this instance runs at once (each holds a database connection
+     * for its cross-instance lock; keep it well below the reactive pool's size). More wait their turn.
+     */
+    @WithDefault("8")
+    int fetchFlights();
 }
