@@ -283,6 +283,135 @@ class ProxyProjectTest {
         }
     }
 
+    /** A new proxy project of {@code url} marked as the Docker Hub mirror. */
+    private static String mirrorProject(URI url, boolean isPublic) {
+        String name = "hub-" + Oci.suffix();
+        Admin.given().contentType(ContentType.JSON)
+                .body(Map.of("name", name, "isPublic", isPublic, "proxy", Map.of("url", url.toString(), "dockerHubMirror", true)))
+                .post("/api/v1/projects").then().statusCode(201).body("proxy.dockerHubMirror", equalTo(true));
+        return name;
+    }
+
+    /** No project is the Docker Hub mirror any more, on this instance at once (other tests read names that are no project). */
+    private static void noMirror() {
+        Pool pool = Arc.container().instance(Pool.class).get();
+        pool.query("update proxy_project set docker_hub_mirror = false where docker_hub_mirror").execute().await().indefinitely();
+        Arc.container().instance(io.wharf.registry.proxy.DockerHubMirror.class).get().changed();
+    }
+
+    @Test
+    void theDockerHubMirrorServesNamesThatAreNoWharfContentAsItsVisibilitySays() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String official = "library/mirrored-" + Oci.suffix();
+            String namespaced = "ns-" + Oci.suffix() + "/tool";
+            Oci.Image image = upstream.pushImage(official, "v1", 4096);
+            Oci.Image tool = upstream.pushImage(namespaced, "v1", 2048);
+            String own = "library/own-" + Oci.suffix();
+            Oci.Image wharfs = Oci.pushImage(own, "v1");
+            String plainMissing = Accounts.project("plain", false) + "/absent";
+            String hub;
+            try {
+                hub = mirrorProject(counter.url(), false);
+                Admin.given().contentType(ContentType.JSON)
+                        .body(Map.of("name", "hub-" + Oci.suffix(), "proxy", Map.of("url", counter.url().toString(), "dockerHubMirror", true)))
+                        .post("/api/v1/projects").then().statusCode(409).body("detail", containsString(hub));
+                Admin.given().get("/api/v1/projects/" + hub).then().statusCode(200).body("proxy.dockerHubMirror", equalTo(true));
+
+                // A private mirror: anonymous callers are challenged, as by any private project, and the upstream is not asked.
+                assertError(Oci.anonymous().accept(OCI_MANIFEST).get("/v2/" + official.substring("library/".length()) + "/manifests/v1"),
+                        401, "UNAUTHORIZED").header("WWW-Authenticate", containsString("repository:" + official + ":pull"));
+                String anonymousToken = Oci.anonymous().queryParam("service", "wharf-registry").queryParam("scope", "repository:" + official + ":pull")
+                        .get("/token").then().statusCode(200).extract().path("token");
+                Oci.anonymous().header("Authorization", "Bearer " + anonymousToken).accept(OCI_MANIFEST).get("/v2/" + official + "/manifests/v1")
+                        .then().statusCode(401);
+                assertEquals(List.of(), counter.take());
+
+                // Names that are no Wharf content come from the mirror: a library repository Wharf lacks, a namespace that is no project.
+                Response pulled = manifest(official, "v1");
+                pulled.then().statusCode(200).header("Docker-Content-Digest", image.digest());
+                assertArrayEquals(image.manifest(), pulled.asByteArray());
+                assertArrayEquals(upstream.blob(official, image.layer().digest()),
+                        Oci.given().get("/v2/" + official + "/blobs/" + image.layer().digest()).then().statusCode(200).extract().asByteArray());
+                manifest(namespaced, "v1").then().statusCode(200).header("Docker-Content-Digest", tool.digest());
+                assertEquals(List.of("GET /v2/" + official + "/manifests/v1", "GET /v2/" + official + "/blobs/" + image.layer().digest(),
+                        "GET /v2/" + namespaced + "/manifests/v1"), counter.take());
+                // Stored as the mirror project's content.
+                Oci.given().get("/v2/" + hub + "/" + official + "/tags/list").then().statusCode(200).body("tags", hasItem("v1"));
+
+                // Wharf's own content is served as always; a project's missing repository is missing.
+                manifest(own, "v1").then().statusCode(200).header("Docker-Content-Digest", wharfs.digest());
+                assertError(manifest(plainMissing, "v1"), 404, "MANIFEST_UNKNOWN");
+                assertEquals(List.of(), counter.take());
+
+                // Made public: anonymous pulls through the mirror work, with or without a token.
+                Admin.given().contentType(ContentType.JSON).body(Map.of("isPublic", true)).put("/api/v1/projects/" + hub).then().statusCode(200);
+                Oci.anonymous().accept(OCI_MANIFEST).get("/v2/" + official + "/manifests/v1").then().statusCode(200)
+                        .header("Docker-Content-Digest", image.digest());
+                String token = Oci.anonymous().queryParam("service", "wharf-registry").queryParam("scope", "repository:" + official + ":pull")
+                        .get("/token").then().statusCode(200).extract().path("token");
+                Oci.anonymous().header("Authorization", "Bearer " + token).accept(OCI_MANIFEST).get("/v2/" + official + "/manifests/v1")
+                        .then().statusCode(200).header("Docker-Content-Digest", image.digest());
+                // Pushes are not mirrored: an anonymous caller may not push a library name.
+                assertError(Oci.anonymous().post("/v2/" + official + "/blobs/uploads/"), 401, "UNAUTHORIZED");
+                assertEquals(List.of(), counter.take(), "cached");
+            } finally {
+                noMirror();
+            }
+            assertError(manifest(official, "v1"), 404, "MANIFEST_UNKNOWN");
+        }
+    }
+
+    @Test
+    void aDockerDaemonWhoseRegistryMirrorIsWharfPullsDockerHubImagesThroughIt() throws Exception {
+        assumeTrue(PrivateDockerd.available(), "needs root and dockerd");
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String name = "daemon-" + Oci.suffix();
+            Oci.Image image = pushRunnableImage(upstream, "library/" + name, "v1");
+            try {
+                mirrorProject(counter.url(), true);
+                try (PrivateDockerd dockerd = PrivateDockerd.start("{\"registry-mirrors\": [\"http://127.0.0.1:" + RestAssured.port + "\"]}")) {
+                    PrivateDockerd.Result pull = dockerd.docker("pull", name + ":v1");
+                    assertEquals(0, pull.exit(), pull.output() + "\n" + dockerd.log());
+                    assertTrue(pull.output().contains("Digest: " + image.digest()), pull.output());
+                    PrivateDockerd.Result id = dockerd.docker("image", "inspect", "--format", "{{.Id}}", name + ":v1");
+                    assertEquals(image.config().digest(), id.output().trim());
+                }
+                List<String> fetched = counter.take().stream().filter(r -> r.startsWith("GET ")).sorted().toList();
+                assertEquals(List.of("GET /v2/library/" + name + "/blobs/" + image.config().digest(),
+                        "GET /v2/library/" + name + "/blobs/" + image.layer().digest(),
+                        "GET /v2/library/" + name + "/manifests/v1").stream().sorted().toList(), fetched, "each fetched once");
+            } finally {
+                noMirror();
+            }
+        }
+    }
+
+    /** An image a Docker daemon can unpack (a gzip tar layer with one file, a config naming its diff id), pushed as Docker schema 2. */
+    private static Oci.Image pushRunnableImage(UpstreamRegistry registry, String repo, String tag) throws Exception {
+        Path work = Files.createTempDirectory("layer-");
+        try {
+            Files.writeString(Files.createDirectories(work.resolve("root")).resolve("hello.txt"), "hello " + Oci.suffix() + "\n");
+            Process tar = new ProcessBuilder("tar", "-C", work.resolve("root").toString(), "-cf", work.resolve("layer.tar").toString(), "hello.txt")
+                    .redirectErrorStream(true).start();
+            assertEquals(0, tar.waitFor());
+            byte[] plain = Files.readAllBytes(work.resolve("layer.tar"));
+            java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+                out.write(plain);
+            }
+            Oci.Descriptor layer = registry.pushBlob(repo, Oci.DOCKER_LAYER, gz.toByteArray());
+            Oci.Descriptor config = registry.pushBlob(repo, Oci.DOCKER_CONFIG, Oci.utf8("{\"architecture\":\"amd64\",\"os\":\"linux\","
+                    + "\"config\":{\"Cmd\":[\"/hello.txt\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + Oci.sha256(plain) + "\"]}}"));
+            byte[] manifest = Oci.bytes(Oci.imageManifest(Oci.DOCKER_MANIFEST, config, layer));
+            String digest = registry.pushManifest(repo, tag, Oci.DOCKER_MANIFEST, manifest);
+            return new Oci.Image(config, layer, manifest, new Oci.Descriptor(Oci.DOCKER_MANIFEST, digest, manifest.length));
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
     @Test
     void aTrueMissFailsNamingTheUpstreamsAnswer() throws Exception {
         try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {

@@ -18,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.wharf.outbound.SecretBox;
 import io.wharf.registry.identity.CallerAccess;
@@ -40,7 +41,7 @@ public class ProxyProjects {
     private static final Pattern INTERVAL = Pattern.compile("(\\d{1,5})([smh])");
 
     /** A proxy project's settings as the API shows them: no credentials, only whether there are some. */
-    public record View(String url, String tagCheckInterval, boolean credentialsSet) {
+    public record View(String url, String tagCheckInterval, boolean credentialsSet, boolean dockerHubMirror) {
     }
 
     private final Pool pool;
@@ -48,8 +49,11 @@ public class ProxyProjects {
     private final CallerAccess access;
     private final SecretBox box;
     private final Cache<String, Optional<Upstream>> cache;
+    private final DockerHubMirror mirror;
 
-    public ProxyProjects(Pool pool, ProjectService projects, CallerAccess access, ProxyConfig config) {
+    public ProxyProjects(Pool pool, ProjectService projects, CallerAccess access, ProxyConfig config,
+                         DockerHubMirror mirror) {
+        this.mirror = mirror;
         this.pool = pool;
         this.projects = projects;
         this.access = access;
@@ -60,10 +64,11 @@ public class ProxyProjects {
     /**
      * Creates a proxy project of the upstream at {@code url} (system administrators only). Refused
      * (INVALID) when the URL is not an absolute http(s) URL, the interval is not like {@code 30s},
-     * {@code 5m} or {@code 1h} (at most a day), or only one of username and password is given.
+     * {@code 5m} or {@code 1h} (at most a day), or only one of username and password is given; CONFLICT
+     * when it is to be the Docker Hub mirror ({@link DockerHubMirror}) and another project is.
      */
     public Uni<ProjectService.ProjectAndRole> create(String name, Boolean isPublic, String url, String username, String password,
-                                                     String tagCheckInterval) {
+                                                     String tagCheckInterval, boolean dockerHubMirror) {
         access.admin();
         URI upstream = upstreamUrl(url);
         Duration interval = tagCheckInterval == null ? DEFAULT_TAG_CHECK : interval(tagCheckInterval);
@@ -76,12 +81,30 @@ public class ProxyProjects {
             throw RequestRefused.invalid("upstream credentials cannot be stored: " + ProxyConfig.KEY_SETTING + " is not set");
         }
         String sealed = hasPassword ? box.seal(password) : null;
-        return projects.create(name, isPublic, (db, project) -> db
-                .preparedQuery("insert into proxy_project (project_id, upstream_url, upstream_username, upstream_password, tag_check_seconds)"
-                        + " values ($1, $2, $3, $4, $5)")
-                .execute(Tuple.of(project.id(), upstream.toString(), hasUser ? username : null, sealed, (int) interval.toSeconds()))
-                .replaceWithVoid())
-                .invoke(() -> cache.invalidate(name));
+        Uni<Void> oneMirror = Uni.createFrom().voidItem();
+        return projects.create(name, isPublic, (db, project) -> (dockerHubMirror ? refuseSecondMirror(db) : oneMirror).chain(() -> db
+                .preparedQuery("insert into proxy_project (project_id, upstream_url, upstream_username, upstream_password, tag_check_seconds,"
+                        + " docker_hub_mirror) values ($1, $2, $3, $4, $5, $6)")
+                .execute(Tuple.of(project.id(), upstream.toString(), hasUser ? username : null, sealed, (int) interval.toSeconds(),
+                        dockerHubMirror))
+                .replaceWithVoid()))
+                .invoke(() -> {
+                    cache.invalidate(name);
+                    if (dockerHubMirror) {
+                        mirror.changed();
+                    }
+                });
+    }
+
+    /** Refused (CONFLICT) when a proxy project is the Docker Hub mirror already: there is one at most. */
+    private static Uni<Void> refuseSecondMirror(SqlConnection db) {
+        return db.query("select p.name from proxy_project pp join project p on p.id = pp.project_id where pp.docker_hub_mirror")
+                .execute().invoke(rows -> {
+                    if (rows.iterator().hasNext()) {
+                        throw RequestRefused.conflict("project " + rows.iterator().next().getString(0)
+                                + " is the Docker Hub mirror; there can be only one");
+                    }
+                }).replaceWithVoid();
     }
 
     /** The project's upstream, or null when the project is no proxy (or does not exist). */
@@ -112,7 +135,8 @@ public class ProxyProjects {
             Map<String, View> views = new HashMap<>();
             for (Row r : rows) {
                 views.put(r.getString("name"), new View(r.getString("upstream_url"),
-                        format(Duration.ofSeconds(r.getInteger("tag_check_seconds"))), r.getString("upstream_password") != null));
+                        format(Duration.ofSeconds(r.getInteger("tag_check_seconds"))), r.getString("upstream_password") != null,
+                        r.getBoolean("docker_hub_mirror")));
             }
             return views;
         });
