@@ -413,6 +413,105 @@ class ProxyProjectTest {
     }
 
     @Test
+    void anUpstreamFailingAgainAndAgainIsLeftAloneForAWhileCachedTagsServedAndMissesFailingFast() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String path = upstreamPath("breaker");
+            Oci.Image image = upstream.pushImage(path, "latest", 1024);
+            String project = proxyProject(counter.url(), "0s", null, null);
+            String repo = project + "/" + path;
+            manifest(repo, "latest").then().statusCode(200).header("Docker-Content-Digest", image.digest());
+            counter.take();
+
+            counter.failWith(503);
+            for (int i = 0; i < 5; i++) { // wharf.proxy.breaker.failures
+                manifest(repo, "latest").then().statusCode(200).header("Warning", containsString("503"));
+            }
+            assertEquals(5, counter.take().size());
+            Admin.given().get("/api/v1/projects/" + project).then().statusCode(200).body("proxy.circuit", equalTo("open"));
+
+            // Open: the upstream is not asked; the cached tag is served, a miss fails at once naming the circuit's state.
+            manifest(repo, "latest").then().statusCode(200).header("Docker-Content-Digest", image.digest())
+                    .header("Warning", containsString("circuit is open"));
+            assertError(manifest(repo, "absent"), 503, "UNAVAILABLE").body("errors[0].message", containsString("circuit is open"))
+                    .body("errors[0].message", containsString(counter.url().getPort() + ""));
+            assertError(Oci.given().get("/v2/" + repo + "/blobs/" + Oci.unknownDigest()), 503, "UNAVAILABLE")
+                    .body("errors[0].message", containsString("circuit is open"));
+            assertEquals(List.of(), counter.take(), "an open circuit keeps requests from the upstream");
+
+            // Back: once the circuit's rest is over (wharf.proxy.breaker.open-for) one request tries it, and it closes.
+            counter.failWith(0);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(250))
+                    .until(() -> manifest(repo, "latest").then().statusCode(200).extract().header("Warning") == null);
+            Admin.given().get("/api/v1/projects/" + project).then().statusCode(200).body("proxy.circuit", equalTo("closed"));
+            assertEquals(List.of("HEAD /v2/" + path + "/manifests/latest"), counter.take());
+        }
+    }
+
+    @Test
+    void noMoreRequestsGoToOneUpstreamAtOnceThanItsLimit() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String path = upstreamPath("limit");
+            int images = 10;
+            List<Oci.Image> pushed = new java.util.ArrayList<>();
+            for (int i = 0; i < images; i++) {
+                pushed.add(upstream.pushImage(path, "v" + i, 64 * 1024));
+            }
+            String repo = proxyProject(counter.url(), "1h", null, null) + "/" + path;
+            counter.delay(java.time.Duration.ofMillis(300));
+            counter.mostInFlight();
+            java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(images);
+            try {
+                List<java.util.concurrent.Future<Response>> pulls = new java.util.ArrayList<>();
+                for (int i = 0; i < images; i++) {
+                    String tag = "v" + i;
+                    pulls.add(clients.submit(() -> manifest(repo, tag)));
+                }
+                for (int i = 0; i < images; i++) {
+                    Response r = pulls.get(i).get(120, java.util.concurrent.TimeUnit.SECONDS);
+                    r.then().statusCode(200).header("Docker-Content-Digest", pushed.get(i).digest());
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+            assertEquals(images, counter.take().size());
+            int most = counter.mostInFlight();
+            assertTrue(most <= 4 && most >= 2, "at most wharf.proxy.upstream-concurrency (4) at once, and some at once: " + most);
+        }
+    }
+
+    @Test
+    void theUpstreamsRateLimitIsShownOnTheProject() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String path = upstreamPath("ratelimit");
+            upstream.pushImage(path, "v1", 256);
+            String project = proxyProject(counter.url(), null, null, null);
+            Admin.given().get("/api/v1/projects/" + project).then().statusCode(200).body("proxy.rateLimit", nullValue())
+                    .body("proxy.circuit", equalTo("closed"));
+            counter.rateLimit("100;w=21600", "76;w=21600");
+            manifest(project + "/" + path, "v1").then().statusCode(200);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                    Admin.given().get("/api/v1/projects/" + project).then().statusCode(200)
+                            .body("proxy.rateLimit.limit", equalTo("100;w=21600"))
+                            .body("proxy.rateLimit.remaining", equalTo("76;w=21600"))
+                            .body("proxy.rateLimit.seenAt", not(org.hamcrest.Matchers.emptyOrNullString())));
+        }
+    }
+
+    @Test
+    void upstreamsOnPrivateNetworksAreRefusedUnlessAllowed() {
+        // The tests allow 127.0.0.1/32 (wharf.proxy.outbound.allowed-networks); everything else private is refused.
+        for (String url : List.of("http://10.1.2.3:5000", "http://169.254.169.254", "http://192.168.0.10", "http://[::1]:5000",
+                "http://127.0.0.2:5000", "http://[::ffff:10.0.0.1]", "http://0.0.0.0:5000")) {
+            String name = "proxy-" + Oci.suffix();
+            Admin.given().contentType(ContentType.JSON).body(Map.of("name", name, "proxy", Map.of("url", url))).post("/api/v1/projects")
+                    .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("private or reserved"));
+            Admin.given().get("/api/v1/projects/" + name).then().statusCode(404);
+        }
+        Admin.given().contentType(ContentType.JSON).body(Map.of("name", "proxy-" + Oci.suffix(), "proxy", Map.of("url", "http://127.0.0.1:5000")))
+                .post("/api/v1/projects").then().statusCode(201);
+    }
+
+    @Test
     void aTrueMissFailsNamingTheUpstreamsAnswer() throws Exception {
         try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
             String path = upstreamPath("miss");
@@ -479,11 +578,18 @@ class ProxyProjectTest {
             assertArrayEquals(image.manifest(), pulled.asByteArray());
             assertArrayEquals(Oci.given().get("/v2/" + source + "/blobs/" + image.layer().digest()).asByteArray(),
                     Oci.given().get("/v2/" + repo + "/blobs/" + image.layer().digest()).then().statusCode(200).extract().asByteArray());
-            List<String> seen = counter.take().stream().filter(r -> !r.endsWith("/token")).toList();
+            List<String> all = counter.take();
+            assertEquals(1, all.stream().filter(r -> r.endsWith("/token")).count(), "one token, from the upstream's realm: " + all);
+            List<String> seen = all.stream().filter(r -> !r.endsWith("/token")).toList();
             // The blob store holds the layer already (it is this Wharf's): the upstream is asked whether it has it
             // (a HEAD, so no other project's blob is linked unasked), not for its bytes.
             assertEquals(List.of("GET /v2/" + source + "/manifests/v1", "GET /v2/" + source + "/manifests/v1",
                     "HEAD /v2/" + source + "/blobs/" + image.layer().digest()), seen, "challenged once, then the token is kept");
+
+            // The token is kept for its lifetime: pulling another tag of the repository asks for none.
+            Oci.Image second = Oci.pushImage(source, "v2");
+            manifest(repo, "v2").then().statusCode(200).header("Docker-Content-Digest", second.digest());
+            assertEquals(List.of("GET /v2/" + source + "/manifests/v2"), counter.take(), "no token request");
 
             String anonymous = proxyProject(counter.url(), null, null, null) + "/" + source;
             assertError(manifest(anonymous, "v1"), 503, "UNAVAILABLE").body("errors[0].message", containsString("401"));
@@ -589,6 +695,26 @@ class ProxyProjectTest {
     @Test
     void anUpstreamThatAsksForCredentialsGetsTheProjectsAndOnlyThem() throws Exception {
         String password = "upstream-pw-" + Oci.suffix();
+        String basic = java.util.Base64.getEncoder().encodeToString(("puller:" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // Everything the registry logs meanwhile, at every level.
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r.getMessage() + " " + java.util.Arrays.toString(r.getParameters()) + " " + r.getThrown());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        capture.setLevel(java.util.logging.Level.ALL);
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
         try (UpstreamRegistry guarded = UpstreamRegistry.start("puller", password);
              CountingProxy counter = CountingProxy.start(vertx, guarded.port())) {
             String path = upstreamPath("guarded");
@@ -604,6 +730,24 @@ class ProxyProjectTest {
             String without = proxyProject(counter.url(), null, null, null) + "/" + path;
             assertError(manifest(without, "v1"), 503, "UNAVAILABLE").body("errors[0].message", containsString("credentials"));
             assertNull(Oci.given().get("/v2/" + without + "/tags/list").then().extract().path("tags"));
+
+            // The upstream fails: what the registry says of it, to the client and in its log, holds no credentials.
+            counter.corruptBlobs(true); // the config is small: wrong bytes are found before any is sent, and answered
+            String corrupt = assertError(Oci.given().get("/v2/" + withCredentials + "/blobs/" + image.config().digest()), 503, "UNAVAILABLE")
+                    .extract().asString();
+            counter.failWith(500);
+            String failed = assertError(manifest(withCredentials, "absent"), 503, "UNAVAILABLE").extract().asString();
+            String project = withCredentials.substring(0, withCredentials.indexOf('/'));
+            String shown = Admin.given().get("/api/v1/projects/" + project).then().statusCode(200).extract().asString();
+            for (String answer : List.of(corrupt, failed, shown, pulled.asString())) {
+                assertFalse(answer.contains(password) || answer.contains(basic), answer);
+            }
+        } finally {
+            root.removeHandler(capture);
+        }
+        assertFalse(logged.isEmpty(), "the failures above were logged");
+        for (String line : logged) {
+            assertFalse(line.contains(password) || line.contains(basic), "credentials in the log: " + line);
         }
     }
 }

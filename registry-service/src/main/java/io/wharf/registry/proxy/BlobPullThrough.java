@@ -36,10 +36,12 @@ public class BlobPullThrough {
     private final BlobStore store;
     private final BlobService blobs;
     private final SingleFlight flights;
+    private final UpstreamManners manners;
 
     public BlobPullThrough(ProxyProjects proxies, UpstreamClient upstream, BlobStore store, BlobService blobs,
-                           SingleFlight flights) {
+                           SingleFlight flights, UpstreamManners manners) {
         this.flights = flights;
+        this.manners = manners;
         this.proxies = proxies;
         this.upstream = upstream;
         this.store = store;
@@ -113,6 +115,12 @@ public class BlobPullThrough {
 
     private Uni<Void> stream(Upstream u, String repository, String digest, URI target, String scope, HttpServerResponse response,
                              LongConsumer describe) {
+        // The whole download takes one place in the upstream's concurrency limit.
+        return manners.limited(u, () -> download(u, repository, digest, target, scope, response, describe));
+    }
+
+    private Uni<Void> download(Upstream u, String repository, String digest, URI target, String scope, HttpServerResponse response,
+                               LongConsumer describe) {
         return PullThrough.call(upstream.openBlob(u, target, scope))
                 .onFailure(UpstreamException.class).transform(e -> PullThrough.missing(OciError.BLOB_UNKNOWN, (UpstreamException) e))
                 .chain(answer -> {

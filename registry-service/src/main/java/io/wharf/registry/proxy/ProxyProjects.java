@@ -3,6 +3,7 @@ package io.wharf.registry.proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -40,8 +41,20 @@ public class ProxyProjects {
     static final Duration MAX_TAG_CHECK = Duration.ofDays(1);
     private static final Pattern INTERVAL = Pattern.compile("(\\d{1,5})([smh])");
 
-    /** A proxy project's settings as the API shows them: no credentials, only whether there are some. */
-    public record View(String url, String tagCheckInterval, boolean credentialsSet, boolean dockerHubMirror) {
+    /**
+     * A proxy project's settings as the API shows them: no credentials, only whether there are some; the rate limit
+     * its upstream announced last (null until one did), and the upstream's circuit on the instance that answers
+     * ({@code closed}, {@code open}, {@code half-open}: {@link UpstreamManners}).
+     */
+    public record View(String url, String tagCheckInterval, boolean credentialsSet, boolean dockerHubMirror, RateLimit rateLimit,
+                       String circuit) {
+    }
+
+    /**
+     * The rate limit the upstream announced last, its {@code RateLimit-Limit} and {@code RateLimit-Remaining} as
+     * sent (such as {@code 100;w=21600}), and when.
+     */
+    public record RateLimit(String limit, String remaining, OffsetDateTime seenAt) {
     }
 
     private final Pool pool;
@@ -50,10 +63,14 @@ public class ProxyProjects {
     private final SecretBox box;
     private final Cache<String, Optional<Upstream>> cache;
     private final DockerHubMirror mirror;
+    private final UpstreamManners manners;
+    private final UpstreamAddresses addresses;
 
     public ProxyProjects(Pool pool, ProjectService projects, CallerAccess access, ProxyConfig config,
-                         DockerHubMirror mirror) {
+                         DockerHubMirror mirror, UpstreamManners manners, UpstreamAddresses addresses) {
         this.mirror = mirror;
+        this.manners = manners;
+        this.addresses = addresses;
         this.pool = pool;
         this.projects = projects;
         this.access = access;
@@ -64,7 +81,8 @@ public class ProxyProjects {
     /**
      * Creates a proxy project of the upstream at {@code url} (system administrators only). Refused
      * (INVALID) when the URL is not an absolute http(s) URL, the interval is not like {@code 30s},
-     * {@code 5m} or {@code 1h} (at most a day), or only one of username and password is given; CONFLICT
+     * {@code 5m} or {@code 1h} (at most a day), only one of username and password is given, or the host is
+     * somewhere upstreams may not be ({@link UpstreamAddresses}); CONFLICT
      * when it is to be the Docker Hub mirror ({@link DockerHubMirror}) and another project is.
      */
     public Uni<ProjectService.ProjectAndRole> create(String name, Boolean isPublic, String url, String username, String password,
@@ -82,7 +100,8 @@ public class ProxyProjects {
         }
         String sealed = hasPassword ? box.seal(password) : null;
         Uni<Void> oneMirror = Uni.createFrom().voidItem();
-        return projects.create(name, isPublic, (db, project) -> (dockerHubMirror ? refuseSecondMirror(db) : oneMirror).chain(() -> db
+        return addresses.check(upstream).chain(() -> projects.create(name, isPublic, (db, project) -> (dockerHubMirror
+                ? refuseSecondMirror(db) : oneMirror).chain(() -> db
                 .preparedQuery("insert into proxy_project (project_id, upstream_url, upstream_username, upstream_password, tag_check_seconds,"
                         + " docker_hub_mirror) values ($1, $2, $3, $4, $5, $6)")
                 .execute(Tuple.of(project.id(), upstream.toString(), hasUser ? username : null, sealed, (int) interval.toSeconds(),
@@ -93,7 +112,7 @@ public class ProxyProjects {
                     if (dockerHubMirror) {
                         mirror.changed();
                     }
-                });
+                }));
     }
 
     /** Refused (CONFLICT) when a proxy project is the Docker Hub mirror already: there is one at most. */
@@ -130,13 +149,17 @@ public class ProxyProjects {
                 Tuple.of(project)).map(all -> all.get(project));
     }
 
-    private static Uni<Map<String, View>> views(SqlClient db, String sql, Tuple args) {
+    private Uni<Map<String, View>> views(SqlClient db, String sql, Tuple args) {
         return db.preparedQuery(sql).execute(args).map(rows -> {
             Map<String, View> views = new HashMap<>();
             for (Row r : rows) {
-                views.put(r.getString("name"), new View(r.getString("upstream_url"),
+                OffsetDateTime seen = r.getOffsetDateTime("rate_limit_seen_at");
+                String url = r.getString("upstream_url");
+                views.put(r.getString("name"), new View(url,
                         format(Duration.ofSeconds(r.getInteger("tag_check_seconds"))), r.getString("upstream_password") != null,
-                        r.getBoolean("docker_hub_mirror")));
+                        r.getBoolean("docker_hub_mirror"),
+                        seen == null ? null : new RateLimit(r.getString("rate_limit"), r.getString("rate_limit_remaining"), seen),
+                        manners.circuit(URI.create(url)).wireName()));
             }
             return views;
         });
