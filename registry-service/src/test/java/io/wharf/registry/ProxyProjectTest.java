@@ -498,6 +498,17 @@ class ProxyProjectTest {
     }
 
     @Test
+    void aNewProxyProjectKeepsWhatWasPulledWithinSevenDays() {
+        String project = proxyProject(URI.create("http://127.0.0.1:5000"), null, null, null);
+        Admin.given().get("/api/v1/projects/" + project + "/retention").then().statusCode(200)
+                .body("rules.size()", equalTo(1)).body("rules[0].kind", equalTo("pulledWithinDays")).body("rules[0].count", equalTo(7))
+                .body("rules[0].repositories.pattern", equalTo("**")).body("rules[0].tags.pattern", equalTo("**"))
+                .body("schedule", equalTo("0 4 * * *"));
+        Admin.given().get("/api/v1/projects/" + Accounts.project("plain", false) + "/retention").then().statusCode(200)
+                .body("rules.size()", equalTo(0));
+    }
+
+    @Test
     void upstreamsOnPrivateNetworksAreRefusedUnlessAllowed() {
         // The tests allow 127.0.0.1/32 (wharf.proxy.outbound.allowed-networks); everything else private is refused.
         for (String url : List.of("http://10.1.2.3:5000", "http://169.254.169.254", "http://192.168.0.10", "http://[::1]:5000",

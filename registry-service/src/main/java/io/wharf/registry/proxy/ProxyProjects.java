@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -25,6 +26,9 @@ import io.wharf.outbound.SecretBox;
 import io.wharf.registry.identity.CallerAccess;
 import io.wharf.registry.identity.ProjectService;
 import io.wharf.registry.identity.RequestRefused;
+import io.wharf.registry.retention.RetentionPolicy;
+import io.wharf.registry.retention.RetentionRule;
+import io.wharf.registry.retention.RetentionService;
 
 /**
  * Which projects are proxies of an upstream registry, and their upstream: created with the project
@@ -37,6 +41,12 @@ public class ProxyProjects {
 
     /** The tag-check interval when none is given. */
     public static final Duration DEFAULT_TAG_CHECK = Duration.ofMinutes(5);
+    /**
+     * The retention policy a new proxy project starts with: what was pulled within 7 days stays, the rest goes
+     * (whole artifacts, as any retention), run daily at 04:00 UTC. Its project admins change it as any policy.
+     */
+    public static final RetentionPolicy DEFAULT_RETENTION = new RetentionPolicy(List.of(new RetentionRule(RetentionRule.Kind.PULLED_WITHIN_DAYS, 7,
+            RetentionRule.Selector.ALL, RetentionRule.Selector.ALL, false)), "0 4 * * *", false, RetentionPolicy.DEFAULT_GRACE_HOURS);
     /** The longest tag-check interval. */
     static final Duration MAX_TAG_CHECK = Duration.ofDays(1);
     private static final Pattern INTERVAL = Pattern.compile("(\\d{1,5})([smh])");
@@ -65,9 +75,12 @@ public class ProxyProjects {
     private final DockerHubMirror mirror;
     private final UpstreamManners manners;
     private final UpstreamAddresses addresses;
+    private final RetentionService retention;
 
     public ProxyProjects(Pool pool, ProjectService projects, CallerAccess access, ProxyConfig config,
-                         DockerHubMirror mirror, UpstreamManners manners, UpstreamAddresses addresses) {
+                         DockerHubMirror mirror, UpstreamManners manners, UpstreamAddresses addresses,
+                         RetentionService retention) {
+        this.retention = retention;
         this.mirror = mirror;
         this.manners = manners;
         this.addresses = addresses;
@@ -79,7 +92,8 @@ public class ProxyProjects {
     }
 
     /**
-     * Creates a proxy project of the upstream at {@code url} (system administrators only). Refused
+     * Creates a proxy project of the upstream at {@code url} (system administrators only), with the
+     * {@linkplain #DEFAULT_RETENTION default retention policy}. Refused
      * (INVALID) when the URL is not an absolute http(s) URL, the interval is not like {@code 30s},
      * {@code 5m} or {@code 1h} (at most a day), only one of username and password is given, or the host is
      * somewhere upstreams may not be ({@link UpstreamAddresses}); CONFLICT
@@ -87,7 +101,7 @@ public class ProxyProjects {
      */
     public Uni<ProjectService.ProjectAndRole> create(String name, Boolean isPublic, String url, String username, String password,
                                                      String tagCheckInterval, boolean dockerHubMirror) {
-        access.admin();
+        String by = access.admin().name();
         URI upstream = upstreamUrl(url);
         Duration interval = tagCheckInterval == null ? DEFAULT_TAG_CHECK : interval(tagCheckInterval);
         boolean hasUser = username != null && !username.isEmpty();
@@ -106,7 +120,8 @@ public class ProxyProjects {
                         + " docker_hub_mirror) values ($1, $2, $3, $4, $5, $6)")
                 .execute(Tuple.of(project.id(), upstream.toString(), hasUser ? username : null, sealed, (int) interval.toSeconds(),
                         dockerHubMirror))
-                .replaceWithVoid()))
+                .replaceWithVoid())
+                .chain(() -> retention.initial(db, name, DEFAULT_RETENTION, by)))
                 .invoke(() -> {
                     cache.invalidate(name);
                     if (dockerHubMirror) {
