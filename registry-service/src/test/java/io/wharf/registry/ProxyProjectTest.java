@@ -127,6 +127,12 @@ class ProxyProjectTest {
 
             // Ordinary content of the project: listed like pushed content.
             Oci.given().get("/v2/" + repo + "/tags/list").then().statusCode(200).body("tags", hasItem("v1"));
+            // Its first fetch is announced as cached, not pushed (once, whatever the pulls since).
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(List.of(image.digest()),
+                    Admin.given().queryParam("repository", repo).queryParam("type", "artifact.cached").get("/api/v1/events")
+                            .then().statusCode(200).extract().jsonPath().getList("events.data.digest")));
+            assertEquals(List.of(), Admin.given().queryParam("repository", repo).queryParam("type", "artifact.pushed").get("/api/v1/events")
+                    .then().statusCode(200).extract().jsonPath().getList("events.data.digest"));
         }
     }
 

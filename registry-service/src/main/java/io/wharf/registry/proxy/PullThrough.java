@@ -28,8 +28,8 @@ import io.wharf.registry.service.StoredManifest;
  * served as it is when asked by digest; a tag is served without asking the upstream when it was checked
  * within the project's tag-check interval, else after one upstream {@code HEAD}, fetching only when the
  * digest changed. What the project lacks is fetched, its digest verified, and stored the way a push
- * stores it ({@link ManifestService#putFetched}: same tags and events — an {@code artifact.pushed} by the
- * pulling caller). An upstream that fails or cannot be reached does not fail a read the project can
+ * stores it ({@link ManifestService#putFetched}: same tags and tag events, and an {@code artifact.cached} by
+ * the pulling caller). An upstream that fails or cannot be reached does not fail a read the project can
  * answer: the cached copy is served with a {@code Warning}. Ordinary projects go straight to
  * {@link ManifestService#get}.
  */
