@@ -24,6 +24,11 @@ public enum EventType {
     ARTIFACT_PUSHED("artifact.pushed", Topics.REGISTRY_EVENTS, RegistryEventData.class),
     /** A manifest was pulled; {@link RegistryEventData#count()} may aggregate several pulls. */
     ARTIFACT_PULLED("artifact.pulled", Topics.REGISTRY_EVENTS, RegistryEventData.class),
+    /**
+     * A proxy project stored a manifest its upstream registry provided, on the first pull that asked for it
+     * ({@link RegistryEventData#actor()} is the puller). Stored content, as a push's, but no push.
+     */
+    ARTIFACT_CACHED("artifact.cached", Topics.REGISTRY_EVENTS, RegistryEventData.class),
     /** A manifest was deleted from a repository. */
     ARTIFACT_DELETED("artifact.deleted", Topics.REGISTRY_EVENTS, RegistryEventData.class),
     /** A tag that did not exist now points at a manifest. */

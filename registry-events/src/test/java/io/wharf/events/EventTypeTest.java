@@ -20,7 +20,7 @@ class EventTypeTest {
         Set<String> types = Arrays.stream(EventType.values()).map(EventType::cloudEventType).collect(Collectors.toSet());
 
         assertEquals(Set.of(
-                "io.wharf.artifact.pushed", "io.wharf.artifact.pulled", "io.wharf.artifact.deleted",
+                "io.wharf.artifact.pushed", "io.wharf.artifact.pulled", "io.wharf.artifact.cached", "io.wharf.artifact.deleted",
                 "io.wharf.tag.created", "io.wharf.tag.updated", "io.wharf.tag.deleted",
                 "io.wharf.repository.created", "io.wharf.repository.deleted",
                 "io.wharf.notification.delivered", "io.wharf.notification.failed",

@@ -16,7 +16,7 @@ import io.vertx.core.http.RequestOptions;
 /**
  * A small HTTP proxy in front of an upstream registry that records every request it forwards
  * ({@code METHOD /path}) and can be told to answer a status of its own instead (an upstream
- * failing: 503, 429) or be closed (an upstream that cannot be reached). Bodies are streamed both ways.
+ * failing: 503, 429), to answer late, or be closed (an upstream that cannot be reached). Bodies are streamed both ways.
  */
 final class CountingProxy implements AutoCloseable {
 
@@ -27,6 +27,10 @@ final class CountingProxy implements AutoCloseable {
     private final ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
     private volatile int failWith;
     private volatile boolean corruptBlobs;
+    private volatile long delayMillis;
+    private volatile String[] rateLimit;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     private CountingProxy(Vertx vertx, int upstreamPort) {
         this.vertx = vertx;
@@ -55,6 +59,21 @@ final class CountingProxy implements AutoCloseable {
         this.corruptBlobs = corrupt;
     }
 
+    /** Hold every request this long before forwarding it from now on (0: at once): a slow upstream. */
+    void delay(java.time.Duration delay) {
+        this.delayMillis = delay.toMillis();
+    }
+
+    /** Add {@code RateLimit-Limit} and {@code RateLimit-Remaining} (lower case, as Docker Hub sends them) to every answer from now on. */
+    void rateLimit(String limit, String remaining) {
+        this.rateLimit = new String[] {limit, remaining};
+    }
+
+    /** The most requests that were under way at once since the last call, and starts counting again. */
+    int mostInFlight() {
+        return mostInFlight.getAndSet(inFlight.get());
+    }
+
     /** The requests forwarded (or failed) since the last call, and forgets them. */
     List<String> take() {
         List<String> seen = new java.util.ArrayList<>();
@@ -67,12 +86,35 @@ final class CountingProxy implements AutoCloseable {
 
     private void forward(HttpServerRequest in) {
         requests.add(in.method() + " " + in.path());
+        mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable over = () -> {
+            if (done.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+            }
+        };
+        in.response().endHandler(v -> over.run());
+        in.response().closeHandler(v -> over.run());
+        String[] limits = rateLimit;
+        if (limits != null) {
+            in.response().putHeader("ratelimit-limit", limits[0]).putHeader("ratelimit-remaining", limits[1]);
+        }
         if (failWith != 0) {
             in.response().setStatusCode(failWith).putHeader("Retry-After", "30").end("failing on purpose");
             return;
         }
         in.pause();
-        RequestOptions options = new RequestOptions().setMethod(in.method()).setHost("127.0.0.1").setPort(upstreamPort).setURI(in.uri());
+        if (delayMillis > 0) {
+            vertx.setTimer(delayMillis, t -> send(in));
+        } else {
+            send(in);
+        }
+    }
+
+    private void send(HttpServerRequest in) {
+        // Sent to the upstream as it was addressed (Host kept): a token realm it derives from the host names this proxy.
+        RequestOptions options = new RequestOptions().setMethod(in.method()).setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(upstreamPort, "127.0.0.1"))
+                .setHost(in.authority().host()).setPort(in.authority().port()).setURI(in.uri());
         in.headers().forEach(h -> {
             if (!h.getKey().equalsIgnoreCase("Host")) {
                 options.addHeader(h.getKey(), h.getValue());

@@ -127,6 +127,12 @@ class ProxyProjectTest {
 
             // Ordinary content of the project: listed like pushed content.
             Oci.given().get("/v2/" + repo + "/tags/list").then().statusCode(200).body("tags", hasItem("v1"));
+            // Its first fetch is announced as cached, not pushed (once, whatever the pulls since).
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(List.of(image.digest()),
+                    Admin.given().queryParam("repository", repo).queryParam("type", "artifact.cached").get("/api/v1/events")
+                            .then().statusCode(200).extract().jsonPath().getList("events.data.digest")));
+            assertEquals(List.of(), Admin.given().queryParam("repository", repo).queryParam("type", "artifact.pushed").get("/api/v1/events")
+                    .then().statusCode(200).extract().jsonPath().getList("events.data.digest"));
         }
     }
 
@@ -207,6 +213,322 @@ class ProxyProjectTest {
     }
 
     @Test
+    void twentyConcurrentPullsOfAnUncachedImageFetchItsManifestAndEachBlobOnce() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String path = upstreamPath("flight");
+            Oci.Image image = upstream.pushImage(path, "v1", 2 * 1024 * 1024 + 5);
+            byte[] config = upstream.blob(path, image.config().digest());
+            byte[] layer = upstream.blob(path, image.layer().digest());
+            String repo = proxyProject(counter.url(), "1h", null, null) + "/" + path;
+            counter.delay(java.time.Duration.ofMillis(300)); // a slow upstream: the pulls overlap
+
+            URI base = URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/v2/" + repo);
+            HttpClient http = HttpClient.newBuilder().executor(java.util.concurrent.Executors.newFixedThreadPool(4)).build();
+            int pulls = 20;
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(pulls);
+            java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(pulls);
+            try {
+                List<java.util.concurrent.Future<List<byte[]>>> pulled = new java.util.ArrayList<>();
+                for (int i = 0; i < pulls; i++) {
+                    pulled.add(clients.submit(() -> {
+                        together.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                        List<byte[]> bodies = new java.util.ArrayList<>();
+                        HttpResponse<byte[]> m = http.send(Admin.request(URI.create(base + "/manifests/v1")).header("Accept", OCI_MANIFEST).build(),
+                                HttpResponse.BodyHandlers.ofByteArray());
+                        assertEquals(200, m.statusCode(), new String(m.body(), java.nio.charset.StandardCharsets.UTF_8));
+                        assertEquals(image.digest(), m.headers().firstValue("Docker-Content-Digest").orElse(null));
+                        bodies.add(m.body());
+                        for (Oci.Descriptor blob : List.of(image.config(), image.layer())) {
+                            HttpResponse<byte[]> b = http.send(Admin.request(URI.create(base + "/blobs/" + blob.digest())).build(),
+                                    HttpResponse.BodyHandlers.ofByteArray());
+                            assertEquals(200, b.statusCode(), new String(b.body(), java.nio.charset.StandardCharsets.UTF_8));
+                            bodies.add(b.body());
+                        }
+                        return bodies;
+                    }));
+                }
+                for (var pull : pulled) {
+                    List<byte[]> bodies = pull.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                    assertArrayEquals(image.manifest(), bodies.get(0));
+                    assertArrayEquals(config, bodies.get(1));
+                    assertArrayEquals(layer, bodies.get(2));
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+            assertEquals(List.of("GET /v2/" + path + "/blobs/" + image.config().digest(), "GET /v2/" + path + "/blobs/" + image.layer().digest(),
+                    "GET /v2/" + path + "/manifests/v1").stream().sorted().toList(), counter.take().stream().sorted().toList(),
+                    "one upstream request for the manifest and one per blob, whatever the number of pulls");
+        }
+    }
+
+    @Test
+    void aFetchAnotherInstanceHasUnderWayIsWaitedForNotRunBesideIt() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port()); PgSession other = PgSession.open()) {
+            String path = upstreamPath("other");
+            Oci.Image image = upstream.pushImage(path, "v1", 1024);
+            String repo = proxyProject(counter.url(), "1h", null, null) + "/" + path;
+            // The other instance's flight: the lock its leader holds while it fetches.
+            String key = "manifest " + repo + " v1";
+            other.execute("select pg_advisory_lock(" + io.wharf.registry.proxy.SingleFlight.LOCK_SPACE + ", hashtext('" + key + "'))");
+
+            java.util.concurrent.CompletableFuture<Response> pull = java.util.concurrent.CompletableFuture.supplyAsync(() -> manifest(repo, "v1"));
+            Pool pool = Arc.container().instance(Pool.class).get();
+            String waiting = "select count(*) from pg_locks where locktype = 'advisory' and not granted and objsubid = 2 and classid::bigint = "
+                    + io.wharf.registry.proxy.SingleFlight.LOCK_SPACE;
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> pool.query(waiting).execute().await().indefinitely().iterator().next().getLong(0) == 1);
+            assertFalse(pull.isDone());
+            assertEquals(List.of(), counter.take(), "nothing asked of the upstream while the other instance fetches");
+
+            other.execute("select pg_advisory_unlock(" + io.wharf.registry.proxy.SingleFlight.LOCK_SPACE + ", hashtext('" + key + "'))");
+            Response served = pull.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            served.then().statusCode(200).header("Docker-Content-Digest", image.digest());
+            assertArrayEquals(image.manifest(), served.asByteArray());
+            assertEquals(List.of("GET /v2/" + path + "/manifests/v1"), counter.take());
+        }
+    }
+
+    /** A new proxy project of {@code url} marked as the Docker Hub mirror. */
+    private static String mirrorProject(URI url, boolean isPublic) {
+        String name = "hub-" + Oci.suffix();
+        Admin.given().contentType(ContentType.JSON)
+                .body(Map.of("name", name, "isPublic", isPublic, "proxy", Map.of("url", url.toString(), "dockerHubMirror", true)))
+                .post("/api/v1/projects").then().statusCode(201).body("proxy.dockerHubMirror", equalTo(true));
+        return name;
+    }
+
+    /** No project is the Docker Hub mirror any more, on this instance at once (other tests read names that are no project). */
+    private static void noMirror() {
+        Pool pool = Arc.container().instance(Pool.class).get();
+        pool.query("update proxy_project set docker_hub_mirror = false where docker_hub_mirror").execute().await().indefinitely();
+        Arc.container().instance(io.wharf.registry.proxy.DockerHubMirror.class).get().changed();
+    }
+
+    @Test
+    void theDockerHubMirrorServesNamesThatAreNoWharfContentAsItsVisibilitySays() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String official = "library/mirrored-" + Oci.suffix();
+            String namespaced = "ns-" + Oci.suffix() + "/tool";
+            Oci.Image image = upstream.pushImage(official, "v1", 4096);
+            Oci.Image tool = upstream.pushImage(namespaced, "v1", 2048);
+            String own = "library/own-" + Oci.suffix();
+            Oci.Image wharfs = Oci.pushImage(own, "v1");
+            String plainMissing = Accounts.project("plain", false) + "/absent";
+            String hub;
+            try {
+                hub = mirrorProject(counter.url(), false);
+                Admin.given().contentType(ContentType.JSON)
+                        .body(Map.of("name", "hub-" + Oci.suffix(), "proxy", Map.of("url", counter.url().toString(), "dockerHubMirror", true)))
+                        .post("/api/v1/projects").then().statusCode(409).body("detail", containsString(hub));
+                Admin.given().get("/api/v1/projects/" + hub).then().statusCode(200).body("proxy.dockerHubMirror", equalTo(true));
+
+                // A private mirror: anonymous callers are challenged, as by any private project, and the upstream is not asked.
+                assertError(Oci.anonymous().accept(OCI_MANIFEST).get("/v2/" + official.substring("library/".length()) + "/manifests/v1"),
+                        401, "UNAUTHORIZED").header("WWW-Authenticate", containsString("repository:" + official + ":pull"));
+                String anonymousToken = Oci.anonymous().queryParam("service", "wharf-registry").queryParam("scope", "repository:" + official + ":pull")
+                        .get("/token").then().statusCode(200).extract().path("token");
+                Oci.anonymous().header("Authorization", "Bearer " + anonymousToken).accept(OCI_MANIFEST).get("/v2/" + official + "/manifests/v1")
+                        .then().statusCode(401);
+                assertEquals(List.of(), counter.take());
+
+                // Names that are no Wharf content come from the mirror: a library repository Wharf lacks, a namespace that is no project.
+                Response pulled = manifest(official, "v1");
+                pulled.then().statusCode(200).header("Docker-Content-Digest", image.digest());
+                assertArrayEquals(image.manifest(), pulled.asByteArray());
+                assertArrayEquals(upstream.blob(official, image.layer().digest()),
+                        Oci.given().get("/v2/" + official + "/blobs/" + image.layer().digest()).then().statusCode(200).extract().asByteArray());
+                manifest(namespaced, "v1").then().statusCode(200).header("Docker-Content-Digest", tool.digest());
+                assertEquals(List.of("GET /v2/" + official + "/manifests/v1", "GET /v2/" + official + "/blobs/" + image.layer().digest(),
+                        "GET /v2/" + namespaced + "/manifests/v1"), counter.take());
+                // Stored as the mirror project's content.
+                Oci.given().get("/v2/" + hub + "/" + official + "/tags/list").then().statusCode(200).body("tags", hasItem("v1"));
+
+                // Wharf's own content is served as always; a project's missing repository is missing.
+                manifest(own, "v1").then().statusCode(200).header("Docker-Content-Digest", wharfs.digest());
+                assertError(manifest(plainMissing, "v1"), 404, "MANIFEST_UNKNOWN");
+                assertEquals(List.of(), counter.take());
+
+                // Made public: anonymous pulls through the mirror work, with or without a token.
+                Admin.given().contentType(ContentType.JSON).body(Map.of("isPublic", true)).put("/api/v1/projects/" + hub).then().statusCode(200);
+                Oci.anonymous().accept(OCI_MANIFEST).get("/v2/" + official + "/manifests/v1").then().statusCode(200)
+                        .header("Docker-Content-Digest", image.digest());
+                String token = Oci.anonymous().queryParam("service", "wharf-registry").queryParam("scope", "repository:" + official + ":pull")
+                        .get("/token").then().statusCode(200).extract().path("token");
+                Oci.anonymous().header("Authorization", "Bearer " + token).accept(OCI_MANIFEST).get("/v2/" + official + "/manifests/v1")
+                        .then().statusCode(200).header("Docker-Content-Digest", image.digest());
+                // Pushes are not mirrored: an anonymous caller may not push a library name.
+                assertError(Oci.anonymous().post("/v2/" + official + "/blobs/uploads/"), 401, "UNAUTHORIZED");
+                assertEquals(List.of(), counter.take(), "cached");
+            } finally {
+                noMirror();
+            }
+            assertError(manifest(official, "v1"), 404, "MANIFEST_UNKNOWN");
+        }
+    }
+
+    @Test
+    void aDockerDaemonWhoseRegistryMirrorIsWharfPullsDockerHubImagesThroughIt() throws Exception {
+        assumeTrue(PrivateDockerd.available(), "needs root and dockerd");
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String name = "daemon-" + Oci.suffix();
+            Oci.Image image = pushRunnableImage(upstream, "library/" + name, "v1");
+            try {
+                mirrorProject(counter.url(), true);
+                try (PrivateDockerd dockerd = PrivateDockerd.start("{\"registry-mirrors\": [\"http://127.0.0.1:" + RestAssured.port + "\"]}")) {
+                    PrivateDockerd.Result pull = dockerd.docker("pull", name + ":v1");
+                    assertEquals(0, pull.exit(), pull.output() + "\n" + dockerd.log());
+                    assertTrue(pull.output().contains("Digest: " + image.digest()), pull.output());
+                    PrivateDockerd.Result id = dockerd.docker("image", "inspect", "--format", "{{.Id}}", name + ":v1");
+                    assertEquals(image.config().digest(), id.output().trim());
+                }
+                List<String> fetched = counter.take().stream().filter(r -> r.startsWith("GET ")).sorted().toList();
+                assertEquals(List.of("GET /v2/library/" + name + "/blobs/" + image.config().digest(),
+                        "GET /v2/library/" + name + "/blobs/" + image.layer().digest(),
+                        "GET /v2/library/" + name + "/manifests/v1").stream().sorted().toList(), fetched, "each fetched once");
+            } finally {
+                noMirror();
+            }
+        }
+    }
+
+    /** An image a Docker daemon can unpack (a gzip tar layer with one file, a config naming its diff id), pushed as Docker schema 2. */
+    private static Oci.Image pushRunnableImage(UpstreamRegistry registry, String repo, String tag) throws Exception {
+        Path work = Files.createTempDirectory("layer-");
+        try {
+            Files.writeString(Files.createDirectories(work.resolve("root")).resolve("hello.txt"), "hello " + Oci.suffix() + "\n");
+            Process tar = new ProcessBuilder("tar", "-C", work.resolve("root").toString(), "-cf", work.resolve("layer.tar").toString(), "hello.txt")
+                    .redirectErrorStream(true).start();
+            assertEquals(0, tar.waitFor());
+            byte[] plain = Files.readAllBytes(work.resolve("layer.tar"));
+            java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+                out.write(plain);
+            }
+            Oci.Descriptor layer = registry.pushBlob(repo, Oci.DOCKER_LAYER, gz.toByteArray());
+            Oci.Descriptor config = registry.pushBlob(repo, Oci.DOCKER_CONFIG, Oci.utf8("{\"architecture\":\"amd64\",\"os\":\"linux\","
+                    + "\"config\":{\"Cmd\":[\"/hello.txt\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + Oci.sha256(plain) + "\"]}}"));
+            byte[] manifest = Oci.bytes(Oci.imageManifest(Oci.DOCKER_MANIFEST, config, layer));
+            String digest = registry.pushManifest(repo, tag, Oci.DOCKER_MANIFEST, manifest);
+            return new Oci.Image(config, layer, manifest, new Oci.Descriptor(Oci.DOCKER_MANIFEST, digest, manifest.length));
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void anUpstreamFailingAgainAndAgainIsLeftAloneForAWhileCachedTagsServedAndMissesFailingFast() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String path = upstreamPath("breaker");
+            Oci.Image image = upstream.pushImage(path, "latest", 1024);
+            String project = proxyProject(counter.url(), "0s", null, null);
+            String repo = project + "/" + path;
+            manifest(repo, "latest").then().statusCode(200).header("Docker-Content-Digest", image.digest());
+            counter.take();
+
+            counter.failWith(503);
+            for (int i = 0; i < 5; i++) { // wharf.proxy.breaker.failures
+                manifest(repo, "latest").then().statusCode(200).header("Warning", containsString("503"));
+            }
+            assertEquals(5, counter.take().size());
+            Admin.given().get("/api/v1/projects/" + project).then().statusCode(200).body("proxy.circuit", equalTo("open"));
+
+            // Open: the upstream is not asked; the cached tag is served, a miss fails at once naming the circuit's state.
+            manifest(repo, "latest").then().statusCode(200).header("Docker-Content-Digest", image.digest())
+                    .header("Warning", containsString("circuit is open"));
+            assertError(manifest(repo, "absent"), 503, "UNAVAILABLE").body("errors[0].message", containsString("circuit is open"))
+                    .body("errors[0].message", containsString(counter.url().getPort() + ""));
+            assertError(Oci.given().get("/v2/" + repo + "/blobs/" + Oci.unknownDigest()), 503, "UNAVAILABLE")
+                    .body("errors[0].message", containsString("circuit is open"));
+            assertEquals(List.of(), counter.take(), "an open circuit keeps requests from the upstream");
+
+            // Back: once the circuit's rest is over (wharf.proxy.breaker.open-for) one request tries it, and it closes.
+            counter.failWith(0);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(250))
+                    .until(() -> manifest(repo, "latest").then().statusCode(200).extract().header("Warning") == null);
+            Admin.given().get("/api/v1/projects/" + project).then().statusCode(200).body("proxy.circuit", equalTo("closed"));
+            assertEquals(List.of("HEAD /v2/" + path + "/manifests/latest"), counter.take());
+        }
+    }
+
+    @Test
+    void noMoreRequestsGoToOneUpstreamAtOnceThanItsLimit() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String path = upstreamPath("limit");
+            int images = 10;
+            List<Oci.Image> pushed = new java.util.ArrayList<>();
+            for (int i = 0; i < images; i++) {
+                pushed.add(upstream.pushImage(path, "v" + i, 64 * 1024));
+            }
+            String repo = proxyProject(counter.url(), "1h", null, null) + "/" + path;
+            counter.delay(java.time.Duration.ofMillis(300));
+            counter.mostInFlight();
+            java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(images);
+            try {
+                List<java.util.concurrent.Future<Response>> pulls = new java.util.ArrayList<>();
+                for (int i = 0; i < images; i++) {
+                    String tag = "v" + i;
+                    pulls.add(clients.submit(() -> manifest(repo, tag)));
+                }
+                for (int i = 0; i < images; i++) {
+                    Response r = pulls.get(i).get(120, java.util.concurrent.TimeUnit.SECONDS);
+                    r.then().statusCode(200).header("Docker-Content-Digest", pushed.get(i).digest());
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+            assertEquals(images, counter.take().size());
+            int most = counter.mostInFlight();
+            assertTrue(most <= 4 && most >= 2, "at most wharf.proxy.upstream-concurrency (4) at once, and some at once: " + most);
+        }
+    }
+
+    @Test
+    void theUpstreamsRateLimitIsShownOnTheProject() throws Exception {
+        try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
+            String path = upstreamPath("ratelimit");
+            upstream.pushImage(path, "v1", 256);
+            String project = proxyProject(counter.url(), null, null, null);
+            Admin.given().get("/api/v1/projects/" + project).then().statusCode(200).body("proxy.rateLimit", nullValue())
+                    .body("proxy.circuit", equalTo("closed"));
+            counter.rateLimit("100;w=21600", "76;w=21600");
+            manifest(project + "/" + path, "v1").then().statusCode(200);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                    Admin.given().get("/api/v1/projects/" + project).then().statusCode(200)
+                            .body("proxy.rateLimit.limit", equalTo("100;w=21600"))
+                            .body("proxy.rateLimit.remaining", equalTo("76;w=21600"))
+                            .body("proxy.rateLimit.seenAt", not(org.hamcrest.Matchers.emptyOrNullString())));
+        }
+    }
+
+    @Test
+    void aNewProxyProjectKeepsWhatWasPulledWithinSevenDays() {
+        String project = proxyProject(URI.create("http://127.0.0.1:5000"), null, null, null);
+        Admin.given().get("/api/v1/projects/" + project + "/retention").then().statusCode(200)
+                .body("rules.size()", equalTo(1)).body("rules[0].kind", equalTo("pulledWithinDays")).body("rules[0].count", equalTo(7))
+                .body("rules[0].repositories.pattern", equalTo("**")).body("rules[0].tags.pattern", equalTo("**"))
+                .body("schedule", equalTo("0 4 * * *"));
+        Admin.given().get("/api/v1/projects/" + Accounts.project("plain", false) + "/retention").then().statusCode(200)
+                .body("rules.size()", equalTo(0));
+    }
+
+    @Test
+    void upstreamsOnPrivateNetworksAreRefusedUnlessAllowed() {
+        // The tests allow 127.0.0.1/32 (wharf.proxy.outbound.allowed-networks); everything else private is refused.
+        for (String url : List.of("http://10.1.2.3:5000", "http://169.254.169.254", "http://192.168.0.10", "http://[::1]:5000",
+                "http://127.0.0.2:5000", "http://[::ffff:10.0.0.1]", "http://0.0.0.0:5000")) {
+            String name = "proxy-" + Oci.suffix();
+            Admin.given().contentType(ContentType.JSON).body(Map.of("name", name, "proxy", Map.of("url", url))).post("/api/v1/projects")
+                    .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("private or reserved"));
+            Admin.given().get("/api/v1/projects/" + name).then().statusCode(404);
+        }
+        Admin.given().contentType(ContentType.JSON).body(Map.of("name", "proxy-" + Oci.suffix(), "proxy", Map.of("url", "http://127.0.0.1:5000")))
+                .post("/api/v1/projects").then().statusCode(201);
+    }
+
+    @Test
     void aTrueMissFailsNamingTheUpstreamsAnswer() throws Exception {
         try (CountingProxy counter = CountingProxy.start(vertx, upstream.port())) {
             String path = upstreamPath("miss");
@@ -273,11 +595,18 @@ class ProxyProjectTest {
             assertArrayEquals(image.manifest(), pulled.asByteArray());
             assertArrayEquals(Oci.given().get("/v2/" + source + "/blobs/" + image.layer().digest()).asByteArray(),
                     Oci.given().get("/v2/" + repo + "/blobs/" + image.layer().digest()).then().statusCode(200).extract().asByteArray());
-            List<String> seen = counter.take().stream().filter(r -> !r.endsWith("/token")).toList();
+            List<String> all = counter.take();
+            assertEquals(1, all.stream().filter(r -> r.endsWith("/token")).count(), "one token, from the upstream's realm: " + all);
+            List<String> seen = all.stream().filter(r -> !r.endsWith("/token")).toList();
             // The blob store holds the layer already (it is this Wharf's): the upstream is asked whether it has it
             // (a HEAD, so no other project's blob is linked unasked), not for its bytes.
             assertEquals(List.of("GET /v2/" + source + "/manifests/v1", "GET /v2/" + source + "/manifests/v1",
                     "HEAD /v2/" + source + "/blobs/" + image.layer().digest()), seen, "challenged once, then the token is kept");
+
+            // The token is kept for its lifetime: pulling another tag of the repository asks for none.
+            Oci.Image second = Oci.pushImage(source, "v2");
+            manifest(repo, "v2").then().statusCode(200).header("Docker-Content-Digest", second.digest());
+            assertEquals(List.of("GET /v2/" + source + "/manifests/v2"), counter.take(), "no token request");
 
             String anonymous = proxyProject(counter.url(), null, null, null) + "/" + source;
             assertError(manifest(anonymous, "v1"), 503, "UNAVAILABLE").body("errors[0].message", containsString("401"));
@@ -383,6 +712,26 @@ class ProxyProjectTest {
     @Test
     void anUpstreamThatAsksForCredentialsGetsTheProjectsAndOnlyThem() throws Exception {
         String password = "upstream-pw-" + Oci.suffix();
+        String basic = java.util.Base64.getEncoder().encodeToString(("puller:" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // Everything the registry logs meanwhile, at every level.
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r.getMessage() + " " + java.util.Arrays.toString(r.getParameters()) + " " + r.getThrown());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        capture.setLevel(java.util.logging.Level.ALL);
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
         try (UpstreamRegistry guarded = UpstreamRegistry.start("puller", password);
              CountingProxy counter = CountingProxy.start(vertx, guarded.port())) {
             String path = upstreamPath("guarded");
@@ -398,6 +747,24 @@ class ProxyProjectTest {
             String without = proxyProject(counter.url(), null, null, null) + "/" + path;
             assertError(manifest(without, "v1"), 503, "UNAVAILABLE").body("errors[0].message", containsString("credentials"));
             assertNull(Oci.given().get("/v2/" + without + "/tags/list").then().extract().path("tags"));
+
+            // The upstream fails: what the registry says of it, to the client and in its log, holds no credentials.
+            counter.corruptBlobs(true); // the config is small: wrong bytes are found before any is sent, and answered
+            String corrupt = assertError(Oci.given().get("/v2/" + withCredentials + "/blobs/" + image.config().digest()), 503, "UNAVAILABLE")
+                    .extract().asString();
+            counter.failWith(500);
+            String failed = assertError(manifest(withCredentials, "absent"), 503, "UNAVAILABLE").extract().asString();
+            String project = withCredentials.substring(0, withCredentials.indexOf('/'));
+            String shown = Admin.given().get("/api/v1/projects/" + project).then().statusCode(200).extract().asString();
+            for (String answer : List.of(corrupt, failed, shown, pulled.asString())) {
+                assertFalse(answer.contains(password) || answer.contains(basic), answer);
+            }
+        } finally {
+            root.removeHandler(capture);
+        }
+        assertFalse(logged.isEmpty(), "the failures above were logged");
+        for (String line : logged) {
+            assertFalse(line.contains(password) || line.contains(basic), "credentials in the log: " + line);
         }
     }
 }

@@ -88,13 +88,23 @@ public class RegistryGuard {
             } catch (InvalidTokenException e) {
                 return Uni.createFrom().failure(challenge(ctx, r, needed, "invalid_token"));
             }
-            if (r.repository() != null && !token.allows(r.repository(), needed)) {
+            if (r.repository() != null && !token.allows(r.asked(), needed)) {
                 return Uni.createFrom().failure(challenge(ctx, r, needed, "insufficient_scope"));
             }
             AccessToken verified = token;
             // A token outlives nothing it was made with: a deleted access token, a new password, a rotated robot secret.
-            return authenticator.stillBound(verified).chain(holds -> holds ? allowed(ctx, r, method, verified.principal(), verified)
-                    : Uni.createFrom().failure(challenge(ctx, r, needed, "invalid_token")));
+            return authenticator.stillBound(verified).chain(holds -> {
+                if (!holds) {
+                    return Uni.createFrom().failure(challenge(ctx, r, needed, "invalid_token"));
+                }
+                if (!r.mirrored()) {
+                    return allowed(ctx, r, method, verified.principal(), verified);
+                }
+                // The token may pull the name (a library developer's may); the mirror's own visibility and roles decide.
+                return policy.actions(verified.principal(), Names.project(r.repository()))
+                        .chain(actions -> actions.containsAll(needed) ? allowed(ctx, r, method, verified.principal(), verified)
+                                : Uni.createFrom().failure(challenge(ctx, r, needed, "insufficient_scope")));
+            });
         }
         String[] basic = Authenticator.parseBasic(header);
         if (basic == null) {
@@ -190,7 +200,7 @@ public class RegistryGuard {
         if (r.repository() == null) {
             return null;
         }
-        return "repository:" + r.repository() + ":" + Action.join(needed);
+        return "repository:" + r.asked() + ":" + Action.join(needed);
     }
 
     /** The {@code from} of a cross-repository mount ({@code POST …/blobs/uploads/?mount=&from=}); null when this is none. */

@@ -1,5 +1,7 @@
 package io.wharf.registry.api;
 
+import io.wharf.registry.oci.Names;
+
 /**
  * A parsed {@code /v2/...} path.
  *
@@ -7,8 +9,23 @@ package io.wharf.registry.api;
  * @param name       the repository name as written in the URL (null for base and catalog)
  * @param repository the canonical repository ({@code library/} added to one-component names)
  * @param reference  tag or digest (manifests), digest (blobs, referrers), upload id (uploads), else null
+ * @param mirrored   true when {@code repository} is the Docker Hub mirror's, read for a name that is no Wharf content
  */
-record RegistryRequest(Kind kind, String name, String repository, String reference) {
+record RegistryRequest(Kind kind, String name, String repository, String reference, boolean mirrored) {
+
+    RegistryRequest(Kind kind, String name, String repository, String reference) {
+        this(kind, name, repository, reference, false);
+    }
+
+    /** This read, of the Docker Hub mirror's {@code repository} instead. */
+    RegistryRequest mirroredTo(String repository) {
+        return new RegistryRequest(kind, name, repository, reference, true);
+    }
+
+    /** The repository as the client named it (canonical): what its token names. */
+    String asked() {
+        return mirrored ? Names.repository(name) : repository;
+    }
 
     enum Kind {
         BASE("/v2/"),

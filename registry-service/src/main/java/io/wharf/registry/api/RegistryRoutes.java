@@ -13,6 +13,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.wharf.registry.api.fastpath.FastPath;
 import io.wharf.registry.oci.OciError;
+import io.wharf.registry.proxy.DockerHubMirror;
 
 /**
  * The OCI Distribution API ({@code /v2/}) as Vert.x routes: the request body is streamed by the
@@ -27,9 +28,11 @@ public class RegistryRoutes {
     private final ListingEndpoints listings;
     private final RegistryGuard guard;
     private final FastPath fastPath;
+    private final DockerHubMirror mirror;
 
     public RegistryRoutes(BlobEndpoints blobs, ManifestEndpoints manifests, ListingEndpoints listings, RegistryGuard guard,
-            FastPath fastPath) {
+            FastPath fastPath, DockerHubMirror mirror) {
+        this.mirror = mirror;
         this.fastPath = fastPath;
         this.blobs = blobs;
         this.manifests = manifests;
@@ -103,7 +106,17 @@ public class RegistryRoutes {
             return Uni.createFrom().failure(OciError.NAME_UNKNOWN.exception("no such endpoint: " + request.path()));
         }
         HttpMethod method = request.method();
-        return guard.check(ctx, r, method).chain(principal -> route(ctx, request, r, method));
+        return mirrored(r, method).chain(read -> guard.check(ctx, read, method).chain(principal -> route(ctx, request, read, method)));
+    }
+
+    /** A read of a repository that is no Wharf content, of the Docker Hub mirror's instead when there is a mirror; else the request. */
+    private Uni<RegistryRequest> mirrored(RegistryRequest r, HttpMethod method) {
+        boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+        if (!read || !(r.kind() == RegistryRequest.Kind.MANIFEST || r.kind() == RegistryRequest.Kind.BLOB
+                || r.kind() == RegistryRequest.Kind.TAGS)) {
+            return Uni.createFrom().item(r);
+        }
+        return mirror.read(r.repository()).map(there -> there == null ? r : r.mirroredTo(there));
     }
 
     private Uni<Void> route(RoutingContext ctx, HttpServerRequest request, RegistryRequest r, HttpMethod method) {

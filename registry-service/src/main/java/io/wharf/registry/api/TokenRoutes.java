@@ -32,6 +32,7 @@ import io.wharf.registry.auth.Principal;
 import io.wharf.registry.auth.SignInThrottled;
 import io.wharf.registry.auth.Tokens;
 import io.wharf.registry.oci.Names;
+import io.wharf.registry.proxy.DockerHubMirror;
 import io.wharf.registry.oci.RegistryException;
 
 /**
@@ -56,7 +57,10 @@ public class TokenRoutes {
     private final AccessPolicy policy;
     private final AuditLog audit;
 
-    public TokenRoutes(Tokens tokens, Authenticator authenticator, AccessPolicy policy, AuditLog audit) {
+    private final DockerHubMirror mirror;
+
+    public TokenRoutes(Tokens tokens, Authenticator authenticator, AccessPolicy policy, AuditLog audit, DockerHubMirror mirror) {
+        this.mirror = mirror;
         this.audit = audit;
         this.tokens = tokens;
         this.authenticator = authenticator;
@@ -200,7 +204,7 @@ public class TokenRoutes {
             } catch (RegistryException invalidName) {
                 continue;
             }
-            each.add(policy.actions(p, Names.project(repository)).map(binding::limit).map(allowed -> {
+            each.add(allowed(p, binding, repository).map(allowed -> {
                 Set<Action> granted = EnumSet.noneOf(Action.class);
                 granted.addAll(wanted);
                 granted.retainAll(allowed);
@@ -211,6 +215,23 @@ public class TokenRoutes {
             return Uni.createFrom().item(List.of());
         }
         return Uni.join().all(each).andFailFast();
+    }
+
+    /**
+     * What the credentials may do to the repository. A name the Docker Hub mirror is read for may also be
+     * pulled when the mirror lets the caller pull (the registry checks the mirror again on each read).
+     */
+    private Uni<Set<Action>> allowed(Principal p, Binding binding, String repository) {
+        Uni<Set<Action>> here = policy.actions(p, Names.project(repository)).map(binding::limit);
+        return mirror.read(repository).chain(there -> there == null ? here : here.chain(actions -> policy.actions(p, Names.project(there))
+                .map(binding::limit).map(mirrored -> {
+                    if (!mirrored.contains(Action.PULL)) {
+                        return actions;
+                    }
+                    Set<Action> both = EnumSet.of(Action.PULL);
+                    both.addAll(actions);
+                    return both;
+                })));
     }
 
     /** Credentials that prove nothing. */

@@ -35,8 +35,13 @@ public class BlobPullThrough {
     private final UpstreamClient upstream;
     private final BlobStore store;
     private final BlobService blobs;
+    private final SingleFlight flights;
+    private final UpstreamManners manners;
 
-    public BlobPullThrough(ProxyProjects proxies, UpstreamClient upstream, BlobStore store, BlobService blobs) {
+    public BlobPullThrough(ProxyProjects proxies, UpstreamClient upstream, BlobStore store, BlobService blobs,
+                           SingleFlight flights, UpstreamManners manners) {
+        this.flights = flights;
+        this.manners = manners;
         this.proxies = proxies;
         this.upstream = upstream;
         this.store = store;
@@ -51,6 +56,11 @@ public class BlobPullThrough {
      * blob of the size given (status 200) on {@code response}.
      */
     public Uni<Long> fetch(String repository, String digest, boolean head, HttpServerResponse response, LongConsumer describe) {
+        return fetch(repository, digest, head, response, describe, true);
+    }
+
+    private Uni<Long> fetch(String repository, String digest, boolean head, HttpServerResponse response, LongConsumer describe,
+                            boolean retry) {
         return proxies.upstream(Names.project(repository)).chain(u -> {
             if (u == null) {
                 return Uni.createFrom().failure(OciError.BLOB_UNKNOWN.exception(digest));
@@ -64,15 +74,33 @@ public class BlobPullThrough {
                     response.end();
                 }).replaceWith((Long) null);
             }
-            return store.size(digest).chain(held -> held == null
-                    ? stream(u, repository, digest, target, scope, response, describe).replaceWith((Long) null)
-                    : upstreamSize(u, target, scope).chain(() -> blobs.link(repository, digest, held)).map(linked -> {
-                        if (!linked) {
-                            throw OciError.BLOB_UNKNOWN.exception(digest + " is being deleted here; ask again");
+            // One fetch across all instances: the flight's leader looks again first (another instance may have
+            // stored it meanwhile); requests that joined it serve what it stored, or try once more when it failed
+            // without a word (its own client's answer cut off).
+            return flights.run(SingleFlight.blobKey(repository, digest),
+                    () -> blobs.linkedSize(repository, digest).chain(linked -> linked != null ? Uni.createFrom().item(linked)
+                            : fetchHere(u, repository, digest, target, scope, response, describe)),
+                    led -> blobs.linkedSize(repository, digest).chain(linked -> {
+                        if (linked != null) {
+                            return Uni.createFrom().item(linked);
                         }
-                        return held;
+                        return retry ? fetch(repository, digest, false, response, describe, false)
+                                : Uni.createFrom().failure(RegistryException.saying(OciError.UNAVAILABLE,
+                                        "fetching " + digest + " from " + u.url() + " failed; ask again"));
                     }));
         });
+    }
+
+    private Uni<Long> fetchHere(Upstream u, String repository, String digest, URI target, String scope, HttpServerResponse response,
+                                LongConsumer describe) {
+        return store.size(digest).chain(held -> held == null
+                ? stream(u, repository, digest, target, scope, response, describe).replaceWith((Long) null)
+                : upstreamSize(u, target, scope).chain(() -> blobs.link(repository, digest, held)).map(linked -> {
+                    if (!linked) {
+                        throw OciError.BLOB_UNKNOWN.exception(digest + " is being deleted here; ask again");
+                    }
+                    return held;
+                }));
     }
 
     private Uni<Long> upstreamSize(Upstream u, URI target, String scope) {
@@ -87,6 +115,12 @@ public class BlobPullThrough {
 
     private Uni<Void> stream(Upstream u, String repository, String digest, URI target, String scope, HttpServerResponse response,
                              LongConsumer describe) {
+        // The whole download takes one place in the upstream's concurrency limit.
+        return manners.limited(u, () -> download(u, repository, digest, target, scope, response, describe));
+    }
+
+    private Uni<Void> download(Upstream u, String repository, String digest, URI target, String scope, HttpServerResponse response,
+                               LongConsumer describe) {
         return PullThrough.call(upstream.openBlob(u, target, scope))
                 .onFailure(UpstreamException.class).transform(e -> PullThrough.missing(OciError.BLOB_UNKNOWN, (UpstreamException) e))
                 .chain(answer -> {

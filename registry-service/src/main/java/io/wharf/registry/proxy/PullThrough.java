@@ -28,8 +28,8 @@ import io.wharf.registry.service.StoredManifest;
  * served as it is when asked by digest; a tag is served without asking the upstream when it was checked
  * within the project's tag-check interval, else after one upstream {@code HEAD}, fetching only when the
  * digest changed. What the project lacks is fetched, its digest verified, and stored the way a push
- * stores it ({@link ManifestService#putFetched}: same tags and events — an {@code artifact.pushed} by the
- * pulling caller). An upstream that fails or cannot be reached does not fail a read the project can
+ * stores it ({@link ManifestService#putFetched}: same tags and tag events, and an {@code artifact.cached} by
+ * the pulling caller). An upstream that fails or cannot be reached does not fail a read the project can
  * answer: the cached copy is served with a {@code Warning}. Ordinary projects go straight to
  * {@link ManifestService#get}.
  */
@@ -50,11 +50,14 @@ public class PullThrough {
     private final ManifestService manifests;
     private final RegistryConfig config;
     private final Pool pool;
+    private final SingleFlight flights;
     /** When this instance last knew each tag to be checked with the upstream (repository and tag). */
     private final Cache<String, Check> checks = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(ProxyProjects.MAX_TAG_CHECK).build();
 
-    public PullThrough(ProxyProjects proxies, UpstreamClient upstream, ManifestService manifests, RegistryConfig config, Pool pool) {
+    public PullThrough(ProxyProjects proxies, UpstreamClient upstream, ManifestService manifests, RegistryConfig config, Pool pool,
+                       SingleFlight flights) {
+        this.flights = flights;
         this.proxies = proxies;
         this.upstream = upstream;
         this.manifests = manifests;
@@ -85,19 +88,37 @@ public class PullThrough {
         if (!byDigest && !RepositoryNames.isValidTag(reference)) {
             return manifests.get(repository, reference).map(m -> new Served(m, null)); // refused as any invalid tag
         }
-        Uni<StoredManifest> local = manifests.get(repository, reference)
-                .onFailure(e -> e instanceof RegistryException r && r.error() == OciError.MANIFEST_UNKNOWN).recoverWithNull();
         if (byDigest) {
-            return local.chain(m -> m != null ? Uni.createFrom().item(new Served(m, null))
-                    : fetch(u, repository, Names.digest(reference), null, caller).map(f -> new Served(f, null))
-                            .onFailure(UpstreamException.class).transform(e -> missing(OciError.MANIFEST_UNKNOWN, (UpstreamException) e)));
+            return local(repository, reference).chain(m -> m != null ? Uni.createFrom().item(new Served(m, null))
+                    // Missing: one fetch across all instances; whoever comes later finds it stored.
+                    : flights.run(SingleFlight.manifestKey(repository, reference), () -> local(repository, reference).chain(again -> again != null
+                            ? Uni.createFrom().item(new Served(again, null))
+                            : fetch(u, repository, Names.digest(reference), null, caller).map(f -> new Served(f, null))
+                                    .onFailure(UpstreamException.class).transform(e -> missing(OciError.MANIFEST_UNKNOWN, (UpstreamException) e))),
+                            served -> Uni.createFrom().item(served)));
         }
-        return local.chain(m -> checkedAt(repository, reference, m).chain(checked -> {
-            if (m != null && checked != null && !checked.plus(u.tagCheckInterval()).isBefore(Instant.now())) {
+        return local(repository, reference).chain(m -> checkedAt(repository, reference, m, false).chain(checked -> {
+            if (fresh(u, m, checked)) {
                 return Uni.createFrom().item(new Served(m, null));
             }
-            return revalidate(u, repository, reference, m, caller);
+            // Missing or due for a check: one upstream request across all instances. The flight's leader looks
+            // again first, in the database: another instance may have fetched or checked it meanwhile.
+            return flights.run(SingleFlight.manifestKey(repository, reference), () -> local(repository, reference)
+                    .chain(again -> checkedAt(repository, reference, again, true).chain(at -> fresh(u, again, at)
+                            ? Uni.createFrom().item(new Served(again, null))
+                            : revalidate(u, repository, reference, again, caller))),
+                    served -> Uni.createFrom().item(served));
         }));
+    }
+
+    /** The manifest the repository holds under the reference, or null. */
+    private Uni<StoredManifest> local(String repository, String reference) {
+        return manifests.get(repository, reference)
+                .onFailure(e -> e instanceof RegistryException r && r.error() == OciError.MANIFEST_UNKNOWN).recoverWithNull();
+    }
+
+    private static boolean fresh(Upstream u, StoredManifest held, Instant checked) {
+        return held != null && checked != null && !checked.plus(u.tagCheckInterval()).isBefore(Instant.now());
     }
 
     /** One upstream HEAD of the tag; a fetch when its digest is not the one held. */
@@ -158,13 +179,16 @@ public class PullThrough {
                 });
     }
 
-    /** When the tag, holding {@code held}, was last checked with the upstream; null when never (or it held another digest then). */
-    private Uni<Instant> checkedAt(String repository, String tag, StoredManifest held) {
+    /**
+     * When the tag, holding {@code held}, was last checked with the upstream; null when never (or it held another
+     * digest then). What this instance remembers, unless {@code fromDatabase}.
+     */
+    private Uni<Instant> checkedAt(String repository, String tag, StoredManifest held, boolean fromDatabase) {
         if (held == null) {
             return Uni.createFrom().nullItem();
         }
         String key = repository + ":" + tag;
-        Check known = checks.getIfPresent(key);
+        Check known = fromDatabase ? null : checks.getIfPresent(key);
         Uni<Check> check = known != null ? Uni.createFrom().item(known)
                 : pool.preparedQuery("select digest, checked_at from proxy_tag_check where repository = $1 and tag = $2")
                         .execute(Tuple.of(repository, tag))

@@ -37,7 +37,8 @@ import io.vertx.ext.web.client.WebClient;
  * {@code WWW-Authenticate} asks — a Bearer challenge by fetching a token from the realm (with the
  * upstream credentials as Basic, when the project has some), a Basic challenge with the credentials —
  * and the request is sent once more. Tokens are kept for their lifetime ({@code expires_in}, 60 s when
- * absent). Small answers (manifests, tokens, HEADs) come whole through the Vert.x Web Client; blobs
+ * absent). Every request keeps to the upstream's manners ({@link UpstreamManners}: a concurrency limit, a
+ * circuit breaker, its rate limit noted). Small answers (manifests, tokens, HEADs) come whole through the Vert.x Web Client; blobs
  * come as a stream from the HTTP client under it.
  */
 @ApplicationScoped
@@ -59,10 +60,12 @@ public class UpstreamClient {
     private final HttpClient http;
     private final WebClient web;
     private final ProxyConfig config;
+    private final UpstreamManners manners;
     private final Cache<String, Token> tokens = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(1, TimeUnit.HOURS).build();
 
-    public UpstreamClient(Vertx vertx, ProxyConfig config) {
+    public UpstreamClient(Vertx vertx, ProxyConfig config, UpstreamManners manners) {
         this.config = config;
+        this.manners = manners;
         this.http = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setTrustAll(false)
@@ -83,7 +86,7 @@ public class UpstreamClient {
 
     /** A GET or HEAD of {@code target}, its answer read whole (redirects followed by the client). */
     public Uni<Answer> send(Upstream upstream, HttpMethod method, URI target, String accept, String scope) {
-        return withAuth(upstream, scope, auth -> {
+        return manners.request(upstream, () -> withAuth(upstream, scope, auth -> {
             HttpRequest<Buffer> request = web.requestAbs(method, target.toString())
                     .timeout(config.requestTimeout().toMillis())
                     .followRedirects(true);
@@ -94,21 +97,23 @@ public class UpstreamClient {
                 request.putHeader("Authorization", auth);
             }
             return uni(request.send()).map(r -> new Answer(r.statusCode(), r.headers(), r.body() == null ? Buffer.buffer() : r.body()));
-        }, a -> a.status() == 401 ? a.header("WWW-Authenticate") : null);
+        }, a -> a.status() == 401 ? a.header("WWW-Authenticate") : null), Answer::status)
+                .invoke(a -> manners.rateLimit(upstream, a.headers()));
     }
 
     /**
      * A GET of a blob, its answer as a stream, paused: the caller reads or discards it. A redirect
-     * (registries send clients to object storage) is followed without the upstream's credentials.
+     * (registries send clients to object storage) is followed without the upstream's credentials. Takes no
+     * place in the upstream's concurrency limit: the caller holds one for the whole download.
      */
     public Uni<HttpClientResponse> openBlob(Upstream upstream, URI target, String scope) {
-        return withAuth(upstream, scope, auth -> stream(target, auth, 0), r -> {
+        return manners.guarded(upstream, () -> withAuth(upstream, scope, auth -> stream(target, auth, 0), r -> {
             if (r.statusCode() != 401) {
                 return null;
             }
             r.resume(); // the refused answer's body is read and dropped
             return r.getHeader("WWW-Authenticate");
-        });
+        }), HttpClientResponse::statusCode).invoke(r -> manners.rateLimit(upstream, r.headers()));
     }
 
     private Uni<HttpClientResponse> stream(URI target, String auth, int redirects) {

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.wharf.events.AuditEventData;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.wharf.registry.auth.Principal;
 import io.wharf.registry.identity.AuditTrail;
 import io.wharf.registry.identity.CallerAccess;
@@ -64,6 +65,15 @@ public class RetentionService {
                                     .summary("untaggedGraceHours", policy.untaggedGraceHours())))))
                     .replaceWith(policy);
         });
+    }
+
+    /**
+     * Gives a project it is creating its first policy, in the transaction {@code db} that creates it (a proxy
+     * project starts with one); the schedule's first run is the next one from now.
+     */
+    public Uni<Void> initial(SqlClient db, String project, RetentionPolicy policy, String by) {
+        Instant nextRun = policy.schedule() == null ? null : Schedules.next(policy.schedule(), Instant.now());
+        return store.save(db, project, policy, nextRun, null, by);
     }
 
     /** Runs retention ({@code kind} null or retention) or untagged cleanup now, as the caller. */

@@ -108,8 +108,9 @@ public class ManifestService {
 
     /**
      * Stores a manifest a proxy project fetched from its upstream (digest verified), as a push does
-     * (same events, tags, immutability), except that the blobs and child manifests it references need
-     * not be here yet: they are fetched when a client asks for them.
+     * (tags, immutability, tag events; {@code artifact.cached} instead of {@code artifact.pushed}), except
+     * that the blobs and child manifests it references need not be here yet: they are fetched when a
+     * client asks for them.
      */
     public Uni<PushedManifest> putFetched(String repository, String reference, byte[] body, String contentType, Caller caller) {
         return put(repository, reference, body, contentType, caller, true);
@@ -175,7 +176,7 @@ public class ManifestService {
                                             .chain(() -> tags.point(repoId, tag, stored.manifest.id))
                                             .invoke(previous -> rules.checkMove(repository, tag, previous, digest))
                                             .map(previous -> new PushedManifest(stored.manifest, parsed, stored.created, tag, previous)))
-                            .call(pushed -> recordPush(repository, pushed, firstManifest, caller));
+                            .call(pushed -> recordPush(repository, pushed, firstManifest, caller, fetched));
                 }));
     }
 
@@ -184,7 +185,11 @@ public class ManifestService {
                 .chain(() -> manifests.addReferences(saved.id, parsed.children(), ManifestReferenceEntity.MANIFEST));
     }
 
-    private Uni<Void> recordPush(String repository, PushedManifest pushed, boolean firstManifest, Caller caller) {
+    /**
+     * The events of a stored manifest: a push's {@code artifact.pushed}; a manifest fetched from a proxy project's
+     * upstream is {@code artifact.cached} when it is new here (none when only a tag moved to one held already).
+     */
+    private Uni<Void> recordPush(String repository, PushedManifest pushed, boolean firstManifest, Caller caller, boolean fetched) {
         ManifestEntity m = pushed.manifest();
         RegistryEventData.Builder data = RegistryEventData.builder(repository, m.digest)
                 .project(Names.project(repository))
@@ -201,7 +206,11 @@ public class ManifestService {
         if (firstManifest) {
             chain = chain.chain(() -> events.record(EventType.REPOSITORY_CREATED, repositoryData));
         }
-        chain = chain.chain(() -> events.record(EventType.ARTIFACT_PUSHED, pushData));
+        if (!fetched) {
+            chain = chain.chain(() -> events.record(EventType.ARTIFACT_PUSHED, pushData));
+        } else if (pushed.created()) {
+            chain = chain.chain(() -> events.record(EventType.ARTIFACT_CACHED, pushData));
+        }
         if (pushed.tag() != null && !m.digest.equals(pushed.previousDigest())) {
             EventType type = pushed.previousDigest() == null ? EventType.TAG_CREATED : EventType.TAG_UPDATED;
             RegistryEventData tagData = data.previousDigest(pushed.previousDigest()).build();

@@ -59,13 +59,15 @@ public class ProjectResource {
 
     /**
      * The upstream of a new proxy project: an absolute http(s) URL, optional credentials (both or neither),
-     * and how long a checked tag is served without asking the upstream again (default 5m).
+     * how long a checked tag is served without asking the upstream again (default 5m), and whether it is the
+     * Docker Hub mirror (a Docker daemon's {@code registry-mirrors}; one project at most).
      */
     public record NewProxy(
             @NotBlank(message = "is required: the upstream registry's URL") @Size(max = 2048, message = "must be at most 2048 characters") String url,
             @Size(max = 255, message = "must be at most 255 characters") String username,
             @Size(max = 1024, message = "must be at most 1024 characters") String password,
-            @Size(max = 16, message = "must be a duration such as 30s, 5m or 1h") String tagCheckInterval) {
+            @Size(max = 16, message = "must be a duration such as 30s, 5m or 1h") String tagCheckInterval,
+            Boolean dockerHubMirror) {
 
         @Override
         public String toString() {
@@ -130,7 +132,8 @@ public class ProjectResource {
     public Uni<Response> create(@NotNull(message = Problem.BODY_REQUIRED) @Valid NewProject body) {
         NewProxy proxy = body.proxy();
         Uni<ProjectService.ProjectAndRole> created = proxy == null ? projects.create(body.name(), body.isPublic())
-                : proxies.create(body.name(), body.isPublic(), proxy.url(), proxy.username(), proxy.password(), proxy.tagCheckInterval());
+                : proxies.create(body.name(), body.isPublic(), proxy.url(), proxy.username(), proxy.password(), proxy.tagCheckInterval(),
+                        Boolean.TRUE.equals(proxy.dockerHubMirror()));
         return created.chain(pr -> withProxy(pr)).map(view -> Response.status(201).entity(view).build());
     }
 
