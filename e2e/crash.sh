@@ -65,14 +65,9 @@ FIRST=$((FIRST_MIB * MIB))
 RATE=20M                                # the interrupted PATCH is throttled so the kill lands mid-stream
 T0=$SECONDS
 
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-note() { echo "#   $*"; }
-expect() { # expect WHAT ACTUAL WANTED
-  if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi
-}
+# PASS, FAIL, ok, not_ok, note, expect WHAT ACTUAL WANTED; http METHOD URL [curl args…] (status printed,
+# headers in $H, body in $B), hdr NAME, with_digest LOCATION DIGEST
+. "$ROOT/e2e/drill.sh"
 finish() {
   echo "# duration $((SECONDS - T0))s"
   echo "$PASS passed, $FAIL failed"
@@ -92,28 +87,8 @@ trap cleanup EXIT
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# ------------------------------------------------------------------ HTTP helpers
-H=$WHARF_DATA_DIR/headers
-B=$WHARF_DATA_DIR/body
-
-# http METHOD URL [curl args…]: prints the status code (000 when nothing answered);
-# headers land in $H, the body in $B.
-http() {
-  local method=$1 url=$2
-  shift 2
-  : >"$H"
-  : >"$B"
-  local verb=(-X "$method")
-  [ "$method" = HEAD ] && verb=(-I)
-  # No "Expect: 100-continue": bodies go out at once.
-  curl -sS "${verb[@]}" -H "Expect:" -D "$H" -o "$B" -w '%{http_code}' --max-time 120 "$@" "$url" 2>>"$WHARF_DATA_DIR/curl.err" || true
-}
-
-# hdr NAME: the value of a response header from the last http call.
-hdr() { tr -d '\r' <"$H" | awk -v n="$(echo "$1" | tr 'A-Z' 'a-z')" -F': *' 'tolower($1) == n { sub(/^[^:]*: */, ""); v = $0 } END { print v }'; }
-
+# ------------------------------------------------------------------ HTTP helpers (and e2e/drill.sh's)
 absolute() { case "$1" in /*) echo "$REG$1" ;; *) echo "$1" ;; esac; }
-with_digest() { case "$1" in *\?*) echo "$1&digest=$2" ;; *) echo "$1?digest=$2" ;; esac; }
 
 file_size() { stat -c %s "$1" 2>/dev/null || echo missing; }
 sha_of() { sha256sum "$1" | cut -d' ' -f1; }

@@ -26,7 +26,7 @@ public class BlobStoreProducer {
         if (storage.kind() == RegistryConfig.Storage.Kind.S3) {
             S3BlobStore.Options options = s3Options(storage.s3());
             LOG.infof("blob storage: %s", options);
-            return new S3BlobStore(vertx, options);
+            return new S3BlobStore(vertx, options, storage.s3().lockLease());
         }
         Path root = Path.of(storage.root()).toAbsolutePath();
         LOG.infof("blob storage: %s", root);

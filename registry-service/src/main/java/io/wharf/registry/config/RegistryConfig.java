@@ -161,6 +161,14 @@ public interface RegistryConfig {
             /** How long a presigned URL works. */
             @WithDefault("20m")
             Duration presignedUrlLifetime();
+
+            /**
+             * How long an upload's lock may go unrenewed (its holder rewrites it every third of this) before
+             * another instance breaks it: how soon an upload continues elsewhere after the instance
+             * appending to it died.
+             */
+            @WithDefault("60s")
+            Duration lockLease();
         }
     }
 }

@@ -71,13 +71,22 @@ public class AccountService {
             throw new IllegalStateException("wharf.auth.admin.password (WHARF_ADMIN_PASSWORD) must have at least "
                     + Secrets.MIN_PASSWORD_LENGTH + " characters");
         }
-        Identities.Account existing = identities.account(username).await().indefinitely();
-        if (existing == null) {
-            AuditEventData.Builder entry = io.wharf.registry.audit.AuditLog.entry(Actions.ACCOUNT_CREATED)
-                    .actor(AuditEventData.ActorKind.SYSTEM, null).summary("bootstrap", true);
-            insert(username, config.admin().password().get(), null, true, entry).await().indefinitely();
+        if (createSystemAdmin(username, config.admin().password().get()).await().indefinitely()) {
             LOG.infof("created the system administrator '%s'", username);
         }
+    }
+
+    /**
+     * Creates a system administrator unless the account exists; true when this call made it. Instances
+     * starting together may each try: the one whose insert loses finds the account made and goes on.
+     */
+    Uni<Boolean> createSystemAdmin(String username, String password) {
+        AuditEventData.Builder entry = io.wharf.registry.audit.AuditLog.entry(Actions.ACCOUNT_CREATED)
+                .actor(AuditEventData.ActorKind.SYSTEM, null).summary("bootstrap", true);
+        return identities.account(username).chain(existing -> existing != null ? Uni.createFrom().item(false)
+                : insert(username, password, null, true, entry).replaceWith(true)
+                        .onFailure().recoverWithUni(lost -> identities.account(username).chain(made -> made != null
+                                ? Uni.createFrom().item(false) : Uni.createFrom().failure(lost))));
     }
 
     /** The signed-in caller (user or robot) with its project roles. */

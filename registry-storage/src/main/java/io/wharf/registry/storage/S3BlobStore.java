@@ -72,8 +72,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  *       upload, with no database and no affinity. An append rewrites it only once its parts and tail
  *       are stored, so a failed append leaves the upload as it was.</li>
  *   <li>One append or commit at a time per upload, across instances: the lock object is created
- *       with {@code If-None-Match: *}; a lock older than {@link #LOCK_LEASE} (its holder died) is
- *       broken.</li>
+ *       with {@code If-None-Match: *} and rewritten every third of the lease while held; a lock not
+ *       rewritten for a lease ({@link #LOCK_LEASE} by default: its holder died) is broken, so another
+ *       instance continues the upload a lease after the one appending to it was killed.</li>
  *   <li>A commit checks the digest before anything is visible (SHA-256 from the saved state; SHA-512
  *       by reading the assembled bytes back), then copies them to the digest's key. Nothing appears
  *       under {@code blobs/} that was not verified.</li>
@@ -86,8 +87,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 public final class S3BlobStore implements BlobStore, AutoCloseable {
 
-    /** How long a lock may be held before another request takes it over (its holder is presumed dead). */
-    static final Duration LOCK_LEASE = Duration.ofMinutes(30);
+    /** How long a lock may go unrenewed before another request takes it over (its holder is presumed dead). */
+    public static final Duration LOCK_LEASE = Duration.ofMinutes(1);
     private final Duration lockLease;
 
     private static final Pattern UPLOAD_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -184,8 +185,12 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         this(vertx, options, LOCK_LEASE);
     }
 
-    /** With another lock lease (tests of a dead holder's lock). */
-    S3BlobStore(Vertx vertx, Options options, Duration lockLease) {
+    /**
+     * With another lock lease: how soon a dead holder's lock is broken. A live holder rewrites its lock every
+     * third of it (none with a zero lease), so it should be some seconds longer than the clock skew between
+     * the instances and the S3 server (which dates objects to the second).
+     */
+    public S3BlobStore(Vertx vertx, Options options, Duration lockLease) {
         this.lockLease = Objects.requireNonNull(lockLease, "lockLease");
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.options = Objects.requireNonNull(options, "options");
@@ -674,13 +679,14 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
                 if (!acquired) {
                     throw new UploadBusyException(uploadId, before.size());
                 }
+                LockRenewal renewal = new LockRenewal(uploadId);
                 CompletableFuture<T> done = session(uploadId).thenCompose(session -> {
                     if (session == null) {
                         throw notFound(uploadId);
                     }
                     return work.apply(session);
                 });
-                return done.handle((result, failure) -> failure).thenCompose(failure -> unlock(uploadId)
+                return done.handle((result, failure) -> failure).thenCompose(failure -> renewal.stop().thenCompose(stopped -> unlock(uploadId))
                         .handle((unlocked, unlockFailed) -> null)
                         .thenCompose(unlocked -> failure == null ? done : CompletableFuture.failedFuture(unwrap(failure))));
             });
@@ -705,6 +711,40 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
                             ? deleteObject(key).thenCompose(broken -> lock(uploadId, false))
                             : CompletableFuture.completedFuture(false));
                 });
+    }
+
+    /**
+     * Rewrites a held lock every third of the lease, so that a long append or commit is not taken for a
+     * dead holder's; stopped before the lock is deleted, so that no rewrite brings it back.
+     */
+    private final class LockRenewal {
+        private final String uploadId;
+        private final long timer;
+        private CompletableFuture<?> renewing = CompletableFuture.completedFuture(null);
+        private boolean stopped;
+
+        LockRenewal(String uploadId) {
+            this.uploadId = uploadId;
+            long period = lockLease.toMillis() / 3;
+            this.timer = period > 0 ? vertx.setPeriodic(period, id -> renew()) : -1;
+        }
+
+        private synchronized void renew() {
+            if (stopped || !renewing.isDone()) {
+                return;
+            }
+            renewing = s3.putObject(b -> b.bucket(options.bucket()).key(uploadKey(uploadId, "lock")),
+                    AsyncRequestBody.fromString(Instant.now().toString()));
+        }
+
+        /** Stops renewing; completes once no rewrite is under way. */
+        synchronized CompletableFuture<Void> stop() {
+            stopped = true;
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
+            return renewing.handle((put, failed) -> null);
+        }
     }
 
     private CompletableFuture<Void> unlock(String uploadId) {

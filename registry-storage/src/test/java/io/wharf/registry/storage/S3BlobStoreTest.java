@@ -182,6 +182,32 @@ class S3BlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void aLiveHolderRenewsItsLockSoAnAppendLongerThanTheLeaseIsNotBrokenInto() throws Exception {
+        Duration lease = Duration.ofSeconds(3);
+        S3BlobStore holder = new S3BlobStore(vertx, options(), lease);
+        S3BlobStore other = new S3BlobStore(vertx, options(), lease);
+        opened.add(holder);
+        opened.add(other);
+        String uploadId = await(holder.createUpload("library/alpine")).id();
+        TestBody slow = TestBody.open(vertx);
+        java.util.concurrent.CompletableFuture<UploadState> running = holder.append(uploadId, 0, slow).subscribeAsCompletionStage();
+        slow.push(bytes("first "));
+        waitUntil(() -> slow.emittedBytes() == 6);
+
+        // Twice the lease later the append still runs, and its lock still holds on another instance.
+        java.time.Instant past = java.time.Instant.now().plus(lease.multipliedBy(2));
+        waitUntil(() -> java.time.Instant.now().isAfter(past));
+        assertThrows(UploadBusyException.class, () -> await(other.append(uploadId, -1, TestBody.of(vertx, bytes("intruder")))));
+
+        slow.push(bytes("chunk")).end();
+        assertEquals(11, running.get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).size());
+        // Released, and not brought back by a late rewrite: the other instance goes on at once.
+        byte[] rest = bytes(" and more");
+        assertEquals(11 + rest.length, await(other.append(uploadId, 11, TestBody.of(vertx, rest))).size());
+        assertEquals(11 + rest.length, await(other.commit(uploadId, sha256(concat(bytes("first chunk"), rest)))));
+    }
+
+    @Test
     void refusesPartsSmallerThanS3Allows() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> options().withPartSize(S3BlobStore.Options.MIN_PART_SIZE - 1));
