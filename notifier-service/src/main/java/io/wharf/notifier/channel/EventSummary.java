@@ -34,6 +34,7 @@ final class EventSummary {
     static String verb(EventType type) {
         return switch (type) {
             case ARTIFACT_PUSHED -> "pushed";
+            case ARTIFACT_CACHED -> "cached";
             case ARTIFACT_PULLED -> "pulled";
             case ARTIFACT_DELETED -> "deleted";
             case TAG_CREATED -> "tagged";

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { failure, repositoryHref } from './common.js';
 import { timeline, shortType } from './timeline.js';
 
-const TYPES = ['artifact.pushed', 'artifact.pulled', 'artifact.deleted', 'tag.created', 'tag.updated', 'tag.deleted',
+const TYPES = ['artifact.pushed', 'artifact.cached', 'artifact.pulled', 'artifact.deleted', 'tag.created', 'tag.updated', 'tag.deleted',
   'repository.created', 'repository.deleted'];
 
 export function eventsView(ctx) {
