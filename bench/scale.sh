@@ -93,7 +93,7 @@ machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /p
 {
   echo "size $SIZE, database $DB: $counts"
   echo "machine: $machine; PostgreSQL $(psql -X -Atq -d postgres -c 'SHOW server_version')"
-  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- . 2>/dev/null || echo -dirty)"
+  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- . 2>/dev/null || echo -dirty)${SCALE_JAR:+; registry-service from $SCALE_JAR}"
 } >>"$OUT/$SIZE-load.txt"
 
 drive() { # target url [args]
