@@ -48,6 +48,6 @@ psql -d "$DB" -X --single-transaction -v ON_ERROR_STOP=1 \
 
 say "vacuum and analyze (what autovacuum would have done on a registry that lived this long)"
 psql -d "$DB" -X -q -v ON_ERROR_STOP=1 -c "SET search_path = registry" \
-  -c "VACUUM (ANALYZE) repository, project, blob, repository_blob, manifest, manifest_reference, tag, registry_event, project_usage"
+  -c "VACUUM (ANALYZE) repository, project, blob, repository_blob, manifest, manifest_reference, tag, registry_event, registry_event_hour, project_usage"
 
 say "done in $(( $(date +%s) - start )) s; database $DB: $(psql -d "$DB" -Atqc "SELECT pg_size_pretty(pg_database_size('$DB'))")"

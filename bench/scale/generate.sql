@@ -226,6 +226,11 @@ SELECT setval(pg_get_serial_sequence('registry_event', 'seq'), :events);
 
 SET session_replication_role = origin;
 
+\echo event hours
+-- What the relay's stamping of published_at adds to registry_event_hour (its trigger was off above).
+INSERT INTO registry_event_hour (hour, min_seq, max_seq)
+SELECT floor(extract(epoch FROM occurred_at) / 3600)::bigint, min(seq), max(seq) FROM registry_event GROUP BY 1;
+
 \echo usage
 -- What quota_recompute computes (distinct linked blobs, every manifest row), for every project at once.
 WITH linked AS (SELECT DISTINCT r.project, l.digest FROM repository_blob l JOIN repository r ON r.id = l.repository_id),

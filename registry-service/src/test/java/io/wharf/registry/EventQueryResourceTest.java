@@ -215,6 +215,44 @@ class EventQueryResourceTest {
                 .get("/api/v1/events").then().statusCode(200).body("events", hasSize(0));
     }
 
+    /**
+     * A time range is bounded in seq by the hours of published events and by the unpublished events themselves: an
+     * event written long after its time (seq late, time early) is found either way, published already when written
+     * or stamped by the relay later, and a bound one millisecond past it leaves it out.
+     */
+    @Test
+    void findsAnEventOfAnOldHourWhetherPublishedOrNotAndNotPastItsTime() {
+        String copy = "INSERT INTO registry_event (id, type, repository, project, subject, digest, tag, actor, occurred_at, data, published_at) "
+                + "SELECT gen_random_uuid(), type, repository, project, subject, digest, tag, actor, '%s', data, %s FROM registry_event "
+                + "WHERE repository = '" + app + "' AND type = 'io.wharf.repository.created' AND occurred_at > '2002-01-01Z'";
+        TestDatabase.execute(copy.formatted("2001-02-03T04:10:00Z", "now()"));
+        TestDatabase.execute(copy.formatted("2001-02-03T04:50:00Z", "NULL"));
+        for (int pass = 0; pass < 2; pass++) {
+            for (String order : List.of("asc", "desc")) {
+                for (Map<String, String> filter : List.of(Map.of("project", project), Map.of("type", "repository.created"), Map.<String, String>of())) {
+                    Map<String, String> q = new java.util.HashMap<>(filter);
+                    q.put("order", order);
+                    q.put("since", "2001-02-03T04:00:00Z");
+                    q.put("until", "2001-02-03T05:00:00Z");
+                    assertEquals(List.of(order.equals("asc") ? "2001-02-03T04:10:00Z" : "2001-02-03T04:50:00Z",
+                            order.equals("asc") ? "2001-02-03T04:50:00Z" : "2001-02-03T04:10:00Z"), events(q).getList("events.time"), q.toString());
+                    q.put("since", "2001-02-03T04:50:00Z");
+                    assertEquals(List.of("2001-02-03T04:50:00Z"), events(q).getList("events.time"), q.toString());
+                    q.put("since", "2001-02-03T04:50:00.001Z");
+                    assertEquals(List.of(), events(q).getList("events.time"), q.toString());
+                    q.put("since", "2001-02-03T04:00:00Z");
+                    q.put("until", "2001-02-03T04:10:00Z");
+                    assertEquals(List.of(), events(q).getList("events.time"), q.toString());
+                    q.put("until", "2001-02-03T04:10:00.001Z");
+                    assertEquals(List.of("2001-02-03T04:10:00Z"), events(q).getList("events.time"), q.toString());
+                }
+            }
+            // The second pass once the relay has stamped the late event as published (its hour is counted then).
+            TestDatabase.awaitRow("SELECT 1 FROM registry_event WHERE project = '" + project + "' AND occurred_at = '2001-02-03T04:50:00Z' "
+                    + "AND published_at IS NOT NULL");
+        }
+    }
+
     @Test
     void refusesAnUnknownOrderAndACursorOfTheOtherOrderWith400() {
         badRequest(Map.of("order", "newest"), "order");

@@ -73,6 +73,27 @@ class TagsAndCatalogTest {
         given().get("/v2/" + repo + "/tags/list").then().statusCode(200).body("tags", contains("1", "A", "B", "_x", "a", "b"));
     }
 
+    /**
+     * A repository with more tags than a whole list is kept in memory for: pages come from the database, and a
+     * tag pushed between two listings is in the next one.
+     */
+    @Test
+    void pagesTheTagsOfARepositoryTooLargeToKeepInMemory() {
+        String repo = Oci.repo("many-tags");
+        Image image = pushImage(repo, "latest");
+        TestDatabase.execute("INSERT INTO tag (repository_id, name, manifest_id, updated_at) SELECT t.repository_id, 'v' || lpad(i::text, 5, '0'), "
+                + "t.manifest_id, now() FROM tag t JOIN repository r ON r.id = t.repository_id, generate_series(1, 10001) i "
+                + "WHERE r.name = '" + repo + "' AND t.name = 'latest'");
+        for (int pass = 0; pass < 2; pass++) {
+            given().queryParam("n", 3).get("/v2/" + repo + "/tags/list").then().statusCode(200).body("tags", contains("latest", "v00001", "v00002"));
+            given().queryParam("n", 2).queryParam("last", "v10000").get("/v2/" + repo + "/tags/list").then().statusCode(200)
+                    .body("tags", contains("v10001"));
+        }
+        pushManifest(repo, "v10000a", OCI_MANIFEST, image.manifest());
+        given().queryParam("n", 2).queryParam("last", "v10000").get("/v2/" + repo + "/tags/list").then().statusCode(200)
+                .body("tags", contains("v10000a", "v10001"));
+    }
+
     @Test
     void paginatesTagsWithNLastAndLink() {
         String repo = repoWithFiveTags();

@@ -32,11 +32,9 @@ public class EventQueryService {
     static final String COLUMNS = "seq, id, type, subject, occurred_at, data, project";
 
     private final EventAccess access;
-    private final EventQueryConfig config;
 
-    public EventQueryService(EventAccess access, EventQueryConfig config) {
+    public EventQueryService(EventAccess access) {
         this.access = access;
-        this.config = config;
     }
 
     /**
@@ -54,7 +52,7 @@ public class EventQueryService {
                 return Uni.createFrom().item(new EventPage(List.of(), null));
             }
             List<String> leading = leadingColumns(query);
-            Filter filter = Filter.of(query, reader.readable(), config.seqBoundAfter(), leading);
+            Filter filter = Filter.of(query, reader.readable(), leading);
             if (query.cursorSeq() > 0) {
                 filter.where.append(query.newestFirst() ? " AND seq < :cursor" : " AND seq > :cursor");
                 filter.params.put("cursor", query.cursorSeq());
@@ -174,14 +172,11 @@ public class EventQueryService {
      * <p>A time range is also given as a seq range. Times and seqs grow together but not in lockstep
      * ({@code occurred_at} is the pusher's clock before its insert, seq is taken at the insert), so the
      * planner cannot know where a time range lies in seq order: paging by seq it would walk the sequence
-     * from its start (oldest first) or end (newest first) through every event outside the range. The seq
-     * bounds are exact, the least and greatest seq of the events in the time range, read from the
-     * {@code (occurred_at, seq)} index ({@code seq + 0}: so that the planner reads them from that index
-     * rather than walking the sequence for them); they are computed only when more than
-     * {@link EventQueryConfig#seqBoundAfter()} events lie outside the range on that side, fewer being
-     * cheaper to walk past, and only when no filter but type narrows the walk (a repository's, project's,
-     * tag's, digest's or actor's events are walked in their own index, and computing the bounds costs a
-     * read of the whole range's index entries).
+     * (or a filter's own (column, seq) index) from its start (oldest first) or end (newest first) through
+     * every event outside the range. The bounds include every event of the range and little else: the
+     * least and greatest seq of the range's hours in {@code registry_event_hour} (published events,
+     * counted when their {@code published_at} is stamped), and of the unpublished events in the range
+     * (few; their own partial index). A bound that finds no event at all makes the page empty, as it is.
      */
     private static final class Filter {
         final StringBuilder where = new StringBuilder("TRUE");
@@ -189,7 +184,7 @@ public class EventQueryService {
         /** Filters written as a range, see {@link #leadingColumns}. */
         private List<String> leading = List.of();
 
-        static Filter of(EventQuery q, ReadableProjects readable, int seqBoundAfter, List<String> leading) {
+        static Filter of(EventQuery q, ReadableProjects readable, List<String> leading) {
             Filter f = new Filter();
             f.leading = leading;
             f.eq("project", q.project());
@@ -203,37 +198,30 @@ public class EventQueryService {
                 f.where.append(" AND type IN (:types)");
                 f.params.put("types", q.types().stream().map(EventType::cloudEventType).toList());
             }
-            String range = "";
             if (q.since() != null) {
                 f.where.append(" AND occurred_at >= :since");
                 f.params.put("since", q.since());
-                range += " AND occurred_at >= :since";
+                f.where.append(" AND seq >= (SELECT least((SELECT min(min_seq) FROM registry_event_hour WHERE hour >= :sinceHour), ")
+                        .append("(SELECT min(seq) FROM registry_event WHERE published_at IS NULL AND occurred_at >= :since)))");
+                f.params.put("sinceHour", hour(q.since()));
             }
             if (q.until() != null) {
                 f.where.append(" AND occurred_at < :until");
                 f.params.put("until", q.until());
-                range += " AND occurred_at < :until";
-            }
-            // A filter with an index of its own ((repository, seq), (project, seq), ...) walks only its own events.
-            boolean walksEverything = q.project() == null && q.repository() == null && q.tag() == null && q.digest() == null
-                    && q.actor() == null;
-            if (q.since() != null && walksEverything) {
-                f.where.append(" AND seq >= (SELECT CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM registry_event WHERE occurred_at < :since LIMIT ")
-                        .append(seqBoundAfter).append(") outside) < ").append(seqBoundAfter)
-                        .append(" THEN 0 ELSE coalesce((SELECT min(seq + 0) FROM registry_event WHERE TRUE").append(range)
-                        .append("), 9223372036854775807) END)");
-            }
-            if (q.until() != null && walksEverything) {
-                f.where.append(" AND seq <= (SELECT CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM registry_event WHERE occurred_at >= :until LIMIT ")
-                        .append(seqBoundAfter).append(") outside) < ").append(seqBoundAfter)
-                        .append(" THEN 9223372036854775807 ELSE coalesce((SELECT max(seq + 0) FROM registry_event WHERE TRUE").append(range)
-                        .append("), 0) END)");
+                f.where.append(" AND seq <= (SELECT greatest((SELECT max(max_seq) FROM registry_event_hour WHERE hour <= :untilHour), ")
+                        .append("(SELECT max(seq) FROM registry_event WHERE published_at IS NULL AND occurred_at < :until)))");
+                f.params.put("untilHour", hour(q.until()));
             }
             if (!readable.all()) {
                 f.where.append(" AND project IN (:readable)");
                 f.params.put("readable", new ArrayList<>(readable.projects()));
             }
             return f;
+        }
+
+        /** The hour of registry_event_hour that holds this instant (whole hours since the epoch). */
+        private static long hour(OffsetDateTime t) {
+            return Math.floorDiv(t.toEpochSecond(), 3600L);
         }
 
         private void eq(String column, String value) {

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.wharf.reference.Glob;
 
@@ -47,6 +48,12 @@ public class SearchService {
     static final double MIN_SIMILARITY = 0.45;
 
     /**
+     * Matches are counted up to this many (the API serves no result past it either): a broad query's
+     * exact count cost a read of every match, 100 000 of them when nothing narrows the text.
+     */
+    public static final long COUNT_LIMIT = 10_000;
+
+    /**
      * When a repository was last pushed to: its newest manifest or tag change. Read, not stored,
      * so that a push takes no lock on the repository row ({@code {id}}: the repository's id).
      */
@@ -64,7 +71,13 @@ public class SearchService {
     public Uni<SearchResult> search(SearchQuery query, Viewer viewer) {
         return trigramSchema().chain(trgm -> {
             Sql sql = build(query, viewer, trgm);
-            return pool.preparedQuery(sql.text()).execute(Tuple.from(sql.params)).map(rows -> {
+            // Similar-name matches: the trigram index proposes names at least this alike, not at pg_trgm's
+            // default threshold (0.3), which proposed some ten times more names that the query then dropped.
+            Uni<RowSet<Row>> answer = fuzzy(query, trgm)
+                    ? pool.withTransaction(conn -> conn.query("SET LOCAL pg_trgm.similarity_threshold = " + MIN_SIMILARITY).execute()
+                            .chain(() -> conn.preparedQuery(sql.text()).execute(Tuple.from(sql.params))))
+                    : pool.preparedQuery(sql.text()).execute(Tuple.from(sql.params));
+            return answer.map(rows -> {
                 long total = 0;
                 List<SearchHit> hits = new ArrayList<>();
                 for (Row r : rows) {
@@ -73,7 +86,7 @@ public class SearchService {
                         hits.add(hit(r));
                     }
                 }
-                return new SearchResult(total, hits);
+                return new SearchResult(Math.min(total, COUNT_LIMIT), total <= COUNT_LIMIT, hits);
             });
         });
     }
@@ -130,9 +143,7 @@ public class SearchService {
         Supplier<String> prefixP = () -> sql.param("prefix", () -> escapeLike(text) + "%");
         Supplier<String> infixP = () -> sql.param("infix", () -> "%" + escapeLike(text) + "%");
         String similarityFn = trgm ? quote(trgmSchema) + ".similarity" : null;
-        // Similar-name matches are for a mistyped word; a text with a '/' names a repository path,
-        // whose trigrams every repository of the project shares (thousands of candidates, no help).
-        boolean fuzzy = trgm && hasText && text.indexOf('/') < 0;
+        boolean fuzzy = fuzzy(q, trgmSchema);
         String fuzzyOp = trgm ? "OPERATOR(" + quote(trgmSchema) + ".%)" : null;
 
         // Projects the viewer may pull from, with the project-level filters. Not materialized: each branch
@@ -157,6 +168,9 @@ public class SearchService {
         List<String> parts = new ArrayList<>();
 
         boolean filtersRepositories = q.tagGlob() != null || q.pushedSince() != null;
+        // No text and no filter on tags or pushes: every repository and project matches, at rank 1 with score 0.
+        boolean browse = !hasText && !filtersRepositories;
+        List<String> browseOrders = new ArrayList<>();
         // Tags contain no '/', so for a tag glob the LIKE pattern is exact.
         Supplier<String> tagLikeP = () -> sql.param("tagLike", () -> Glob.compile(q.tagGlob()).toLikePattern());
         Supplier<String> sinceP = () -> sql.param("since", () -> q.pushedSince().atOffset(ZoneOffset.UTC));
@@ -195,6 +209,7 @@ public class SearchService {
                 s.append(" AND EXISTS (SELECT 1 FROM tag t WHERE t.repository_id = r.id AND t.name LIKE ").append(tagLikeP.get()).append(')');
             }
             parts.add(s.toString());
+            browseOrders.add("r.pull_count DESC, r.name");
         }
         if (q.kinds().contains(SearchQuery.Kind.PROJECT) && !filtersRepositories) {
             String exact = exactP.get();
@@ -215,6 +230,7 @@ public class SearchService {
                 s.append(')');
             }
             parts.add(s.toString());
+            browseOrders.add("p.name");
         }
         if (q.kinds().contains(SearchQuery.Kind.TAG) && (hasText || q.tagGlob() != null)) {
             int colon = text.lastIndexOf(':');
@@ -245,21 +261,46 @@ public class SearchService {
             // Nothing can match (e.g. only projects asked for, with a repository filter).
             parts.add("SELECT 'none'::text, 0, 0::float8, ''::text, NULL::bigint, NULL::text, NULL::text, NULL::text, false, false, false, "
                     + "NULL::timestamptz, 0::bigint, NULL::text, NULL::text, NULL::text WHERE false");
+            browseOrders.add("1");
         }
-        sql.append(String.join(" UNION ALL ", parts)).append("), ");
+        String limit = sql.param((long) q.pageSize());
+        String offset = sql.param(q.offset());
+        if (browse) {
+            // Every match ranks alike (rank 1, score 0): each branch's first offset + pageSize rows in the page's
+            // order (pull count, then name) come from an index of its own, and the page is the first of those.
+            // Counting reads the matches, up to the count limit, without ordering them.
+            String firstRows = sql.param(q.offset() + q.pageSize());
+            List<String> ordered = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                ordered.add("(" + parts.get(i) + " ORDER BY " + browseOrders.get(i) + " LIMIT " + firstRows + ")");
+            }
+            sql.append(String.join(" UNION ALL ", ordered)).append("), ");
+            sql.append("matches AS NOT MATERIALIZED (").append(String.join(" UNION ALL ", parts)).append("), ");
+        } else {
+            sql.append(String.join(" UNION ALL ", parts)).append("), matches AS (SELECT * FROM hits), ");
+        }
         String order = "rank, score DESC, pull_count DESC, sort_name";
         sql.append("page AS (SELECT * FROM hits ORDER BY ").append(order)
-                .append(" LIMIT ").append(sql.param((long) q.pageSize()))
-                .append(" OFFSET ").append(sql.param(q.offset())).append(") ")
+                .append(" LIMIT ").append(limit)
+                .append(" OFFSET ").append(offset).append(") ")
                 .append("SELECT c.total, page.kind, page.name, page.project, page.description, page.official, page.verified, page.public, ")
                 .append("page.pull_count, page.repository, page.tag, page.digest, ")
                 .append("CASE WHEN page.kind = 'repository' THEN ").append(PUSHED_AT.replace("{id}", "page.ref_id"))
                 .append(" ELSE page.pushed_at END AS pushed_at, ")
                 .append("CASE WHEN page.kind = 'repository' THEN (SELECT count(*) FROM tag WHERE repository_id = page.ref_id) ELSE 0 END AS tag_count, ")
                 .append("CASE WHEN page.kind = 'project' THEN (SELECT count(*) FROM repository WHERE project = page.name AND populated) ELSE 0 END AS repository_count ")
-                .append("FROM (SELECT count(*) AS total FROM hits) c LEFT JOIN page ON true ORDER BY ")
+                .append("FROM (SELECT count(*) AS total FROM (SELECT 1 FROM matches LIMIT ").append(String.valueOf(COUNT_LIMIT + 1))
+                .append(") counted) c LEFT JOIN page ON true ORDER BY ")
                 .append("page.rank, page.score DESC, page.pull_count DESC, page.sort_name");
         return sql;
+    }
+
+    /**
+     * Whether the query also matches similar names. Similar-name matches are for a mistyped word; a text with a '/'
+     * names a repository path, whose trigrams every repository of the project shares (thousands of candidates, no help).
+     */
+    static boolean fuzzy(SearchQuery q, String trgmSchema) {
+        return !trgmSchema.isEmpty() && !q.text().isEmpty() && q.text().indexOf('/') < 0;
     }
 
     private static SearchHit hit(Row r) {

@@ -361,16 +361,21 @@ public class ManifestService {
     /**
      * A page of tags after {@code last}, in lexical order, read from the database (for when
      * {@link #cachedTags} has none); fails with NAME_UNKNOWN when the repository does not exist.
-     * Lists of up to {@link #CACHED_TAG_LIST_LIMIT} tags are then cached whole.
+     * Lists of up to {@link #CACHED_TAG_LIST_LIMIT} tags are then cached whole; a longer one is remembered as
+     * such ({@link #TOO_MANY_TAGS}, dropped with the cached lists on every tag change), so that its later pages
+     * are read at once instead of after reading its first {@link #CACHED_TAG_LIST_LIMIT} names again.
      */
     public Uni<List<String>> loadTags(String repository, String last, int limit) {
+        boolean tooMany = cache.tagLists().getIfPresent(repository) == TOO_MANY_TAGS;
         return Panache.withSession(() -> repositories.findByName(repository)
                 .onItem().ifNull().failWith(() -> OciError.NAME_UNKNOWN.exception(repository))
-                .chain(repo -> tags.namesAfter(repo.id, null, CACHED_TAG_LIST_LIMIT + 1).chain(all -> {
-                    if (all.size() <= CACHED_TAG_LIST_LIMIT) {
+                .chain(repo -> (tooMany ? Uni.createFrom().item(TOO_MANY_TAGS) : tags.namesAfter(repo.id, null, CACHED_TAG_LIST_LIMIT + 1))
+                        .chain(all -> {
+                    if (all != TOO_MANY_TAGS && all.size() <= CACHED_TAG_LIST_LIMIT) {
                         cache.tagLists().put(repository, List.copyOf(all));
                         return Uni.createFrom().item(page(all, last, limit));
                     }
+                    cache.tagLists().put(repository, TOO_MANY_TAGS);
                     return limit == 0 ? Uni.createFrom().item(List.<String>of()) : tags.namesAfter(repo.id, last, limit);
                 })));
     }
@@ -378,8 +383,11 @@ public class ManifestService {
     /** A page of tags as {@link #loadTags} gives it, when this instance has the tag list in memory; else null. */
     public List<String> cachedTags(String repository, String last, int limit) {
         List<String> cached = cache.tagLists().getIfPresent(repository);
-        return cached == null ? null : page(cached, last, limit);
+        return cached == null || cached == TOO_MANY_TAGS ? null : page(cached, last, limit);
     }
+
+    /** Stands in the tag-list cache for a repository with more than {@link #CACHED_TAG_LIST_LIMIT} tags (compared by identity). */
+    private static final List<String> TOO_MANY_TAGS = java.util.Collections.unmodifiableList(new java.util.ArrayList<>());
 
     /** Repositories with at most this many tags keep their whole tag list in memory. */
     static final int CACHED_TAG_LIST_LIMIT = 10_000;

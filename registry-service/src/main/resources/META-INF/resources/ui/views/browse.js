@@ -78,7 +78,8 @@ export async function searchView(ctx) {
       },
     });
     const items = answer.items || [];
-    const summary = `${answer.total ?? items.length} result${(answer.total ?? items.length) === 1 ? '' : 's'}`;
+    // Matches are counted up to 10 000 (totalExact false: more match).
+    const summary = `${answer.total ?? items.length}${answer.totalExact === false ? '+' : ''} result${(answer.total ?? items.length) === 1 ? '' : 's'}`;
     results.append(h('p', { class: 'meta' }, summary), items.length
       ? h('ol', { class: 'cards results' }, items.map(resultItem))
       : h('p', {}, 'Nothing matches. Try fewer words or fewer filters.'));

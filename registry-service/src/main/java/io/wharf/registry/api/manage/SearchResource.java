@@ -28,8 +28,11 @@ import io.wharf.registry.search.Viewer;
 @Tag(name = "search")
 public class SearchResource {
 
-    /** A page of results; each item is a {@link ProjectItem}, {@link RepositoryItem} or {@link TagItem}. */
-    public record SearchPage(String query, int page, int pageSize, long total, List<Object> items) {
+    /**
+     * A page of results; each item is a {@link ProjectItem}, {@link RepositoryItem} or {@link TagItem}. Matches are
+     * counted up to 10 000 (no result past those is served either): when more match, total is 10 000 and totalExact false.
+     */
+    public record SearchPage(String query, int page, int pageSize, long total, boolean totalExact, List<Object> items) {
     }
 
     public record ProjectItem(String kind, String name, @JsonProperty("public") boolean isPublic, boolean official,
@@ -67,7 +70,8 @@ public class SearchResource {
                 SearchParams.bool("official", official), SearchParams.bool("verified", verified),
                 SearchParams.instant("pushedSince", pushedSince), SearchParams.tagGlob(tag), p, size);
         return Viewer.of(access.caller(), policy).chain(viewer -> search.search(query, viewer))
-                .map(result -> new SearchPage(text, p, size, result.total(), result.hits().stream().map(SearchResource::item).toList()));
+                .map(result -> new SearchPage(text, p, size, result.total(), result.totalExact(),
+                        result.hits().stream().map(SearchResource::item).toList()));
     }
 
     static Object item(SearchHit h) {
