@@ -101,6 +101,8 @@ EOF
 }
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# ticks_tree PID: the process and its children (nginx's master does no proxying; its worker does).
+ticks_tree() { local t c; t=$(ticks "$1"); for c in $(pgrep -P "$1"); do t=$((t + $(ticks "$c"))); done; echo "$t"; }
 HZ=$(getconf CLK_TCK)
 
 ROWS=$TMP/rows
@@ -111,9 +113,9 @@ measure() {
   shift 2
   nginx_with "$n"
   local a0 b0 x0 a1 b1 x1 out
-  a0=$(ticks "$A") b0=$(ticks "$B") x0=$(ticks "$NGINX_PID")
+  a0=$(ticks "$A") b0=$(ticks "$B") x0=$(ticks_tree "$NGINX_PID")
   out=$("$TMP/regbench" -url "http://127.0.0.1:$NGINX_PORT" "${AUTH[@]}" -json "$@" 2>"$TMP/summary")
-  a1=$(ticks "$A") b1=$(ticks "$B") x1=$(ticks "$NGINX_PID")
+  a1=$(ticks "$A") b1=$(ticks "$B") x1=$(ticks_tree "$NGINX_PID")
   say "  $n instance(s): $(cat "$TMP/summary")"
   python3 - "$name" "$n" "$(((a1 - a0)))" "$(((b1 - b0)))" "$(((x1 - x0)))" "$HZ" "$out" >>"$ROWS" <<'PY'
 import json, sys
