@@ -44,11 +44,7 @@ public final class LocalInfraMain {
             S3Server s3 = startS3(Path.of(env("WHARF_DATA_DIR", ".wharf")).toAbsolutePath(), true);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    s3.close();
-                } catch (Exception e) {
-                    System.err.println("stopping the S3 server: " + e);
-                }
+                stop(s3);
                 stopped.countDown();
             }, "wharf-s3-shutdown"));
             System.out.println("S3 (S3Proxy) " + s3.endpoint() + " objects in " + s3.dataDir());
@@ -102,11 +98,7 @@ public final class LocalInfraMain {
                 catcher.close();
             }
             if (s3 != null) {
-                try {
-                    s3.close();
-                } catch (Exception e) {
-                    System.err.println("stopping the S3 server: " + e);
-                }
+                stop(s3);
             }
             kafka.close();
             try {
@@ -129,6 +121,14 @@ public final class LocalInfraMain {
         System.out.println("READY");
         System.out.flush();
         stopped.await();
+    }
+
+    private static void stop(S3Server s3) {
+        try {
+            s3.close();
+        } catch (Exception e) {
+            System.err.println("stopping the S3 server: " + e);
+        }
     }
 
     /**
